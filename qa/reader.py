@@ -1,0 +1,219 @@
+"""The extractive reader: picks answer spans out of passages with a QA model.
+
+Scores are probabilities on one scale for every passage: a span scores
+``p_start * p_end`` under the window's softmax, and the passage's no-answer
+score is the same product at the [CLS] position, so spans from different
+passages can be compared directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import ConfigError, ModelLoadError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_READER_PATH = Path(__file__).parent / "models" / "reader"
+
+
+@dataclass(frozen=True)
+class Span:
+    """An answer candidate: ``passage[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader found in one passage: best spans first, and the no-answer score."""
+
+    spans: tuple[Span, ...]
+    no_answer_score: float
+
+    @property
+    def best(self) -> Span | None:
+        return self.spans[0] if self.spans else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"spans": [s.to_dict() for s in self.spans], "no_answer_score": self.no_answer_score}
+
+
+def _log_softmax(x: np.ndarray) -> np.ndarray:
+    x = x - x.max()
+    return x - np.log(np.exp(x).sum())
+
+
+class ExtractiveReader:
+    """A transformers question-answering model behind a small, batched API.
+
+    ``model`` is a local directory or a hub id; by default the reader shipped in
+    ``qa/models/reader``. The model loads on first use.
+    """
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        *,
+        max_length: int = 256,
+        stride: int = 128,
+        max_answer_tokens: int = 30,
+        max_question_tokens: int = 64,
+        batch_size: int = 32,
+        top_n: int = 3,
+    ) -> None:
+        if max_length < 64:
+            raise ConfigError(f"reader max_length must be at least 64, got {max_length}")
+        if not 0 < stride < max_length:
+            raise ConfigError(f"reader stride must be in (0, max_length), got {stride}")
+        if max_question_tokens >= max_length // 2:
+            raise ConfigError("reader max_question_tokens must be under half of max_length")
+        if max_answer_tokens < 1 or batch_size < 1 or top_n < 1:
+            raise ConfigError("reader max_answer_tokens, batch_size and top_n must be positive")
+        self.model_name = str(model) if model is not None else str(DEFAULT_READER_PATH)
+        self.max_length = max_length
+        self.stride = stride
+        self.max_answer_tokens = max_answer_tokens
+        self.max_question_tokens = max_question_tokens
+        self.batch_size = batch_size
+        self.top_n = top_n
+        self._model: Any = None
+        self._tokenizer: Any = None
+
+    @classmethod
+    def from_model(cls, model: Any, tokenizer: Any, **kwargs: Any) -> ExtractiveReader:
+        """Wrap an already loaded model and tokenizer (used during training)."""
+        reader = cls(getattr(model, "name_or_path", None) or "in-memory", **kwargs)
+        reader._model, reader._tokenizer = model, tokenizer
+        return reader
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        import torch  # noqa: F401  (imported lazily: importing qa stays cheap)
+        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+        path = Path(self.model_name)
+        if self.model_name == str(DEFAULT_READER_PATH) and not (path / "config.json").is_file():
+            raise ModelLoadError(
+                f"the shipped reader model is missing from {path}. Reinstall the package, "
+                "or train one with `qa train-reader` and pass its folder as the reader model."
+            )
+        try:
+            self._tokenizer = AutoTokenizer.from_pretrained(self.model_name)
+            model = AutoModelForQuestionAnswering.from_pretrained(self.model_name)
+        except (OSError, ValueError) as exc:
+            raise ModelLoadError(
+                f"cannot load the reader model '{self.model_name}': {exc}. Pass a local folder "
+                "with a question-answering model (config.json, tokenizer, weights)."
+            ) from exc
+        self._model = model.float().eval()
+        logger.info("loaded reader %s", self.model_name)
+
+    def read(self, question: str, passages: Sequence[str]) -> list[Reading]:
+        """Read ``passages`` for ``question``; one :class:`Reading` per passage."""
+        return self.read_pairs([(question, p) for p in passages])
+
+    def read_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[Reading]:
+        """Read (question, passage) pairs in batches; one :class:`Reading` per pair."""
+        if not pairs:
+            return []
+        self.load()
+        import torch
+
+        tok = self._tokenizer
+        questions = [self._clip_question(q) for q, _ in pairs]
+        contexts = [c for _, c in pairs]
+        enc = tok(
+            questions,
+            contexts,
+            truncation="only_second",
+            max_length=self.max_length,
+            stride=self.stride,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+            padding=False,
+        )
+        n_feat = len(enc["input_ids"])
+        order = sorted(range(n_feat), key=lambda i: len(enc["input_ids"][i]))
+        logits: list[tuple[np.ndarray, np.ndarray]] = [None] * n_feat  # type: ignore[list-item]
+        pad_id = tok.pad_token_id or 0
+        with torch.inference_mode():
+            for b in range(0, n_feat, self.batch_size):
+                idx = order[b : b + self.batch_size]
+                width = max(len(enc["input_ids"][i]) for i in idx)
+                ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+                types = torch.zeros((len(idx), width), dtype=torch.long)
+                mask = torch.zeros((len(idx), width), dtype=torch.long)
+                for row, i in enumerate(idx):
+                    n = len(enc["input_ids"][i])
+                    ids[row, :n] = torch.tensor(enc["input_ids"][i])
+                    types[row, :n] = torch.tensor(enc["token_type_ids"][i])
+                    mask[row, :n] = 1
+                out = self._model(input_ids=ids, attention_mask=mask, token_type_ids=types)
+                start = out.start_logits.float().numpy()
+                end = out.end_logits.float().numpy()
+                for row, i in enumerate(idx):
+                    n = len(enc["input_ids"][i])
+                    logits[i] = (start[row, :n], end[row, :n])
+
+        best: list[dict[tuple[int, int], float]] = [{} for _ in pairs]
+        no_answer = [1.0] * len(pairs)
+        for i in range(n_feat):
+            sample = enc["overflow_to_sample_mapping"][i]
+            seq_ids = enc.sequence_ids(i)
+            offsets = enc["offset_mapping"][i]
+            ls, le = (_log_softmax(x) for x in logits[i])
+            no_answer[sample] = min(no_answer[sample], float(np.exp(ls[0] + le[0])))
+            ctx = np.array([s == 1 for s in seq_ids])
+            for (s, e), score in self._spans(ls, le, ctx):
+                key = (offsets[s][0], offsets[e][1])
+                if score > best[sample].get(key, -1.0):
+                    best[sample][key] = score
+        readings = []
+        for k, cands in enumerate(best):
+            ranked = sorted(cands.items(), key=lambda kv: -kv[1])[: self.top_n]
+            spans = tuple(
+                Span(contexts[k][a:b], a, b, score) for (a, b), score in ranked if b > a
+            )
+            readings.append(Reading(spans, no_answer[k]))
+        return readings
+
+    def _spans(
+        self, ls: np.ndarray, le: np.ndarray, ctx: np.ndarray
+    ) -> list[tuple[tuple[int, int], float]]:
+        if not ctx.any():
+            return []
+        k = 20
+        s_masked = np.where(ctx, ls, -np.inf)
+        e_masked = np.where(ctx, le, -np.inf)
+        starts = np.argsort(-s_masked)[:k]
+        ends = np.argsort(-e_masked)[:k]
+        out = []
+        for s in starts:
+            if not ctx[s]:
+                continue
+            for e in ends:
+                if ctx[e] and s <= e < s + self.max_answer_tokens:
+                    out.append(((int(s), int(e)), float(np.exp(ls[s] + le[e]))))
+        return out
+
+    def _clip_question(self, question: str) -> str:
+        """Keep the first ``max_question_tokens`` tokens of an overlong question."""
+        enc = self._tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)
+        offsets = enc["offset_mapping"]
+        if len(offsets) <= self.max_question_tokens:
+            return question
+        return question[: offsets[self.max_question_tokens - 1][1]]

