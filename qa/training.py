@@ -177,7 +177,9 @@ def collate(feats: Features, idx: np.ndarray, pad_id: int) -> dict[str, Any]:
     }
 
 
-def prepare_data(cfg: TrainConfig) -> tuple[list[QAExample], list[QAExample], list[QAExample], dict]:
+def prepare_data(
+    cfg: TrainConfig,
+) -> tuple[list[QAExample], list[QAExample], list[QAExample], dict]:
     """(train examples incl. negatives, val answerable, val negatives, stats)."""
     articles = load_squad(cfg.data)
     train_arts, val_arts = split_by_article(articles, cfg.val_articles, cfg.seed)

@@ -1,0 +1,86 @@
+"""Sentence-aware chunking into overlapping passages that keep their offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.errors import ConfigError
+from qa.types import Document, Passage
+
+# A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by white space,
+# or at a line break.
+_SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    max_words: int = 150
+    overlap_words: int = 30
+
+    def __post_init__(self) -> None:
+        if self.max_words < 10:
+            raise ConfigError(f"max_words must be at least 10, got {self.max_words}")
+        if not 0 <= self.overlap_words < self.max_words // 2:
+            raise ConfigError("overlap_words must be at least 0 and under half of max_words")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, trimmed of surrounding white space."""
+    spans = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        spans.append((pos, m.end()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    out = []
+    for a, b in spans:
+        seg = text[a:b]
+        stripped = seg.strip()
+        if stripped:
+            lead = len(seg) - len(seg.lstrip())
+            out.append((a + lead, a + lead + len(stripped)))
+    return out
+
+
+def _split_long(text: str, span: tuple[int, int], max_words: int) -> list[tuple[int, int]]:
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text, span[0], span[1])]
+    return [(words[i][0], words[min(i + max_words, len(words)) - 1][1])
+            for i in range(0, len(words), max_words)]
+
+
+def chunk_document(doc: Document, settings: ChunkSettings | None = None) -> list[Passage]:
+    """Pack whole sentences into passages of at most ``max_words`` words.
+
+    Consecutive passages share trailing sentences of up to ``overlap_words`` words.
+    A sentence longer than ``max_words`` is cut at word boundaries.
+    """
+    settings = settings or ChunkSettings()
+    text = doc.text
+    units: list[tuple[int, int, int]] = []  # start, end, words
+    for span in sentence_spans(text):
+        n = len(_WORD.findall(text, span[0], span[1]))
+        if n > settings.max_words:
+            for sub in _split_long(text, span, settings.max_words):
+                units.append((*sub, len(_WORD.findall(text, sub[0], sub[1]))))
+        elif n:
+            units.append((*span, n))
+    passages: list[Passage] = []
+    i = 0
+    while i < len(units):
+        j, words = i, 0
+        while j < len(units) and (words + units[j][2] <= settings.max_words or j == i):
+            words += units[j][2]
+            j += 1
+        start, end = units[i][0], units[j - 1][1]
+        passages.append(Passage(doc.doc_id, doc.title, text[start:end], start, end))
+        if j >= len(units):
+            break
+        # Step back over trailing sentences that fit in the overlap, but always advance.
+        k, back = j, 0
+        while k - 1 > i and back + units[k - 1][2] <= settings.overlap_words:
+            back += units[k - 1][2]
+            k -= 1
+        i = k
+    return passages

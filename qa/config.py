@@ -1,0 +1,23 @@
+"""Defaults and their environment overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_index_dir() -> Path:
+    """$QA_INDEX_DIR, else ``index/`` of the project checkout."""
+    return Path(os.environ.get("QA_INDEX_DIR") or PROJECT_ROOT / "index")
+
+
+def default_corpus() -> Path:
+    """$QA_CORPUS, else ``seeds/`` of the project checkout."""
+    return Path(os.environ.get("QA_CORPUS") or PROJECT_ROOT / "seeds")
+
+
+DEFAULT_TOP_K = 5
+DEFAULT_THRESHOLD = 0.25
+MAX_QUESTION_CHARS = 1000

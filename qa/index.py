@@ -1,0 +1,361 @@
+"""The index on disk: FAISS vectors, passages in SQLite, and a manifest.
+
+Layout of an index folder::
+
+    CURRENT              name of the live generation (replaced atomically)
+    gen-<id>/            manifest.json, passages.sqlite, vectors.npy, dense.faiss
+    .lock                held while a build writes
+
+A build writes a whole new generation beside the live one, then swaps CURRENT
+with ``os.replace``: a crash at any point leaves the previous index usable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.chunk import ChunkSettings, chunk_document
+from qa.embed import Embedder
+from qa.errors import (
+    ConfigError,
+    IndexCorruptError,
+    IndexLockedError,
+    IndexMismatchError,
+    IndexNotFoundError,
+)
+from qa.types import Document, Passage
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+INDEX_TYPES = ("flat", "hnsw")
+
+
+def rebuild_hint(path: Path) -> str:
+    return f"Rebuild it with: qa index --rebuild --index {path} [ARTICLES…]"
+
+
+@dataclass
+class LoadedIndex:
+    path: Path
+    manifest: dict[str, Any]
+    passages: list[Passage]
+    vectors: np.ndarray
+    faiss_index: Any
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self.manifest.get("settings", {}))
+
+
+@dataclass
+class BuildStats:
+    documents: int = 0
+    passages: int = 0
+    embedded_documents: list[str] = field(default_factory=list)
+    reused_documents: list[str] = field(default_factory=list)
+    removed_documents: list[str] = field(default_factory=list)
+    embedded_passages: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, data: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def make_faiss_index(vectors: np.ndarray, index_type: str) -> Any:
+    import faiss
+
+    dim = vectors.shape[1]
+    if index_type == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+class IndexStore:
+    """Reads and (re)builds the index in one folder."""
+
+    def __init__(self, path: str | Path, lock_timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    # -- reading -----------------------------------------------------------------
+    def current_generation(self) -> Path | None:
+        pointer = self.path / "CURRENT"
+        if not pointer.is_file():
+            return None
+        name = pointer.read_text(encoding="utf-8").strip()
+        return self.path / name if name else None
+
+    def exists(self) -> bool:
+        return self.current_generation() is not None
+
+    def read_manifest(self) -> dict[str, Any]:
+        gen = self.current_generation()
+        if gen is None:
+            raise IndexNotFoundError(
+                f"no index at {self.path}. Build one with: qa index --index {self.path} ARTICLES…"
+            )
+        try:
+            manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict):
+                raise ValueError("not a JSON object")
+            return manifest
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(
+                f"the index manifest in {gen} cannot be read ({exc}). {rebuild_hint(self.path)}"
+            ) from exc
+
+    def load(self, embedding_model: str | None = None) -> LoadedIndex:
+        """Load the live index; check it was built by ``embedding_model`` (its stable name)."""
+        manifest = self.read_manifest()
+        gen = self.current_generation()
+        assert gen is not None
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"the index at {self.path} has format version {manifest.get('format_version')}, "
+                f"this version of qa reads version {FORMAT_VERSION}. {rebuild_hint(self.path)}"
+            )
+        if embedding_model is not None and manifest.get("embedding_model") != embedding_model:
+            raise IndexMismatchError(
+                f"the index at {self.path} was built with the embedding model "
+                f"'{manifest.get('embedding_model')}', but '{embedding_model}' is configured. "
+                f"{rebuild_hint(self.path)}, or configure the model it was built with."
+            )
+        try:
+            import faiss
+
+            passages = self._read_passages(gen / "passages.sqlite")
+            vectors = np.load(gen / "vectors.npy", allow_pickle=False)
+            index = faiss.read_index(str(gen / "dense.faiss"))
+        except (OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
+            raise IndexCorruptError(
+                f"the index files in {gen} are damaged ({type(exc).__name__}: {exc}). "
+                f"{rebuild_hint(self.path)}"
+            ) from exc
+        n = len(passages)
+        if vectors.shape != (n, manifest.get("dimension")) or index.ntotal != n:
+            raise IndexCorruptError(
+                f"the index files in {gen} disagree ({n} passages, vectors {vectors.shape}, "
+                f"FAISS {index.ntotal}). {rebuild_hint(self.path)}"
+            )
+        return LoadedIndex(self.path, manifest, passages, vectors, index)
+
+    @staticmethod
+    def _read_passages(path: Path) -> list[Passage]:
+        if not path.is_file():
+            raise OSError(f"{path.name} is missing")
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute(
+                "SELECT id, doc_id, title, text, start, end FROM passages ORDER BY id"
+            ).fetchall()
+        finally:
+            con.close()
+        return [Passage(d, t, x, s, e, i) for i, d, t, x, s, e in rows]
+
+    # -- writing -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the index's write lock; wait up to ``lock_timeout`` seconds for it."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path / ".lock", "a+")
+        deadline = time.monotonic() + self.lock_timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexLockedError(
+                            f"another process is writing the index at {self.path}; "
+                            "wait for it to finish and try again"
+                        ) from None
+                    time.sleep(0.2)
+            yield
+        finally:
+            fh.close()
+
+    def build(
+        self,
+        documents: Sequence[Document],
+        embedder: Embedder,
+        chunking: ChunkSettings | None = None,
+        index_type: str = "flat",
+        rebuild: bool = False,
+        progress: bool = True,
+    ) -> BuildStats:
+        """Index ``documents`` (the whole corpus): reuse unchanged ones, drop missing ones."""
+        if index_type not in INDEX_TYPES:
+            raise ConfigError(f"index_type must be one of {INDEX_TYPES}, got '{index_type}'")
+        chunking = chunking or ChunkSettings()
+        t0 = time.perf_counter()
+        with self.lock():
+            self._remove_stale_generations()
+            previous = None if rebuild else self._previous_for_reuse(embedder.name, chunking)
+            stats, passages, vectors = self._assemble(documents, embedder, chunking,
+                                                      previous, progress)
+            settings = previous.settings if previous else self._old_settings()
+            manifest = {
+                "format_version": FORMAT_VERSION,
+                "embedding_model": embedder.name,
+                "dimension": int(vectors.shape[1]),
+                "chunking": asdict(chunking),
+                "index_type": index_type,
+                "documents": {d.doc_id: {"hash": d.content_hash, "title": d.title}
+                              for d in documents},
+                "passages": len(passages),
+                "settings": settings,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
+            self._write_generation(manifest, passages, vectors, index_type)
+        stats.seconds = round(time.perf_counter() - t0, 3)
+        return stats
+
+    def update_settings(self, **settings: Any) -> None:
+        """Merge ``settings`` (e.g. the calibrated threshold) into the live manifest."""
+        with self.lock():
+            manifest = self.read_manifest()
+            manifest.setdefault("settings", {}).update(settings)
+            gen = self.current_generation()
+            assert gen is not None
+            _write_atomic(gen / "manifest.json", json.dumps(manifest, indent=2))
+
+    def _old_settings(self) -> dict[str, Any]:
+        try:
+            return dict(self.read_manifest().get("settings", {})) if self.exists() else {}
+        except IndexCorruptError:
+            return {}
+
+    def _previous_for_reuse(self, model: str, chunking: ChunkSettings) -> LoadedIndex | None:
+        if not self.exists():
+            return None
+        try:
+            prev = self.load(model)
+        except (IndexMismatchError, IndexCorruptError) as exc:
+            logger.warning("not reusing the old index: %s", exc)
+            return None
+        if prev.manifest.get("chunking") != asdict(chunking):
+            logger.info("chunking settings changed: re-embedding everything")
+            return None
+        return prev
+
+    def _assemble(self, documents: Sequence[Document], embedder: Embedder,
+                  chunking: ChunkSettings, previous: LoadedIndex | None,
+                  progress: bool) -> tuple[BuildStats, list[Passage], np.ndarray]:
+        stats = BuildStats(documents=len(documents))
+        old_docs = previous.manifest["documents"] if previous else {}
+        old_rows: dict[str, list[int]] = {}
+        if previous:
+            for row, p in enumerate(previous.passages):
+                old_rows.setdefault(p.doc_id, []).append(row)
+        parts: list[tuple[list[Passage], np.ndarray | None]] = []
+        to_embed: list[Passage] = []
+        for doc in documents:
+            old = old_docs.get(doc.doc_id)
+            if previous and old and old["hash"] == doc.content_hash and doc.doc_id in old_rows:
+                rows = old_rows[doc.doc_id]
+                parts.append(([previous.passages[r] for r in rows], previous.vectors[rows]))
+                stats.reused_documents.append(doc.doc_id)
+            else:
+                chunks = chunk_document(doc, chunking)
+                parts.append((chunks, None))
+                to_embed.extend(chunks)
+                stats.embedded_documents.append(doc.doc_id)
+        stats.removed_documents = sorted(set(old_docs) - {d.doc_id for d in documents})
+        new_vectors = embedder.encode([p.text for p in to_embed], progress=progress)
+        stats.embedded_passages = len(to_embed)
+        passages: list[Passage] = []
+        blocks: list[np.ndarray] = []
+        offset = 0
+        for chunks, vecs in parts:
+            if vecs is None:
+                vecs = new_vectors[offset : offset + len(chunks)]
+                offset += len(chunks)
+            blocks.append(vecs)
+            for p in chunks:
+                passages.append(Passage(p.doc_id, p.title, p.text, p.start, p.end,
+                                        len(passages)))
+        dim = embedder.dimension if not blocks else blocks[0].shape[1]
+        vectors = (np.concatenate(blocks).astype(np.float32) if blocks
+                   else np.zeros((0, dim), dtype=np.float32))
+        stats.passages = len(passages)
+        return stats, passages, vectors
+
+    def _write_generation(self, manifest: dict[str, Any], passages: list[Passage],
+                          vectors: np.ndarray, index_type: str) -> None:
+        import faiss
+
+        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        gen = self.path / name
+        gen.mkdir(parents=True)
+        try:
+            con = sqlite3.connect(gen / "passages.sqlite")
+            with con:
+                con.execute("CREATE TABLE passages (id INTEGER PRIMARY KEY, doc_id TEXT, "
+                            "title TEXT, text TEXT, start INTEGER, end INTEGER)")
+                con.execute("CREATE INDEX passages_doc ON passages(doc_id)")
+                con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
+                                [(p.passage_id, p.doc_id, p.title, p.text, p.start, p.end)
+                                 for p in passages])
+            con.close()
+            with open(gen / "vectors.npy", "wb") as fh:
+                np.save(fh, vectors, allow_pickle=False)
+            faiss.write_index(make_faiss_index(vectors, index_type), str(gen / "dense.faiss"))
+            (gen / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            for f in gen.iterdir():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+            _fsync_dir(gen)
+            old = self.current_generation()
+            _write_atomic(self.path / "CURRENT", name + "\n")
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        if old is not None and old != gen:
+            shutil.rmtree(old, ignore_errors=True)
+        logger.info("index written to %s (%d passages)", gen, len(passages))
+
+    def _remove_stale_generations(self) -> None:
+        """Drop generations a crashed build left behind (caller holds the lock)."""
+        live = self.current_generation()
+        for d in self.path.glob("gen-*"):
+            if d.is_dir() and d != live:
+                shutil.rmtree(d, ignore_errors=True)

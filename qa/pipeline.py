@@ -1,0 +1,212 @@
+"""The pipeline: question -> retrieve -> read -> merged, scored Answer with sources."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from qa.chunk import ChunkSettings
+from qa.config import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_TOP_K,
+    MAX_QUESTION_CHARS,
+    default_corpus,
+    default_index_dir,
+)
+from qa.embed import Embedder
+from qa.errors import ConfigError, IndexNotFoundError, QuestionError
+from qa.index import BuildStats, IndexStore, LoadedIndex
+from qa.ingest import IngestReport, load_documents
+from qa.metrics import normalize_answer
+from qa.reader import ExtractiveReader, Reading
+from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+from qa.types import Alternative, Answer, Retrieved, Source
+
+logger = logging.getLogger(__name__)
+
+
+class Reader(Protocol):
+    def read(self, question: str, passages: Sequence[str]) -> list[Reading]: ...
+
+
+def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """The question, stripped; QuestionError when it is empty or too long."""
+    if not isinstance(question, str):
+        raise QuestionError(f"a question must be text, got {type(question).__name__}")
+    text = "".join(ch if ch.isprintable() or ch in "\t\n" else " " for ch in question)
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("the question is empty: type a question about your articles")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"the question is {len(text):,} characters long; the limit is {max_chars:,}. "
+            "Ask a shorter question."
+        )
+    return text
+
+
+class QAPipeline:
+    """Answers questions over an index of articles.
+
+    Models and the index load on first use. With ``corpus`` set (the default is
+    ``seeds/``), a missing index is built from it on first use.
+    """
+
+    def __init__(
+        self,
+        index_dir: str | Path | None = None,
+        *,
+        corpus: str | Path | None = None,
+        embedding_model: str | Path | None = None,
+        reader_model: str | Path | None = None,
+        top_k: int = DEFAULT_TOP_K,
+        threshold: float | None = None,
+        reader: Reader | None = None,
+        chunking: ChunkSettings | None = None,
+        index_type: str = "flat",
+        max_question_chars: int = MAX_QUESTION_CHARS,
+    ) -> None:
+        if not 1 <= top_k <= 50:
+            raise ConfigError(f"top_k must be between 1 and 50, got {top_k}")
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
+        self.index_dir = Path(index_dir) if index_dir else default_index_dir()
+        self.corpus = Path(corpus) if corpus else (None if index_dir else default_corpus())
+        self.store = IndexStore(self.index_dir)
+        self.embedder = Embedder(embedding_model)
+        self.reader: Reader = reader or ExtractiveReader(reader_model)
+        self.top_k = top_k
+        self._threshold = threshold
+        self.chunking = chunking or ChunkSettings()
+        self.index_type = index_type
+        self.max_question_chars = max_question_chars
+        self._index: LoadedIndex | None = None
+        self._retriever: HybridRetriever | None = None
+        self._lock = threading.RLock()
+
+    # -- index -------------------------------------------------------------------
+    @property
+    def threshold(self) -> float:
+        if self._threshold is not None:
+            return self._threshold
+        stored = self.index.settings.get("threshold")
+        return float(stored) if stored is not None else DEFAULT_THRESHOLD
+
+    @property
+    def index(self) -> LoadedIndex:
+        with self._lock:
+            if self._index is None:
+                if not self.store.exists() and self.corpus is not None:
+                    logger.info("no index at %s: building it from %s", self.index_dir,
+                                self.corpus)
+                    self.build([self.corpus])
+                if self._index is None:
+                    self._load()
+            assert self._index is not None
+            return self._index
+
+    def _load(self) -> None:
+        if not self.store.exists():
+            raise IndexNotFoundError(
+                f"no index at {self.index_dir}. Build one with: "
+                f"qa index --index {self.index_dir} ARTICLES…"
+            )
+        loaded = self.store.load(self.embedder.name)
+        dense = DenseRetriever(loaded.passages, loaded.faiss_index, self.embedder)
+        self._retriever = HybridRetriever(dense, BM25Retriever(loaded.passages))
+        self._index = loaded
+
+    def build(self, paths: Iterable[str | Path], rebuild: bool = False
+              ) -> tuple[BuildStats, IngestReport]:
+        """(Re)index the corpus at ``paths``: the index then holds exactly these documents."""
+        report = load_documents(paths)
+        with self._lock:
+            stats = self.store.build(report.documents, self.embedder, self.chunking,
+                                     self.index_type, rebuild=rebuild)
+            self._index = None
+            self._load()
+        return stats, report
+
+    def add_documents(self, paths: Iterable[str | Path]) -> tuple[BuildStats, IngestReport]:
+        """Index the configured corpus again, after files were added to it."""
+        if self.corpus is None:
+            raise ConfigError("this pipeline has no corpus folder to add documents to")
+        return self.build([self.corpus, *paths])
+
+    def reload(self) -> None:
+        with self._lock:
+            self._index = None
+
+    # -- answering ---------------------------------------------------------------
+    def retrieve(self, question: str, top_k: int | None = None) -> list[Retrieved]:
+        question = clean_question(question, self.max_question_chars)
+        _ = self.index
+        assert self._retriever is not None
+        return self._retriever.retrieve(question, top_k or self.top_k)
+
+    def answer(self, question: str, *, top_k: int | None = None,
+               threshold: float | None = None, query: str | None = None) -> Answer:
+        """Answer ``question``. ``query`` (default: the question) is what retrieval searches."""
+        question = clean_question(question, self.max_question_chars)
+        query = clean_question(query, self.max_question_chars) if query else question
+        k = top_k or self.top_k
+        if not 1 <= k <= 50:
+            raise ConfigError(f"top_k must be between 1 and 50, got {k}")
+        cutoff = self.threshold if threshold is None else threshold
+        _ = self.index
+        assert self._retriever is not None
+        t0 = time.perf_counter()
+        qvec = self.embedder.encode([query])[0]
+        t1 = time.perf_counter()
+        hits = self._retriever.retrieve(query, k, query_vector=qvec)
+        t2 = time.perf_counter()
+        readings = self.reader.read(question, [h.passage.text for h in hits]) if hits else []
+        t3 = time.perf_counter()
+        timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3,
+                   "read": (t3 - t2) * 1e3, "total": (t3 - t0) * 1e3}
+        return compose_answer(question, hits, readings, cutoff, timings)
+
+    def answer_many(self, questions: Iterable[str], **kwargs: Any) -> list[Answer]:
+        return [self.answer(q, **kwargs) for q in questions]
+
+
+def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[Reading],
+                   threshold: float, timings: dict[str, float] | None = None) -> Answer:
+    """Merge spans across passages by normalized text; abstain under ``threshold``."""
+    merged: dict[str, dict[str, Any]] = {}
+    for h_idx, (hit, reading) in enumerate(zip(hits, readings)):
+        for span in reading.spans:
+            key = normalize_answer(span.text)
+            if not key:
+                continue
+            entry = merged.setdefault(key, {"text": span.text, "score": 0.0, "where": {}})
+            if span.score > entry["score"]:
+                entry["text"], entry["score"] = span.text, span.score
+            best_here = entry["where"].get(h_idx)
+            if best_here is None or span.score > best_here.score:
+                entry["where"][h_idx] = span
+    ranked = sorted(merged.values(), key=lambda e: -e["score"])
+    best = ranked[0] if ranked and ranked[0]["score"] >= threshold else None
+    sources = []
+    for h_idx, hit in enumerate(hits):
+        p = hit.passage
+        span = best["where"].get(h_idx) if best else None
+        sources.append(Source(
+            doc_id=p.doc_id, title=p.title, passage=p.text,
+            passage_start=p.start, passage_end=p.end,
+            answer_start=p.start + span.start if span else None,
+            answer_end=p.start + span.end if span else None,
+            retrieval_score=round(hit.score, 6),
+            reader_score=round(span.score, 6) if span else 0.0,
+        ))
+    sources.sort(key=lambda s: (not s.has_answer, -s.reader_score))
+    alternatives = tuple(Alternative(e["text"], round(e["score"], 6))
+                         for e in ranked[1 if best else 0 : 4])
+    score = best["score"] if best else (ranked[0]["score"] if ranked else 0.0)
+    return Answer(question, best["text"] if best else None, round(float(score), 6),
+                  tuple(sources), alternatives,
+                  {k: round(v, 2) for k, v in (timings or {}).items()})

@@ -1,0 +1,120 @@
+"""Retrieval: dense (FAISS), keyword (BM25) and their reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from qa.embed import Embedder
+from qa.types import Passage, Retrieved
+
+logger = logging.getLogger(__name__)
+
+RRF_K = 60
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, top_k: int) -> list[Retrieved]: ...
+
+
+def reciprocal_rank_fusion(
+    rankings: dict[str, Sequence[int]], k: int = RRF_K
+) -> list[tuple[int, float, dict[str, int]]]:
+    """Fuse ranked id lists: score(id) = sum over lists of 1 / (k + rank), rank from 1.
+
+    Returns (id, score, {list name: rank}) best first; ties keep first-seen order.
+    """
+    scores: dict[int, float] = {}
+    ranks: dict[int, dict[str, int]] = {}
+    for name, ranking in rankings.items():
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            ranks.setdefault(item, {})[name] = rank
+    order = sorted(scores, key=lambda i: -scores[i])
+    return [(i, scores[i], ranks[i]) for i in order]
+
+
+class DenseRetriever:
+    """Inner product over normalized vectors in a FAISS index."""
+
+    def __init__(self, passages: Sequence[Passage], faiss_index: Any, embedder: Embedder):
+        self.passages = passages
+        self.index = faiss_index
+        self.embedder = embedder
+
+    def search(self, query_vector: np.ndarray, top_k: int) -> list[tuple[int, float]]:
+        k = min(top_k, self.index.ntotal)
+        if k <= 0:
+            return []
+        scores, ids = self.index.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def retrieve(self, query: str, top_k: int) -> list[Retrieved]:
+        hits = self.search(self.embedder.encode([query])[0], top_k)
+        return [Retrieved(self.passages[i], s, {"dense": r}) for r, (i, s) in enumerate(hits, 1)]
+
+
+class BM25Retriever:
+    """Okapi BM25 (bm25s) over the passages, English stop words and Snowball stemming."""
+
+    def __init__(self, passages: Sequence[Passage]):
+        import bm25s
+
+        self.passages = passages
+        self._stemmer = _stemmer()
+        self._bm25 = bm25s.BM25()
+        if passages:
+            tokens = bm25s.tokenize([p.text for p in passages], stopwords="en",
+                                    stemmer=self._stemmer, show_progress=False)
+            self._bm25.index(tokens, show_progress=False)
+
+    def search(self, query: str, top_k: int) -> list[tuple[int, float]]:
+        import bm25s
+
+        k = min(top_k, len(self.passages))
+        if k <= 0:
+            return []
+        q = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer,
+                           return_ids=False, show_progress=False)
+        if not q or not q[0]:
+            return []
+        ids, scores = self._bm25.retrieve(q, k=k, show_progress=False)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if s > 0]
+
+    def retrieve(self, query: str, top_k: int) -> list[Retrieved]:
+        hits = self.search(query, top_k)
+        return [Retrieved(self.passages[i], s, {"bm25": r}) for r, (i, s) in enumerate(hits, 1)]
+
+
+def _stemmer() -> Any:
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english")
+    except ImportError:  # pragma: no cover - PyStemmer is a dependency
+        logger.warning("PyStemmer missing: BM25 runs without stemming")
+        return None
+
+
+class HybridRetriever:
+    """Dense and BM25 candidates fused by reciprocal rank fusion."""
+
+    def __init__(self, dense: DenseRetriever, bm25: BM25Retriever, candidates: int = 50):
+        self.dense = dense
+        self.bm25 = bm25
+        self.candidates = candidates
+
+    def retrieve(self, query: str, top_k: int, query_vector: np.ndarray | None = None
+                 ) -> list[Retrieved]:
+        if query_vector is None:
+            query_vector = self.dense.embedder.encode([query])[0]
+        n = max(self.candidates, top_k)
+        rankings = {
+            "dense": [i for i, _ in self.dense.search(query_vector, n)],
+            "bm25": [i for i, _ in self.bm25.search(query, n)],
+        }
+        fused = reciprocal_rank_fusion(rankings)[:top_k]
+        return [Retrieved(self.dense.passages[i], s, r) for i, s, r in fused]
