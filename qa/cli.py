@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -24,12 +25,24 @@ def _friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except QAError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(_one_line(str(exc))) from exc
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug or an OS failure: still no traceback for the user
+            logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+            raise click.ClickException(_one_line(
+                f"unexpected {type(exc).__name__}: {exc}. Run with -vv to see the details."
+            )) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def _one_line(message: str) -> str:
+    """Error messages print as one line (library messages may quote multi-line errors)."""
+    return " ".join(message.split())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,9 +94,13 @@ def _snippet(text: str, a: int, b: int, width: int = 90) -> str:
 @click.option("--overlap-words", default=30, show_default=True, help="Overlap between passages.")
 @click.option("--hnsw", is_flag=True, help="Approximate HNSW index (for large corpora).")
 @click.option("--rebuild", is_flag=True, help="Re-embed everything, reuse nothing.")
+@click.option("--max-file-mb", default=5.0, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="Skip files larger than this (megabytes).")
 @_friendly
 def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: str | None,
-              max_words: int, overlap_words: int, hnsw: bool, rebuild: bool) -> None:
+              max_words: int, overlap_words: int, hnsw: bool, rebuild: bool,
+              max_file_mb: float) -> None:
     """Index the articles in PATHS (folders or files; default: seeds/).
 
     The index then holds exactly these articles: unchanged ones are not
@@ -100,7 +117,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
 
     pipe = QAPipeline(index_dir, embedding_model=embedding_model,
                       chunking=ChunkSettings(max_words, overlap_words),
-                      index_type="hnsw" if hnsw else "flat")
+                      index_type="hnsw" if hnsw else "flat",
+                      max_file_bytes=max(1, int(max_file_mb * 1_000_000)))
     stats, report = pipe.build(list(paths) or [default_corpus()], rebuild=rebuild)
     for path, reason in report.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
@@ -190,6 +208,174 @@ def eval_reader_cmd(file: str, model: str | None, limit: int) -> None:
     if limit:
         examples = examples[:limit]
     click.echo(json.dumps(evaluate_reader(ExtractiveReader(model), examples), indent=2))
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@click.option("--top-k", default=None, type=click.IntRange(1, 50),
+              help="Passages to read (default 5).")
+@click.option("--threshold", default=None, type=click.FloatRange(0.0, 1.0),
+              help="Abstain below this score (default: the index's calibrated threshold).")
+@click.option("--json", "as_json", is_flag=True, help="Print every metric as one JSON object.")
+@click.option("--report", "report_dir", default=None, type=click.Path(file_okay=False),
+              help="Write an HTML report (index.html with plots) to this folder.")
+@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
+@click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
+@_friendly
+def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
+             as_json: bool, report_dir: str | None, reader_model: str | None,
+             embedding_model: str | None) -> None:
+    """Evaluate the whole pipeline on a gold FILE of questions and answers.
+
+    FILE holds one JSON object a line: {"id", "question", "answers": [...]},
+    an empty answers list for questions the articles do not answer.
+
+    \b
+    Examples:
+      qa eval eval/gold.jsonl
+      qa eval eval/gold.jsonl --json --report eval/reports/latest
+    """
+    from qa.evaluate import compute_metrics, format_table, load_gold, run_gold
+    from qa.pipeline import QAPipeline
+
+    items = load_gold(file)
+    pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
+                      threshold=threshold)
+    records = run_gold(pipe, items, top_k=top_k)
+    metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
+    if as_json:
+        click.echo(json.dumps(metrics, indent=2))
+    else:
+        click.echo(format_table(metrics))
+    if report_dir:
+        from qa.report import write_report
+
+        path = write_report(report_dir, records, metrics, pipe.threshold,
+                            title=f"QA evaluation: {file}")
+        click.echo(f"Report: {path}", err=as_json)
+
+
+@main.command("calibrate")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@click.option("--top-k", default=None, type=click.IntRange(1, 50),
+              help="Passages to read (default 5).")
+@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
+@click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
+@_friendly
+def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
+                  reader_model: str | None, embedding_model: str | None) -> None:
+    """Choose the abstention threshold that maximizes overall F1 on a gold FILE.
+
+    Abstaining on an unanswerable question scores 1, answering it 0; an
+    answerable one scores the F1 of its answer (0 when abstaining). The
+    threshold is the middle of the widest best range and is stored with
+    the index, so `qa ask` and the UI use it from then on.
+
+    \b
+    Example:
+      qa calibrate eval/gold.jsonl
+    """
+    from qa.evaluate import calibrate, compute_metrics, format_comparison, load_gold
+    from qa.pipeline import QAPipeline
+
+    items = load_gold(file)
+    if all(it.answerable for it in items) or not any(it.answerable for it in items):
+        click.echo("warning: the gold file should hold both answerable and unanswerable "
+                   "questions, or the threshold goes to an extreme", err=True)
+    pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model)
+    result = calibrate(pipe, items, top_k=top_k)
+    k = top_k or pipe.top_k
+    before = compute_metrics(result.records, result.before, k)
+    after = compute_metrics(result.records, result.choice.threshold, k)
+    click.echo(format_comparison(before, after))
+    lo, hi = result.choice.plateau
+    click.echo(f"Best overall F1 for thresholds in ({lo:.4f}, {hi:.4f}]; stored "
+               f"{result.choice.threshold:.4f} in {pipe.index_dir}.")
+    if reader_model:
+        click.echo(f"note: calibrated for the reader {reader_model}; "
+                   "recalibrate after changing the reader.", err=True)
+
+
+@main.command("chat")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on (keep 127.0.0.1 unless you mean to share it).")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@click.option("--corpus", default=None, type=click.Path(file_okay=False),
+              help="Article folder the index is built from (default with no --index: seeds/).")
+@click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
+              help="Where uploaded articles are saved (default: uploads/ beside the index).")
+@click.option("--top-k", default=5, show_default=True, type=click.IntRange(1, 10),
+              help="Passages to read (changeable on the page).")
+@click.option("--max-upload-mb", default=2.0, show_default=True, type=click.FloatRange(0.01, 50),
+              help="Size limit for uploaded articles.")
+@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
+@_friendly
+def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
+             uploads_dir: str | None, top_k: int, max_upload_mb: float,
+             reader_model: str | None) -> None:
+    """Open the web chat: ask questions, see sources, upload articles.
+
+    On first start the index is built from seeds/ (or --corpus).
+
+    \b
+    Examples:
+      qa chat                       # http://127.0.0.1:7860
+      qa chat --corpus ~/notes --index ~/notes-index --port 8000
+    """
+    from qa.pipeline import QAPipeline
+    from ui.app import launch
+    from ui.uploads import default_uploads_dir
+
+    pipe = QAPipeline(index_dir, corpus=corpus, reader_model=reader_model, top_k=top_k)
+    pipe.uploads_dir = Path(uploads_dir) if uploads_dir else default_uploads_dir(pipe.index_dir)
+    if not pipe.store.exists() and pipe.corpus is not None:
+        click.echo(f"Building the index from {pipe.corpus}/ … (first start only)")
+    _ = pipe.index
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: serving on {host}: others on your network can use this chat.",
+                   err=True)
+    click.echo(f"Starting the chat on http://{host}:{port} (Ctrl+C to stop) …")
+    try:
+        launch(pipe, host=host, port=port, max_upload_bytes=int(max_upload_mb * 1_000_000))
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port} ({exc}). "
+                                   "Try another --port.") from exc
+
+
+@main.command("bench")
+@click.option("--corpus", default=None, type=click.Path(file_okay=False),
+              help="Articles to index and ask over (default: seeds/).")
+@click.option("--rounds", default=3, show_default=True, help="Passes over the questions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@_friendly
+def bench_cmd(corpus: str | None, rounds: int, as_json: bool) -> None:
+    """Benchmark: answer latency per stage, reader latency, indexing throughput."""
+    from pathlib import Path
+
+    from qa.bench import SEED_QUESTIONS, bench_answers, bench_indexing, bench_reader
+    from qa.config import default_corpus
+
+    root = Path(corpus) if corpus else default_corpus()
+    figures = {
+        "indexing": bench_indexing(root),
+        "answer": bench_answers(SEED_QUESTIONS, root, rounds),
+        "reader_5x150_words": bench_reader(),
+    }
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    ix = figures["indexing"]
+    click.echo(f"indexing: {ix['passages']} passages in {ix['seconds']:.2f}s "
+               f"({ix['passages_per_second']:.0f} passages/s, models loaded)")
+    click.echo(f"answer latency over {figures['answer']['questions']} questions (ms):")
+    for stage, p in figures["answer"]["stages_ms"].items():
+        click.echo(f"  {stage:<9} p50 {p['p50']:>7.1f}   p95 {p['p95']:>7.1f}")
+    r = figures["reader_5x150_words"]["latency_ms"]
+    click.echo(f"reader, 1 question x 5 passages of 150 words: p50 {r['p50']:.1f} ms, "
+               f"p95 {r['p95']:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -42,6 +43,7 @@ from qa.types import Document, Passage
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+_GENERATION_NAME = re.compile(r"gen-[A-Za-z0-9-]+")
 INDEX_TYPES = ("flat", "hnsw")
 
 
@@ -94,6 +96,26 @@ def _write_atomic(path: Path, data: str) -> None:
     _fsync_dir(path.parent)
 
 
+def _manifest_problem(manifest: dict[str, Any]) -> str | None:
+    """What is wrong with a current-format manifest's structure, or None."""
+    if not isinstance(manifest.get("dimension"), int) or manifest["dimension"] < 1:
+        return "no valid 'dimension'"
+    documents = manifest.get("documents")
+    if not isinstance(documents, dict) or not all(
+        isinstance(d, dict) and isinstance(d.get("hash"), str) for d in documents.values()
+    ):
+        return "no valid 'documents'"
+    settings = manifest.get("settings", {})
+    if not isinstance(settings, dict):
+        return "'settings' is not an object"
+    threshold = settings.get("threshold")
+    if threshold is not None and (isinstance(threshold, bool)
+                                  or not isinstance(threshold, (int, float))
+                                  or not 0.0 <= threshold <= 1.0):
+        return f"the stored threshold {threshold!r} is not a number between 0 and 1"
+    return None
+
+
 def make_faiss_index(vectors: np.ndarray, index_type: str) -> Any:
     import faiss
 
@@ -117,14 +139,36 @@ class IndexStore:
 
     # -- reading -----------------------------------------------------------------
     def current_generation(self) -> Path | None:
+        """The live generation's folder; None without an index.
+
+        IndexCorruptError when CURRENT does not name a generation inside this folder,
+        so a damaged pointer can never lead a build to delete anything outside it.
+        """
         pointer = self.path / "CURRENT"
         if not pointer.is_file():
             return None
-        name = pointer.read_text(encoding="utf-8").strip()
-        return self.path / name if name else None
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise IndexCorruptError(
+                f"the index pointer {pointer} cannot be read ({exc}). {rebuild_hint(self.path)}"
+            ) from exc
+        if not _GENERATION_NAME.fullmatch(name):
+            raise IndexCorruptError(
+                f"the index pointer {pointer} is damaged (it does not name a generation). "
+                f"{rebuild_hint(self.path)}"
+            )
+        return self.path / name
+
+    def _live_generation(self) -> Path | None:
+        """The live generation for a build to keep; None when there is none or it is damaged."""
+        try:
+            return self.current_generation()
+        except IndexCorruptError:
+            return None
 
     def exists(self) -> bool:
-        return self.current_generation() is not None
+        return (self.path / "CURRENT").is_file()
 
     def read_manifest(self) -> dict[str, Any]:
         gen = self.current_generation()
@@ -143,7 +187,21 @@ class IndexStore:
             ) from exc
 
     def load(self, embedding_model: str | None = None) -> LoadedIndex:
-        """Load the live index; check it was built by ``embedding_model`` (its stable name)."""
+        """Load the live index; check it was built by ``embedding_model`` (its stable name).
+
+        A build that swaps generations while this reads is not an error: load again.
+        """
+        for _ in range(3):
+            gen = self.current_generation()
+            try:
+                return self._load_live(embedding_model)
+            except IndexCorruptError:
+                if self._live_generation() == gen:
+                    raise
+                logger.info("the index at %s changed while loading: loading it again", self.path)
+        return self._load_live(embedding_model)
+
+    def _load_live(self, embedding_model: str | None) -> LoadedIndex:
         manifest = self.read_manifest()
         gen = self.current_generation()
         assert gen is not None
@@ -151,6 +209,11 @@ class IndexStore:
             raise IndexMismatchError(
                 f"the index at {self.path} has format version {manifest.get('format_version')}, "
                 f"this version of qa reads version {FORMAT_VERSION}. {rebuild_hint(self.path)}"
+            )
+        problem = _manifest_problem(manifest)
+        if problem:
+            raise IndexCorruptError(
+                f"the index manifest in {gen} is damaged ({problem}). {rebuild_hint(self.path)}"
             )
         if embedding_model is not None and manifest.get("embedding_model") != embedding_model:
             raise IndexMismatchError(
@@ -260,9 +323,13 @@ class IndexStore:
 
     def _old_settings(self) -> dict[str, Any]:
         try:
-            return dict(self.read_manifest().get("settings", {})) if self.exists() else {}
+            manifest = self.read_manifest() if self.exists() else {}
         except IndexCorruptError:
             return {}
+        settings = manifest.get("settings")
+        if not isinstance(settings, dict) or _manifest_problem(manifest):
+            return {}
+        return dict(settings)
 
     def _previous_for_reuse(self, model: str, chunking: ChunkSettings) -> LoadedIndex | None:
         if not self.exists():
@@ -344,7 +411,7 @@ class IndexStore:
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
             _fsync_dir(gen)
-            old = self.current_generation()
+            old = self._live_generation()
             _write_atomic(self.path / "CURRENT", name + "\n")
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
@@ -355,7 +422,7 @@ class IndexStore:
 
     def _remove_stale_generations(self) -> None:
         """Drop generations a crashed build left behind (caller holds the lock)."""
-        live = self.current_generation()
+        live = self._live_generation()
         for d in self.path.glob("gen-*"):
             if d.is_dir() and d != live:
                 shutil.rmtree(d, ignore_errors=True)

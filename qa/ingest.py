@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,17 +28,47 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def decode_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252, else Latin-1.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
-    Raises IngestError for data that looks binary (NUL bytes outside UTF-16).
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (BOM, or ASCII-heavy without), else Windows-1252,
+    else Latin-1.
+
+    Raises IngestError for data that looks binary (NUL bytes outside UTF-16, or more
+    than 1% control characters).
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data:
-        raise IngestError("binary content (NUL bytes); not a text article")
+        text = data.decode("utf-16", errors="replace")
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        text = _utf16_without_bom(data) if b"\x00" in data else _decode_8bit(data)
+    sample = text[:65536]
+    if len(_CONTROL.findall(sample)) > max(1, len(sample) // 100):
+        raise IngestError("binary content (control characters); not a text article")
+    return text
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """UTF-16 text without a BOM shows NUL bytes on one side only; else it is binary."""
+    half = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    encoding = None
+    if len(data) % 2 == 0 and half:
+        if even == 0 and odd >= 0.3 * half:
+            encoding = "utf-16-le"
+        elif odd == 0 and even >= 0.3 * half:
+            encoding = "utf-16-be"
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    raise IngestError("binary content (NUL bytes); not a text article")
+
+
+def _decode_8bit(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -97,7 +128,8 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
                           f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
     size = path.stat().st_size
     if size > max_bytes:
-        raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+        raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                          "(raise it with qa index --max-file-mb)")
     text = decode_bytes(path.read_bytes())
     html_title = None
     if kind == "html":
@@ -120,6 +152,21 @@ def iter_files(paths: Iterable[Path]) -> Iterable[tuple[Path, Path]]:
             yield p, p.parent
 
 
+def _check_inside(path: Path, root: Path) -> None:
+    """IngestError when ``path``, links followed, lies outside ``root`` (loops are caught later)."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(os.path.realpath(root)):
+        raise IngestError("symbolic link pointing outside the corpus folder; "
+                          "copy the file into the folder to index it")
+
+
+def _check_name(doc_id: str) -> None:
+    try:
+        doc_id.encode("utf-8")
+    except UnicodeEncodeError:
+        raise IngestError("the file name is not valid UTF-8; rename the file") from None
+
+
 def load_documents(
     paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestReport:
@@ -136,8 +183,8 @@ def load_documents(
             if path.name.startswith("."):
                 continue
             try:
-                if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-                    raise IngestError("symbolic link pointing outside the corpus folder")
+                _check_inside(path, root)
+                _check_name(doc_id)
                 doc = read_document(path, doc_id, max_bytes)
             except IngestError as exc:
                 report.skipped.append((str(path), str(exc)))

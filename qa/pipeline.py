@@ -18,9 +18,9 @@ from qa.config import (
     default_index_dir,
 )
 from qa.embed import Embedder
-from qa.errors import ConfigError, IndexNotFoundError, QuestionError
+from qa.errors import ConfigError, IndexNotFoundError, IngestError, QuestionError
 from qa.index import BuildStats, IndexStore, LoadedIndex
-from qa.ingest import IngestReport, load_documents
+from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_answer
 from qa.reader import ExtractiveReader, Reading
 from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
@@ -69,13 +69,18 @@ class QAPipeline:
         chunking: ChunkSettings | None = None,
         index_type: str = "flat",
         max_question_chars: int = MAX_QUESTION_CHARS,
+        max_file_bytes: int = DEFAULT_MAX_BYTES,
+        uploads_dir: str | Path | None = None,
     ) -> None:
         if not 1 <= top_k <= 50:
             raise ConfigError(f"top_k must be between 1 and 50, got {top_k}")
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
+        if max_file_bytes < 1:
+            raise ConfigError(f"the file size limit must be positive, got {max_file_bytes}")
         self.index_dir = Path(index_dir) if index_dir else default_index_dir()
         self.corpus = Path(corpus) if corpus else (None if index_dir else default_corpus())
+        self.uploads_dir = Path(uploads_dir) if uploads_dir else None
         self.store = IndexStore(self.index_dir)
         self.embedder = Embedder(embedding_model)
         self.reader: Reader = reader or ExtractiveReader(reader_model)
@@ -84,6 +89,7 @@ class QAPipeline:
         self.chunking = chunking or ChunkSettings()
         self.index_type = index_type
         self.max_question_chars = max_question_chars
+        self.max_file_bytes = max_file_bytes
         self._index: LoadedIndex | None = None
         self._retriever: HybridRetriever | None = None
         self._lock = threading.RLock()
@@ -103,7 +109,7 @@ class QAPipeline:
                 if not self.store.exists() and self.corpus is not None:
                     logger.info("no index at %s: building it from %s", self.index_dir,
                                 self.corpus)
-                    self.build([self.corpus])
+                    self.build(self.sources())
                 if self._index is None:
                     self._load()
             assert self._index is not None
@@ -123,7 +129,14 @@ class QAPipeline:
     def build(self, paths: Iterable[str | Path], rebuild: bool = False
               ) -> tuple[BuildStats, IngestReport]:
         """(Re)index the corpus at ``paths``: the index then holds exactly these documents."""
-        report = load_documents(paths)
+        paths = list(paths)
+        report = load_documents(paths, max_bytes=self.max_file_bytes)
+        if not report.documents:
+            reasons = "; ".join(f"{p}: {r}" for p, r in report.skipped[:5]) or "no files found"
+            raise IngestError(
+                f"no article could be read from {', '.join(map(str, paths))} ({reasons}); "
+                "the index was left unchanged. Give folders or .txt/.md/.html files."
+            )
         with self._lock:
             stats = self.store.build(report.documents, self.embedder, self.chunking,
                                      self.index_type, rebuild=rebuild)
@@ -131,11 +144,20 @@ class QAPipeline:
             self._load()
         return stats, report
 
-    def add_documents(self, paths: Iterable[str | Path]) -> tuple[BuildStats, IngestReport]:
-        """Index the configured corpus again, after files were added to it."""
+    def sources(self) -> list[Path]:
+        """What the index is built from: the corpus, then the uploads folder if it exists."""
+        paths = [self.corpus] if self.corpus is not None else []
+        if self.uploads_dir is not None and self.uploads_dir.is_dir():
+            paths.append(self.uploads_dir)
+        return paths
+
+    def add_documents(self, paths: Iterable[str | Path] = ()) -> tuple[BuildStats, IngestReport]:
+        """Index the corpus and the uploads folder again, plus ``paths``; unchanged files
+        are not re-embedded. Call it after files were added to either folder."""
         if self.corpus is None:
-            raise ConfigError("this pipeline has no corpus folder to add documents to")
-        return self.build([self.corpus, *paths])
+            raise ConfigError("this pipeline has no corpus folder to add documents to: "
+                              "give it one (corpus=…, or --corpus on the command line)")
+        return self.build([*self.sources(), *paths])
 
     def reload(self) -> None:
         with self._lock:
@@ -153,7 +175,7 @@ class QAPipeline:
         """Answer ``question``. ``query`` (default: the question) is what retrieval searches."""
         question = clean_question(question, self.max_question_chars)
         query = clean_question(query, self.max_question_chars) if query else question
-        k = top_k or self.top_k
+        k = self.top_k if top_k is None else top_k
         if not 1 <= k <= 50:
             raise ConfigError(f"top_k must be between 1 and 50, got {k}")
         cutoff = self.threshold if threshold is None else threshold

@@ -59,6 +59,7 @@ class TrainConfig:
     eval_questions: int = 300
     limit: int = 0
     grad_clip: float = 1.0
+    log_every: int = 50
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -253,15 +254,25 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     optim = torch.optim.AdamW(groups, lr=cfg.lr)
     sched = get_linear_schedule_with_warmup(optim, int(cfg.warmup * total), total)
     step, elapsed, tokens_seen, history = 0, 0.0, 0, []
+    schedule_changes: list[dict[str, Any]] = []
     if ckpt_path.exists():
         state = torch.load(ckpt_path, weights_only=False)
-        if state["config"] != _resumable(cfg):
+        old_cfg = dict(state["config"])
+        if old_cfg.get("max_steps") != cfg.max_steps and cfg.max_steps > state["step"]:
+            # A shortened (or lengthened) run: the linear decay is re-planned from here.
+            logger.warning("max_steps changed from %s to %s at step %d: LR decay re-planned",
+                           old_cfg.get("max_steps"), cfg.max_steps, state["step"])
+            schedule_changes.append({"step": state["step"], "from": old_cfg.get("max_steps"),
+                                     "to": cfg.max_steps})
+            old_cfg["max_steps"] = cfg.max_steps
+        if old_cfg != _resumable(cfg):
             raise ConfigError(f"{ckpt_path} was made with other settings; delete it to restart")
         model.load_state_dict(state["model"])
         optim.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
         step, elapsed = state["step"], state["elapsed"]
         tokens_seen, history = state["tokens"], state["history"]
+        schedule_changes = state.get("schedule_changes", []) + schedule_changes
         logger.info("resumed from %s at step %d", ckpt_path, step)
 
     def batch_at(k: int) -> np.ndarray:
@@ -279,6 +290,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     disable = not logger.isEnabledFor(logging.INFO)
     bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=disable)
     t0, tok0, ema = time.perf_counter(), tokens_seen, None
+    recent: list[float] = []
     while step < total:
         batch = collate(feats, batch_at(step), pad_id)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
@@ -290,13 +302,15 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         optim.zero_grad(set_to_none=True)
         step += 1
         tokens_seen += int(batch["attention_mask"].sum())
-        ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+        recent.append(loss.item())
+        ema = recent[-1] if ema is None else 0.98 * ema + 0.02 * recent[-1]
         now = time.perf_counter()
         tps = (tokens_seen - tok0) / max(now - t0, 1e-9)
         bar.set_postfix(loss=f"{ema:.3f}", tok_s=f"{tps:.0f}")
         bar.update(1)
-        if step % 50 == 0:
-            history.append({"step": step, "loss": round(ema, 4)})
+        if step % cfg.log_every == 0:
+            history.append({"step": step, "loss": round(sum(recent) / len(recent), 4)})
+            recent.clear()
             logger.info("step %d/%d loss %.4f tok/s %.0f", step, total, ema, tps)
         if cfg.eval_every and step % cfg.eval_every == 0 and step < total:
             reader = ExtractiveReader.from_model(model.eval(), tokenizer)
@@ -305,7 +319,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
             model.train()
         if step % cfg.save_every == 0 or step == total:
             _save_checkpoint(ckpt_path, model, optim, sched, cfg, step,
-                             elapsed + now - t0, tokens_seen, history)
+                             elapsed + now - t0, tokens_seen, history, schedule_changes)
     bar.close()
     elapsed += time.perf_counter() - t0
 
@@ -325,6 +339,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"torch {torch.__version__}",
         "loss_history": history,
+        "schedule_changes": schedule_changes,
     }
     save_model(model, tokenizer, out / "model", result)
     return result
@@ -341,19 +356,22 @@ def _epoch_batches(lengths: np.ndarray, cfg: TrainConfig, epoch: int) -> list[np
 
 def _resumable(cfg: TrainConfig) -> dict[str, Any]:
     d = asdict(cfg)
-    for k in ("out", "save_every", "eval_every", "eval_questions", "data", "compile"):
+    for k in ("out", "save_every", "eval_every", "eval_questions", "data", "compile",
+              "log_every"):
         d.pop(k)
     return d
 
 
 def _save_checkpoint(path: Path, model: Any, optim: Any, sched: Any, cfg: TrainConfig,
-                     step: int, elapsed: float, tokens: int, history: list) -> None:
+                     step: int, elapsed: float, tokens: int, history: list,
+                     schedule_changes: list) -> None:
     import torch
 
     tmp = path.with_suffix(".tmp")
     torch.save({"model": model.state_dict(), "optimizer": optim.state_dict(),
                 "scheduler": sched.state_dict(), "config": _resumable(cfg), "step": step,
-                "elapsed": elapsed, "tokens": tokens, "history": history}, tmp)
+                "elapsed": elapsed, "tokens": tokens, "history": history,
+                "schedule_changes": schedule_changes}, tmp)
     os.replace(tmp, path)
 
 

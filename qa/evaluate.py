@@ -1,0 +1,430 @@
+"""End-to-end evaluation on a gold file, and abstention-threshold calibration.
+
+Every gold question goes through the same ``QAPipeline.answer()`` users call,
+once, with ``threshold=0.0``: that returns the best candidate and its score
+whatever the configured threshold. Any threshold is applied afterwards (the
+text is kept when ``score >= threshold``, exactly as ``answer()`` does), so one
+run serves evaluation at the configured threshold and calibration over all of
+them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from qa.errors import DataError
+from qa.metrics import best_over_golds, contains_answer
+from qa.types import Answer, Source
+
+if TYPE_CHECKING:
+    from qa.pipeline import QAPipeline
+
+logger = logging.getLogger(__name__)
+
+#: An answer with at least this F1 against the gold answers counts as right
+#: (score histogram) and one below it as a failure (error breakdown).
+RIGHT_F1 = 0.5
+
+ERROR_KINDS = ("retrieval_miss", "reader_miss", "wrong_abstention", "answered_unanswerable")
+
+
+# -- gold file ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class GoldItem:
+    """One gold question; no answers means the articles do not answer it."""
+
+    id: str
+    question: str
+    answers: tuple[str, ...]
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers)
+
+
+def load_gold(path: str | Path) -> list[GoldItem]:
+    """Read a JSON-lines gold file; DataError naming the line for anything malformed."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise DataError(f"gold file not found: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read the gold file {path}: {exc}") from exc
+    hint = ('each line must be a JSON object like {"id": "q1", "question": "…", '
+            '"answers": ["…"]} (an empty answers list: not answerable)')
+    items: list[GoldItem] = []
+    seen: dict[str, int] = {}
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}, line {no}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{where}: not valid JSON ({exc.msg}); {hint}") from exc
+        if not isinstance(obj, dict):
+            raise DataError(f"{where}: expected a JSON object, got {type(obj).__name__}; {hint}")
+        missing = [k for k in ("id", "question", "answers") if k not in obj]
+        if missing:
+            raise DataError(f"{where}: missing {', '.join(missing)}; {hint}")
+        qid, question, answers = obj["id"], obj["question"], obj["answers"]
+        if not isinstance(qid, (str, int)) or isinstance(qid, bool) or not str(qid).strip():
+            raise DataError(f"{where}: 'id' must be a non-empty string")
+        if not isinstance(question, str) or not question.strip():
+            raise DataError(f"{where}: 'question' must be a non-empty string")
+        if not isinstance(answers, list) or not all(
+            isinstance(a, str) and a.strip() for a in answers
+        ):
+            raise DataError(f"{where}: 'answers' must be a list of non-empty strings "
+                            "(an empty list when the articles do not answer the question)")
+        qid = str(qid)
+        if qid in seen:
+            raise DataError(f"{where}: duplicate id '{qid}' (first on line {seen[qid]})")
+        seen[qid] = no
+        items.append(GoldItem(qid, question, tuple(answers)))
+    if not items:
+        raise DataError(f"the gold file {path} holds no questions; {hint}")
+    return items
+
+
+# -- one evaluated question ----------------------------------------------------------
+@dataclass(frozen=True)
+class SourceRef:
+    doc_id: str
+    title: str
+    passage: str
+
+
+class Outcome(NamedTuple):
+    """What calibration needs of a question: candidate score (None: no candidate at
+    all), the candidate's F1 against the gold answers, and whether it is answerable."""
+
+    score: float | None
+    f1: float
+    answerable: bool
+
+
+@dataclass(frozen=True)
+class Record:
+    """One gold question answered with ``threshold=0.0``: its best candidate and score."""
+
+    id: str
+    question: str
+    golds: tuple[str, ...]
+    candidate: str | None
+    score: float
+    em: float  # of the candidate (0 when unanswerable or no candidate)
+    f1: float
+    hit_rank: int | None  # 1-based rank of the first retrieved passage holding a gold answer
+    retrieved: int
+    latency_ms: float
+    answer_source: SourceRef | None = None
+    top_source: SourceRef | None = None
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.golds)
+
+    def prediction(self, threshold: float) -> str | None:
+        """What ``answer(threshold=threshold)`` returns as text."""
+        return self.candidate if self.candidate is not None and self.score >= threshold else None
+
+    @property
+    def outcome(self) -> Outcome:
+        return Outcome(self.score if self.candidate is not None else None, self.f1,
+                       self.answerable)
+
+
+def first_hit_rank(passages: Sequence[str], golds: Sequence[str]) -> int | None:
+    """1-based rank of the first passage containing a gold answer, None when none does."""
+    if not golds:
+        return None
+    for rank, passage in enumerate(passages, 1):
+        if contains_answer(passage, golds):
+            return rank
+    return None
+
+
+def record_from_answer(item: GoldItem, answer: Answer, latency_ms: float) -> Record:
+    """Build the record of ``item`` from an answer given with ``threshold=0.0``."""
+    ranked = sorted(answer.sources, key=lambda s: -s.retrieval_score)
+    em, f1 = best_over_golds(answer.text, item.answers) if item.answerable else (0.0, 0.0)
+
+    def ref(s: Source | None) -> SourceRef | None:
+        return SourceRef(s.doc_id, s.title, s.passage) if s else None
+
+    bearing = next((s for s in answer.sources if s.has_answer), None)
+    return Record(
+        id=item.id, question=item.question, golds=item.answers,
+        candidate=answer.text, score=float(answer.score), em=em, f1=f1,
+        hit_rank=first_hit_rank([s.passage for s in ranked], item.answers),
+        retrieved=len(ranked), latency_ms=latency_ms,
+        answer_source=ref(bearing), top_source=ref(ranked[0] if ranked else None),
+    )
+
+
+def run_gold(pipeline: QAPipeline, items: Sequence[GoldItem], *,
+             top_k: int | None = None) -> list[Record]:
+    """Answer every gold question once through ``pipeline.answer(threshold=0.0)``."""
+    _ = pipeline.index  # load (or build) the index and the models before timing anything
+    pipeline.embedder.encode(["warm-up"])
+    pipeline.reader.read("warm-up", ["warm-up"])
+    records = []
+    disable = not logger.isEnabledFor(logging.INFO)
+    for item in tqdm(items, desc="eval", unit="q", disable=disable):
+        t0 = time.perf_counter()
+        answer = pipeline.answer(item.question, top_k=top_k, threshold=0.0)
+        latency = (time.perf_counter() - t0) * 1e3
+        records.append(record_from_answer(item, answer, latency))
+    return records
+
+
+# -- metrics -------------------------------------------------------------------------
+def recall_at(ranks: Sequence[int | None], k: int) -> float:
+    """Share of questions whose first hit is at rank <= k."""
+    return sum(r is not None and r <= k for r in ranks) / len(ranks) if ranks else 0.0
+
+
+def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float:
+    """Mean of 1/rank of the first hit (0 for a miss)."""
+    return sum(1.0 / r for r in ranks if r) / len(ranks) if ranks else 0.0
+
+
+def _answered(o: Outcome, threshold: float) -> bool:
+    return o.score is not None and o.score >= threshold
+
+
+def overall_f1(outcomes: Sequence[Outcome], threshold: float) -> float:
+    """Mean over all questions: answerable -> F1 of the answer (0 when abstaining);
+    unanswerable -> 1 when abstaining, else 0."""
+    if not outcomes:
+        return 0.0
+    total = 0.0
+    for o in outcomes:
+        answered = _answered(o, threshold)
+        total += (o.f1 if answered else 0.0) if o.answerable else float(not answered)
+    return total / len(outcomes)
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    threshold: float
+    overall_f1: float
+    plateau: tuple[float, float]  # thresholds in (lo, hi] (or [0, hi]) all score the best
+
+
+def choose_threshold(outcomes: Sequence[Outcome]) -> ThresholdChoice:
+    """The abstention threshold with the best overall F1.
+
+    Candidates are 0, 1 and every observed score. A threshold t in (c[i-1], c[i]]
+    behaves exactly like candidate c[i], so consecutive best candidates c[i..j]
+    form a plateau, the interval (c[i-1], c[j]] (from 0 when i == 0). The rule:
+    take the widest best plateau (the lowest on a tie) and return its middle,
+    which keeps a margin from the scores on both sides.
+    """
+    cands = sorted({0.0, 1.0} | {min(max(o.score, 0.0), 1.0) for o in outcomes
+                                 if o.score is not None})
+    values = [overall_f1(outcomes, c) for c in cands]
+    top = max(values)
+    is_best = [v >= top - 1e-9 for v in values]  # equal up to float rounding
+    plateaus: list[tuple[float, float]] = []
+    i = 0
+    while i < len(cands):
+        if not is_best[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(cands) and is_best[j + 1]:
+            j += 1
+        plateaus.append((cands[i - 1] if i > 0 else 0.0, cands[j]))
+        i = j + 1
+    lo, hi = max(plateaus, key=lambda p: (round(p[1] - p[0], 9), -p[0]))
+    threshold = (lo + hi) / 2 if hi > lo else hi
+    return ThresholdChoice(threshold, overall_f1(outcomes, threshold), (lo, hi))
+
+
+class CurvePoint(NamedTuple):
+    threshold: float
+    coverage: float  # share of all questions answered
+    accuracy: float | None  # share of answered ones right (EM; unanswerable: wrong); None: none
+    overall_f1: float
+
+
+def coverage_curve(records: Sequence[Record]) -> list[CurvePoint]:
+    """Coverage and accuracy of the answered questions as the threshold rises."""
+    cands = sorted({0.0, 1.0} | {r.score for r in records if r.candidate is not None})
+    points = []
+    for t in cands:
+        answered = [r for r in records if r.prediction(t) is not None]
+        right = sum(r.em for r in answered if r.answerable)
+        points.append(CurvePoint(t, len(answered) / len(records) if records else 0.0,
+                                 right / len(answered) if answered else None,
+                                 overall_f1([r.outcome for r in records], t)))
+    return points
+
+
+def failure_kind(record: Record, threshold: float) -> str | None:
+    """The error category of a failed question, None when it did not fail.
+
+    Failed: an answerable question answered with F1 < RIGHT_F1 or abstained on, or
+    an unanswerable one answered. Each failure counts once, in the first matching
+    kind: answered_unanswerable, retrieval_miss (no gold answer in any retrieved
+    passage), wrong_abstention, reader_miss (a passage held it, the span is wrong).
+    """
+    pred = record.prediction(threshold)
+    if not record.answerable:
+        return "answered_unanswerable" if pred is not None else None
+    if pred is not None and record.f1 >= RIGHT_F1:
+        return None
+    if record.hit_rank is None:
+        return "retrieval_miss"
+    return "wrong_abstention" if pred is None else "reader_miss"
+
+
+def _pct(x: float) -> float:
+    return round(100 * x, 2)
+
+
+def compute_metrics(records: Sequence[Record], threshold: float,
+                    top_k: int | None = None) -> dict[str, Any]:
+    """Every metric of a run at ``threshold``. Rates are percentages; MRR is in [0, 1]."""
+    ans = [r for r in records if r.answerable]
+    unans = [r for r in records if not r.answerable]
+    preds = {r.id: r.prediction(threshold) for r in records}
+    abstained = [r for r in records if preds[r.id] is None]
+    k = top_k or max((r.retrieved for r in records), default=0)
+    ranks = [r.hit_rank for r in ans]
+
+    def score(r: Record, f1: bool) -> float:
+        if not r.answerable:
+            return float(preds[r.id] is None)
+        return (r.f1 if f1 else r.em) if preds[r.id] is not None else 0.0
+
+    lat = np.array([r.latency_ms for r in records]) if records else np.zeros(1)
+    errors = dict.fromkeys(ERROR_KINDS, 0)
+    for r in records:
+        kind = failure_kind(r, threshold)
+        if kind:
+            errors[kind] += 1
+    n = len(records)
+    return {
+        "questions": n,
+        "answerable": len(ans),
+        "unanswerable": len(unans),
+        "threshold": threshold,
+        "top_k": k,
+        "answered": n - len(abstained),
+        "abstained": len(abstained),
+        "exact_match": _pct(sum(score(r, False) for r in ans) / len(ans)) if ans else None,
+        "f1": _pct(sum(score(r, True) for r in ans) / len(ans)) if ans else None,
+        "recall_at_1": _pct(recall_at(ranks, 1)) if ans else None,
+        "recall_at_k": _pct(recall_at(ranks, k)) if ans else None,
+        "mrr": round(mean_reciprocal_rank(ranks), 4) if ans else None,
+        "abstain_precision": (_pct(sum(not r.answerable for r in abstained) / len(abstained))
+                              if abstained else None),
+        "abstain_recall": (_pct(sum(preds[r.id] is None for r in unans) / len(unans))
+                           if unans else None),
+        "overall_accuracy": _pct(sum(score(r, False) for r in records) / n) if n else None,
+        "overall_f1": _pct(sum(score(r, True) for r in records) / n) if n else None,
+        "latency_p50_ms": round(float(np.percentile(lat, 50)), 1),
+        "latency_p95_ms": round(float(np.percentile(lat, 95)), 1),
+        "errors": errors,
+    }
+
+
+LABELS = {
+    "questions": "questions (answerable / unanswerable)",
+    "exact_match": "exact match, answerable (%)",
+    "f1": "F1, answerable (%)",
+    "recall_at_1": "retrieval recall@1 (%)",
+    "recall_at_k": "retrieval recall@k (%)",
+    "mrr": "retrieval MRR",
+    "abstain_precision": "abstention precision (%)",
+    "abstain_recall": "abstention recall (%)",
+    "overall_accuracy": "overall accuracy (%)",
+    "overall_f1": "overall F1 (%)",
+    "latency_p50_ms": "latency p50 (ms)",
+    "latency_p95_ms": "latency p95 (ms)",
+}
+
+
+def format_table(metrics: dict[str, Any]) -> str:
+    """The metrics as an aligned two-column text table."""
+    rows: list[tuple[str, str]] = [
+        ("questions (answerable / unanswerable)",
+         f"{metrics['questions']} ({metrics['answerable']} / {metrics['unanswerable']})"),
+        ("threshold / top-k", f"{metrics['threshold']:.3f} / {metrics['top_k']}"),
+        ("answered / abstained", f"{metrics['answered']} / {metrics['abstained']}"),
+    ]
+    for key, label in LABELS.items():
+        if key == "questions":
+            continue
+        value = metrics[key]
+        rows.append((label, "n/a" if value is None else f"{value:g}"))
+    rows.append(("errors", ", ".join(f"{k.replace('_', ' ')} {v}"
+                                     for k, v in metrics["errors"].items())))
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+
+
+def failures(records: Iterable[Record], threshold: float) -> list[tuple[Record, str]]:
+    """Every failed question with its error kind, in gold-file order."""
+    out = []
+    for r in records:
+        kind = failure_kind(r, threshold)
+        if kind:
+            out.append((r, kind))
+    return out
+
+
+# -- calibration -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Calibration:
+    before: float  # the threshold in force before
+    choice: ThresholdChoice
+    records: list[Record]
+
+
+def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | None = None,
+              store: bool = True) -> Calibration:
+    """Run the gold questions once, choose the threshold, store it in the index settings.
+
+    From then on ``answer()`` uses it (unless a pipeline was given an explicit threshold).
+    """
+    records = run_gold(pipeline, items, top_k=top_k)
+    before = pipeline.threshold
+    choice = choose_threshold([r.outcome for r in records])
+    if store:
+        pipeline.store.update_settings(threshold=choice.threshold)
+        pipeline.reload()
+        logger.info("stored threshold %.4f in %s", choice.threshold, pipeline.index_dir)
+    return Calibration(before, choice, records)
+
+
+def format_comparison(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Before/after figures of a calibration as a text table."""
+    keys = ("threshold", "answered", "abstained", "overall_f1", "overall_accuracy",
+            "exact_match", "f1", "abstain_precision", "abstain_recall")
+    labels = {**LABELS, "threshold": "threshold", "answered": "answered",
+              "abstained": "abstained"}
+
+    def fmt(key: str, v: Any) -> str:
+        if v is None:
+            return "n/a"
+        return f"{v:.4f}" if key == "threshold" else f"{v:g}"
+
+    rows = [("", "before", "after")]
+    rows += [(labels[k], fmt(k, before[k]), fmt(k, after[k])) for k in keys]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    return "\n".join(f"{a:<{w0}}  {b:>{w1}}  {c:>8}" for a, b, c in rows)

@@ -1,0 +1,151 @@
+"""A self-contained HTML report of an evaluation run (plots embedded as base64 PNG)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ConfigError
+from qa.evaluate import LABELS, RIGHT_F1, Record, coverage_curve, failures
+
+logger = logging.getLogger(__name__)
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1200px; }
+table { border-collapse: collapse; margin: 1em 0; }
+td, th { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }
+th { background: #f3f3f3; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.passage { font-size: 0.85em; color: #555; max-width: 40em; }
+img { max-width: 100%; }
+"""
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _plots(records: Sequence[Record], threshold: float) -> list[tuple[str, str]]:
+    """(title, base64 PNG): score histogram, coverage-accuracy curve, F1 by threshold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = []
+    with_candidate = [r for r in records if r.candidate is not None]
+    right = [r.score for r in with_candidate if r.answerable and r.f1 >= RIGHT_F1]
+    wrong = [r.score for r in with_candidate if not (r.answerable and r.f1 >= RIGHT_F1)]
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    bins = [i / 20 for i in range(21)]
+    ax.hist([right, wrong], bins=bins, label=[f"right (F1 ≥ {RIGHT_F1})", "wrong / unanswerable"],
+            color=["#2a9d8f", "#e76f51"], stacked=True)
+    ax.axvline(threshold, color="k", linestyle="--", label=f"threshold {threshold:.3f}")
+    ax.set_xlabel("answer score")
+    ax.set_ylabel("questions")
+    ax.legend()
+    out.append(("Scores of the best candidate: right vs wrong", _png(fig)))
+    plt.close(fig)
+
+    curve = coverage_curve(records)
+    shown = [(p.coverage, p.accuracy) for p in curve if p.accuracy is not None]
+    answered = [r for r in records if r.prediction(threshold) is not None]
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    ax.plot([c for c, _ in shown], [a for _, a in shown], marker=".")
+    if answered:
+        cov = len(answered) / len(records)
+        acc = sum(r.em for r in answered if r.answerable) / len(answered)
+        ax.plot([cov], [acc], "o", color="#e76f51", markersize=10,
+                label=f"threshold {threshold:.3f}")
+    else:
+        ax.axvline(0.0, color="#e76f51", label=f"threshold {threshold:.3f}: nothing answered")
+    ax.set_xlabel("coverage (share of questions answered)")
+    ax.set_ylabel("accuracy of answered (EM)")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend()
+    out.append(("Coverage vs accuracy as the threshold varies", _png(fig)))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    ax.step([p.threshold for p in curve], [p.overall_f1 for p in curve], where="pre",
+            label="overall F1")
+    ax.step([p.threshold for p in curve], [p.coverage for p in curve], where="pre",
+            label="coverage", linestyle=":")
+    ax.axvline(threshold, color="k", linestyle="--", label=f"threshold {threshold:.3f}")
+    ax.set_xlabel("threshold")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend()
+    out.append(("Overall F1 and coverage by threshold", _png(fig)))
+    plt.close(fig)
+    return out
+
+
+def _cell(value: Any, cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<td{attr}>{html.escape(str(value))}</td>"
+
+
+def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: float,
+                title: str = "QA evaluation") -> str:
+    """The report as one HTML string."""
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+             f"</title><style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"]
+    parts.append("<h2>Metrics</h2><table>")
+    for key in ("threshold", "top_k", "questions", "answerable", "unanswerable", "answered",
+                "abstained"):
+        parts.append(f"<tr><th>{key}</th>{_cell(metrics[key], 'num')}</tr>")
+    for key, label in LABELS.items():
+        if key == "questions":
+            continue
+        value = metrics[key]
+        parts.append(f"<tr><th>{html.escape(label)}</th>"
+                     f"{_cell('n/a' if value is None else value, 'num')}</tr>")
+    for key, value in metrics["errors"].items():
+        parts.append(f"<tr><th>errors: {html.escape(key.replace('_', ' '))}</th>"
+                     f"{_cell(value, 'num')}</tr>")
+    parts.append("</table>")
+    for caption, png in _plots(records, threshold):
+        parts.append(f"<h2>{html.escape(caption)}</h2>"
+                     f'<img alt="{html.escape(caption)}" src="data:image/png;base64,{png}">')
+    failed = failures(records, threshold)
+    parts.append(f"<h2>Failed questions ({len(failed)})</h2>")
+    if failed:
+        parts.append("<table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th>"
+                     "<th>score</th><th>gold answers</th><th>top source</th></tr>")
+        for r, kind in failed:
+            pred = r.prediction(threshold)
+            shown = pred if pred is not None else f"(not found; best: {r.candidate})"
+            src = r.answer_source if pred is not None and r.answer_source else r.top_source
+            source = (f"<b>{html.escape(src.title)}</b> ({html.escape(src.doc_id)})"
+                      f"<div class='passage'>{html.escape(src.passage)}</div>"
+                      if src else "")
+            golds = " | ".join(r.golds) if r.golds else "(not answerable)"
+            parts.append(f"<tr>{_cell(r.id)}{_cell(kind)}{_cell(r.question)}{_cell(shown)}"
+                         f"{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}<td>{source}</td></tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_report(out_dir: str | Path, records: Sequence[Record], metrics: dict[str, Any],
+                 threshold: float, title: str = "QA evaluation") -> Path:
+    """Write ``out_dir/index.html``; returns its path."""
+    out = Path(out_dir)
+    path = out / "index.html"
+    text = render_html(records, metrics, threshold, title)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report to {out}: {exc}. "
+                          "Pass a writable folder to --report.") from exc
+    logger.info("report written to %s", path)
+    return path

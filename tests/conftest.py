@@ -1,0 +1,41 @@
+"""Shared fixtures: real models, indexes under tmp paths, never the repo's index/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Never reach for a model hub, and never write the repo's default index from tests.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_default_index(tmp_path_factory: pytest.TempPathFactory,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path_factory.mktemp("default-index") / "index"))
+
+
+@pytest.fixture(scope="session")
+def seeds_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of seeds/ (tests may add files to it)."""
+    dest = tmp_path_factory.mktemp("corpus") / "seeds"
+    shutil.copytree(SEEDS, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def seeds_pipeline(tmp_path_factory: pytest.TempPathFactory, seeds_corpus: Path):
+    """A QAPipeline over the seeds with the shipped reader, index built once per session."""
+    from qa.pipeline import QAPipeline
+
+    pipe = QAPipeline(tmp_path_factory.mktemp("seeds-index") / "index", corpus=seeds_corpus)
+    pipe.build([seeds_corpus])
+    return pipe

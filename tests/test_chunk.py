@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.chunk import ChunkSettings, chunk_document, sentence_spans
+from qa.errors import ConfigError
+from qa.types import Document
+from tests.conftest import SEEDS
+
+
+def doc(text: str) -> Document:
+    return Document("d.txt", "D", text, "h")
+
+
+def test_sentence_spans_split_on_punctuation_and_newlines() -> None:
+    text = "First one. Second one!  Third?\nFourth line without stop\n\n“Quoted.” Last"
+    sents = [text[a:b] for a, b in sentence_spans(text)]
+    assert sents == ["First one.", "Second one!", "Third?", "Fourth line without stop",
+                     "“Quoted.”", "Last"]
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")))
+def test_seed_passages_round_trip_to_document(path) -> None:
+    text = path.read_text(encoding="utf-8")
+    passages = chunk_document(doc(text))
+    assert len(passages) >= 3
+    for p in passages:
+        assert text[p.start : p.end] == p.text
+        assert len(p.text.split()) <= 150
+    # every sentence is covered by some passage
+    covered = set()
+    for p in passages:
+        covered.update(range(p.start, p.end))
+    for a, b in sentence_spans(text):
+        assert a in covered and b - 1 in covered
+
+
+def test_passages_overlap_by_whole_sentences() -> None:
+    sentence = "word " * 19 + "end."
+    text = " ".join([sentence] * 20)  # 20 sentences of 20 words
+    passages = chunk_document(doc(text), ChunkSettings(max_words=100, overlap_words=30))
+    assert all(len(p.text.split()) == 100 for p in passages[:-1])
+    for prev, nxt in zip(passages, passages[1:]):
+        assert nxt.start < prev.end  # overlap
+        assert prev.end - nxt.start == len(sentence)  # exactly one 20-word sentence
+    assert passages[-1].end == len(text)
+
+
+def test_sentence_longer_than_limit_is_cut_at_words() -> None:
+    text = " ".join(f"w{i}" for i in range(250))
+    passages = chunk_document(doc(text), ChunkSettings(max_words=100, overlap_words=0))
+    assert [len(p.text.split()) for p in passages] == [100, 100, 50]
+    assert all(text[p.start : p.end] == p.text for p in passages)
+
+
+def test_unfinished_last_sentence_is_kept() -> None:
+    text = "A full sentence here. And one cut off mid"
+    passages = chunk_document(doc(text))
+    assert passages[-1].text.endswith("cut off mid")
+
+
+@pytest.mark.parametrize("kwargs", [{"max_words": 5}, {"max_words": 100, "overlap_words": 60},
+                                    {"overlap_words": -1}])
+def test_bad_settings_are_refused(kwargs) -> None:
+    with pytest.raises(ConfigError):
+        ChunkSettings(**kwargs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(list("ab. !?\n\t’é…") + ["word", "Ünï"]), max_size=300)
+       .map("".join),
+       st.integers(10, 40), st.integers(0, 4))
+def test_offsets_round_trip_on_arbitrary_text(text: str, max_words: int, overlap: int) -> None:
+    passages = chunk_document(doc(text), ChunkSettings(max_words, overlap))
+    for p in passages:
+        assert text[p.start : p.end] == p.text
+        assert p.text.strip() == p.text and p.text
+    assert (not text.split()) == (not passages)

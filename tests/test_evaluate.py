@@ -1,0 +1,290 @@
+"""Evaluation: gold file loading, retrieval metrics, end-to-end metrics, `qa eval`."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa.cli import main
+from qa.errors import DataError
+from qa.evaluate import (
+    ERROR_KINDS,
+    GoldItem,
+    Record,
+    SourceRef,
+    compute_metrics,
+    coverage_curve,
+    failure_kind,
+    first_hit_rank,
+    format_table,
+    load_gold,
+    mean_reciprocal_rank,
+    recall_at,
+    record_from_answer,
+    run_gold,
+)
+from qa.metrics import best_over_golds
+from qa.types import Answer, Source
+
+REPO = Path(__file__).resolve().parent.parent
+GOLD = REPO / "eval" / "gold.jsonl"
+SMALL = Path(__file__).resolve().parent / "fixtures" / "gold_small.jsonl"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _record(rid: str, golds: tuple[str, ...], candidate: str | None, score: float,
+            hit_rank: int | None = 1, latency: float = 10.0) -> Record:
+    em, f1 = best_over_golds(candidate, golds) if golds else (0.0, 0.0)
+    return Record(rid, f"question {rid}?", golds, candidate, score, em, f1, hit_rank, 5,
+                  latency, SourceRef("d.txt", "D", "passage"), SourceRef("d.txt", "D", "p"))
+
+
+# -- gold files --------------------------------------------------------------------------
+def test_load_gold_reads_items_and_skips_blank_lines(tmp_path: Path) -> None:
+    path = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kadyrov"]}\n\n'
+                            '{"id": 2, "question": "What?", "answers": []}\n')
+    items = load_gold(path)
+    assert items == [GoldItem("q1", "Who?", ("Kadyrov",)), GoldItem("2", "What?", ())]
+    assert [it.answerable for it in items] == [True, False]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{not json", "not valid JSON"),
+    ('["a list"]', "expected a JSON object"),
+    ('{"id": "x", "answers": []}', "missing question"),
+    ('{"id": "x", "question": "Q?", "answers": "Kyiv"}', "'answers' must be a list"),
+    ('{"id": "x", "question": "Q?", "answers": [""]}', "'answers' must be a list"),
+    ('{"id": "x", "question": "  ", "answers": []}', "'question' must be"),
+    ('{"id": "", "question": "Q?", "answers": []}', "'id' must be"),
+    ('{"id": "q1", "question": "Again?", "answers": []}', "duplicate id 'q1' (first on line 1)"),
+])
+def test_load_gold_names_the_bad_line(tmp_path: Path, line: str, message: str) -> None:
+    path = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["A"]}\n' + line + "\n")
+    with pytest.raises(DataError) as err:
+        load_gold(path)
+    assert "line 2" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_load_gold_missing_and_empty_files(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="not found"):
+        load_gold(tmp_path / "nope.jsonl")
+    with pytest.raises(DataError, match="no questions"):
+        load_gold(_write(tmp_path, "\n  \n"))
+
+
+def test_shipped_gold_file_is_well_formed() -> None:
+    items = load_gold(GOLD)
+    articles = [p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").glob("*.txt"))]
+    assert len(items) >= 64
+    assert sum(not it.answerable for it in items) >= 12
+    per_article = [0] * len(articles)
+    for it in items:
+        for answer in it.answers:
+            holders = [i for i, text in enumerate(articles) if answer in text]
+            assert holders, f"{it.id}: {answer!r} is not a span of a seed article"
+            per_article[holders[0]] += 1
+    assert all(n >= 20 for n in per_article)
+    assert len({it.question for it in items}) == len(items)
+
+
+# -- retrieval metrics -----------------------------------------------------------------------
+def test_first_hit_rank() -> None:
+    passages = ["Putin deployed troops.", "Kadyrov is an ally.", "The Pentagon said so."]
+    assert first_hit_rank(passages, ["pentagon"]) == 3
+    assert first_hit_rank(passages, ["Ramzan Kadyrov", "Kadyrov"]) == 2
+    assert first_hit_rank(passages, ["Zelenskiy"]) is None
+    assert first_hit_rank(passages, []) is None
+
+
+def test_recall_and_mrr_on_hand_made_rankings() -> None:
+    ranks = [1, 3, None, 2]
+    assert recall_at(ranks, 1) == 0.25
+    assert recall_at(ranks, 2) == 0.5
+    assert recall_at(ranks, 3) == 0.75
+    assert recall_at(ranks, 10) == 0.75
+    assert mean_reciprocal_rank(ranks) == pytest.approx((1 + 1 / 3 + 0 + 1 / 2) / 4)
+    assert recall_at([], 5) == 0.0
+    assert mean_reciprocal_rank([None, None]) == 0.0
+
+
+def test_record_from_answer_uses_retrieval_order() -> None:
+    def src(passage: str, retrieval: float, answer: bool) -> Source:
+        return Source("d.txt", "D", passage, 0, len(passage), 0 if answer else None,
+                      4 if answer else None, retrieval, 0.9 if answer else 0.0)
+
+    # answer-bearing first (as answer() sorts), but it ranks second in retrieval
+    answer = Answer("Q?", "Kyiv", 0.9, (src("Kyiv is the capital", 0.2, True),
+                                        src("Kyiv again, retrieved first", 0.8, False),
+                                        src("Moscow", 0.1, False)))
+    rec = record_from_answer(GoldItem("q", "Q?", ("Kyiv",)), answer, 12.5)
+    assert rec.hit_rank == 1  # "Kyiv again…" ranks first by retrieval score
+    assert rec.top_source is not None and rec.top_source.passage.startswith("Kyiv again")
+    assert rec.answer_source is not None and rec.answer_source.passage == "Kyiv is the capital"
+    assert (rec.em, rec.f1, rec.retrieved, rec.latency_ms) == (1.0, 1.0, 3, 12.5)
+    unanswerable = record_from_answer(GoldItem("u", "Q?", ()), answer, 1.0)
+    assert (unanswerable.em, unanswerable.f1, unanswerable.hit_rank) == (0.0, 0.0, None)
+
+
+def test_prediction_applies_the_threshold_like_answer() -> None:
+    rec = _record("a", ("Kyiv",), "Kyiv", 0.4)
+    assert rec.prediction(0.0) == "Kyiv"
+    assert rec.prediction(0.4) == "Kyiv"  # kept when score >= threshold
+    assert rec.prediction(0.41) is None
+    assert _record("b", ("Kyiv",), None, 0.0).prediction(0.0) is None
+
+
+# -- metrics of a run --------------------------------------------------------------------------
+def _run() -> list[Record]:
+    return [
+        _record("a1", ("Kyiv",), "Kyiv", 0.9, hit_rank=1, latency=10),  # right
+        _record("a2", ("Ramzan Kadyrov",), "Kadyrov", 0.6, hit_rank=2, latency=20),  # F1 2/3
+        _record("a3", ("127",), "Moscow", 0.5, hit_rank=1, latency=30),  # reader miss
+        _record("a4", ("52",), "Kyiv", 0.1, hit_rank=3, latency=40),  # wrong abstention
+        _record("a5", ("DeirEzzor24",), "Pentagon", 0.7, hit_rank=None, latency=50),  # retr. miss
+        _record("u1", (), "Putin", 0.8, hit_rank=None, latency=60),  # answered unanswerable
+        _record("u2", (), "Kyiv", 0.2, hit_rank=None, latency=70),  # right abstention
+        _record("u3", (), None, 0.0, hit_rank=None, latency=80),  # no candidate at all
+    ]
+
+
+def test_compute_metrics_hand_computed() -> None:
+    m = compute_metrics(_run(), threshold=0.3, top_k=5)
+    assert (m["questions"], m["answerable"], m["unanswerable"]) == (8, 5, 3)
+    assert (m["answered"], m["abstained"]) == (5, 3)  # a4, u2, u3 abstain
+    assert m["exact_match"] == 20.0  # a1 only
+    assert m["f1"] == round(100 * (1 + 2 / 3) / 5, 2)
+    assert m["recall_at_1"] == 40.0  # a1, a3
+    assert m["recall_at_k"] == 80.0  # a5 missed
+    assert m["mrr"] == round((1 + 1 / 2 + 1 + 1 / 3 + 0) / 5, 4)
+    assert m["abstain_precision"] == round(100 * 2 / 3, 2)  # u2, u3 of a4, u2, u3
+    assert m["abstain_recall"] == round(100 * 2 / 3, 2)  # u2, u3 of u1, u2, u3
+    assert m["overall_accuracy"] == round(100 * 3 / 8, 2)  # a1, u2, u3
+    assert m["overall_f1"] == round(100 * (1 + 2 / 3 + 2) / 8, 2)
+    assert m["latency_p50_ms"] == 45.0
+    assert m["latency_p95_ms"] == pytest.approx(76.5)
+    assert m["errors"] == {"retrieval_miss": 1, "reader_miss": 1, "wrong_abstention": 1,
+                           "answered_unanswerable": 1}
+
+
+def test_metrics_at_the_extremes() -> None:
+    everything = compute_metrics(_run(), threshold=0.0, top_k=5)
+    assert everything["answered"] == 7  # u3 has no candidate even at 0
+    assert everything["abstain_precision"] == 100.0
+    assert everything["abstain_recall"] == round(100 / 3, 2)
+    nothing = compute_metrics(_run(), threshold=1.0, top_k=5)
+    assert nothing["answered"] == 0
+    assert (nothing["exact_match"], nothing["f1"]) == (0.0, 0.0)
+    assert nothing["abstain_recall"] == 100.0
+    assert nothing["overall_accuracy"] == round(100 * 3 / 8, 2)
+    answerable_only = compute_metrics(_run()[:5], threshold=1.0)
+    assert answerable_only["abstain_recall"] is None
+    assert answerable_only["unanswerable"] == 0
+    assert answerable_only["top_k"] == 5  # from the records when not given
+    table = format_table(answerable_only)
+    assert "abstention recall (%)" in table and "n/a" in table
+
+
+def test_failure_kinds() -> None:
+    kinds = [failure_kind(r, 0.3) for r in _run()]
+    assert kinds == [None, None, "reader_miss", "wrong_abstention", "retrieval_miss",
+                     "answered_unanswerable", None, None]
+    assert set(ERROR_KINDS) >= {k for k in kinds if k}
+
+
+def test_coverage_curve_goes_from_everything_to_nothing() -> None:
+    curve = coverage_curve(_run())
+    assert curve[0].threshold == 0.0 and curve[0].coverage == 7 / 8
+    assert curve[0].accuracy == pytest.approx(1 / 7)
+    assert curve[-1].threshold == 1.0 and curve[-1].coverage == 0.0
+    assert curve[-1].accuracy is None
+    assert [p.coverage for p in curve] == sorted((p.coverage for p in curve), reverse=True)
+    at_09 = next(p for p in curve if p.threshold == 0.9)
+    assert (at_09.coverage, at_09.accuracy) == (1 / 8, 1.0)
+
+
+def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
+    from qa.report import write_report
+
+    records = [*_run(), _record("x", ("<b>gold</b>",), "<script>alert(1)</script>", 0.9)]
+    path = write_report(tmp_path / "rep", records, compute_metrics(records, 0.3), 0.3)
+    html = path.read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "&lt;b&gt;gold&lt;/b&gt;" in html
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 3
+    assert "a3" in html and "reader_miss" in html
+
+
+def test_cli_eval_reports_bad_gold_file_without_traceback(tmp_path: Path) -> None:
+    bad = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["A"]}\n{oops\n')
+    result = CliRunner().invoke(main, ["eval", str(bad), "--index", str(tmp_path / "i")])
+    assert result.exit_code == 1
+    assert "line 2" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["eval", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 1 and "not found" in result.output
+
+
+# -- end to end, with the shipped reader ----------------------------------------------------------
+@pytest.mark.slow
+def test_run_gold_matches_answer_at_the_configured_threshold(seeds_pipeline) -> None:
+    items = load_gold(SMALL)
+    records = run_gold(seeds_pipeline, items)
+    assert [r.id for r in records] == [it.id for it in items]
+    t = seeds_pipeline.threshold
+    direct = [seeds_pipeline.answer(it.question) for it in items]
+    for rec, ans in zip(records, direct):
+        assert rec.prediction(t) == ans.text, rec.id
+        assert rec.score == ans.score, rec.id
+    m = compute_metrics(records, t, seeds_pipeline.top_k)
+    ans_items = [(it, a) for it, a in zip(items, direct) if it.answerable]
+    expected_em = sum(best_over_golds(a.text, it.answers)[0] for it, a in ans_items)
+    assert m["exact_match"] == round(100 * expected_em / len(ans_items), 2)
+    assert m["abstain_recall"] == round(
+        100 * sum(a.text is None for it, a in zip(items, direct) if not it.answerable) / 2, 2)
+    assert all(r.latency_ms > 0 for r in records)
+
+
+@pytest.mark.slow
+def test_cli_eval_json(seeds_pipeline) -> None:
+    result = CliRunner().invoke(
+        main, ["eval", str(SMALL), "--index", str(seeds_pipeline.index_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    m = json.loads(result.stdout)
+    for key in ("exact_match", "f1", "recall_at_1", "recall_at_k", "mrr", "abstain_precision",
+                "abstain_recall", "overall_accuracy", "overall_f1", "latency_p50_ms",
+                "latency_p95_ms", "errors", "threshold", "top_k"):
+        assert key in m, key
+    assert (m["questions"], m["answerable"], m["unanswerable"]) == (6, 4, 2)
+    assert m["answered"] + m["abstained"] == 6
+    assert m["top_k"] == 5
+    assert m["recall_at_k"] == 100.0  # the four answers are in the top 5 of 9 passages
+    assert 0 < m["mrr"] <= 1 and m["recall_at_1"] <= m["recall_at_k"]
+    assert 0 < m["latency_p50_ms"] <= m["latency_p95_ms"]
+    assert sum(m["errors"].values()) <= 6
+    assert m["f1"] >= 50.0, "the shipped reader should answer most of these easy questions"
+
+
+@pytest.mark.slow
+def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        main, ["eval", str(SMALL), "--index", str(seeds_pipeline.index_dir), "--top-k", "3",
+               "--threshold", "0.5", "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"threshold / top-k\s+0\.500 / 3", result.stdout)
+    assert re.search(r"questions \(answerable / unanswerable\)\s+6 \(4 / 2\)", result.stdout)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    pngs = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert len(pngs) == 3
+    assert all(base64.b64decode(p).startswith(b"\x89PNG") for p in pngs)
+    assert "Failed questions" in html

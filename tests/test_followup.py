@@ -1,0 +1,74 @@
+"""Follow-up detection and the retrieval query built from the conversation."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.followup import is_followup, retrieval_query
+
+FOLLOWUPS = [
+    "And who is his close ally?",
+    "How much were they paid?",
+    "what about the Chechen troops?",
+    "How about Belarus?",
+    "Where did it happen?",
+    "Who said that?",
+    "Why?",
+    "How many?",
+    "When were those fighters recruited?",
+    "What is its capital?",
+    "how much were they paid",
+]
+SELF_CONTAINED = [
+    "How long are the contracts offered to the Syrian volunteers?",
+    "Who is the Chechen leader?",
+    "Who is Putin?",
+    "Who said that Russia recruited Syrians?",
+    "What did Danilov say about his country?",
+    "Is there any sign of the Belarusian army taking part in the invasion?",
+    "How many battalion tactical groups did Putin deploy?",
+    "Which countries do the volunteers of the international legion come from?",
+]
+
+
+@pytest.mark.parametrize("question", FOLLOWUPS)
+def test_followups_are_detected(question: str) -> None:
+    assert is_followup(question)
+
+
+@pytest.mark.parametrize("question", SELF_CONTAINED)
+def test_self_contained_questions_are_not_followups(question: str) -> None:
+    assert not is_followup(question)
+
+
+def test_followup_query_joins_the_previous_question() -> None:
+    previous = ["How long are the contracts offered to the Syrian volunteers?"]
+    query = retrieval_query("How much were they paid?", previous)
+    assert query == ("How long are the contracts offered to the Syrian volunteers? "
+                     "How much were they paid?")
+
+
+def test_self_contained_question_is_not_polluted_by_history() -> None:
+    previous = ["How long are the contracts offered to the Syrian volunteers?"]
+    assert retrieval_query("Who is the Chechen leader?", previous) == "Who is the Chechen leader?"
+
+
+def test_no_history_means_the_question_alone() -> None:
+    assert retrieval_query("How much were they paid?", []) == "How much were they paid?"
+    assert retrieval_query("And his ally?", ["", "   "]) == "And his ally?"
+
+
+def test_chained_followups_reach_back_to_the_last_self_contained_question() -> None:
+    history = ["Who recruited Syrians?", "Who is the Chechen leader?", "And who is his ally?"]
+    query = retrieval_query("How long have they known him?", history)
+    assert query.startswith("Who is the Chechen leader? And who is his ally?")
+    assert "Who recruited Syrians?" not in query
+    assert query.endswith("How long have they known him?")
+
+
+def test_query_length_stays_bounded() -> None:
+    long_previous = "Why did the recruiter say " + "very " * 400 + "much?"
+    query = retrieval_query("How much were they paid?", [long_previous])
+    assert len(query) <= 900
+    assert query.endswith("How much were they paid?")
+    assert not query.startswith(" ")

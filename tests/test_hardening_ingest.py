@@ -1,0 +1,246 @@
+"""Hardening: awkward files in a corpus are skipped with a clear reason; the rest is indexed."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa.cli import main
+from qa.errors import IngestError
+from qa.ingest import SUPPORTED_SUFFIXES, decode_bytes, load_documents
+
+GOOD = "The river Elbe flows through Dresden and Hamburg before it reaches the North Sea."
+
+
+def _reasons(report) -> dict[str, str]:
+    return {Path(p).name: reason for p, reason in report.skipped}
+
+
+def _ids(report) -> set[str]:
+    return {d.doc_id for d in report.documents}
+
+
+# -- single awkward files ---------------------------------------------------------------
+def test_empty_and_whitespace_files_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_text(" \n\t\n  ")
+    (tmp_path / "tags.html").write_text("<html><body><script>x()</script></body></html>")
+    (tmp_path / "ok.txt").write_text(GOOD)
+    report = load_documents([tmp_path])
+    assert _ids(report) == {"ok.txt"}
+    reasons = _reasons(report)
+    for name in ("empty.txt", "blank.md", "tags.html"):
+        assert "empty" in reasons[name]
+
+
+def test_binary_files_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "nul.txt").write_bytes(bytes(range(256)) * 8)
+    rng = random.Random(7)  # random bytes without any NUL: caught by the control-character test
+    (tmp_path / "noise.txt").write_bytes(bytes(rng.randrange(1, 256) for _ in range(4000)))
+    (tmp_path / "png.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256)
+                                                                for _ in range(500)))
+    (tmp_path / "ok.txt").write_text(GOOD)
+    report = load_documents([tmp_path])
+    assert _ids(report) == {"ok.txt"}
+    reasons = _reasons(report)
+    assert set(reasons) == {"nul.txt", "noise.txt", "png.md"}
+    assert all("binary content" in r and "not a text article" in r for r in reasons.values())
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("latin-1", b""), ("cp1252", b""), ("utf-16", b""), ("utf-16-le", b""),
+     ("utf-16-be", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-8", b"")],
+)
+def test_text_encodings_are_decoded(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    text = "Café crème in Zürich costs 5 francs. Ærø is an island; naïve façade."
+    if encoding == "cp1252":
+        text += " “Quotes” – and a dash."
+    (tmp_path / "article.txt").write_bytes(prefix + text.encode(encoding))
+    report = load_documents([tmp_path])
+    assert report.skipped == []
+    assert report.documents[0].text == text
+
+
+def test_decode_bytes_control_characters_limit() -> None:
+    # a form feed or two in a long text is fine; a text full of control characters is not
+    assert decode_bytes(("a" * 500 + "\x0c\x1b").encode()).endswith("\x0c\x1b")
+    with pytest.raises(IngestError, match="binary content"):
+        decode_bytes(b"\x01\x02\x03\x04 hello")
+
+
+def test_oversized_file_is_skipped_with_the_limit(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("word " * 3000)  # 15,000 bytes
+    (tmp_path / "ok.txt").write_text(GOOD)
+    report = load_documents([tmp_path], max_bytes=10_000)
+    assert _ids(report) == {"ok.txt"}
+    reason = _reasons(report)["big.txt"]
+    assert "15,000 bytes" in reason and "10,000-byte limit" in reason
+    assert "--max-file-mb" in reason
+    assert _ids(load_documents([tmp_path], max_bytes=20_000)) == {"ok.txt", "big.txt"}
+
+
+def test_symlinks_outside_the_corpus_are_skipped(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    secret_dir = tmp_path / "private"
+    secret_dir.mkdir()
+    (secret_dir / "secret.txt").write_text("The password is swordfish.")
+    (corpus / "ok.txt").write_text(GOOD)
+    (corpus / "inside.md").write_text("# Inside\n\nA linked article that stays inside.")
+    os.symlink(secret_dir / "secret.txt", corpus / "file-link.txt")
+    os.symlink(secret_dir, corpus / "dir-link")
+    os.symlink("../private/secret.txt", corpus / "relative-link.txt")
+    (corpus / "sub").mkdir()
+    os.symlink(corpus / "inside.md", corpus / "sub" / "link-inside.md")
+    os.symlink(corpus / "loop-b.txt", corpus / "loop-a.txt")
+    os.symlink(corpus / "loop-a.txt", corpus / "loop-b.txt")
+    os.symlink(corpus / "missing.txt", corpus / "dangling.txt")
+
+    report = load_documents([corpus])
+    assert _ids(report) == {"ok.txt", "inside.md"}
+    assert all("swordfish" not in d.text for d in report.documents)
+    reasons = _reasons(report)
+    for name in ("file-link.txt", "dir-link", "relative-link.txt"):
+        assert "symbolic link pointing outside the corpus folder" in reasons[name]
+    assert "duplicate of inside.md" in reasons["link-inside.md"]
+    assert "Too many levels of symbolic links" in reasons["loop-a.txt"]
+    assert "cannot read" in reasons["dangling.txt"]
+
+
+def test_duplicates_and_unsupported_types(tmp_path: Path) -> None:
+    two_lines = "First line about the Elbe.\nSecond line about Hamburg."
+    (tmp_path / "a.txt").write_text(two_lines)
+    (tmp_path / "b.md").write_text(two_lines)
+    (tmp_path / "c.txt").write_bytes(two_lines.replace("\n", "\r\n").encode())  # Windows
+    for name in ("report.pdf", "slides.docx", "Makefile", "data.json"):
+        (tmp_path / name).write_text("some text")
+    report = load_documents([tmp_path])
+    assert _ids(report) == {"a.txt"}
+    reasons = _reasons(report)
+    assert reasons["b.md"] == "duplicate of a.txt"
+    assert reasons["c.txt"] == "duplicate of a.txt"
+    for name in ("report.pdf", "slides.docx", "Makefile", "data.json"):
+        assert reasons[name].startswith("unsupported file type")
+        assert all(suffix in reasons[name] for suffix in SUPPORTED_SUFFIXES)
+
+
+def test_undecodable_file_name_is_skipped(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 name on a UTF-8 file system
+    try:
+        (tmp_path / name).write_text(GOOD)
+    except (OSError, UnicodeEncodeError):  # pragma: no cover - file systems that refuse it
+        pytest.skip("this file system refuses non-UTF-8 file names")
+    (tmp_path / "ok.txt").write_text("Another article about the Rhine.")
+    report = load_documents([tmp_path])
+    assert _ids(report) == {"ok.txt"}
+    assert "not valid UTF-8" in report.skipped[0][1]
+    json.dumps([d.doc_id for d in report.documents])  # ids stay storable
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    report = load_documents([tmp_path / "nope"])
+    assert report.documents == []
+    assert report.skipped == [(str(tmp_path / "nope"), "no such file or folder")]
+
+
+# -- the whole path: qa index over a messy corpus ----------------------------------------
+def _messy_corpus(root: Path) -> dict[str, str]:
+    """A corpus with one file of every awkward kind; returns {name: expected reason part}."""
+    root.mkdir()
+    (root / "elbe.txt").write_text(GOOD)
+    latin = "Zürich liegt am Zürichsee, sagt der Bäcker."
+    (root / "latin.txt").write_bytes(latin.encode("latin-1"))
+    (root / "utf16.md").write_bytes("# Tokyo\n\nTokyo is the capital of Japan.".encode("utf-16"))
+    (root / "page.html").write_text("<html><head><title>Rome</title></head><body><h1>Rome</h1>"
+                                    "<p>Rome is the capital of Italy.</p></body></html>")
+    (root / "empty.txt").write_text("")
+    (root / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (root / "huge.txt").write_text("lorem ipsum " * 2000)  # 24,000 bytes
+    (root / "elbe2.txt").write_text(GOOD)
+    (root / "paper.pdf").write_bytes(b"%PDF-1.4 ...")
+    outside = root.parent / "outside.txt"
+    outside.write_text("Outside text that must never be indexed: zanzibar.")
+    os.symlink(outside, root / "outside-link.txt")
+    return {"empty.txt": "empty file", "binary.txt": "binary content",
+            "huge.txt": "byte limit", "elbe2.txt": "duplicate of elbe.txt",
+            "paper.pdf": "unsupported file type", "outside-link.txt": "outside the corpus folder"}
+
+
+@pytest.mark.slow
+def test_qa_index_reports_skips_and_indexes_the_rest(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    expected = _messy_corpus(corpus)
+    index_dir = tmp_path / "index"
+    result = CliRunner().invoke(main, ["-q", "index", str(corpus), "--index", str(index_dir),
+                                       "--max-file-mb", "0.02"])
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
+    assert len(skipped) == len(expected)
+    for name, reason in expected.items():
+        assert any(f"{name}: " in line and reason in line for line in skipped), (name, skipped)
+    assert "Indexed 4 documents" in result.stdout
+
+    from qa.index import IndexStore
+
+    manifest = IndexStore(index_dir).read_manifest()
+    assert set(manifest["documents"]) == {"elbe.txt", "latin.txt", "utf16.md", "page.html"}
+    assert manifest["documents"]["page.html"]["title"] == "Rome"
+    loaded = IndexStore(index_dir).load()
+    text = " ".join(p.text for p in loaded.passages)
+    assert "Zürichsee" in text and "Tokyo is the capital" in text
+    assert "zanzibar" not in text and "lorem" not in text
+
+
+@pytest.mark.slow
+def test_max_file_mb_is_wired_to_the_build(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "elbe.txt").write_text(GOOD)
+    (corpus / "huge.txt").write_text("The Danube is long. " * 1500)  # 30,000 bytes
+    index_dir = tmp_path / "index"
+    runner = CliRunner()
+    small = runner.invoke(main, ["-q", "index", str(corpus), "--index", str(index_dir),
+                                 "--max-file-mb", "0.01"])
+    assert small.exit_code == 0, small.output
+    assert "huge.txt: file is 30,000 bytes, over the 10,000-byte limit" in small.stderr
+    big = runner.invoke(main, ["-q", "index", str(corpus), "--index", str(index_dir),
+                               "--max-file-mb", "1"])
+    assert big.exit_code == 0, big.output
+    assert "skipped" not in big.stderr
+    assert "Indexed 2 documents" in big.stdout
+    bad = runner.invoke(main, ["index", str(corpus), "--index", str(index_dir),
+                               "--max-file-mb", "0"])
+    assert bad.exit_code == 2 and "--max-file-mb" in bad.stderr
+
+
+def test_pipeline_max_file_bytes_is_used_by_build(tmp_path: Path) -> None:
+    from qa.errors import ConfigError
+    from qa.pipeline import QAPipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "big.txt").write_text("x " * 100)
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus, max_file_bytes=50)
+    # every file is over the limit: nothing to index, and the build says so before any model runs
+    with pytest.raises(IngestError, match="200 bytes, over the 50-byte limit"):
+        pipe.build([corpus])
+    assert not (tmp_path / "index" / "CURRENT").exists()
+    with pytest.raises(ConfigError, match="file size limit"):
+        QAPipeline(tmp_path / "index", max_file_bytes=0)
+
+
+def test_qa_index_with_nothing_readable_leaves_the_index_unchanged(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["index", str(tmp_path / "typo"),
+                                       "--index", str(tmp_path / "index")])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("Error: no article could be read from")
+    assert "no such file or folder" in lines[-1] and "left unchanged" in lines[-1]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "index" / "CURRENT").exists()

@@ -1,0 +1,253 @@
+"""Hardening: any question text gives an Answer or a clear QAError, never another exception."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.cli import main
+from qa.config import MAX_QUESTION_CHARS
+from qa.errors import ConfigError, QAError, QuestionError
+from qa.pipeline import QAPipeline, clean_question
+from qa.types import Answer
+
+LIMIT = f"{MAX_QUESTION_CHARS:,}"
+RTL = "مَن جنّدت روسيا للقتال في أوكرانيا؟"
+
+# (name, question, what must happen: "answer", "empty" or "too long")
+SPECIAL = [
+    ("empty", "", "empty"),
+    ("spaces", "   ", "empty"),
+    ("whitespace-mix", "\t\n\r\x0b\x0c \u00a0\u2003\u3000", "empty"),
+    ("controls-only", "\x00\x01\x02\x1b\x7f\x9f", "empty"),
+    ("format-chars-only", "\u200b\u200e\u200f\u202e\u2066\ufeff", "empty"),
+    ("lone-surrogates", "\ud800\udfff", "empty"),
+    ("10k-chars", "x" * 10_000, "too long"),
+    ("10k-words", "why " * 2_500, "too long"),
+    ("just-over", "y" * (MAX_QUESTION_CHARS + 1), "too long"),
+    ("at-limit", "Who is " + "z" * (MAX_QUESTION_CHARS - 7), "answer"),
+    ("padded-at-limit", "  \n" + "q" * MAX_QUESTION_CHARS + "\t " * 3000, "answer"),
+    ("controls-inside", "Who\x00 did\x07 Russia\x1b recruit?\x7f", "answer"),
+    ("rtl", RTL, "answer"),
+    ("rtl-override", "\u202eWho did Russia recruit?\u202c", "answer"),
+    ("hebrew-mixed", "מי גויס? Who did Russia recruit to fight?", "answer"),
+    ("emoji", "Who 🤔 did Russia recruit? 🇷🇺🇺🇦👩‍👩‍👧", "answer"),
+    ("emoji-only", "😀" * 40, "answer"),
+    ("combining", "e\u0301" * 30 + "\u0301" * 20, "answer"),
+    ("cjk", "俄罗斯招募了谁去乌克兰作战？", "answer"),
+    ("stopwords-only", "the of and a an", "answer"),
+    ("punctuation", "?!.,;:()[]{}<>\"'`~@#$%^&*-_=+|\\/", "answer"),
+    ("html", "<script>alert('x')</script> Who did Russia recruit?", "answer"),
+    ("sql", "'; DROP TABLE passages; -- who?", "answer"),
+    ("newlines", "Who did\nRussia\n\nrecruit?", "answer"),
+]
+FAST = [s for s in SPECIAL if s[2] != "answer"]
+
+question_text = st.one_of(
+    st.text(max_size=120),
+    st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "So", "Lo"]),
+            max_size=60),
+    st.sampled_from([q for _, q, _ in SPECIAL]),
+    st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=4), st.integers(200, 4000)),
+    st.builds(lambda a, b: f"{a} Who did Russia recruit? {b}", st.text(max_size=30),
+              st.text(max_size=30)),
+)
+
+
+def visible_text(question: str) -> str:
+    """What a question shows: printable characters, whitespace runs as one space."""
+    return " ".join("".join(c if c.isprintable() else " " for c in question).split())
+
+
+def visible_length(question: str) -> int:
+    return len(visible_text(question))
+
+
+def check_outcome(question: str, outcome: Answer | QAError) -> None:
+    """The contract: an Answer that makes sense, or a QuestionError that says what to do."""
+    visible = visible_text(question)
+    if isinstance(outcome, QAError):
+        assert isinstance(outcome, QuestionError), repr(outcome)
+        message = str(outcome)
+        assert "\n" not in message and message
+        if not visible:
+            assert "empty" in message
+        else:
+            assert len(visible) > MAX_QUESTION_CHARS, f"refused a valid question: {message}"
+            assert f"the limit is {LIMIT}" in message and f"{len(visible):,}" in message
+        return
+    assert visible and len(visible) <= MAX_QUESTION_CHARS
+    answer = outcome
+    assert answer.question == visible
+    assert 0.0 <= answer.score <= 1.0
+    assert 1 <= len(answer.sources) <= 5
+    json.dumps(answer.to_dict(), ensure_ascii=False)
+    if answer.found:
+        holder = answer.sources[0]
+        assert holder.has_answer
+        assert answer.text == holder.passage[holder.answer_start - holder.passage_start:
+                                             holder.answer_end - holder.passage_start]
+
+
+def run_answer(pipe: QAPipeline, question: str, **kwargs) -> Answer | QAError:
+    try:
+        return pipe.answer(question, **kwargs)
+    except QAError as exc:
+        return exc
+
+
+# -- clean_question alone (no models) ------------------------------------------------------
+@pytest.mark.parametrize(("name", "question", "expect"), SPECIAL, ids=[s[0] for s in SPECIAL])
+def test_clean_question_cases(name: str, question: str, expect: str) -> None:
+    try:
+        cleaned = clean_question(question)
+    except QuestionError as exc:
+        assert expect != "answer", f"{name}: {exc}"
+        assert ("empty" if expect == "empty" else f"the limit is {LIMIT}") in str(exc)
+        return
+    assert expect == "answer", f"{name} was accepted: {cleaned[:50]!r}"
+    assert cleaned == cleaned.strip() and cleaned.isprintable()
+
+
+@settings(max_examples=300, deadline=None)
+@given(question_text)
+def test_clean_question_property(question: str) -> None:
+    try:
+        cleaned = clean_question(question)
+    except QuestionError as exc:
+        check_outcome(question, exc)
+        return
+    assert 0 < len(cleaned) <= MAX_QUESTION_CHARS
+    assert cleaned.isprintable() and cleaned == " ".join(cleaned.split())
+
+
+def test_non_text_questions_are_refused() -> None:
+    for bad in (None, 42, b"bytes", ["list"]):
+        with pytest.raises(QuestionError, match="must be text"):
+            clean_question(bad)
+
+
+def test_top_k_zero_is_refused(tmp_path: Path) -> None:
+    pipe = QAPipeline(tmp_path / "index")
+    for k in (0, -1, 51):
+        with pytest.raises(ConfigError, match="top_k must be between 1 and 50"):
+            pipe.answer("Who?", top_k=k)
+
+
+# -- QAPipeline.answer with the real models ------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "question", "expect"), SPECIAL, ids=[s[0] for s in SPECIAL])
+def test_answer_special_questions(seeds_pipeline: QAPipeline, name: str, question: str,
+                                  expect: str) -> None:
+    outcome = run_answer(seeds_pipeline, question)
+    assert isinstance(outcome, Answer) == (expect == "answer"), (name, outcome)
+    check_outcome(question, outcome)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(question=question_text, query=st.one_of(st.none(), question_text),
+       top_k=st.one_of(st.none(), st.integers(1, 8)))
+def test_answer_property(seeds_pipeline: QAPipeline, question: str, query: str | None,
+                         top_k: int | None) -> None:
+    outcome = run_answer(seeds_pipeline, question, query=query, top_k=top_k)
+    query_error = None
+    if query:
+        try:
+            clean_question(query)
+        except QuestionError as exc:
+            query_error = str(exc)
+    if query_error is not None and visible_length(question):
+        # a valid question with an unusable retrieval query: refused, with the query's reason
+        if visible_length(question) <= MAX_QUESTION_CHARS:
+            assert isinstance(outcome, QuestionError) and str(outcome) == query_error
+            return
+    if top_k is not None and isinstance(outcome, Answer):
+        assert len(outcome.sources) <= top_k
+    check_outcome(question, outcome)
+
+
+# -- qa ask ------------------------------------------------------------------------------
+def ask(index_dir: Path, question: str, *options: str):
+    return CliRunner().invoke(main, ["-q", "ask", "--index", str(index_dir), *options, "--",
+                                     question])
+
+
+def check_cli(question: str, result, as_json: bool = False) -> None:
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    clean: str | None
+    try:
+        clean = clean_question(question)
+    except QuestionError:
+        clean = None
+    if clean is None:
+        assert result.exit_code == 1, result.output
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: the question is "), lines
+        assert "empty" in lines[0] or f"the limit is {LIMIT}" in lines[0]
+        return
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    if as_json:
+        data = json.loads(result.stdout)
+        assert data["question"] == clean
+        assert isinstance(data["sources"], list) and data["sources"]
+    else:
+        assert result.stdout.strip()
+        if result.stdout.startswith("Not found in the articles."):
+            assert "Closest passages:" in result.stdout
+        else:
+            assert "score " in result.stdout and " from " in result.stdout
+
+
+@pytest.mark.parametrize(("name", "question", "expect"), FAST, ids=[s[0] for s in FAST])
+def test_qa_ask_refuses_bad_questions_in_one_line(tmp_path: Path, name: str, question: str,
+                                                  expect: str) -> None:
+    result = ask(tmp_path / "no-index", question)  # refused before the index is even opened
+    check_cli(question, result)
+
+
+def test_qa_ask_without_an_index(tmp_path: Path) -> None:
+    result = ask(tmp_path / "no-index", "Who did Russia recruit?")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: no index at {tmp_path / 'no-index'}. Build one with: "
+        f"qa index --index {tmp_path / 'no-index'} ARTICLES…"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["rtl", "emoji", "controls-inside", "at-limit"])
+def test_qa_ask_special_questions(seeds_pipeline: QAPipeline, name: str) -> None:
+    question = next(q for n, q, _ in SPECIAL if n == name)
+    check_cli(question, ask(seeds_pipeline.index_dir, question))
+    check_cli(question, ask(seeds_pipeline.index_dir, question, "--json"), as_json=True)
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(question=question_text, as_json=st.booleans())
+def test_qa_ask_property(seeds_pipeline: QAPipeline, question: str, as_json: bool) -> None:
+    options = ("--json",) if as_json else ()
+    check_cli(question, ask(seeds_pipeline.index_dir, question, *options), as_json=as_json)
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--top-k", "0", "top_k must be between 1 and 50"),
+    ("--top-k", "-4", "top_k must be between 1 and 50"),
+    ("--threshold", "1.5", "threshold must be between 0 and 1"),
+    ("--threshold", "nan", "threshold must be between 0 and 1"),
+])
+def test_qa_ask_bad_options_in_one_line(tmp_path: Path, option: str, value: str,
+                                        says: str) -> None:
+    result = ask(tmp_path / "no-index", "Who?", option, value)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Error: {says}, got {value}"]

@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.chunk import ChunkSettings
+from qa.embed import Embedder
+from qa.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
+from qa.index import IndexStore
+from qa.ingest import load_documents
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+class CountingEmbedder(Embedder):
+    """The real embedder, recording what it was asked to encode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoded: list[str] = []
+
+    def encode(self, texts, progress=False):  # type: ignore[no-untyped-def]
+        self.encoded.extend(texts)
+        return super().encode(texts, progress)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> CountingEmbedder:
+    return CountingEmbedder()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    dest = tmp_path / "corpus"
+    shutil.copytree(SEEDS, dest)
+    (dest / "extra.md").write_text("# Bees\n\nBees make honey. " * 30, encoding="utf-8")
+    return dest
+
+
+def build(store: IndexStore, corpus: Path, embedder: Embedder, **kw):  # type: ignore[no-untyped-def]
+    return store.build(load_documents([corpus]).documents, embedder, progress=False, **kw)
+
+
+def test_faiss_top_k_equals_brute_force(tmp_path: Path, corpus: Path, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    loaded = store.load(embedder.name)
+    queries = embedder.encode(["Who pays the Syrian fighters?", "honey", "Kremlin ally"])
+    for q in queries:
+        scores, ids = loaded.faiss_index.search(q[None, :], 5)
+        brute = loaded.vectors @ q
+        expected = np.argsort(-brute, kind="stable")[:5]
+        assert np.allclose(np.sort(scores[0])[::-1], brute[expected], atol=1e-5)
+        assert set(ids[0]) == set(expected) or np.allclose(brute[ids[0]], brute[expected])
+    # the vectors are normalized, so inner product is cosine similarity
+    assert np.allclose(np.linalg.norm(loaded.vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_hnsw_finds_the_exact_neighbours_on_a_small_corpus(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder, index_type="hnsw")
+    loaded = store.load(embedder.name)
+    assert loaded.manifest["index_type"] == "hnsw"
+    q = embedder.encode(["Russian volunteers in Syria"])[0]
+    _, ids = loaded.faiss_index.search(q[None, :], 3)
+    assert list(ids[0]) == list(np.argsort(-(loaded.vectors @ q))[:3])
+
+
+def test_passages_and_manifest_round_trip(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    stats = build(store, corpus, embedder)
+    loaded = store.load(embedder.name)
+    docs = {d.doc_id: d for d in load_documents([corpus]).documents}
+    assert stats.documents == 3 and stats.passages == len(loaded.passages)
+    for i, p in enumerate(loaded.passages):
+        assert p.passage_id == i
+        assert docs[p.doc_id].text[p.start : p.end] == p.text
+    m = loaded.manifest
+    assert m["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert m["dimension"] == 384 and m["format_version"] == 1
+    assert m["chunking"] == {"max_words": 150, "overlap_words": 30}
+    assert m["documents"]["extra.md"]["title"] == "Bees"
+
+
+def test_incremental_reindex_embeds_only_changed_files(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    before = store.load(embedder.name)
+    embedder.encoded.clear()
+
+    stats = build(store, corpus, embedder)
+    assert embedder.encoded == [] and stats.embedded_documents == []
+
+    (corpus / "extra.md").write_text("# Ants\n\nAnts farm aphids for honeydew.", encoding="utf-8")
+    (corpus / "000_bdb7ea08bf89b1ec.txt").unlink()
+    stats = build(store, corpus, embedder)
+    assert stats.embedded_documents == ["extra.md"]
+    assert stats.removed_documents == ["000_bdb7ea08bf89b1ec.txt"]
+    assert embedder.encoded == ["# Ants\n\nAnts farm aphids for honeydew."]
+    after = store.load(embedder.name)
+    assert {p.doc_id for p in after.passages} == {"003_7912fbbb2ad95ee3.txt", "extra.md"}
+    # reused vectors are the very same rows as before
+    old = {p.text: before.vectors[i] for i, p in enumerate(before.passages)}
+    for i, p in enumerate(after.passages):
+        if p.doc_id == "003_7912fbbb2ad95ee3.txt":
+            assert np.array_equal(after.vectors[i], old[p.text])
+
+
+def test_changed_chunking_re_embeds_everything(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    stats = build(store, corpus, embedder, chunking=ChunkSettings(100, 20))
+    assert len(stats.embedded_documents) == 3
+
+
+def test_crash_mid_write_leaves_previous_index_usable(tmp_path, corpus, embedder,
+                                                      monkeypatch) -> None:
+    import faiss
+
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    before = store.load(embedder.name)
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(faiss, "write_index", boom)
+    (corpus / "extra.md").write_text("# Changed\n\nNew text.", encoding="utf-8")
+    with pytest.raises(OSError, match="simulated"):
+        build(store, corpus, embedder)
+    monkeypatch.undo()
+    after = store.load(embedder.name)
+    assert [p.text for p in after.passages] == [p.text for p in before.passages]
+    assert len(list((tmp_path / "index").glob("gen-*"))) == 1
+
+
+def test_leftover_generation_from_a_killed_build_is_cleaned(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    (tmp_path / "index" / "gen-crashed").mkdir()
+    (tmp_path / "index" / "gen-crashed" / "dense.faiss").write_bytes(b"half")
+    assert store.load(embedder.name).passages
+    build(store, corpus, embedder)
+    assert not (tmp_path / "index" / "gen-crashed").exists()
+
+
+def test_model_mismatch_says_how_to_rebuild(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    with pytest.raises(IndexMismatchError) as err:
+        store.load("some-org/other-model")
+    msg = str(err.value)
+    assert "sentence-transformers/all-MiniLM-L6-v2" in msg and "other-model" in msg
+    assert "qa index --rebuild" in msg
+
+
+def test_format_version_mismatch(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    manifest_path = store.current_generation() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = 99
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="format version 99"):
+        store.load(embedder.name)
+
+
+def test_missing_and_corrupt_index(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    with pytest.raises(IndexNotFoundError, match="qa index"):
+        store.load()
+    build(store, corpus, embedder)
+    (store.current_generation() / "dense.faiss").write_bytes(b"not a faiss index")
+    with pytest.raises(IndexCorruptError, match="qa index --rebuild"):
+        store.load(embedder.name)
+
+
+def test_settings_survive_rebuilds(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    store.update_settings(threshold=0.42)
+    build(store, corpus, embedder)
+    assert store.load(embedder.name).settings["threshold"] == 0.42
+    build(store, corpus, embedder, rebuild=True)
+    assert store.read_manifest()["settings"]["threshold"] == 0.42
+
+
+def test_second_writer_waits_then_fails_clearly(tmp_path) -> None:
+    store = IndexStore(tmp_path / "index", lock_timeout=0.3)
+    other = IndexStore(tmp_path / "index", lock_timeout=0.3)
+    with store.lock():
+        with pytest.raises(IndexLockedError, match="another process"):
+            with other.lock():
+                pass
+    with other.lock():  # free again
+        pass

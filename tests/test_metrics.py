@@ -1,0 +1,75 @@
+"""Answer-matching metrics against hand-computed cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.metrics import best_over_golds, contains_answer, exact_match, f1, normalize_answer
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The  Cat, sat!", "cat sat"),
+    ("An apple a day", "apple day"),
+    ("US $200", "us 200"),
+    ("  Théâtre\tde la Ville ", "théâtre de la ville"),
+    ("the", ""),
+    ("", ""),
+    ("anthem of the thereafter", "anthem of thereafter"),  # articles only as whole words
+])
+def test_normalize_answer(text: str, expected: str) -> None:
+    assert normalize_answer(text) == expected
+
+
+def test_exact_match_ignores_case_punctuation_and_articles() -> None:
+    assert exact_match("the Pentagon", "Pentagon") == 1.0
+    assert exact_match("Pentagon.", "the pentagon") == 1.0
+    assert exact_match("Pentagon officials", "Pentagon") == 0.0
+
+
+def test_exact_match_of_empty_and_none_predictions() -> None:
+    assert exact_match(None, "Pentagon") == 0.0
+    assert exact_match("", "Pentagon") == 0.0
+    assert exact_match("", "") == 1.0
+
+
+def test_f1_partial_overlap() -> None:
+    # pred [cat, sat], gold [cat, sat, down]: precision 1, recall 2/3 -> F1 0.8
+    assert f1("the cat sat", "cat sat down") == pytest.approx(0.8)
+    # repeated tokens count once per occurrence: [x, y, y] vs [y, y, z] -> 2/3
+    assert f1("x y y", "y y z") == pytest.approx(2 / 3)
+    assert f1("six-month contracts", "six-month") == pytest.approx(2 / 3)
+
+
+def test_f1_edge_cases() -> None:
+    assert f1(None, "Kyiv") == 0.0
+    assert f1("", "Kyiv") == 0.0
+    assert f1("Moscow", "Kyiv") == 0.0
+    assert f1("the", "a") == 1.0  # both normalize to nothing
+    assert f1("Kyiv", "the") == 0.0
+
+
+def test_best_over_golds_takes_the_best_of_each() -> None:
+    # "us 200" vs "200": F1 2/3; vs "us 200 and us 300": precision 1, recall 2/5 -> 4/7
+    em, score = best_over_golds("US $200", ["US $200 and US $300", "$200"])
+    assert em == 0.0
+    assert score == pytest.approx(2 / 3)
+    assert best_over_golds("$200", ["US $200 and US $300", "$200"]) == (1.0, 1.0)
+    em, score = best_over_golds("the US $200", ["US $200 and US $300"])
+    assert (em, score) == (0.0, pytest.approx(4 / 7))
+
+
+def test_best_over_golds_none_prediction_and_no_golds() -> None:
+    assert best_over_golds(None, ["Kyiv", "Kiev"]) == (0.0, 0.0)
+    assert best_over_golds("", ["Kyiv"]) == (0.0, 0.0)
+    with pytest.raises(ValueError):
+        best_over_golds("Kyiv", [])
+
+
+def test_contains_answer_is_word_aligned_and_normalized() -> None:
+    passage = "The Chechen leader, Ramzan Kadyrov, is a close ally of Putin."
+    assert contains_answer(passage, ["ramzan kadyrov"])
+    assert contains_answer(passage, ["nobody", "Close ally"])
+    assert not contains_answer(passage, ["Kadyr"])  # not a whole word
+    assert not contains_answer(passage, ["Zelenskiy"])
+    assert not contains_answer(passage, [])
+    assert not contains_answer(passage, ["the"])  # normalizes to nothing

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from qa.retrieve import BM25Retriever, reciprocal_rank_fusion
+from qa.types import Passage
+
+
+def test_rrf_on_hand_made_rankings() -> None:
+    fused = reciprocal_rank_fusion({"dense": [1, 2, 3], "bm25": [3, 1, 4]}, k=60)
+    scores = {i: s for i, s, _ in fused}
+    assert scores[1] == pytest.approx(1 / 61 + 1 / 62)
+    assert scores[3] == pytest.approx(1 / 63 + 1 / 61)
+    assert scores[2] == pytest.approx(1 / 62)
+    assert scores[4] == pytest.approx(1 / 63)
+    assert [i for i, _, _ in fused] == [1, 3, 2, 4]
+    assert fused[1][2] == {"dense": 3, "bm25": 1}
+
+
+def test_rrf_item_in_one_list_only_and_empty_lists() -> None:
+    assert reciprocal_rank_fusion({"a": [], "b": []}) == []
+    fused = reciprocal_rank_fusion({"a": [7], "b": []}, k=1)
+    assert fused == [(7, 0.5, {"a": 1})]
+
+
+def test_rrf_k_controls_how_much_top_ranks_dominate() -> None:
+    rankings = {"a": [1, 2], "b": [2, 9], "c": [1, 3]}
+    assert [i for i, *_ in reciprocal_rank_fusion(rankings, k=1)][:2] == [1, 2]
+
+
+def passages(*texts: str) -> list[Passage]:
+    return [Passage("d", "t", x, 0, len(x), i) for i, x in enumerate(texts)]
+
+
+def test_bm25_ranks_keyword_matches_with_stemming() -> None:
+    bm25 = BM25Retriever(passages(
+        "The cat sat on the mat.",
+        "Volunteers were recruited to fight in Syria.",
+        "Recruiting fighters is expensive; the fighter recruits were paid.",
+    ))
+    hits = bm25.search("who recruits fighters", 3)
+    assert [i for i, _ in hits][:2] == [2, 1]
+    assert all(s > 0 for _, s in hits)
+    assert bm25.search("the of and", 3) == []  # only stop words
+    assert bm25.search("zebra", 3) == []  # unknown word: no zero-score filler
+
+
+def test_bm25_on_an_empty_corpus() -> None:
+    assert BM25Retriever([]).search("anything", 5) == []

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.squad import QAExample, load_squad, mine_negatives, split_by_article
+from qa.training import TrainConfig, default_base_model, label_window, make_batches, train_reader
+from tests.conftest import FIXTURES
+
+TINY = FIXTURES / "squad_tiny.json"
+
+
+@pytest.fixture(scope="module")
+def tokenizer():  # type: ignore[no-untyped-def]
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(default_base_model())
+
+
+def windows(tokenizer, ex: QAExample, max_length: int, stride: int):  # type: ignore[no-untyped-def]
+    enc = tokenizer(ex.question, ex.context, truncation="only_second", max_length=max_length,
+                    stride=stride, return_overflowing_tokens=True, return_offsets_mapping=True)
+    for i in range(len(enc["input_ids"])):
+        s, e = label_window(ex, enc.sequence_ids(i), enc["offset_mapping"][i])
+        yield enc["input_ids"][i], enc["offset_mapping"][i], s, e
+
+
+def span_text(ex: QAExample, offsets, s: int, e: int) -> str:  # type: ignore[no-untyped-def]
+    return ex.context[offsets[s][0] : offsets[e][1]]
+
+
+def make_example(context: str, answer: str, question: str = "What is it?") -> QAExample:
+    start = context.index(answer)
+    return QAExample("x", "t", question, context, (answer,), start)
+
+
+def test_label_window_answer_at_the_very_end(tokenizer) -> None:
+    ex = make_example("The treaty was signed in the city of Königsberg", "Königsberg")
+    (_, offsets, s, e), = windows(tokenizer, ex, 64, 16)
+    assert s > 0 and span_text(ex, offsets, s, e) == "Königsberg"
+
+
+def test_label_window_non_ascii_answer(tokenizer) -> None:
+    ex = make_example("Le café « Zürichsee » coûte 3,50 € — très cher, dit Dvořák.", "Dvořák")
+    (_, offsets, s, e), = windows(tokenizer, ex, 64, 16)
+    assert span_text(ex, offsets, s, e) == "Dvořák"
+
+
+def test_label_window_answer_across_a_window_boundary(tokenizer) -> None:
+    filler = " ".join(f"word{i}" for i in range(60))
+    ex = make_example(f"{filler} the answer is Mount Kilimanjaro in Tanzania. {filler}",
+                      "Mount Kilimanjaro in Tanzania")
+    labels = list(windows(tokenizer, ex, 96, 32))
+    assert len(labels) > 2
+    full = [(o, s, e) for _, o, s, e in labels if s > 0]
+    assert full, "some window holds the whole answer"
+    for offsets, s, e in full:
+        assert span_text(ex, offsets, s, e) == "Mount Kilimanjaro in Tanzania"
+    # a window that holds only part of the answer (or none of it) is labelled no-answer
+    assert any(s == 0 and e == 0 for _, _, s, e in labels)
+
+
+def test_no_answer_example_labels_cls(tokenizer) -> None:
+    ex = QAExample("n", "t", "Who?", "Nobody here.", ("x",), None)
+    assert [(s, e) for *_, s, e in windows(tokenizer, ex, 64, 16)] == [(0, 0)]
+
+
+def test_split_by_article_holds_out_whole_articles() -> None:
+    articles = load_squad(TINY)
+    train, val = split_by_article(articles, 1, seed=3)
+    assert len(val) == 1 and len(train) == 3
+    assert not {a.title for a in train} & {a.title for a in val}
+    assert split_by_article(articles, 1, seed=3)[1][0].title == val[0].title
+
+
+def test_negatives_never_contain_the_answer() -> None:
+    articles = load_squad(TINY)
+    negs = mine_negatives(articles, 1.0, seed=0)
+    assert len(negs) == sum(len(a.examples) for a in articles)
+    for n in negs:
+        assert n.answer_start is None
+        assert not any(g.lower() in n.context.lower() for g in n.answers)
+
+
+def test_batches_have_one_shape_per_bucket() -> None:
+    import numpy as np
+
+    lengths = np.array([40, 50, 60, 70, 100, 101, 200, 33, 31, 64])
+    batches = make_batches(lengths, 3, seed=1)
+    seen = sorted(i for b in batches for i in b)
+    assert set(seen) == set(range(len(lengths)))
+    for b in batches:
+        assert len({(lengths[i] + 31) // 32 for i in b}) == 1
+
+
+@pytest.mark.slow
+def test_smoke_training_loss_falls_and_saves_a_loadable_model(tmp_path: Path) -> None:
+    from transformers import AutoModelForQuestionAnswering
+
+    cfg = TrainConfig(data=str(TINY), out=str(tmp_path / "run"), max_steps=24, batch_size=4,
+                      lr=3e-4, warmup=0.0, val_articles=1, neg_ratio=0.5, save_every=12,
+                      eval_every=0, compile=False, log_every=1, seed=1)
+    result = train_reader(cfg)
+    losses = [h["loss"] for h in result["loss_history"]]
+    assert len(losses) == 24
+    assert sum(losses[-4:]) / 4 < 0.7 * sum(losses[:4]) / 4
+    model_dir = tmp_path / "run" / "model"
+    saved = json.loads((model_dir / "training_args.json").read_text())
+    assert saved["config"]["lr"] == 3e-4 and saved["data"]["val_articles"] == 1
+    assert saved["data"]["no_answer_windows"] > 0
+    model = AutoModelForQuestionAnswering.from_pretrained(model_dir)
+    assert model.config.architectures == ["BertForQuestionAnswering"]
+    assert model.config.attention_probs_dropout_prob == 0.0
+    assert (tmp_path / "run" / "checkpoint.pt").exists()
+
+    # resuming a finished run trains no further and gives the same history
+    again = train_reader(cfg)
+    assert [h["loss"] for h in again["loss_history"]] == losses

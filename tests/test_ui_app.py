@@ -1,0 +1,152 @@
+"""The chat app over HTTP: the named /ask endpoint, follow-ups, the chat turn, uploads.
+
+A real server (in-process, 127.0.0.1, free port) over seeds/ plus a distractor
+article, with the shipped reader; called with gradio_client.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa.metrics import normalize_answer
+
+pytestmark = pytest.mark.slow
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_TITLE = "Russia has reportedly recruited Syrians to fight in Ukraine"
+DISTRACTOR = (
+    "Riverton Rovers football club signed three new players last summer. They were paid "
+    "5,000 euros per week each, the club's chairman said. How much the players were paid "
+    "was not disclosed at first.\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    from qa.pipeline import QAPipeline
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("ui-app")
+    corpus = root / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "rovers.txt").write_text(DISTRACTOR, encoding="utf-8")
+    pipe = QAPipeline(root / "index", corpus=corpus)
+    port = free_port()
+    demo = launch(pipe, port=port, uploads_dir=root / "uploads", prevent_thread_lock=True,
+                  quiet=True)
+    try:
+        yield {"url": f"http://127.0.0.1:{port}/", "pipeline": pipe, "root": root}
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(server: dict[str, Any]) -> Any:
+    from gradio_client import Client
+
+    return Client(server["url"], verbose=False)
+
+
+def _answer_source(result: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in result["sources"] if s["answer_start"] is not None)
+
+
+def test_ask_endpoint_returns_the_answer_with_its_source(client: Any) -> None:
+    result = client.predict("How long are the contracts offered to the Syrian volunteers?",
+                            None, None, None, api_name="/ask")
+    assert result["text"] is not None, result
+    assert "six" in normalize_answer(result["text"]), result["text"]
+    source = _answer_source(result)
+    assert source["title"].startswith(SEED_TITLE)
+    assert source["passage"][source["answer_start"] - source["passage_start"]:].startswith(
+        result["text"])
+    assert result["followup"] is False
+    assert 0.0 <= result["score"] <= 1.0
+
+
+def test_ask_endpoint_reports_bad_questions_plainly(client: Any) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="question is empty"):
+        client.predict("   ", None, None, None, api_name="/ask")
+
+
+def test_followup_uses_the_previous_question(client: Any) -> None:
+    first = "How long are the contracts offered to the Syrian volunteers?"
+    followup = "How much were they paid?"
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": "six-month"}]
+    alone = client.predict(followup, None, 1, 0.0, api_name="/ask")
+    result = client.predict(followup, history, 1, 0.0, api_name="/ask")
+    assert result["followup"] is True
+    assert result["retrieval_query"] == f"{first} {followup}"
+    # alone, the follow-up finds the football club; with the conversation, the recruits
+    assert alone["sources"][0]["doc_id"] == "rovers.txt"
+    assert result["sources"][0]["doc_id"] == "000_bdb7ea08bf89b1ec.txt"
+    assert result["text"] is not None
+    text = normalize_answer(result["text"])
+    assert "200" in text or "300" in text, result["text"]
+
+
+def test_self_contained_question_ignores_the_history(client: Any) -> None:
+    history = [{"role": "user", "content": "What did the football club's players earn?"}]
+    result = client.predict("Who is the Chechen leader?", history, None, None, api_name="/ask")
+    assert result["followup"] is False
+    assert result["retrieval_query"] == "Who is the Chechen leader?"
+    assert result["text"] is not None and "kadyrov" in normalize_answer(result["text"])
+
+
+def test_chat_turn_renders_answer_and_sources(client: Any) -> None:
+    history, box = client.predict("Who is the Chechen leader?", [], 5, 0.0, api_name="/chat")
+    assert box == ""
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    reply = history[1]["content"]
+    reply = reply if isinstance(reply, str) else " ".join(p.get("text", "") for p in reply)
+    assert "<strong>" in reply and "Kadyrov" in reply
+    assert "<summary>Sources" in reply and "<mark>" in reply
+
+
+def test_chat_turn_shows_errors_as_a_message(client: Any) -> None:
+    long_question = "why " * 400
+    history, _ = client.predict(long_question, [], 5, 0.5, api_name="/chat")
+    reply = history[-1]["content"]
+    reply = reply if isinstance(reply, str) else " ".join(p.get("text", "") for p in reply)
+    assert "limit is" in reply and "Traceback" not in reply
+
+
+def test_uploads_are_indexed_at_once_and_bad_files_refused(server: dict[str, Any]) -> None:
+    from ui.app import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads", max_upload_bytes=5000)
+    staging = server["root"] / "staging"
+    staging.mkdir()
+    good = staging / "lighthouse.md"
+    good.write_text("# The Harwick lighthouse\nThe Harwick lighthouse was painted cobalt blue "
+                    "in 1911 by the keeper Ada Moss.\n", encoding="utf-8")
+    bad = staging / "tool.exe"
+    bad.write_bytes(b"MZ\x00\x00")
+    big = staging / "big.txt"
+    big.write_text("word " * 2000)
+    dup = staging / "copy.txt"
+    dup.write_text(DISTRACTOR, encoding="utf-8")
+    status, articles = service.upload([str(good), str(bad), str(big), str(dup)])
+    assert "added &#x27;lighthouse.md&#x27;" in status
+    assert "unsupported file type" in status and "limit is" in status
+    assert "duplicate" in status
+    assert "The Harwick lighthouse" in articles
+    assert sorted(p.name for p in (server["root"] / "uploads").iterdir()) == ["lighthouse.md"]
+    answer, _ = service.answer("What colour was the Harwick lighthouse painted?")
+    assert answer.text is not None and "blue" in normalize_answer(answer.text)
+    assert answer.sources[0].doc_id == "lighthouse.md"

@@ -1,0 +1,144 @@
+"""The chat page in a real browser (Debian's chromium driven by Playwright).
+
+Needs the `chromium` apt package; Playwright's own browsers are never downloaded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+PAYLOAD_ARTICLE = (
+    "<img src=x onerror=alert(2)> Harwick lighthouse news\n"
+    "The Harwick lighthouse was painted cobalt blue in 1911 by its keeper, Ada Moss. "
+    "<script>alert(1)</script> Visitors can climb its 142 steps every Sunday.\n"
+)
+TIMEOUT_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from qa.pipeline import QAPipeline
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("ui-browser")
+    shutil.copytree(SEEDS, root / "seeds")
+    pipe = QAPipeline(root / "index", corpus=root / "seeds")
+    port = _free_port()
+    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is needed: apt-get install -y chromium")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any, app_url: str) -> Iterator[tuple[Any, list[str]]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    pg = context.new_page()
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.goto(app_url)
+    pg.locator("#qa-question textarea").wait_for()
+    try:
+        yield pg, dialogs
+    finally:
+        context.close()
+
+
+def _ask(pg: Any, question: str) -> Any:
+    """Ask in the chat; return the locator of the new reply."""
+    replies = pg.locator("#qa-chat .qa-reply")
+    before = replies.count()
+    box = pg.locator("#qa-question textarea")
+    box.fill(question)
+    box.press("Enter")
+    pg.wait_for_function(
+        "n => document.querySelectorAll('#qa-chat .qa-reply').length > n", arg=before,
+        timeout=TIMEOUT_MS)
+    return replies.nth(before)
+
+
+def test_question_gets_a_bold_answer_with_its_source(page: tuple[Any, list[str]],
+                                                     tmp_path: Path) -> None:
+    pg, dialogs = page
+    reply = _ask(pg, "How long are the contracts offered to the Syrian volunteers?")
+    answer = reply.locator(".qa-answer strong")
+    assert answer.is_visible()
+    assert "six" in answer.inner_text().lower()
+    origin = reply.locator(".qa-origin")
+    assert origin.is_visible()
+    assert "Russia has reportedly recruited Syrians" in origin.inner_text()
+    reply.locator("summary").click()
+    highlighted = reply.locator("mark").first
+    assert highlighted.is_visible()
+    assert "six" in highlighted.inner_text().lower()
+    assert reply.locator(".qa-title").first.is_visible()
+    pg.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
+    assert dialogs == []
+
+
+def test_uploaded_article_is_searchable_and_its_html_is_inert(page: tuple[Any, list[str]],
+                                                              tmp_path: Path) -> None:
+    pg, dialogs = page
+    article = tmp_path / "harwick.txt"
+    article.write_text(PAYLOAD_ARTICLE, encoding="utf-8")
+    pg.locator("#qa-upload input[type=file]").set_input_files(str(article))
+    status = pg.locator("#qa-upload-status")
+    status.get_by_text("added 'harwick.txt'").wait_for()
+    listing = pg.locator("#qa-articles")
+    assert "<img src=x onerror=alert(2)> Harwick lighthouse news" in listing.inner_text()
+    reply = _ask(pg, "What colour was the Harwick lighthouse painted?")
+    assert "blue" in reply.locator(".qa-answer strong").inner_text().lower()
+    reply.locator("summary").click()
+    passage = reply.locator(".qa-passage").first
+    assert "<script>alert(1)</script>" in passage.inner_text()
+    assert "<img src=x onerror=alert(2)>" in reply.locator(".qa-title").first.inner_text()
+    assert pg.locator("#qa-chat script, #qa-chat img[src=x], #qa-articles img").count() == 0
+    pg.wait_for_timeout(500)
+    pg.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
+    assert dialogs == []
+
+
+def test_clear_empties_the_chat(page: tuple[Any, list[str]]) -> None:
+    pg, _ = page
+    _ask(pg, "Who is the Chechen leader?")
+    pg.locator("#qa-clear").click()
+    pg.wait_for_function("() => !document.querySelector('#qa-chat .qa-reply')")
+    assert pg.locator("#qa-chat .qa-reply").count() == 0

@@ -1,0 +1,72 @@
+"""`qa chat`: builds the index on first start, serves on 127.0.0.1, fails plainly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+START_TIMEOUT_S = 300
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _chat(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "qa.cli", "chat", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait_for_line(proc: subprocess.Popen[str], needle: str) -> list[str]:
+    assert proc.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if needle in line:
+            return lines
+    raise AssertionError(f"never printed {needle!r}:\n{''.join(lines)}")
+
+
+def test_chat_builds_the_index_then_serves_locally(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    port = _free_port()
+    proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "seeds"),
+                 "--port", str(port))
+    try:
+        lines = _wait_for_line(proc, "Running on local URL")
+        text = "".join(lines)
+        assert "Building the index from" in text
+        assert text.index("Building the index") < text.index("Starting the chat")
+        assert f"http://127.0.0.1:{port}" in text
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
+            assert resp.status == 200
+        assert (tmp_path / "index" / "CURRENT").is_file()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_chat_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
+    proc = _chat("--index", str(tmp_path / "missing"), "--port", str(_free_port()))
+    out, _ = proc.communicate(timeout=START_TIMEOUT_S)
+    assert proc.returncode == 1
+    assert "no index at" in out and "qa index" in out
+    assert "Traceback" not in out

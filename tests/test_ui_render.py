@@ -1,0 +1,78 @@
+"""HTML rendering of answers: escaping, highlighting, not-found replies."""
+
+from __future__ import annotations
+
+import re
+
+from qa.types import Answer, Source
+from ui.render import NOT_FOUND, render_answer, render_articles, render_error, render_status
+
+PAYLOAD = 'Evil <script>alert(1)</script> and <img src=x onerror="alert(2)"> here.'
+
+
+def _source(passage: str, answer: str | None, title: str = "Title", start: int = 100,
+            score: float = 0.031) -> Source:
+    a0 = passage.index(answer) if answer else None
+    return Source(
+        doc_id="doc.txt", title=title, passage=passage, passage_start=start,
+        passage_end=start + len(passage),
+        answer_start=start + a0 if a0 is not None else None,
+        answer_end=start + a0 + len(answer) if a0 is not None and answer else None,
+        retrieval_score=score, reader_score=0.9 if answer else 0.0,
+    )
+
+
+def test_answer_is_bold_and_highlighted_in_its_passage() -> None:
+    passage = "Volunteers were offered six-month contracts as guards."
+    html = render_answer(Answer("q", "six-month", 0.91, (_source(passage, "six-month"),)))
+    assert "<strong>six-month</strong>" in html
+    assert "Volunteers were offered <mark>six-month</mark> contracts as guards." in html
+    assert html.count("<mark>") == 1
+    assert "<details" in html and "<summary>Sources (1)</summary>" in html
+    assert "0.031" in html and "0.91" in html
+
+
+def test_highlight_uses_document_offsets_not_the_first_occurrence() -> None:
+    passage = "one two one three"
+    src = Source("d", "T", passage, 50, 50 + len(passage), 50 + 8, 50 + 11, 0.1, 0.8)
+    html = render_answer(Answer("q", "one", 0.8, (src,)))
+    assert "one two <mark>one</mark> three" in html
+
+
+def test_article_text_and_titles_are_escaped() -> None:
+    src = _source(PAYLOAD, "alert(1)", title="<script>alert(3)</script>")
+    html = render_answer(Answer("q", "<b>alert(1)</b>", 0.5, (src,)))
+    assert "<script" not in html and "<img" not in html and "<b>alert" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in html
+    assert "<mark>alert(1)</mark>" in html
+    assert "&lt;b&gt;alert(1)&lt;/b&gt;" in html
+
+
+def test_not_found_says_so_and_shows_the_closest_passages() -> None:
+    sources = (_source("First close passage.", None), _source("Second <one>.", None, "T2"))
+    html = render_answer(Answer("q", None, 0.1, sources))
+    assert NOT_FOUND in html
+    assert "<mark>" not in html and "<strong>" not in html.split("<details")[0]
+    assert "Closest passages (2)" in html
+    assert "First close passage." in html and "Second &lt;one&gt;." in html
+
+
+def test_not_found_without_passages() -> None:
+    html = render_answer(Answer("q", None, 0.0, ()))
+    assert NOT_FOUND in html and "<details" not in html
+
+
+def test_reply_has_no_blank_lines_so_markdown_keeps_it_html() -> None:
+    passage = "Line one.\n\n    Indented *markdown* line.\n\nLast."
+    html = render_answer(Answer("q", "Last", 0.7, (_source(passage, "Last"),)))
+    assert "\n" not in html
+    assert not re.search(r"\n\s*\n", html)
+
+
+def test_errors_articles_and_status_are_escaped() -> None:
+    assert "&lt;script&gt;" in render_error("bad <script>")
+    listing = render_articles({"a<b>.txt": {"title": "<img src=x onerror=alert(1)>"}})
+    assert "<img" not in listing and "&lt;img" in listing and "a&lt;b&gt;.txt" in listing
+    assert "No articles" in render_articles({})
+    status = render_status([(True, "added <x>"), (False, "bad")])
+    assert "added &lt;x&gt;" in status and "qa-bad" in status

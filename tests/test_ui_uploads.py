@@ -1,0 +1,83 @@
+"""Uploaded file names, validation and atomic saving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.errors import IngestError
+from ui.uploads import check_upload, default_uploads_dir, safe_filename, save_upload
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("article.txt", "article.txt"),
+    ("../../x.txt", "x.txt"),
+    ("/etc/passwd.md", "passwd.md"),
+    ("..\\..\\win.html", "win.html"),
+    ("Notes 2024.HTM", "Notes 2024.htm"),
+    ("we;ird$name|.txt", "we_ird_name_.txt"),
+    ("a\x00b.txt", "ab.txt"),
+])
+def test_safe_filename_keeps_only_a_clean_base_name(name: str, expected: str) -> None:
+    assert safe_filename(name) == expected
+
+
+@pytest.mark.parametrize("name", ["", ".hidden.txt", "../.x.md", "dir/", "..", "...txt", "  .txt"])
+def test_empty_or_hidden_names_are_refused(name: str) -> None:
+    with pytest.raises(IngestError, match="not a usable file name"):
+        safe_filename(name)
+
+
+@pytest.mark.parametrize("name", ["x.exe", "x.pdf", "README", "x.txt.sh"])
+def test_unsupported_types_are_refused(name: str) -> None:
+    with pytest.raises(IngestError, match="unsupported file type"):
+        safe_filename(name)
+
+
+def test_long_names_are_shortened_keeping_the_suffix() -> None:
+    name = safe_filename("a" * 500 + ".md")
+    assert name.endswith(".md") and len(name) <= 120
+
+
+def test_size_and_content_are_checked(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2001)
+    with pytest.raises(IngestError, match="limit is"):
+        check_upload(big, "big.txt", max_bytes=2000)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(IngestError, match="empty"):
+        check_upload(empty, "empty.txt")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(IngestError, match="binary"):
+        check_upload(binary, "bin.txt")
+
+
+def test_save_stays_inside_the_folder_and_never_overwrites(tmp_path: Path) -> None:
+    src = tmp_path / "src.txt"
+    src.write_text("An article.")
+    uploads = tmp_path / "uploads"
+    first = save_upload(src, "../../evil.txt", uploads)
+    assert first == (uploads / "evil.txt").resolve()
+    assert first.read_text() == "An article."
+    src.write_text("Another article.")
+    second = save_upload(src, "/abs/evil.txt", uploads, taken={"evil-1.txt"})
+    assert second.name == "evil-2.txt"
+    assert first.read_text() == "An article."
+    assert sorted(p.name for p in uploads.iterdir()) == ["evil-2.txt", "evil.txt"]
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_failed_validation_leaves_no_file(tmp_path: Path) -> None:
+    src = tmp_path / "src.txt"
+    src.write_text("x" * 100)
+    uploads = tmp_path / "uploads"
+    with pytest.raises(IngestError):
+        save_upload(src, "src.txt", uploads, max_bytes=10)
+    assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_default_uploads_dir_is_beside_the_index(tmp_path: Path) -> None:
+    assert default_uploads_dir(tmp_path / "index") == (tmp_path / "uploads").resolve()

@@ -1,0 +1,290 @@
+"""The web chat: ask questions, read answers with their sources, add articles.
+
+``build_app(pipeline)`` makes the Gradio Blocks; ``launch()`` serves it on
+127.0.0.1 (never shared publicly) with a queue and an upload size limit.
+The question-answering logic lives in ``ChatService`` (no Gradio needed to use it).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from qa.errors import QAError
+from qa.followup import retrieval_query
+from qa.pipeline import QAPipeline
+from qa.types import Answer
+from ui.render import (
+    render_answer,
+    render_articles,
+    render_error,
+    render_status,
+    render_user,
+)
+from ui.uploads import (
+    ALLOWED_SUFFIXES,
+    DEFAULT_MAX_UPLOAD_BYTES,
+    default_uploads_dir,
+    save_upload,
+)
+
+logger = logging.getLogger(__name__)
+
+SEED_EXAMPLES = [
+    "How long are the contracts offered to the Syrian volunteers?",
+    "How much are the Syrian volunteers paid per month?",
+    "Who is the Chechen leader?",
+    "How many battalion tactical groups did Putin deploy?",
+    "Who is the Moscow-based military expert?",
+    "How many applications per day does the recruiter's group receive?",
+]
+SEED_DOC_IDS = ("000_bdb7ea08bf89b1ec.txt", "003_7912fbbb2ad95ee3.txt")
+DEFAULT_CONCURRENCY = 2
+
+CSS = """
+.qa-reply mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
+.qa-reply .qa-answer { font-size: 1.1em; margin-bottom: 0.2em; }
+.qa-reply .qa-origin { margin-top: 0; opacity: 0.8; }
+.qa-reply details summary { cursor: pointer; font-weight: 600; }
+.qa-reply blockquote { margin: 0.3em 0 0.8em 0; padding-left: 0.8em; border-left: 3px solid #ccc; }
+.qa-reply small, .qa-articles small { opacity: 0.7; }
+.qa-status .qa-bad { color: #c0392b; }
+"""
+
+
+def _text_of(content: Any) -> str:
+    """The text of a message's content: a string, or Gradio's list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or "")
+    if isinstance(content, list | tuple):
+        return " ".join(_text_of(part) for part in content)
+    return ""
+
+
+def user_questions(history: Sequence[dict[str, Any]] | None) -> list[str]:
+    """The user's questions in a messages-format history, oldest first, unescaped."""
+    return [html.unescape(_text_of(m.get("content"))).strip()
+            for m in history or [] if isinstance(m, dict) and m.get("role") == "user"]
+
+
+class ChatService:
+    """Answers questions for the chat and the API; saves and indexes uploads."""
+
+    def __init__(self, pipeline: QAPipeline, uploads_dir: Path,
+                 max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> None:
+        self.pipeline = pipeline
+        self.uploads_dir = Path(uploads_dir)
+        self.max_upload_bytes = max_upload_bytes
+        self._upload_lock = threading.Lock()
+        if pipeline.uploads_dir is None or Path(pipeline.uploads_dir) != self.uploads_dir:
+            pipeline.uploads_dir = self.uploads_dir
+
+    # -- answering -----------------------------------------------------------------
+    def answer(self, question: str, history: Sequence[dict[str, Any]] | None = None,
+               top_k: int | None = None, threshold: float | None = None
+               ) -> tuple[Answer, str]:
+        """The Answer and the retrieval query used (the follow-up joined to its context)."""
+        query = retrieval_query(question, user_questions(history))
+        k = int(top_k) if top_k else None
+        answer = self.pipeline.answer(question, top_k=k, threshold=threshold, query=query)
+        return answer, query
+
+    def ask(self, question: str, history: list[dict[str, Any]] | None = None,
+            top_k: int | None = None, threshold: float | None = None) -> dict[str, Any]:
+        """API: Answer.to_dict() plus ``retrieval_query`` and ``followup``."""
+        try:
+            answer, query = self.answer(question, history, top_k, threshold)
+        except QAError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        return {**answer.to_dict(), "retrieval_query": query,
+                "followup": query != " ".join(question.split())}
+
+    def respond(self, message: str, history: list[dict[str, Any]] | None,
+                top_k: float, threshold: float) -> tuple[list[dict[str, Any]], str]:
+        """Chat turn: the history with the question and its rendered reply; clears the box."""
+        history = list(history or [])
+        if not (message or "").strip():
+            return history, ""
+        try:
+            answer, query = self.answer(message, history, int(top_k), float(threshold))
+            reply = render_answer(answer)
+            if query != " ".join(message.split()):
+                logger.info("follow-up %r searched as %r", message, query)
+        except QAError as exc:
+            reply = render_error(str(exc))
+        except Exception:  # never a traceback in the chat
+            logger.exception("answering %r failed", message)
+            reply = render_error("something went wrong while answering; see the server log.")
+        history.append({"role": "user", "content": render_user(message)})
+        history.append({"role": "assistant", "content": reply})
+        return history, ""
+
+    # -- articles --------------------------------------------------------------------
+    def documents(self) -> dict[str, Any]:
+        return dict(self.pipeline.index.manifest.get("documents", {}))
+
+    def articles_html(self) -> str:
+        try:
+            return render_articles(self.documents())
+        except QAError as exc:
+            return render_status([(False, str(exc))])
+
+    def upload(self, files: Sequence[str | Path] | str | Path | None) -> tuple[str, str]:
+        """Save and index uploaded files; (status HTML, article list HTML)."""
+        if files is None:
+            return "", self.articles_html()
+        if isinstance(files, str | Path):
+            files = [files]
+        lines: list[tuple[bool, str]] = []
+        with self._upload_lock:
+            saved: list[Path] = []
+            taken = set(self.documents())
+            for f in files:
+                src = Path(f)
+                try:
+                    dest = save_upload(src, src.name, self.uploads_dir, taken=taken,
+                                       max_bytes=self.max_upload_bytes)
+                except QAError as exc:
+                    lines.append((False, str(exc)))
+                    continue
+                except OSError as exc:
+                    lines.append((False, f"'{src.name}' could not be saved: {exc.strerror}"))
+                    continue
+                taken.add(dest.name)
+                saved.append(dest)
+            if saved:
+                lines.extend(self._index_saved(saved))
+        return render_status(lines), self.articles_html()
+
+    def _index_saved(self, saved: list[Path]) -> list[tuple[bool, str]]:
+        try:
+            _, report = self.pipeline.add_documents()
+        except QAError as exc:
+            for p in saved:
+                p.unlink(missing_ok=True)
+            return [(False, f"indexing failed, nothing was added: {exc}")]
+        skipped = {Path(p).resolve(): reason for p, reason in report.skipped}
+        titles = self.documents()
+        lines = []
+        for p in saved:
+            reason = skipped.get(p.resolve())
+            if reason is not None:
+                p.unlink(missing_ok=True)
+                lines.append((False, f"'{p.name}' was not added: {reason}"))
+            else:
+                title = titles.get(p.name, {}).get("title", p.name)
+                lines.append((True, f"added '{p.name}' ({title}): you can ask about it now"))
+        return lines
+
+
+def _examples_for(service: ChatService) -> list[str]:
+    try:
+        docs = service.documents()
+    except QAError:
+        return []
+    return SEED_EXAMPLES if any(d in docs for d in SEED_DOC_IDS) else []
+
+
+def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
+              max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+              examples: Sequence[str] | None = None,
+              concurrency_limit: int = DEFAULT_CONCURRENCY) -> gr.Blocks:
+    """The chat page over ``pipeline``.
+
+    Uploaded articles go to ``uploads_dir`` (default: ``pipeline.uploads_dir``, else
+    ``uploads/`` beside the index folder) and are indexed with the corpus at once.
+    The index is loaded (or built) here.
+    """
+    uploads = Path(uploads_dir or pipeline.uploads_dir or default_uploads_dir(pipeline.index_dir))
+    service = ChatService(pipeline, uploads, max_upload_bytes)
+    _ = pipeline.index
+    if pipeline.corpus is not None and any(
+            p.suffix.lower() in ALLOWED_SUFFIXES for p in uploads.glob("*")
+    ) and not all(p.name in service.documents() for p in uploads.glob("*")
+                  if p.suffix.lower() in ALLOWED_SUFFIXES and not p.name.startswith(".")):
+        logger.info("indexing articles uploaded earlier from %s", uploads)
+        pipeline.add_documents()
+    example_list = list(examples) if examples is not None else _examples_for(service)
+    can_upload = pipeline.corpus is not None
+
+    with gr.Blocks(title="Ask your articles") as demo:
+        gr.Markdown("## Ask your articles\nAnswers are quoted from the articles, with sources. "
+                    "Follow-up questions (\"And who is his ally?\") use the previous question.")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="Chat", height=560, sanitize_html=True, render_markdown=True,
+                    latex_delimiters=[], feedback_options=None, buttons=["copy"],
+                    group_consecutive_messages=False, elem_id="qa-chat",
+                    placeholder="Ask a question about the articles below.",
+                )
+                with gr.Row():
+                    question = gr.Textbox(placeholder="Ask a question…", show_label=False,
+                                          scale=5, elem_id="qa-question", autofocus=True,
+                                          max_lines=4)
+                    ask_btn = gr.Button("Ask", variant="primary", scale=1, elem_id="qa-ask")
+                    clear_btn = gr.Button("Clear", scale=1, elem_id="qa-clear")
+                if example_list:
+                    gr.Examples(example_list, inputs=[question], label="Example questions")
+            with gr.Column(scale=2):
+                with gr.Accordion("Settings", open=False):
+                    top_k = gr.Slider(1, 10, value=min(max(pipeline.top_k, 1), 10), step=1,
+                                      label="Passages to read (top k)", elem_id="qa-top-k")
+                    threshold = gr.Slider(0.0, 1.0, value=round(pipeline.threshold, 2),
+                                          step=0.01, label="Abstention threshold "
+                                          "(answers scoring lower say 'not found')",
+                                          elem_id="qa-threshold")
+                with gr.Accordion("Add articles", open=True):
+                    if can_upload:
+                        gr.Markdown(f"{', '.join(ALLOWED_SUFFIXES)} files, up to "
+                                    f"{max_upload_bytes / 1e6:.1f} MB each.")
+                        files = gr.File(file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
+                                        label="Upload articles", elem_id="qa-upload")
+                    else:
+                        gr.Markdown("Uploads need a corpus folder: start with `--corpus`.")
+                    status = gr.HTML(elem_id="qa-upload-status")
+                with gr.Accordion("Indexed articles", open=True):
+                    articles = gr.HTML(service.articles_html(), elem_id="qa-articles")
+
+        turn_inputs = [question, chatbot, top_k, threshold]
+        question.submit(service.respond, turn_inputs, [chatbot, question], api_name="chat")
+        ask_btn.click(service.respond, turn_inputs, [chatbot, question],
+                      api_visibility="undocumented")
+        clear_btn.click(lambda: ([], "", ""), None, [chatbot, question, status],
+                        api_visibility="undocumented")
+        if can_upload:
+            files.upload(service.upload, [files], [status, articles],
+                         api_visibility="undocumented").then(
+                lambda: None, None, [files], api_visibility="undocumented")
+
+        def ask(question: str, history: list[dict[str, Any]] | None = None,
+                top_k: int | None = None, threshold: float | None = None) -> dict[str, Any]:
+            """Answer a question; ``history`` (messages format) resolves follow-ups."""
+            return service.ask(question, history, top_k, threshold)
+
+        gr.api(ask, api_name="ask")
+    demo.queue(default_concurrency_limit=concurrency_limit)
+    return demo
+
+
+def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: int = 7860, *,
+           uploads_dir: Path | str | None = None,
+           max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+           concurrency_limit: int = DEFAULT_CONCURRENCY,
+           prevent_thread_lock: bool = False, quiet: bool = False) -> gr.Blocks:
+    """Serve the chat on ``host:port`` (local only by default; never shared publicly)."""
+    demo = build_app(pipeline or QAPipeline(), uploads_dir, max_upload_bytes=max_upload_bytes,
+                     concurrency_limit=concurrency_limit)
+    demo.launch(server_name=host, server_port=port, share=False,
+                max_file_size=max_upload_bytes, prevent_thread_lock=prevent_thread_lock,
+                quiet=quiet, show_error=False, css=CSS, footer_links=["api"],
+                theme=gr.themes.Soft())
+    return demo

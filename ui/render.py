@@ -1,0 +1,99 @@
+"""HTML for the chat: an Answer with its sources, errors, and the article list.
+
+Every piece of article text, title, id and question goes through ``html.escape``
+here, whatever the chat component sanitizes afterwards: an article holding
+``<script>`` or ``<img onerror=…>`` shows as text and runs nothing.
+
+The HTML has no blank lines, so the chat's Markdown renderer keeps it as one raw
+HTML block and does not read Markdown syntax inside article text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from qa.types import Answer, Source
+
+NOT_FOUND = "I could not find the answer in the articles."
+_SPACE = re.compile(r"\s+")
+
+
+def esc(text: str) -> str:
+    """Escape ``text`` for HTML and fold its white space (no blank lines survive)."""
+    return html.escape(_SPACE.sub(" ", text), quote=True)
+
+
+def _passage_html(source: Source) -> str:
+    before, answer, after = source.highlight()
+    if not answer:
+        return esc(before)
+    return f"{esc(before)}<mark>{esc(answer)}</mark>{esc(after)}"
+
+
+def _source_html(source: Source) -> str:
+    scores = f"retrieval score {source.retrieval_score:.3f}"
+    if source.has_answer:
+        scores += f" · reader score {source.reader_score:.2f}"
+    return (
+        f'<li class="qa-source"><div><strong class="qa-title">{esc(source.title)}</strong> '
+        f'<small class="qa-meta">{esc(source.doc_id)} · {scores}</small></div>'
+        f'<blockquote class="qa-passage">{_passage_html(source)}</blockquote></li>'
+    )
+
+
+def _sources_html(sources: tuple[Source, ...], summary: str, open_: bool = False) -> str:
+    if not sources:
+        return ""
+    items = "".join(_source_html(s) for s in sources)
+    flag = " open" if open_ else ""
+    return (f'<details class="qa-sources"{flag}><summary>{summary} ({len(sources)})</summary>'
+            f"<ol>{items}</ol></details>")
+
+
+def render_answer(answer: Answer) -> str:
+    """The chat reply: the answer in bold, where it comes from, then the Sources."""
+    if not answer.found:
+        return (f'<div class="qa-reply qa-notfound"><p>{NOT_FOUND}</p>'
+                + _sources_html(answer.sources, "Closest passages", open_=True) + "</div>")
+    assert answer.text is not None
+    top = next((s for s in answer.sources if s.has_answer), None)
+    origin = (f'<p class="qa-origin">from <em>{esc(top.title)}</em></p>' if top else "")
+    return (
+        f'<div class="qa-reply"><p class="qa-answer"><strong>{esc(answer.text)}</strong> '
+        f'<small>(confidence {answer.score:.2f})</small></p>{origin}'
+        + _sources_html(answer.sources, "Sources") + "</div>"
+    )
+
+
+def render_error(message: str) -> str:
+    """A plain message for a failed question (never a traceback)."""
+    return f'<div class="qa-reply qa-error"><p>Sorry: {esc(message)}</p></div>'
+
+
+def render_user(question: str) -> str:
+    """The user's own words, shown as text."""
+    return esc(question)
+
+
+def render_articles(documents: Mapping[str, Mapping[str, Any]]) -> str:
+    """The indexed articles (the index manifest's ``documents``), titles escaped."""
+    if not documents:
+        return "<p><em>No articles indexed yet.</em></p>"
+    items = "".join(
+        f'<li><span class="qa-title">{esc(str(meta.get("title") or doc_id))}</span> '
+        f"<small>{esc(doc_id)}</small></li>"
+        for doc_id, meta in sorted(documents.items())
+    )
+    return f'<p>{len(documents)} articles indexed:</p><ul class="qa-articles">{items}</ul>'
+
+
+def render_status(lines: list[tuple[bool, str]]) -> str:
+    """Upload results: (ok, message) per file."""
+    items = "".join(
+        f'<li class="{"qa-ok" if ok else "qa-bad"}">{"✓" if ok else "✗"} {esc(msg)}</li>'
+        for ok, msg in lines
+    )
+    return f'<ul class="qa-status">{items}</ul>' if items else ""

@@ -1,0 +1,98 @@
+"""Articles uploaded from the page: validated, safely named, saved atomically.
+
+Only the base name of an uploaded file is kept, reduced to letters, digits, ``-``,
+``_``, ``.`` and spaces: ``../../x.txt`` and ``/etc/x.txt`` become ``x.txt``; empty
+and hidden names (``.x``) are refused. A file is written to a temporary name in the
+uploads folder, then hard-linked to its final name, which never overwrites: a name
+already taken gets ``-1``, ``-2``… appended.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+import uuid
+from collections.abc import Collection
+from pathlib import Path
+
+from qa.errors import IngestError
+from qa.ingest import decode_bytes
+
+ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+DEFAULT_MAX_UPLOAD_BYTES = 2_000_000
+_MAX_NAME_CHARS = 120
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def default_uploads_dir(index_dir: Path) -> Path:
+    """``uploads/`` beside the index folder (``index/`` -> ``uploads/``)."""
+    return Path(index_dir).resolve().parent / "uploads"
+
+
+def safe_filename(name: str) -> str:
+    """A file name that stays inside the uploads folder; IngestError when unusable."""
+    base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
+    base = "".join(ch for ch in base if ch.isprintable())
+    base = _UNSAFE.sub("_", base).strip(" ")
+    if not base or base.startswith(".") or set(base) <= {".", "_", " "}:
+        raise IngestError(f"'{name}' is not a usable file name: rename the file and try again")
+    suffix = Path(base).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise IngestError(f"'{base}': unsupported file type '{suffix or 'none'}'. "
+                          f"Upload {', '.join(ALLOWED_SUFFIXES)} files.")
+    stem = Path(base).stem[: _MAX_NAME_CHARS - len(suffix)].rstrip(" .") or "article"
+    return stem + suffix
+
+
+def check_upload(path: Path, name: str, max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> str:
+    """Validate an uploaded file; return its safe name. IngestError says what is wrong."""
+    safe = safe_filename(name)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise IngestError(f"'{safe}' is {size / 1e6:.1f} MB; the limit is "
+                          f"{max_bytes / 1e6:.1f} MB. Split it or upload a smaller file.")
+    if size == 0:
+        raise IngestError(f"'{safe}' is empty")
+    try:
+        decode_bytes(path.read_bytes())
+    except IngestError as exc:
+        raise IngestError(f"'{safe}': {exc}") from None
+    return safe
+
+
+def save_upload(path: Path, name: str, uploads_dir: Path, *,
+                taken: Collection[str] = (),
+                max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> Path:
+    """Copy the uploaded file at ``path`` into ``uploads_dir`` under a safe, unused name.
+
+    ``taken`` holds names to avoid besides existing files (e.g. ids already indexed).
+    """
+    safe = check_upload(path, name, max_bytes)
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    root = uploads_dir.resolve()
+    tmp = root / f".upload-{uuid.uuid4().hex}.tmp"
+    with open(path, "rb") as src, open(tmp, "xb") as dst:
+        dst.write(src.read())
+        dst.flush()
+        os.fsync(dst.fileno())
+    try:
+        stem, suffix = Path(safe).stem, Path(safe).suffix
+        for n in range(1000):
+            candidate = root / (safe if n == 0 else f"{stem}-{n}{suffix}")
+            if candidate.parent != root:  # cannot happen with a safe name; belt and braces
+                raise IngestError(f"'{name}' would be written outside the uploads folder")
+            if candidate.name in taken:
+                continue
+            try:
+                os.link(tmp, candidate)
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links here: replace, after checking the name is free
+                if candidate.exists():
+                    continue
+                os.replace(tmp, candidate)
+            return candidate
+        raise IngestError(f"too many uploads named '{safe}': rename the file")
+    finally:
+        tmp.unlink(missing_ok=True)
