@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from tqdm.auto import tqdm
 
-from qa.errors import DataError
+from qa.errors import DataError, QuestionError
 from qa.metrics import best_over_golds, contains_answer
 from qa.types import Answer, Source
 
@@ -183,7 +183,10 @@ def run_gold(pipeline: QAPipeline, items: Sequence[GoldItem], *,
     disable = not logger.isEnabledFor(logging.INFO)
     for item in tqdm(items, desc="eval", unit="q", disable=disable):
         t0 = time.perf_counter()
-        answer = pipeline.answer(item.question, top_k=top_k, threshold=0.0)
+        try:
+            answer = pipeline.answer(item.question, top_k=top_k, threshold=0.0)
+        except QuestionError as exc:
+            raise DataError(f"gold question '{item.id}': {exc}") from exc
         latency = (time.perf_counter() - t0) * 1e3
         records.append(record_from_answer(item, answer, latency))
     return records

@@ -120,6 +120,7 @@ def make_faiss_index(vectors: np.ndarray, index_type: str) -> Any:
     import faiss
 
     dim = vectors.shape[1]
+    index: Any
     if index_type == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efSearch = 128

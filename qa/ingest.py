@@ -201,6 +201,6 @@ def load_documents(
             seen[doc.content_hash] = doc_id
             ids.add(doc_id)
             report.documents.append(doc)
-    for path, reason in report.skipped:
-        logger.warning("skipped %s: %s", path, reason)
+    for skipped_path, reason in report.skipped:
+        logger.warning("skipped %s: %s", skipped_path, reason)
     return report

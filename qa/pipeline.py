@@ -22,7 +22,7 @@ from qa.errors import ConfigError, IndexNotFoundError, IngestError, QuestionErro
 from qa.index import BuildStats, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_answer
-from qa.reader import ExtractiveReader, Reading
+from qa.reader import ExtractiveReader, Reading, Span
 from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
 from qa.types import Alternative, Answer, Retrieved, Source
 
@@ -216,14 +216,14 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
     sources = []
     for h_idx, hit in enumerate(hits):
         p = hit.passage
-        span = best["where"].get(h_idx) if best else None
+        found: Span | None = best["where"].get(h_idx) if best else None
         sources.append(Source(
             doc_id=p.doc_id, title=p.title, passage=p.text,
             passage_start=p.start, passage_end=p.end,
-            answer_start=p.start + span.start if span else None,
-            answer_end=p.start + span.end if span else None,
+            answer_start=p.start + found.start if found else None,
+            answer_end=p.start + found.end if found else None,
             retrieval_score=round(hit.score, 6),
-            reader_score=round(span.score, 6) if span else 0.0,
+            reader_score=round(found.score, 6) if found else 0.0,
         ))
     sources.sort(key=lambda s: (not s.has_answer, -s.reader_score))
     alternatives = tuple(Alternative(e["text"], round(e["score"], 6))

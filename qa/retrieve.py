@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -21,7 +21,7 @@ class Retriever(Protocol):
 
 
 def reciprocal_rank_fusion(
-    rankings: dict[str, Sequence[int]], k: int = RRF_K
+    rankings: Mapping[str, Sequence[int]], k: int = RRF_K
 ) -> list[tuple[int, float, dict[str, int]]]:
     """Fuse ranked id lists: score(id) = sum over lists of 1 / (k + rank), rank from 1.
 

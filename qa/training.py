@@ -382,3 +382,6 @@ def save_model(model: Any, tokenizer: Any, path: Path, result: dict[str, Any]) -
     model.float()
     tokenizer.save_pretrained(path)
     (path / "training_args.json").write_text(json.dumps(result, indent=2) + "\n")
+    from qa.model_card import write_model_card
+
+    write_model_card(path, result)

