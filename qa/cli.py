@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -52,8 +53,24 @@ def main(verbose: int, quiet: bool) -> None:
     """Ask questions over your articles; answers come with their sources."""
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock"):
+    for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock",
+                  "bm25s"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    if level > logging.DEBUG:
+        _no_model_loading_bars()
+
+
+def _no_model_loading_bars() -> None:
+    """No "Loading weights" bars from transformers: they are noise, not our progress."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read when they are imported
+    if "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
 
 def _print_answer(a: Any) -> None:

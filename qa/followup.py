@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["is_followup", "retrieval_query"]
+__all__ = ["contextualize", "is_followup", "resolve_person", "retrieval_query"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")
 _OPENERS = ("and ", "what about ", "how about ", "also ", "and,", "but what ", "so what ")
@@ -70,6 +70,27 @@ def is_followup(question: str) -> bool:
     return len(words) <= _SHORT_WORDS and not named
 
 
+def _context(previous: Sequence[str]) -> str:
+    """The earlier questions a follow-up leans on: back to the last self-contained one."""
+    earlier = [" ".join(q.split()) for q in previous if q and q.strip()]
+    context: list[str] = []
+    for q in reversed(earlier):
+        context.insert(0, q)
+        if not is_followup(q) or len(context) >= _MAX_CONTEXT_TURNS:
+            break
+    return " ".join(context)
+
+
+def _join(prefix: str, question: str) -> str:
+    room = _MAX_QUERY_CHARS - len(question) - 1
+    if not prefix or room <= 0:
+        return question
+    if len(prefix) > room:
+        prefix = prefix[-room:]
+        prefix = prefix.split(" ", 1)[1] if " " in prefix else prefix
+    return f"{prefix} {question}".strip()
+
+
 def retrieval_query(question: str, previous: Sequence[str]) -> str:
     """The text retrieval should search for ``question`` asked after ``previous``.
 
@@ -79,19 +100,55 @@ def retrieval_query(question: str, previous: Sequence[str]) -> str:
     (older text is dropped first).
     """
     question = " ".join(question.split())
-    earlier = [" ".join(q.split()) for q in previous if q and q.strip()]
+    if not is_followup(question):
+        return question
+    return _join(_context(previous), question)
+
+
+_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,4}$")
+_NOT_A_NOUN = frozenset({"to", "and", "or", "in", "on", "at", "for", "with", "from", "by",
+                         "about", "as", "than", "if", "when", "so", "but"})
+
+
+def resolve_person(question: str, previous_question: str, previous_answer: str | None) -> str:
+    """Put the previous answer in place of he/she/him/his/her when it names a person.
+
+    Only after a "who …" question whose answer looks like a name ("Ramzan Kadyrov"):
+    "And who is his close ally?" -> "And who is Ramzan Kadyrov's close ally?". The
+    extractive reader then reads a self-contained question. Anything else: unchanged.
+    """
+    answer = " ".join((previous_answer or "").split())
+    if (not answer or not _NAME.match(answer)
+            or not previous_question.strip().lower().startswith("who")):
+        return question
+    tokens = question.split(" ")
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        m = re.match(r"^(\W*)([A-Za-z]+)(\W*)$", token)
+        word = m.group(2).lower() if m else ""
+        nxt = re.sub(r"\W", "", tokens[i + 1]).lower() if i + 1 < len(tokens) else ""
+        if m and word in ("he", "she", "him"):
+            out.append(f"{m.group(1)}{answer}{m.group(3)}")
+        elif m and (word == "his" or (word == "her" and nxt and nxt not in _NOT_A_NOUN)):
+            out.append(f"{m.group(1)}{answer}'s{m.group(3)}")
+        elif m and word == "her":
+            out.append(f"{m.group(1)}{answer}{m.group(3)}")
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def contextualize(question: str, previous: Sequence[str],
+                  previous_answer: str | None = None) -> tuple[str, str, bool]:
+    """(question for the reader, query for retrieval, is it a follow-up) for ``question``.
+
+    ``previous``: earlier user questions, oldest first; ``previous_answer``: the answer
+    to the last of them, if any. A self-contained question, or one without history, is
+    returned as is for both.
+    """
+    question = " ".join(question.split())
+    earlier = [q for q in previous if q and q.strip()]
     if not earlier or not is_followup(question):
-        return question
-    context: list[str] = []
-    for q in reversed(earlier):
-        context.insert(0, q)
-        if not is_followup(q) or len(context) >= _MAX_CONTEXT_TURNS:
-            break
-    prefix = " ".join(context)
-    room = _MAX_QUERY_CHARS - len(question) - 1
-    if room <= 0:
-        return question
-    if len(prefix) > room:
-        prefix = prefix[-room:]
-        prefix = prefix.split(" ", 1)[1] if " " in prefix else prefix
-    return f"{prefix} {question}".strip()
+        return question, question, False
+    reader_question = resolve_person(question, earlier[-1], previous_answer)
+    return reader_question, _join(_context(earlier), reader_question), True

@@ -73,6 +73,7 @@ class ExtractiveReader:
         max_question_tokens: int = 64,
         batch_size: int = 32,
         top_n: int = 3,
+        int8: bool = False,
     ) -> None:
         if max_length < 64:
             raise ConfigError(f"reader max_length must be at least 64, got {max_length}")
@@ -89,6 +90,7 @@ class ExtractiveReader:
         self.max_question_tokens = max_question_tokens
         self.batch_size = batch_size
         self.top_n = top_n
+        self.int8 = int8
         self._model: Any = None
         self._tokenizer: Any = None
 
@@ -102,7 +104,7 @@ class ExtractiveReader:
     def load(self) -> None:
         if self._model is not None:
             return
-        import torch  # noqa: F401  (imported lazily: importing qa stays cheap)
+        import torch  # imported lazily: importing qa stays cheap
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
         path = Path(self.model_name)
@@ -119,8 +121,19 @@ class ExtractiveReader:
                 f"cannot load the reader model '{self.model_name}': {exc}. Pass a local folder "
                 "with a question-answering model (config.json, tokenizer, weights)."
             ) from exc
-        self._model = model.float().eval()
-        logger.info("loaded reader %s", self.model_name)
+        model = model.float().eval()
+        if self.int8:
+            # Dynamic int8 quantization of the linear layers: faster on CPUs, same answers
+            # on our checks (see README, Benchmarks).
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8
+                )
+        self._model = model
+        logger.info("loaded reader %s%s", self.model_name, " (int8)" if self.int8 else "")
 
     def read(self, question: str, passages: Sequence[str]) -> list[Reading]:
         """Read ``passages`` for ``question``; one :class:`Reading` per passage."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followup import is_followup, retrieval_query
+from qa.followup import contextualize, is_followup, resolve_person, retrieval_query
 
 FOLLOWUPS = [
     "And who is his close ally?",
@@ -72,3 +72,36 @@ def test_query_length_stays_bounded() -> None:
     assert len(query) <= 900
     assert query.endswith("How much were they paid?")
     assert not query.startswith(" ")
+
+
+def test_person_pronouns_become_the_previous_answer() -> None:
+    previous = ["Who is the Chechen leader?"]
+    reader_q, query, followup = contextualize("And who is his close ally?", previous,
+                                              "Ramzan Kadyrov")
+    assert followup
+    assert reader_q == "And who is Ramzan Kadyrov's close ally?"
+    assert query == "Who is the Chechen leader? And who is Ramzan Kadyrov's close ally?"
+    assert resolve_person("Who sent him there?", "Who is the leader?", "Ramzan Kadyrov") == (
+        "Who sent Ramzan Kadyrov there?")
+    assert resolve_person("What is her role?", "Who chairs it?", "Helen Park") == (
+        "What is Helen Park's role?")
+    assert resolve_person("Who met her in Kyiv?", "Who chairs it?", "Helen Park") == (
+        "Who met Helen Park in Kyiv?")
+
+
+@pytest.mark.parametrize("previous_question, previous_answer", [
+    ("How long are the contracts?", "Ramzan Kadyrov"),  # not a "who" question
+    ("Who recruited them?", "the Pentagon officials"),  # not a name
+    ("Who recruited them?", None),  # no answer
+])
+def test_pronouns_stay_when_the_previous_answer_is_not_a_person(
+        previous_question: str, previous_answer: str | None) -> None:
+    assert resolve_person("And who is his ally?", previous_question, previous_answer) == (
+        "And who is his ally?")
+
+
+def test_contextualize_leaves_self_contained_questions_alone() -> None:
+    question = "Who is the Chechen leader?"
+    assert contextualize(question, ["Who is he?"], "Putin") == (question, question, False)
+    assert contextualize("How much were they paid?", [], None) == (
+        "How much were they paid?", "How much were they paid?", False)

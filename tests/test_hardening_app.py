@@ -159,6 +159,7 @@ def test_the_queue_bounds_concurrent_answers(served: Served) -> None:
         f"{served.counter.peak} answers ran at once; the limit is {limit}")
 
 
+@pytest.mark.slow
 def test_concurrency_limit_is_configurable(private_pipeline: QAPipeline) -> None:
     demo = app.build_app(private_pipeline, private_pipeline.index_dir.parent / "uploads-c",
                          concurrency_limit=3)
@@ -193,13 +194,13 @@ def test_unusable_upload_names_are_refused(tmp_path: Path, name: str) -> None:
     with pytest.raises(IngestError) as info:
         uploads.save_upload(src, name, tmp_path / "uploads")
     assert "\n" not in str(info.value)
-    assert not list((tmp_path / "uploads").glob("*")) if (tmp_path / "uploads").exists() else True
+    assert not (tmp_path / "uploads").exists() or not list((tmp_path / "uploads").iterdir())
 
 
 def test_uploads_are_size_limited(tmp_path: Path) -> None:
     src = tmp_path / "big.txt"
     src.write_text("word " * 3000)  # 15,000 bytes
-    with pytest.raises(IngestError, match="the limit is 0.0 MB|the limit is"):
+    with pytest.raises(IngestError, match="the limit is"):
         uploads.save_upload(src, "big.txt", tmp_path / "uploads", max_bytes=10_000)
     assert not (tmp_path / "uploads" / "big.txt").exists()
     assert uploads.save_upload(src, "big.txt", tmp_path / "uploads",

@@ -68,7 +68,7 @@ def visible_length(question: str) -> int:
     return len(visible_text(question))
 
 
-def check_outcome(question: str, outcome: Answer | QAError) -> None:
+def check_outcome(question: str, outcome: Answer | QAError, top_k: int = 5) -> None:
     """The contract: an Answer that makes sense, or a QuestionError that says what to do."""
     visible = visible_text(question)
     if isinstance(outcome, QAError):
@@ -85,7 +85,7 @@ def check_outcome(question: str, outcome: Answer | QAError) -> None:
     answer = outcome
     assert answer.question == visible
     assert 0.0 <= answer.score <= 1.0
-    assert 1 <= len(answer.sources) <= 5
+    assert 1 <= len(answer.sources) <= top_k
     json.dumps(answer.to_dict(), ensure_ascii=False)
     if answer.found:
         holder = answer.sources[0]
@@ -168,9 +168,7 @@ def test_answer_property(seeds_pipeline: QAPipeline, question: str, query: str |
         if visible_length(question) <= MAX_QUESTION_CHARS:
             assert isinstance(outcome, QuestionError) and str(outcome) == query_error
             return
-    if top_k is not None and isinstance(outcome, Answer):
-        assert len(outcome.sources) <= top_k
-    check_outcome(question, outcome)
+    check_outcome(question, outcome, top_k or 5)
 
 
 # -- qa ask ------------------------------------------------------------------------------

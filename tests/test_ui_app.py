@@ -100,6 +100,17 @@ def test_followup_uses_the_previous_question(client: Any) -> None:
     assert "200" in text or "300" in text, result["text"]
 
 
+def test_followup_about_a_person_reads_the_previous_answer(client: Any) -> None:
+    first = client.predict("Who is the Chechen leader?", None, None, None, api_name="/ask")
+    assert first["text"] is not None and "kadyrov" in normalize_answer(first["text"])
+    history = [{"role": "user", "content": "Who is the Chechen leader?"},
+               {"role": "assistant", "content": first["text"]}]
+    result = client.predict("And who is his close ally?", history, None, None, api_name="/ask")
+    assert result["followup"] is True
+    assert first["text"] in result["question"]
+    assert result["text"] is not None and "putin" in normalize_answer(result["text"])
+
+
 def test_self_contained_question_ignores_the_history(client: Any) -> None:
     history = [{"role": "user", "content": "What did the football club's players earn?"}]
     result = client.predict("Who is the Chechen leader?", history, None, None, api_name="/ask")

@@ -99,18 +99,19 @@ def test_question_gets_a_bold_answer_with_its_source(page: tuple[Any, list[str]]
                                                      tmp_path: Path) -> None:
     pg, dialogs = page
     reply = _ask(pg, "How long are the contracts offered to the Syrian volunteers?")
+    reply.locator("summary").click()
+    pg.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
     answer = reply.locator(".qa-answer strong")
     assert answer.is_visible()
     assert "six" in answer.inner_text().lower()
     origin = reply.locator(".qa-origin")
     assert origin.is_visible()
     assert "Russia has reportedly recruited Syrians" in origin.inner_text()
-    reply.locator("summary").click()
     highlighted = reply.locator("mark").first
     assert highlighted.is_visible()
     assert "six" in highlighted.inner_text().lower()
-    assert reply.locator(".qa-title").first.is_visible()
-    pg.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
+    title = reply.locator(".qa-title").first
+    assert title.is_visible() and "Russia has reportedly recruited Syrians" in title.inner_text()
     assert dialogs == []
 
 
@@ -125,14 +126,14 @@ def test_uploaded_article_is_searchable_and_its_html_is_inert(page: tuple[Any, l
     listing = pg.locator("#qa-articles")
     assert "<img src=x onerror=alert(2)> Harwick lighthouse news" in listing.inner_text()
     reply = _ask(pg, "What colour was the Harwick lighthouse painted?")
-    assert "blue" in reply.locator(".qa-answer strong").inner_text().lower()
     reply.locator("summary").click()
+    pg.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
+    assert "blue" in reply.locator(".qa-answer strong").inner_text().lower()
     passage = reply.locator(".qa-passage").first
     assert "<script>alert(1)</script>" in passage.inner_text()
     assert "<img src=x onerror=alert(2)>" in reply.locator(".qa-title").first.inner_text()
     assert pg.locator("#qa-chat script, #qa-chat img[src=x], #qa-articles img").count() == 0
-    pg.wait_for_timeout(500)
-    pg.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
+    pg.wait_for_timeout(500)  # give a late onerror/script the chance to fire
     assert dialogs == []
 
 

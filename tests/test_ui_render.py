@@ -76,3 +76,19 @@ def test_errors_articles_and_status_are_escaped() -> None:
     assert "No articles" in render_articles({})
     status = render_status([(True, "added <x>"), (False, "bad")])
     assert "added &lt;x&gt;" in status and "qa-bad" in status
+
+
+def test_last_answer_and_questions_come_back_from_a_rendered_history() -> None:
+    from ui.app import last_answer, user_questions
+
+    src = _source("Kadyrov & co, a close ally.", "Kadyrov & co")
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "Who is &lt;the&gt; leader?"}]},
+        {"role": "assistant", "content": render_answer(Answer("q", "Kadyrov & co", 0.9, (src,)))},
+    ]
+    assert user_questions(history) == ["Who is <the> leader?"]
+    assert last_answer(history) == "Kadyrov & co"
+    not_found = [*history, {"role": "assistant", "content": render_answer(Answer("q", None, 0))}]
+    assert last_answer(not_found) is None
+    assert last_answer([{"role": "assistant", "content": "Putin"}]) == "Putin"
+    assert last_answer([]) is None

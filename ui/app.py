@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import gradio as gr
 
 from qa.errors import QAError
-from qa.followup import retrieval_query
+from qa.followup import contextualize
 from qa.pipeline import QAPipeline
 from qa.types import Answer
 from ui.render import (
@@ -75,6 +76,21 @@ def user_questions(history: Sequence[dict[str, Any]] | None) -> list[str]:
             for m in history or [] if isinstance(m, dict) and m.get("role") == "user"]
 
 
+_RENDERED_ANSWER = re.compile(r'<p class="qa-answer"><strong>(.*?)</strong>', re.S)
+
+
+def last_answer(history: Sequence[dict[str, Any]] | None) -> str | None:
+    """The answer text of the last assistant message: our rendered reply or plain text."""
+    for m in reversed(list(history or [])):
+        if isinstance(m, dict) and m.get("role") == "assistant":
+            text = _text_of(m.get("content"))
+            found = _RENDERED_ANSWER.search(text)
+            if found:
+                return html.unescape(found.group(1))
+            return None if "<" in text or not text.strip() else text.strip()
+    return None
+
+
 class ChatService:
     """Answers questions for the chat and the API; saves and indexes uploads."""
 
@@ -91,10 +107,15 @@ class ChatService:
     def answer(self, question: str, history: Sequence[dict[str, Any]] | None = None,
                top_k: int | None = None, threshold: float | None = None
                ) -> tuple[Answer, str]:
-        """The Answer and the retrieval query used (the follow-up joined to its context)."""
-        query = retrieval_query(question, user_questions(history))
+        """The Answer and the retrieval query used (a follow-up joined to its context).
+
+        A follow-up's he/she/his/her become the previous answer when that was a name.
+        """
+        reader_question, query, _ = contextualize(question, user_questions(history),
+                                                  last_answer(history))
         k = int(top_k) if top_k else None
-        answer = self.pipeline.answer(question, top_k=k, threshold=threshold, query=query)
+        answer = self.pipeline.answer(reader_question, top_k=k, threshold=threshold,
+                                      query=query)
         return answer, query
 
     def ask(self, question: str, history: list[dict[str, Any]] | None = None,
