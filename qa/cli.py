@@ -53,8 +53,7 @@ def main(verbose: int, quiet: bool) -> None:
     """Ask questions over your articles; answers come with their sources."""
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock",
-                  "bm25s"):
+    for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     if level > logging.DEBUG:
         _no_model_loading_bars()

@@ -63,6 +63,8 @@ class BM25Retriever:
     def __init__(self, passages: Sequence[Passage]):
         import bm25s
 
+        # bm25s sets its logger to DEBUG when imported: let the application's level decide
+        logging.getLogger("bm25s").setLevel(logging.NOTSET)
         self.passages = passages
         self._stemmer = _stemmer()
         self._bm25 = bm25s.BM25()

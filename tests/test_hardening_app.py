@@ -106,7 +106,7 @@ def served(private_pipeline: QAPipeline) -> Iterator[Served]:
 def test_twenty_concurrent_requests_are_all_answered_correctly(served: Served) -> None:
     from gradio_client import Client
 
-    client = Client(served.url, verbose=False)
+    client = Client(served.url, verbose=False, httpx_kwargs={"timeout": TIMEOUT})
     served.counter.reset()
     asks = [QUESTIONS[i % len(QUESTIONS)] for i in range(16)]
     chats = [QUESTIONS[i % len(QUESTIONS)] for i in range(4)]
@@ -148,7 +148,7 @@ def test_the_queue_bounds_concurrent_answers(served: Served) -> None:
     limit = app.DEFAULT_CONCURRENCY
     assert isinstance(limit, int) and 1 <= limit <= 8
     assert served.demo._queue.default_concurrency_limit == limit
-    client = Client(served.url, verbose=False)
+    client = Client(served.url, verbose=False, httpx_kwargs={"timeout": TIMEOUT})
     served.counter.reset()
     jobs = [client.submit(QUESTIONS[i % 5], api_name="/ask") for i in range(6)]
     jobs += [client.submit(QUESTIONS[i % 5], [], 5, 0.5, api_name="/chat") for i in range(6)]

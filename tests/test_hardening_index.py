@@ -83,7 +83,7 @@ def synthetic_corpus(root: Path, n: int, words: int = 220, seed: int = 0) -> Pat
              "modern famous quiet busy built opened closed visited crossed founded").split()
     root.mkdir(parents=True)
     for i in range(n):
-        sentences = []
+        sentences: list[str] = []
         while sum(len(s.split()) for s in sentences) < words:
             body = " ".join(rng.choice(vocab) for _ in range(rng.randint(6, 14)))
             sentences.append(f"In {1800 + rng.randint(0, 220)} the {body}.")
@@ -269,7 +269,7 @@ def test_locked_index_fails_with_a_clear_message(held_lock, tmp_path: Path) -> N
     t0 = time.monotonic()
     with pytest.raises(IndexLockedError, match="another process is writing the index at "
                                                f"{re.escape(str(index_dir))}.*try again"):
-        store.build([], embedder=None)  # type: ignore[arg-type]  (fails before it is used)
+        store.build([], embedder=None)  # type: ignore[arg-type]  # fails before it is used
     assert 0.3 <= time.monotonic() - t0 < 5
     with pytest.raises(IndexLockedError):
         store.update_settings(threshold=0.5)
@@ -294,7 +294,8 @@ def test_qa_index_waits_for_the_lock(held_lock, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["-q", "index", str(corpus), "--index", str(index_dir)])
     assert result.exit_code == 0, result.output
     assert time.monotonic() - t0 >= 3.0
-    assert SUMMARY.search(result.stdout).group(1) == "3"
+    summary = SUMMARY.search(result.stdout)
+    assert summary is not None and summary.group(1) == "3"
     assert len(IndexStore(index_dir).load().passages) > 0
 
 
@@ -312,7 +313,9 @@ def test_two_qa_index_runs_at_once(seeds_corpus: Path, tmp_path: Path) -> None:
     succeeded = []
     for proc, (out, err) in zip(procs, outputs):
         if proc.returncode == 0:
-            succeeded.append(tuple(int(x) for x in SUMMARY.search(out).groups()))
+            summary = SUMMARY.search(out)
+            assert summary is not None, out
+            succeeded.append(tuple(int(x) for x in summary.groups()))
         else:  # waited longer than the lock timeout: a clear one-line refusal
             assert proc.returncode == 1, err
             assert err.strip().splitlines()[-1].startswith(

@@ -89,7 +89,7 @@ def check_outcome(question: str, outcome: Answer | QAError, top_k: int = 5) -> N
     json.dumps(answer.to_dict(), ensure_ascii=False)
     if answer.found:
         holder = answer.sources[0]
-        assert holder.has_answer
+        assert holder.answer_start is not None and holder.answer_end is not None
         assert answer.text == holder.passage[holder.answer_start - holder.passage_start:
                                              holder.answer_end - holder.passage_start]
 
