@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 SEED_QUESTIONS = [
     "Who has Russia reportedly recruited to fight in Ukraine?",
-    "How long are the contracts offered to the Syrian volunteers?",
+    "What length of contract is Russia offering Syrian volunteers?",
     "Which website first reported the recruitment?",
     "Who is Bashar al-Assad's ally?",
     "Where did the Russian volunteers fight before Syria?",

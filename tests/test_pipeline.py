@@ -19,7 +19,7 @@ ART2 = "003_7912fbbb2ad95ee3.txt"
 
 CASES = [
     ("Which website first reported Russia's attempts to recruit Syrians?", ["DeirEzzor24"], ART1),
-    ("How long are the contracts offered to the Syrian volunteers?",
+    ("What length of contract is Russia offering Syrian volunteers?",
      ["six-month", "six months", "six-month contracts"], ART1),
     ("Who is the Chechen leader close to Putin?", ["Ramzan Kadyrov"], ART1),
     ("How many battalion tactical groups make up the invasion force?", ["127"], ART1),

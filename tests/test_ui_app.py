@@ -64,7 +64,7 @@ def _answer_source(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_ask_endpoint_returns_the_answer_with_its_source(client: Any) -> None:
-    result = client.predict("How long are the contracts offered to the Syrian volunteers?",
+    result = client.predict("What length of contract is Russia offering Syrian volunteers?",
                             None, None, None, api_name="/ask")
     assert result["text"] is not None, result
     assert "six" in normalize_answer(result["text"]), result["text"]
@@ -84,7 +84,7 @@ def test_ask_endpoint_reports_bad_questions_plainly(client: Any) -> None:
 
 
 def test_followup_uses_the_previous_question(client: Any) -> None:
-    first = "How long are the contracts offered to the Syrian volunteers?"
+    first = "What length of contract is Russia offering Syrian volunteers?"
     followup = "How much were they paid?"
     history = [{"role": "user", "content": first},
                {"role": "assistant", "content": "six-month"}]

@@ -98,7 +98,7 @@ def _ask(pg: Any, question: str) -> Any:
 def test_question_gets_a_bold_answer_with_its_source(page: tuple[Any, list[str]],
                                                      tmp_path: Path) -> None:
     pg, dialogs = page
-    reply = _ask(pg, "How long are the contracts offered to the Syrian volunteers?")
+    reply = _ask(pg, "What length of contract is Russia offering Syrian volunteers?")
     reply.locator("summary").click()
     pg.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
     answer = reply.locator(".qa-answer strong")

@@ -38,7 +38,7 @@ from ui.uploads import (
 logger = logging.getLogger(__name__)
 
 SEED_EXAMPLES = [
-    "How long are the contracts offered to the Syrian volunteers?",
+    "What length of contract is Russia offering Syrian volunteers?",
     "How much are the Syrian volunteers paid per month?",
     "Who is the Chechen leader?",
     "How many battalion tactical groups did Putin deploy?",
