@@ -232,8 +232,11 @@ def choose_threshold(outcomes: Sequence[Outcome]) -> ThresholdChoice:
     Candidates are 0, 1 and every observed score. A threshold t in (c[i-1], c[i]]
     behaves exactly like candidate c[i], so consecutive best candidates c[i..j]
     form a plateau, the interval (c[i-1], c[j]] (from 0 when i == 0). The rule:
-    take the widest best plateau (the lowest on a tie) and return its middle,
-    which keeps a margin from the scores on both sides.
+    take the widest best plateau (the lowest on a tie) and return its middle (rounded
+    to 6 decimals when that stays strictly inside), which keeps a margin from the
+    scores on both sides: ``answer()`` compares unrounded scores, ``Answer.score``
+    is rounded to 6 decimals, and a threshold strictly between two such values
+    separates both the same way.
     """
     cands = sorted({0.0, 1.0} | {min(max(o.score, 0.0), 1.0) for o in outcomes
                                  if o.score is not None})
@@ -253,6 +256,8 @@ def choose_threshold(outcomes: Sequence[Outcome]) -> ThresholdChoice:
         i = j + 1
     lo, hi = max(plateaus, key=lambda p: (round(p[1] - p[0], 9), -p[0]))
     threshold = (lo + hi) / 2 if hi > lo else hi
+    if lo < round(threshold, 6) < hi:  # a tidy value, still strictly inside the plateau
+        threshold = round(threshold, 6)
     return ThresholdChoice(threshold, overall_f1(outcomes, threshold), (lo, hi))
 
 
