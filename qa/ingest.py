@@ -116,6 +116,9 @@ def make_title(text: str, kind: str, name: str, html_title: str | None = None) -
         if line:
             if len(line) <= 100:
                 return line
+            sentence = re.match(r".{10,100}?[.!?](?=\s|$)", line)
+            if sentence:
+                return sentence.group(0)
             return line[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return Path(name).stem
 

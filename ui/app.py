@@ -285,9 +285,13 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     articles = gr.HTML(service.articles_html(), elem_id="qa-articles")
 
         turn_inputs = [question, chatbot, top_k, threshold]
-        question.submit(service.respond, turn_inputs, [chatbot, question], api_name="chat")
+        # One shared queue slot pool for every event that runs the reader, so the limit
+        # holds for the server as a whole, not per event.
+        question.submit(service.respond, turn_inputs, [chatbot, question], api_name="chat",
+                        concurrency_id="answer", concurrency_limit=concurrency_limit)
         ask_btn.click(service.respond, turn_inputs, [chatbot, question],
-                      api_visibility="undocumented")
+                      api_visibility="undocumented", concurrency_id="answer",
+                      concurrency_limit=concurrency_limit)
         clear_btn.click(lambda: ([], "", ""), None, [chatbot, question, status],
                         api_visibility="undocumented")
         if can_upload:
@@ -300,7 +304,8 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
             """Answer a question; ``history`` (messages format) resolves follow-ups."""
             return service.ask(question, history, top_k, threshold)
 
-        gr.api(ask, api_name="ask")
+        gr.api(ask, api_name="ask", concurrency_id="answer",
+               concurrency_limit=concurrency_limit)
     demo.queue(default_concurrency_limit=concurrency_limit)
     return demo
 
