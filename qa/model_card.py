@@ -70,8 +70,8 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
     cfg, data, val = result["config"], result["data"], result["validation"]
     changes = result.get("schedule_changes") or []
     note = "".join(
-        f"The run was planned for {c['from']} steps and shortened to {c['to']} at step "
-        f"{c['step']} (the linear decay was re-planned from there) to fit the session's time.\n"
+        f"At step {c['step']} the run's length was changed from {c['from']} to {c['to']} "
+        "steps on resuming (the linear decay was re-planned from there).\n"
         for c in changes)
     cli = {"max_steps": "--max-steps", "neg_ratio": "--neg-ratio", "lr": "--lr",
            "seed": "--seed", "max_length": "--max-length", "stride": "--stride",
