@@ -33,6 +33,12 @@ class Reader(Protocol):
     def read(self, question: str, passages: Sequence[str]) -> list[Reading]: ...
 
 
+def check_top_k(top_k: int) -> int:
+    if not 1 <= top_k <= 50:
+        raise ConfigError(f"top_k must be between 1 and 50, got {top_k}")
+    return top_k
+
+
 def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """The question, stripped; QuestionError when it is empty or too long."""
     if not isinstance(question, str):
@@ -72,8 +78,7 @@ class QAPipeline:
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         uploads_dir: str | Path | None = None,
     ) -> None:
-        if not 1 <= top_k <= 50:
-            raise ConfigError(f"top_k must be between 1 and 50, got {top_k}")
+        check_top_k(top_k)
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
         if max_file_bytes < 1:
@@ -166,25 +171,26 @@ class QAPipeline:
     # -- answering ---------------------------------------------------------------
     def retrieve(self, question: str, top_k: int | None = None) -> list[Retrieved]:
         question = clean_question(question, self.max_question_chars)
+        return self._ready_retriever().retrieve(question, top_k or self.top_k)
+
+    def _ready_retriever(self) -> HybridRetriever:
+        """The retriever over the loaded index (loading or building it first)."""
         _ = self.index
         assert self._retriever is not None
-        return self._retriever.retrieve(question, top_k or self.top_k)
+        return self._retriever
 
     def answer(self, question: str, *, top_k: int | None = None,
                threshold: float | None = None, query: str | None = None) -> Answer:
         """Answer ``question``. ``query`` (default: the question) is what retrieval searches."""
         question = clean_question(question, self.max_question_chars)
         query = clean_question(query, self.max_question_chars) if query else question
-        k = self.top_k if top_k is None else top_k
-        if not 1 <= k <= 50:
-            raise ConfigError(f"top_k must be between 1 and 50, got {k}")
+        k = check_top_k(self.top_k if top_k is None else top_k)
         cutoff = self.threshold if threshold is None else threshold
-        _ = self.index
-        assert self._retriever is not None
+        retriever = self._ready_retriever()
         t0 = time.perf_counter()
         qvec = self.embedder.encode([query])[0]
         t1 = time.perf_counter()
-        hits = self._retriever.retrieve(query, k, query_vector=qvec)
+        hits = retriever.retrieve(query, k, query_vector=qvec)
         t2 = time.perf_counter()
         readings = self.reader.read(question, [h.passage.text for h in hits]) if hits else []
         t3 = time.perf_counter()
