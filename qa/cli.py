@@ -226,6 +226,37 @@ def eval_reader_cmd(file: str, model: str | None, limit: int) -> None:
     click.echo(json.dumps(evaluate_reader(ExtractiveReader(model), examples), indent=2))
 
 
+@main.command("calibrate-reader")
+@click.option("--data", required=True, type=click.Path(dir_okay=False),
+              help="The SQuAD-format file the reader was trained on.")
+@click.option("--model", default=None, type=click.Path(file_okay=False),
+              help="Reader model folder (default: the shipped one); calibration.json goes there.")
+@click.option("--questions", default=300, type=click.IntRange(10, 100_000),
+              help="Held-out questions to read (each twice: with and without its answer).")
+@_friendly
+def calibrate_reader_cmd(data: str, model: str | None, questions: int) -> None:
+    """Fit the reader's answer confidence on its held-out articles and store it with it.
+
+    The held-out articles are the ones training set aside (from the model's
+    training_args.json): never the articles it learned from.
+    """
+    from qa.reader import DEFAULT_READER_PATH, ExtractiveReader
+    from qa.reader_eval import calibrate_reader
+    from qa.squad import load_squad, split_by_article
+
+    folder = Path(model) if model else DEFAULT_READER_PATH
+    record = folder / "training_args.json"
+    if not record.is_file():
+        raise click.ClickException(f"{record} is missing: it names the held-out articles")
+    cfg = json.loads(record.read_text(encoding="utf-8"))["config"]
+    _, held_out = split_by_article(load_squad(data), cfg["val_articles"], cfg["seed"])
+    reader = ExtractiveReader(folder)
+    cal, report = calibrate_reader(reader, held_out, questions, seed=cfg["seed"])
+    path = cal.save(folder)
+    click.echo(json.dumps({"calibration": cal.to_dict(), **report}, indent=2))
+    click.echo(f"saved {path}")
+
+
 @main.command("eval")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")

@@ -62,6 +62,7 @@ Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.
 ```bash
 qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out runs/reader \\
   {cli_args}
+qa calibrate-reader --data ../shared/data/qa/squad-v1.1-train.json --model runs/reader/model
 scripts/install-reader runs/reader/model   # only if it beats the shipped model
 qa eval-reader FILE --model qa/models/reader      # any SQuAD-format file
 ```
@@ -70,7 +71,9 @@ Training resumes from `runs/reader/checkpoint.pt` when interrupted.
 ## Limits
 Trained on encyclopedic English; short factoid answers (at most 30 tokens); reads windows
 of {max_length} tokens (stride {stride}). Scores are per-passage probabilities
-(`p_start * p_end`), so answers from different passages compare on one scale.
+(`p_start * p_end`), so answers from different passages compare on one scale;
+`calibration.json` maps a span's probability and its passage's no-answer score to a
+confidence (an estimate of the answer's F1) fitted on the held-out articles.
 """
 
 HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
@@ -141,6 +144,12 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
         shutil.copyfile(src / name, tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, dst / name)
+    calibration = src / "calibration.json"  # belongs to the model: never keep the old one
+    if calibration.is_file():
+        shutil.copyfile(calibration, dst / ".calibration.json.tmp")
+        os.replace(dst / ".calibration.json.tmp", dst / "calibration.json")
+    else:
+        (dst / "calibration.json").unlink(missing_ok=True)
     tmp = dst / ".training_args.json.tmp"
     tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, old_path)

@@ -204,18 +204,23 @@ class QAPipeline:
 
 def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[Reading],
                    threshold: float, timings: dict[str, float] | None = None) -> Answer:
-    """Merge spans across passages by normalized text; abstain under ``threshold``."""
+    """Merge spans across passages by normalized text; abstain under ``threshold``.
+
+    A span's score is its calibrated confidence when the reader gives one, else its
+    probability; an answer scores its best span.
+    """
     merged: dict[str, dict[str, Any]] = {}
     for h_idx, (hit, reading) in enumerate(zip(hits, readings)):
         for span in reading.spans:
             key = normalize_answer(span.text)
             if not key:
                 continue
-            entry = merged.setdefault(key, {"text": span.text, "score": 0.0, "where": {}})
-            if span.score > entry["score"]:
-                entry["text"], entry["score"] = span.text, span.score
+            score = _score(span)
+            entry = merged.setdefault(key, {"text": span.text, "score": -1.0, "where": {}})
+            if score > entry["score"]:
+                entry["text"], entry["score"] = span.text, score
             best_here = entry["where"].get(h_idx)
-            if best_here is None or span.score > best_here.score:
+            if best_here is None or score > _score(best_here):
                 entry["where"][h_idx] = span
     ranked = sorted(merged.values(), key=lambda e: -e["score"])
     best = ranked[0] if ranked and ranked[0]["score"] >= threshold else None
@@ -229,7 +234,7 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
             answer_start=p.start + found.start if found else None,
             answer_end=p.start + found.end if found else None,
             retrieval_score=round(hit.score, 6),
-            reader_score=round(found.score, 6) if found else 0.0,
+            reader_score=round(_score(found), 6) if found else 0.0,
         ))
     sources.sort(key=lambda s: (not s.has_answer, -s.reader_score))
     alternatives = tuple(Alternative(e["text"], round(e["score"], 6))
@@ -238,3 +243,7 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
     return Answer(question, best["text"] if best else None, round(float(score), 6),
                   tuple(sources), alternatives,
                   {k: round(v, 2) for k, v in (timings or {}).items()})
+
+
+def _score(span: Span) -> float:
+    return span.confidence if span.confidence is not None else span.score

@@ -3,7 +3,9 @@
 Scores are probabilities on one scale for every passage: a span scores
 ``p_start * p_end`` under the window's softmax, and the passage's no-answer
 score is the same product at the [CLS] position, so spans from different
-passages can be compared directly.
+passages can be compared directly. When the model folder holds a ``calibration.json``
+(see :mod:`qa.confidence`), each span also gets a calibrated ``confidence`` from its own
+probability and its passage's no-answer score.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.confidence import Calibration
 from qa.errors import ConfigError, ModelLoadError
 
 logger = logging.getLogger(__name__)
@@ -25,12 +28,17 @@ DEFAULT_READER_PATH = Path(__file__).parent / "models" / "reader"
 
 @dataclass(frozen=True)
 class Span:
-    """An answer candidate: ``passage[start:end] == text``."""
+    """An answer candidate: ``passage[start:end] == text``.
+
+    ``score`` is the span's probability; ``confidence`` the calibrated estimate of its F1
+    (None when the reader has no calibration).
+    """
 
     text: str
     start: int
     end: int
     score: float
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,6 +101,7 @@ class ExtractiveReader:
         self.int8 = int8
         self._model: Any = None
         self._tokenizer: Any = None
+        self.calibration: Calibration | None = None
 
     @classmethod
     def from_model(cls, model: Any, tokenizer: Any, **kwargs: Any) -> ExtractiveReader:
@@ -133,6 +142,8 @@ class ExtractiveReader:
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
         self._model = model
+        if path.is_dir():
+            self.calibration = Calibration.load(path)
         logger.info("loaded reader %s%s", self.model_name, " (int8)" if self.int8 else "")
 
     def read(self, question: str, passages: Sequence[str]) -> list[Reading]:
@@ -201,6 +212,11 @@ class ExtractiveReader:
             spans = tuple(
                 Span(contexts[k][a:b], a, b, score) for (a, b), score in ranked if b > a
             )
+            if self.calibration is not None:
+                cal = self.calibration
+                spans = tuple(Span(s.text, s.start, s.end, s.score,
+                                   round(cal.confidence(s.score, no_answer[k]), 6))
+                              for s in spans)
             readings.append(Reading(spans, no_answer[k]))
         return readings
 

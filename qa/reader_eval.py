@@ -1,16 +1,21 @@
-"""Reader-only evaluation on SQuAD-format examples: EM/F1 and no-answer accuracy."""
+"""Reader-only evaluation on SQuAD-format examples: EM/F1 and no-answer accuracy, and the
+fit of the reader's confidence on held-out articles."""
 
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from tqdm.auto import tqdm
 
-from qa.metrics import best_over_golds
+from qa.confidence import Calibration, fit
+from qa.errors import DataError
+from qa.metrics import best_over_golds, normalize_answer
 from qa.reader import ExtractiveReader
-from qa.squad import QAExample
+from qa.squad import Article, QAExample
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +56,75 @@ def evaluate_reader(
     if n_null:
         out["no_answer_accuracy"] = round(100 * null_right / n_null, 2)
     return out
+
+
+def calibration_rows(reader: ExtractiveReader, articles: Sequence[Article], questions: int = 300,
+                     passages: int = 5, seed: int = 0) -> list[dict[str, Any]]:
+    """Read held-out questions the way the pipeline does: each question with ``passages``
+    paragraphs of its own article, once with the paragraph that answers it and once
+    without. One row per reading: the best span's probability, its passage's no-answer
+    score and the F1 of that span (0 when no paragraph holds the answer)."""
+    rng = random.Random(seed)
+    pool = [(a, ex) for a in articles for ex in a.examples if ex.answer_start is not None]
+    rows: list[dict[str, Any]] = []
+    disable = not logger.isEnabledFor(logging.INFO)
+    for art, ex in tqdm(rng.sample(pool, min(questions, len(pool))), desc="calibrate",
+                        unit="q", disable=disable):
+        golds = [normalize_answer(g) for g in ex.answers]
+        others = [p for p in art.paragraphs if not any(g in normalize_answer(p) for g in golds)]
+        if len(others) < passages:
+            continue
+        negatives = rng.sample(others, passages)
+        for answerable, chosen in ((True, [*negatives[1:], ex.context]), (False, negatives)):
+            rng.shuffle(chosen)
+            readings = reader.read(ex.question, chosen)
+            best = max(((r.best.score, r.best.text, r.no_answer_score)
+                        for r in readings if r.best), default=(0.0, None, 1.0))
+            f1 = best_over_golds(best[1], ex.answers)[1] if answerable else 0.0
+            rows.append({"answerable": answerable, "span": best[0], "no_answer": best[2],
+                         "f1": f1})
+    return rows
+
+
+def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """P(a random positive scores above a random negative), ties counting half."""
+    if not len(positives) or not len(negatives):
+        return float("nan")
+    pos = np.asarray(positives, dtype=float)[:, None]
+    neg = np.asarray(negatives, dtype=float)[None, :]
+    return float(((pos > neg) + 0.5 * (pos == neg)).mean())
+
+
+def best_threshold(scores: Sequence[float], f1s: Sequence[float],
+                   answerable: Sequence[bool]) -> tuple[float, float]:
+    """(threshold, overall F1) maximizing overall F1: answering scores the answer's F1,
+    abstaining scores 1 on an unanswerable question and 0 on an answerable one."""
+    s, f, a = (np.asarray(x) for x in (scores, f1s, answerable))
+    candidates = np.unique(np.concatenate([s, [0.0, 1.0]]))
+    values = [float(np.mean(np.where(s >= t, f, ~a))) for t in candidates]
+    i = int(np.argmax(values))
+    return float(candidates[i]), values[i]
+
+
+def calibrate_reader(reader: ExtractiveReader, articles: Sequence[Article],
+                     questions: int = 300, seed: int = 0) -> tuple[Calibration, dict[str, Any]]:
+    """Fit the reader's confidence on held-out ``articles``; returns it and a report."""
+    rows = calibration_rows(reader, articles, questions, seed=seed)
+    if not rows:
+        raise DataError("no held-out question has enough paragraphs to calibrate on")
+    spans = [r["span"] for r in rows]
+    nulls = [r["no_answer"] for r in rows]
+    cal = fit(spans, nulls, [r["f1"] for r in rows],
+              fitted_on=f"{len(articles)} held-out SQuAD articles, {questions} questions, "
+              f"seed {seed}")
+    conf = [cal.confidence(s, n) for s, n in zip(spans, nulls)]
+    ans = [r["answerable"] for r in rows]
+    f1s = [r["f1"] for r in rows]
+    report: dict[str, Any] = {"readings": len(rows), "answerable": sum(ans)}
+    for name, score in (("span_probability", spans), ("confidence", conf)):
+        t, overall = best_threshold(score, f1s, ans)
+        report[name] = {
+            "auc_answerable_vs_not": round(auc([x for x, a in zip(score, ans) if a],
+                                               [x for x, a in zip(score, ans) if not a]), 4),
+            "best_threshold": round(t, 4), "overall_f1_at_best": round(100 * overall, 2)}
+    return cal, report

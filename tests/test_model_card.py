@@ -32,9 +32,12 @@ def _trained(folder: Path, f1: float, tag: str) -> Path:
 
 def test_installs_a_better_reader_with_portable_record_and_card(tmp_path: Path) -> None:
     shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    (shipped / "calibration.json").write_text("old calibration")
     new = _trained(tmp_path / "new", 70.5, "new")
+    (new / "calibration.json").write_text("new calibration")
     record = install_reader(new, shipped, machine="a test box")
     assert all((shipped / n).read_text() == f"new:{n}" for n in MODEL_FILES)
+    assert (shipped / "calibration.json").read_text() == "new calibration"
     saved = json.loads((shipped / "training_args.json").read_text())
     assert saved == record
     assert saved["validation"]["f1"] == 70.5 and saved["machine"] == "a test box"
@@ -54,8 +57,10 @@ def test_refuses_a_reader_that_is_not_better_and_changes_nothing(tmp_path: Path,
     with pytest.raises(ConfigError, match="not above the shipped reader's 60.0"):
         install_reader(_trained(tmp_path / "new", f1, "new"), shipped)
     assert {p.name: p.read_bytes() for p in shipped.iterdir()} == before
+    (shipped / "calibration.json").write_text("the old model's calibration")
     install_reader(tmp_path / "new", shipped, force=True)
     assert (shipped / "config.json").read_text() == "new:config.json"
+    assert not (shipped / "calibration.json").exists()  # it belonged to the old model
 
 
 def test_refuses_a_folder_that_is_not_a_trained_reader(tmp_path: Path) -> None:
