@@ -139,17 +139,15 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
     if machine:
         record["machine"] = machine
     dst.mkdir(parents=True, exist_ok=True)
-    for name in MODEL_FILES:  # each file replaced atomically
+    # The calibration belongs to the model: copy the new one, never keep the old one.
+    calibration = ("calibration.json",) if (src / "calibration.json").is_file() else ()
+    if not calibration:
+        (dst / "calibration.json").unlink(missing_ok=True)
+    for name in (*MODEL_FILES, *calibration):  # each file replaced atomically
         tmp = dst / f".{name}.tmp"
         shutil.copyfile(src / name, tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, dst / name)
-    calibration = src / "calibration.json"  # belongs to the model: never keep the old one
-    if calibration.is_file():
-        shutil.copyfile(calibration, dst / ".calibration.json.tmp")
-        os.replace(dst / ".calibration.json.tmp", dst / "calibration.json")
-    else:
-        (dst / "calibration.json").unlink(missing_ok=True)
     tmp = dst / ".training_args.json.tmp"
     tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, old_path)

@@ -209,14 +209,12 @@ class ExtractiveReader:
         readings = []
         for k, cands in enumerate(best):
             ranked = sorted(cands.items(), key=lambda kv: -kv[1])[: self.top_n]
+            cal = self.calibration
             spans = tuple(
-                Span(contexts[k][a:b], a, b, score) for (a, b), score in ranked if b > a
+                Span(contexts[k][a:b], a, b, score,
+                     round(cal.confidence(score, no_answer[k]), 6) if cal else None)
+                for (a, b), score in ranked if b > a
             )
-            if self.calibration is not None:
-                cal = self.calibration
-                spans = tuple(Span(s.text, s.start, s.end, s.score,
-                                   round(cal.confidence(s.score, no_answer[k]), 6))
-                              for s in spans)
             readings.append(Reading(spans, no_answer[k]))
         return readings
 

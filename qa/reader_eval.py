@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 
 from qa.confidence import Calibration, fit
 from qa.errors import DataError
+from qa.evaluate import Outcome, choose_threshold
 from qa.metrics import best_over_golds, normalize_answer
 from qa.reader import ExtractiveReader
 from qa.squad import Article, QAExample
@@ -95,17 +96,6 @@ def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
     return float(((pos > neg) + 0.5 * (pos == neg)).mean())
 
 
-def best_threshold(scores: Sequence[float], f1s: Sequence[float],
-                   answerable: Sequence[bool]) -> tuple[float, float]:
-    """(threshold, overall F1) maximizing overall F1: answering scores the answer's F1,
-    abstaining scores 1 on an unanswerable question and 0 on an answerable one."""
-    s, f, a = (np.asarray(x) for x in (scores, f1s, answerable))
-    candidates = np.unique(np.concatenate([s, [0.0, 1.0]]))
-    values = [float(np.mean(np.where(s >= t, f, ~a))) for t in candidates]
-    i = int(np.argmax(values))
-    return float(candidates[i]), values[i]
-
-
 def calibrate_reader(reader: ExtractiveReader, articles: Sequence[Article],
                      questions: int = 300, seed: int = 0) -> tuple[Calibration, dict[str, Any]]:
     """Fit the reader's confidence on held-out ``articles``; returns it and a report."""
@@ -122,9 +112,11 @@ def calibrate_reader(reader: ExtractiveReader, articles: Sequence[Article],
     f1s = [r["f1"] for r in rows]
     report: dict[str, Any] = {"readings": len(rows), "answerable": sum(ans)}
     for name, score in (("span_probability", spans), ("confidence", conf)):
-        t, overall = best_threshold(score, f1s, ans)
+        # The same choice `qa calibrate` makes on a gold file (the middle of the best range).
+        best = choose_threshold([Outcome(s, f, a) for s, f, a in zip(score, f1s, ans)])
         report[name] = {
             "auc_answerable_vs_not": round(auc([x for x, a in zip(score, ans) if a],
                                                [x for x, a in zip(score, ans) if not a]), 4),
-            "best_threshold": round(t, 4), "overall_f1_at_best": round(100 * overall, 2)}
+            "best_threshold": round(best.threshold, 4),
+            "overall_f1_at_best": round(100 * best.overall_f1, 2)}
     return cal, report

@@ -14,9 +14,10 @@ from click.testing import CliRunner
 from qa.cli import main
 from qa.confidence import CALIBRATION_FILE, Calibration, fit
 from qa.errors import ModelLoadError
+from qa.evaluate import Outcome, choose_threshold
 from qa.pipeline import compose_answer
 from qa.reader import DEFAULT_READER_PATH, ExtractiveReader, Reading, Span
-from qa.reader_eval import auc, best_threshold
+from qa.reader_eval import auc
 from qa.types import Passage, Retrieved
 
 
@@ -54,11 +55,13 @@ def test_calibration_file_round_trip_and_corruption(tmp_path: Path) -> None:
 def test_auc_and_best_threshold_by_hand() -> None:
     assert auc([0.9, 0.4], [0.5, 0.1]) == pytest.approx(0.75)
     assert auc([0.5], [0.5]) == pytest.approx(0.5)
-    # Answering the 0.9 and 0.7 ones is right (F1 1 and 0.5); 0.3 and 0.2 are unanswerable.
-    t, overall = best_threshold([0.9, 0.7, 0.3, 0.2], [1.0, 0.5, 0.0, 0.0],
-                                [True, True, False, False])
-    assert t == pytest.approx(0.7)
-    assert overall == pytest.approx((1.0 + 0.5 + 1 + 1) / 4)
+    # Answering the 0.9 and 0.7 ones is right (F1 1 and 0.5); 0.3 and 0.2 are unanswerable:
+    # every threshold in (0.3, 0.7] is best, and the middle of that range is chosen.
+    best = choose_threshold([Outcome(s, f, a) for s, f, a in zip(
+        [0.9, 0.7, 0.3, 0.2], [1.0, 0.5, 0.0, 0.0], [True, True, False, False])])
+    assert best.plateau == pytest.approx((0.3, 0.7))
+    assert best.threshold == pytest.approx(0.5)
+    assert best.overall_f1 == pytest.approx((1.0 + 0.5 + 1 + 1) / 4)
 
 
 def _hits(n: int) -> list[Retrieved]:
