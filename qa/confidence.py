@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from qa.errors import ModelLoadError
+from qa.fileio import write_atomic
 
 CALIBRATION_FILE = "calibration.json"
 _FLOOR = 1e-8
@@ -54,11 +54,8 @@ class Calibration:
         return asdict(self)
 
     def save(self, model_dir: Path) -> Path:
-        path = Path(model_dir) / CALIBRATION_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-        return path
+        return write_atomic(Path(model_dir) / CALIBRATION_FILE,
+                            json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod
     def load(cls, model_dir: str | Path) -> Calibration | None:

@@ -38,6 +38,7 @@ from qa.errors import (
     IndexMismatchError,
     IndexNotFoundError,
 )
+from qa.fileio import fsync_dir, write_atomic
 from qa.types import Document, Passage
 
 logger = logging.getLogger(__name__)
@@ -76,24 +77,6 @@ class BuildStats:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, data: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _manifest_problem(manifest: dict[str, Any]) -> str | None:
@@ -320,7 +303,7 @@ class IndexStore:
             manifest.setdefault("settings", {}).update(settings)
             gen = self.current_generation()
             assert gen is not None
-            _write_atomic(gen / "manifest.json", json.dumps(manifest, indent=2))
+            write_atomic(gen / "manifest.json", json.dumps(manifest, indent=2))
 
     def _old_settings(self) -> dict[str, Any]:
         try:
@@ -411,9 +394,9 @@ class IndexStore:
             for f in gen.iterdir():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
-            _fsync_dir(gen)
+            fsync_dir(gen)
             old = self._live_generation()
-            _write_atomic(self.path / "CURRENT", name + "\n")
+            write_atomic(self.path / "CURRENT", name + "\n")
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise

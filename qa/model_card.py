@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError
+from qa.fileio import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items() if cfg.get(k)),
         max_length=cfg["max_length"], stride=cfg["stride"],
     )
-    (path / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+    write_atomic(path / "MODEL_CARD.md", text)
 
 
 def install_reader(src: Path, dst: Path, machine: str | None = None,
@@ -148,9 +149,7 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
         shutil.copyfile(src / name, tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, dst / name)
-    tmp = dst / ".training_args.json.tmp"
-    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, old_path)
+    write_atomic(old_path, json.dumps(record, indent=2) + "\n")
     write_model_card(dst, record)
     logger.info("installed the reader from %s in %s (F1 %s)", src, dst, new_f1)
     return record
