@@ -194,6 +194,8 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
 @click.option("--save-every", default=200, show_default=True)
 @click.option("--eval-every", default=500, show_default=True)
 @click.option("--limit", default=0, help="Use only N training questions (smoke runs).")
+@click.option("--calibrate-questions", default=300, show_default=True,
+              help="Held-out questions to fit the answer confidence on at the end (0: skip).")
 @_friendly
 def train_reader_cmd(**kwargs: Any) -> None:
     """Fine-tune the extractive reader on SQuAD, with no-answer windows.
@@ -206,7 +208,8 @@ def train_reader_cmd(**kwargs: Any) -> None:
 
     result = train_reader(TrainConfig(**kwargs))
     click.echo(json.dumps({"validation": result["validation"], "data": {
-        k: v for k, v in result["data"].items() if k != "val_titles"}}, indent=2))
+        k: v for k, v in result["data"].items() if k != "val_titles"},
+        "calibration": result.get("calibration")}, indent=2))
 
 
 @main.command("eval-reader")

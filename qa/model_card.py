@@ -63,6 +63,7 @@ Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.
 ```bash
 qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out runs/reader \\
   {cli_args}
+# training ends by fitting calibration.json on the held-out articles; to refit it:
 qa calibrate-reader --data ../shared/data/qa/squad-v1.1-train.json --model runs/reader/model
 scripts/install-reader runs/reader/model   # only if it beats the shipped model
 qa eval-reader FILE --model qa/models/reader      # any SQuAD-format file

@@ -17,13 +17,13 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from qa.errors import ConfigError
-from qa.squad import QAExample, examples_of, load_squad, mine_negatives, split_by_article
+from qa.errors import ConfigError, DataError
+from qa.squad import Article, QAExample, examples_of, load_squad, mine_negatives, split_by_article
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class TrainConfig:
     limit: int = 0
     grad_clip: float = 1.0
     log_every: int = 50
+    calibrate_questions: int = 300
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -71,6 +72,8 @@ class TrainConfig:
             raise ConfigError("need batch_size >= 1, lr > 0 and 0 <= warmup < 1")
         if not 0 <= self.neg_ratio <= 1:
             raise ConfigError(f"neg_ratio must be in [0, 1], got {self.neg_ratio}")
+        if self.calibrate_questions < 0:
+            raise ConfigError("calibrate_questions must be >= 0 (0: do not fit a confidence)")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise ConfigError("set epochs > 0 or max_steps > 0")
 
@@ -178,10 +181,16 @@ def collate(feats: Features, idx: np.ndarray, pad_id: int) -> dict[str, Any]:
     }
 
 
-def prepare_data(
-    cfg: TrainConfig,
-) -> tuple[list[QAExample], list[QAExample], list[QAExample], dict]:
-    """(train examples incl. negatives, val answerable, val negatives, stats)."""
+class PreparedData(NamedTuple):
+    train: list[QAExample]  # answerable questions and mined negatives
+    val: list[QAExample]  # held-out answerable questions
+    val_negatives: list[QAExample]
+    val_articles: list[Article]
+    stats: dict[str, Any]
+
+
+def prepare_data(cfg: TrainConfig) -> PreparedData:
+    """Load, split by article and mine negatives; the held-out side stays whole."""
     articles = load_squad(cfg.data)
     train_arts, val_arts = split_by_article(articles, cfg.val_articles, cfg.seed)
     train = examples_of(train_arts)
@@ -204,7 +213,7 @@ def prepare_data(
         "val_questions": len(val),
         "val_negative_examples": len(val_neg),
     }
-    return train + negatives, val, val_neg, stats
+    return PreparedData(train + negatives, val, val_neg, val_arts, stats)
 
 
 def train_reader(cfg: TrainConfig) -> dict[str, Any]:
@@ -230,7 +239,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     model = AutoModelForQuestionAnswering.from_pretrained(
         cfg.base_model, attention_probs_dropout_prob=0.0
     )
-    train_ex, val_ex, val_neg, stats = prepare_data(cfg)
+    train_ex, val_ex, val_neg, val_arts, stats = prepare_data(cfg)
     feats = featurize(train_ex, tokenizer, cfg.max_length, cfg.stride)
     no_answer_windows = int((feats.starts == 0).sum())
     stats["train_windows"] = len(feats)
@@ -341,8 +350,28 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         "loss_history": history,
         "schedule_changes": schedule_changes,
     }
+    calibration = None
+    if cfg.calibrate_questions:
+        calibration, result["calibration"] = _fit_confidence(reader, val_arts, cfg)
     save_model(model, tokenizer, out / "model", result)
+    if calibration is not None:
+        calibration.save(out / "model")
     return result
+
+
+def _fit_confidence(reader: Any, val_arts: list[Article],
+                    cfg: TrainConfig) -> tuple[Any, dict[str, Any]]:
+    """The answer confidence on held-out articles (as `qa calibrate-reader` fits it)."""
+    from qa.reader_eval import calibrate_reader
+
+    try:
+        calibration, report = calibrate_reader(reader, val_arts, cfg.calibrate_questions,
+                                               seed=cfg.seed)
+    except DataError as exc:
+        logger.warning("no answer confidence fitted: %s", exc)
+        return None, {"skipped": str(exc)}
+    logger.info("answer confidence on held-out articles: %s", report)
+    return calibration, {**report, "fit": calibration.to_dict()}
 
 
 def _epoch_batches(lengths: np.ndarray, cfg: TrainConfig, epoch: int) -> list[np.ndarray]:
@@ -357,7 +386,7 @@ def _epoch_batches(lengths: np.ndarray, cfg: TrainConfig, epoch: int) -> list[np
 def _resumable(cfg: TrainConfig) -> dict[str, Any]:
     d = asdict(cfg)
     for k in ("out", "save_every", "eval_every", "eval_questions", "data", "compile",
-              "log_every"):
+              "log_every", "calibrate_questions"):
         d.pop(k)
     return d
 

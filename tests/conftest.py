@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -39,3 +40,20 @@ def seeds_pipeline(tmp_path_factory: pytest.TempPathFactory, seeds_corpus: Path)
     pipe = QAPipeline(tmp_path_factory.mktemp("seeds-index") / "index", corpus=seeds_corpus)
     pipe.build([seeds_corpus])
     return pipe
+
+
+def write_city_squad(path: Path) -> Path:
+    """A SQuAD file of 3 articles x 7 paragraphs, one "When was ... finished?" each."""
+    cities = ["Arlon", "Bexley", "Corvo", "Dunmore", "Elgin", "Fenwick", "Gorran", "Hallam"]
+    data = []
+    for a, topic in enumerate(["river", "bridge", "castle"]):
+        paragraphs = []
+        for p, city in enumerate(cities[:7]):
+            year = 1700 + 13 * p + a
+            context = f"The {topic} of {city} was finished in {year} by {city}'s masons."
+            paragraphs.append({"context": context, "qas": [{
+                "id": f"{a}-{p}", "question": f"When was the {topic} of {city} finished?",
+                "answers": [{"text": str(year), "answer_start": context.index(str(year))}]}]})
+        data.append({"title": topic, "paragraphs": paragraphs})
+    path.write_text(json.dumps({"data": data}))
+    return path

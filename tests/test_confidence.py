@@ -19,6 +19,7 @@ from qa.pipeline import compose_answer
 from qa.reader import DEFAULT_READER_PATH, ExtractiveReader, Reading, Span
 from qa.reader_eval import auc
 from qa.types import Passage, Retrieved
+from tests.conftest import write_city_squad
 
 
 def test_fit_recovers_known_weights() -> None:
@@ -96,22 +97,6 @@ def test_shipped_reader_confidence_drops_without_the_answer() -> None:
     assert wrong_conf is not None and wrong_conf < right.best.confidence
 
 
-def _squad_file(path: Path) -> Path:
-    cities = ["Arlon", "Bexley", "Corvo", "Dunmore", "Elgin", "Fenwick", "Gorran", "Hallam"]
-    data = []
-    for a, topic in enumerate(["river", "bridge", "castle"]):
-        paragraphs = []
-        for p, city in enumerate(cities[:7]):
-            year = 1700 + 13 * p + a
-            context = f"The {topic} of {city} was finished in {year} by {city}'s masons."
-            paragraphs.append({"context": context, "qas": [{
-                "id": f"{a}-{p}", "question": f"When was the {topic} of {city} finished?",
-                "answers": [{"text": str(year), "answer_start": context.index(str(year))}]}]})
-        data.append({"title": topic, "paragraphs": paragraphs})
-    path.write_text(json.dumps({"data": data}))
-    return path
-
-
 @pytest.mark.slow
 def test_calibrate_reader_command_fits_and_stores_on_held_out_articles(tmp_path: Path) -> None:
     model = tmp_path / "reader"
@@ -121,7 +106,7 @@ def test_calibrate_reader_command_fits_and_stores_on_held_out_articles(tmp_path:
     record["config"].update(val_articles=1, seed=3)
     (model / "training_args.json").write_text(json.dumps(record))
     res = CliRunner().invoke(main, ["calibrate-reader", "--data",
-                                    str(_squad_file(tmp_path / "s.json")), "--model",
+                                    str(write_city_squad(tmp_path / "s.json")), "--model",
                                     str(model), "--questions", "10"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output[: res.output.rindex("saved")])

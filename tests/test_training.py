@@ -118,3 +118,33 @@ def test_smoke_training_loss_falls_and_saves_a_loadable_model(tmp_path: Path) ->
     # resuming a finished run trains no further and gives the same history
     again = train_reader(cfg)
     assert [h["loss"] for h in again["loss_history"]] == losses
+
+
+@pytest.mark.slow
+def test_training_ends_with_a_confidence_fitted_on_held_out_articles(tmp_path: Path) -> None:
+    from qa.confidence import Calibration
+    from qa.reader import ExtractiveReader
+    from tests.conftest import write_city_squad
+
+    cfg = TrainConfig(data=str(write_city_squad(tmp_path / "cities.json")),
+                      out=str(tmp_path / "run"), max_steps=4, batch_size=4, val_articles=1,
+                      neg_ratio=0.5, save_every=4, eval_every=0, compile=False, seed=1,
+                      calibrate_questions=10)
+    result = train_reader(cfg)
+    # 7 held-out questions, each read with and without the paragraph that answers it
+    assert result["calibration"]["readings"] == 14
+    model_dir = tmp_path / "run" / "model"
+    stored = Calibration.load(model_dir)
+    assert stored is not None and stored.to_dict() == result["calibration"]["fit"]
+    saved = json.loads((model_dir / "training_args.json").read_text())
+    assert saved["calibration"]["fit"] == stored.to_dict()
+    reading = ExtractiveReader(model_dir).read("When was the river of Arlon finished?",
+                                               ["The river of Arlon was finished in 1700."])[0]
+    assert reading.best is not None and reading.best.confidence is not None
+
+
+def test_negative_calibrate_questions_is_refused() -> None:
+    from qa.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="calibrate_questions"):
+        TrainConfig(data=str(TINY), out="x", calibrate_questions=-1)
