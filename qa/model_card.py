@@ -58,7 +58,7 @@ Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.
 | F1 | {f1} |
 | no-answer accuracy (no-answer score beats the best span) | {na} |
 | answerable questions where the no-answer score would win | {abst}% |
-
+{confidence}
 ## Reproduce
 ```bash
 qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out runs/reader \\
@@ -108,8 +108,23 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         na=val.get("no_answer_accuracy"), abst=val.get("answerable_abstained"),
         cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items() if cfg.get(k)),
         max_length=cfg["max_length"], stride=cfg["stride"],
+        confidence=_confidence_note(result.get("calibration") or {}),
     )
     write_atomic(path / "MODEL_CARD.md", text)
+
+
+def _confidence_note(cal: dict[str, Any]) -> str:
+    """What the end-of-training confidence fit found, when the record has it."""
+    if "confidence" not in cal:
+        return ""
+    conf, span = cal["confidence"], cal["span_probability"]
+    return (
+        f"\nAnswer confidence (`calibration.json`), fitted on {cal['readings']} readings of "
+        "held-out questions (each with five paragraphs of its article, with and without the "
+        "one that answers it): AUC answerable vs not "
+        f"{conf['auc_answerable_vs_not']} (span probability alone: "
+        f"{span['auc_answerable_vs_not']}); best overall F1 {conf['overall_f1_at_best']} "
+        f"at threshold {conf['best_threshold']}.\n")
 
 
 def install_reader(src: Path, dst: Path, machine: str | None = None,

@@ -49,6 +49,24 @@ def test_installs_a_better_reader_with_portable_record_and_card(tmp_path: Path) 
     assert not list(shipped.glob(".*.tmp"))
 
 
+def test_card_reports_the_confidence_fit_when_training_made_one(tmp_path: Path) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    new = _trained(tmp_path / "new", 70.5, "new")
+    record = json.loads((new / "training_args.json").read_text())
+    record["calibration"] = {
+        "readings": 600, "answerable": 300,
+        "span_probability": {"auc_answerable_vs_not": 0.88, "best_threshold": 0.15,
+                             "overall_f1_at_best": 69.6},
+        "confidence": {"auc_answerable_vs_not": 0.95, "best_threshold": 0.4,
+                       "overall_f1_at_best": 76.2}}
+    (new / "training_args.json").write_text(json.dumps(record))
+    install_reader(new, shipped)
+    card = (shipped / "MODEL_CARD.md").read_text()
+    assert "fitted on 600 readings" in card
+    assert "AUC answerable vs not 0.95 (span probability alone: 0.88)" in card
+    assert "best overall F1 76.2 at threshold 0.4" in card
+
+
 @pytest.mark.parametrize("f1", [60.0, 59.9])
 def test_refuses_a_reader_that_is_not_better_and_changes_nothing(tmp_path: Path,
                                                                   f1: float) -> None:
