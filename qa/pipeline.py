@@ -235,6 +235,7 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
             answer_end=p.start + found.end if found else None,
             retrieval_score=round(hit.score, 6),
             reader_score=round(_score(found), 6) if found else 0.0,
+            retrieval_rank=h_idx + 1,
         ))
     sources.sort(key=lambda s: (not s.has_answer, -s.reader_score))
     alternatives = tuple(Alternative(e["text"], round(e["score"], 6))

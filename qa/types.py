@@ -56,6 +56,7 @@ class Source:
     answer_end: int | None
     retrieval_score: float
     reader_score: float = 0.0
+    retrieval_rank: int = 0  # 1-based place in the retriever's ranking; 0 when unknown
 
     @property
     def has_answer(self) -> bool:

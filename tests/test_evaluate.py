@@ -136,6 +136,20 @@ def test_record_from_answer_uses_retrieval_order() -> None:
     assert (unanswerable.em, unanswerable.f1, unanswerable.hit_rank) == (0.0, 0.0, None)
 
 
+def test_record_from_answer_breaks_fused_score_ties_by_retrieval_rank() -> None:
+    # Reciprocal rank fusion gives equal scores to passages at swapped ranks (1+2 vs 2+1):
+    # the retriever's rank decides, not the reader's order of the sources.
+    def src(passage: str, rank: int, answer: bool) -> Source:
+        return Source("d.txt", "D", passage, 0, len(passage), 0 if answer else None,
+                      4 if answer else None, 0.032522, 0.9 if answer else 0.0, rank)
+
+    answer = Answer("Q?", "Kyiv", 0.9, (src("Kyiv is the capital", 2, True),
+                                        src("Moscow was retrieved first", 1, False)))
+    rec = record_from_answer(GoldItem("q", "Q?", ("Kyiv",)), answer, 1.0)
+    assert rec.hit_rank == 2
+    assert rec.top_source is not None and rec.top_source.passage.startswith("Moscow")
+
+
 def test_prediction_applies_the_threshold_like_answer() -> None:
     rec = _record("a", ("Kyiv",), "Kyiv", 0.4)
     assert rec.prediction(0.0) == "Kyiv"

@@ -68,7 +68,10 @@ def test_answer_many_and_to_dict(seeds_pipeline) -> None:
     json.dumps(d)
     assert set(d) >= {"question", "text", "score", "sources", "alternatives"}
     assert set(d["sources"][0]) >= {"doc_id", "title", "passage", "passage_start", "passage_end",
-                                    "answer_start", "answer_end", "retrieval_score"}
+                                    "answer_start", "answer_end", "retrieval_score",
+                                    "retrieval_rank"}
+    ranks = sorted(s["retrieval_rank"] for s in d["sources"])
+    assert ranks == list(range(1, len(d["sources"]) + 1))
 
 
 @pytest.mark.slow
