@@ -35,7 +35,7 @@ def _friendly(fn: F) -> F:
         except Exception as exc:  # a bug or an OS failure: still no traceback for the user
             logging.getLogger(__name__).debug("unexpected error", exc_info=True)
             raise click.ClickException(_one_line(
-                f"unexpected {type(exc).__name__}: {exc}. Run with -vv to see the details."
+                f"unexpected {type(exc).__name__}: {exc}. Run with -v to see the details."
             )) from exc
 
     return wrapper  # type: ignore[return-value]
@@ -47,13 +47,15 @@ def _one_line(message: str) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+@click.option("-v", "--verbose", count=True,
+              help="Debug log output (the default is info: progress and what was loaded).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors; no progress bars.")
 def main(verbose: int, quiet: bool) -> None:
     """Ask questions over your articles; answers come with their sources."""
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose else logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock"):
+    for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock",
+                  "faiss"):  # faiss logs at info that its optional AVX2 build is missing
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     if level > logging.DEBUG:
         _no_model_loading_bars()
@@ -161,6 +163,7 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
     Examples:
       qa ask "Who did Russia recruit to fight in Ukraine?"
       qa ask "How long are the contracts?" --json
+      qa ask -- "-40 degrees: where was it that cold?"   (a question starting with -)
     """
     from qa.pipeline import QAPipeline
 

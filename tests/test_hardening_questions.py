@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,20 @@ def test_qa_ask_bad_options_in_one_line(tmp_path: Path, option: str, value: str,
     result = ask(tmp_path / "no-index", "Who?", option, value)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"Error: {says}, got {value}"]
+
+
+@pytest.mark.parametrize(("flags", "root", "faiss"), [
+    ([], logging.INFO, logging.WARNING),   # progress, not faiss's note on its AVX2 build
+    (["-v"], logging.DEBUG, logging.WARNING),  # our debug detail, not the libraries'
+    (["-q"], logging.ERROR, logging.ERROR),
+])
+def test_log_levels_of_the_command_line(tmp_path: Path, flags: list[str], root: int,
+                                        faiss: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # basicConfig only configures an unconfigured root logger: start from one
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(logging.getLogger(), "level", logging.WARNING)
+    monkeypatch.setattr(logging.getLogger("faiss"), "level", logging.NOTSET)
+    res = CliRunner().invoke(main, [*flags, "ask", "--index", str(tmp_path / "none"), "Q?"])
+    assert res.exit_code == 1
+    assert logging.getLogger().level == root
+    assert logging.getLogger("faiss").getEffectiveLevel() == faiss
