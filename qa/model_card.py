@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from qa.confidence import CALIBRATION_FILE
 from qa.errors import ConfigError
 from qa.fileio import write_atomic
 
@@ -157,9 +158,9 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
         record["machine"] = machine
     dst.mkdir(parents=True, exist_ok=True)
     # The calibration belongs to the model: copy the new one, never keep the old one.
-    calibration = ("calibration.json",) if (src / "calibration.json").is_file() else ()
+    calibration = (CALIBRATION_FILE,) if (src / CALIBRATION_FILE).is_file() else ()
     if not calibration:
-        (dst / "calibration.json").unlink(missing_ok=True)
+        (dst / CALIBRATION_FILE).unlink(missing_ok=True)
     for name in (*MODEL_FILES, *calibration):  # each file replaced atomically
         tmp = dst / f".{name}.tmp"
         shutil.copyfile(src / name, tmp)

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from tqdm.auto import tqdm
 
+from qa.confidence import Calibration
 from qa.errors import ConfigError, DataError
 from qa.squad import Article, QAExample, examples_of, load_squad, mine_negatives, split_by_article
 
@@ -360,7 +361,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
 
 
 def _fit_confidence(reader: Any, val_arts: list[Article],
-                    cfg: TrainConfig) -> tuple[Any, dict[str, Any]]:
+                    cfg: TrainConfig) -> tuple[Calibration | None, dict[str, Any]]:
     """The answer confidence on held-out articles (as `qa calibrate-reader` fits it)."""
     from qa.reader_eval import calibrate_reader
 
