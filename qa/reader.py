@@ -91,7 +91,8 @@ class ExtractiveReader:
             raise ConfigError("reader max_question_tokens must be under half of max_length")
         if max_answer_tokens < 1 or batch_size < 1 or top_n < 1:
             raise ConfigError("reader max_answer_tokens, batch_size and top_n must be positive")
-        self.model_name = str(model) if model is not None else str(DEFAULT_READER_PATH)
+        # Like the embedder, an empty name (an unset option) means the default model.
+        self.model_name = str(model) if model else str(DEFAULT_READER_PATH)
         self.max_length = max_length
         self.stride = stride
         self.max_answer_tokens = max_answer_tokens

@@ -119,3 +119,8 @@ def test_bad_settings_and_missing_model(tmp_path) -> None:
         ExtractiveReader(stride=300)
     with pytest.raises(ModelLoadError, match="cannot load the reader model"):
         ExtractiveReader(tmp_path / "nothing-here").load()
+
+
+def test_an_empty_model_name_means_the_shipped_reader() -> None:
+    assert ExtractiveReader("").model_name == str(DEFAULT_READER_PATH)
+    assert ExtractiveReader(None).model_name == str(DEFAULT_READER_PATH)
