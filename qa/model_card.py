@@ -125,7 +125,16 @@ def _confidence_note(cal: dict[str, Any]) -> str:
         "one that answers it): AUC answerable vs not "
         f"{conf['auc_answerable_vs_not']} (span probability alone: "
         f"{span['auc_answerable_vs_not']}); best overall F1 {conf['overall_f1_at_best']} "
-        f"at threshold {conf['best_threshold']}.\n")
+        f"at threshold {conf['best_threshold']}.{_choice_note(cal)}\n")
+
+
+def _choice_note(cal: dict[str, Any]) -> str:
+    choice = cal.get("answer_choice_f1")
+    if not choice:
+        return ""
+    return (f" Choosing among the five paragraphs' answers by confidence gives F1 "
+            f"{choice['confidence']} on the answerable readings (by span probability: "
+            f"{choice['span_probability']}).")
 
 
 def install_reader(src: Path, dst: Path, machine: str | None = None,

@@ -64,7 +64,8 @@ def calibration_rows(reader: ExtractiveReader, articles: Sequence[Article], ques
     """Read held-out questions the way the pipeline does: each question with ``passages``
     paragraphs of its own article, once with the paragraph that answers it and once
     without. One row per reading: the best span's probability, its passage's no-answer
-    score and the F1 of that span (0 when no paragraph holds the answer)."""
+    score and the F1 of that span (0 when no paragraph holds the answer), and under
+    ``candidates`` the same three for the best span of every paragraph."""
     rng = random.Random(seed)
     pool = [(a, ex) for a in articles for ex in a.examples if ex.answer_start is not None]
     rows: list[dict[str, Any]] = []
@@ -78,12 +79,13 @@ def calibration_rows(reader: ExtractiveReader, articles: Sequence[Article], ques
         negatives = rng.sample(others, passages)
         for answerable, chosen in ((True, [*negatives[1:], ex.context]), (False, negatives)):
             rng.shuffle(chosen)
-            readings = reader.read(ex.question, chosen)
-            best = max(((r.best.score, r.best.text, r.no_answer_score)
-                        for r in readings if r.best), default=(0.0, None, 1.0))
-            f1 = best_over_golds(best[1], ex.answers)[1] if answerable else 0.0
-            rows.append({"answerable": answerable, "span": best[0], "no_answer": best[2],
-                         "f1": f1})
+            candidates = [
+                (r.best.score, r.no_answer_score,
+                 best_over_golds(r.best.text, ex.answers)[1] if answerable else 0.0)
+                for r in reader.read(ex.question, chosen) if r.best]
+            span, no_answer, f1 = max(candidates, default=(0.0, 1.0, 0.0))
+            rows.append({"answerable": answerable, "span": span, "no_answer": no_answer,
+                         "f1": f1, "candidates": candidates})
     return rows
 
 
@@ -110,7 +112,8 @@ def calibrate_reader(reader: ExtractiveReader, articles: Sequence[Article],
     conf = [cal.confidence(s, n) for s, n in zip(spans, nulls)]
     ans = [r["answerable"] for r in rows]
     f1s = [r["f1"] for r in rows]
-    report: dict[str, Any] = {"readings": len(rows), "answerable": sum(ans)}
+    report: dict[str, Any] = {"readings": len(rows), "answerable": sum(ans),
+                              "answer_choice_f1": answer_choice_f1(rows, cal)}
     for name, score in (("span_probability", spans), ("confidence", conf)):
         # The same choice `qa calibrate` makes on a gold file (the middle of the best range).
         best = choose_threshold([Outcome(s, f, a) for s, f, a in zip(score, f1s, ans)])
@@ -120,3 +123,17 @@ def calibrate_reader(reader: ExtractiveReader, articles: Sequence[Article],
             "best_threshold": round(best.threshold, 4),
             "overall_f1_at_best": round(100 * best.overall_f1, 2)}
     return cal, report
+
+
+def answer_choice_f1(rows: Sequence[dict[str, Any]], cal: Calibration) -> dict[str, float]:
+    """Mean F1 on the answerable readings when the answer is the paragraph's best span with
+    the highest span probability, or with the highest confidence (what the pipeline does)."""
+    picks: dict[str, list[float]] = {"span_probability": [], "confidence": []}
+    for row in rows:
+        if not row["answerable"]:
+            continue
+        cands = row["candidates"] or [(0.0, 1.0, 0.0)]  # no span anywhere: F1 0 either way
+        picks["span_probability"].append(max(cands)[2])
+        picks["confidence"].append(max(cands, key=lambda c: cal.confidence(c[0], c[1]))[2])
+    return {k: round(100 * float(np.mean(v)), 2) if v else float("nan")
+            for k, v in picks.items()}

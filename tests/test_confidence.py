@@ -17,7 +17,7 @@ from qa.errors import ModelLoadError
 from qa.evaluate import Outcome, choose_threshold
 from qa.pipeline import compose_answer
 from qa.reader import DEFAULT_READER_PATH, ExtractiveReader, Reading, Span
-from qa.reader_eval import auc
+from qa.reader_eval import answer_choice_f1, auc
 from qa.types import Passage, Retrieved
 from tests.conftest import write_city_squad
 
@@ -63,6 +63,20 @@ def test_auc_and_best_threshold_by_hand() -> None:
     assert best.plateau == pytest.approx((0.3, 0.7))
     assert best.threshold == pytest.approx(0.5)
     assert best.overall_f1 == pytest.approx((1.0 + 0.5 + 1 + 1) / 4)
+
+
+def test_answer_choice_by_span_probability_and_by_confidence_by_hand() -> None:
+    # confidence = sigmoid(-log p_null): a sure passage (p_null small) wins over a high span.
+    cal = Calibration(0.0, 0.0, -1.0)
+    rows = [
+        # (span, no_answer, f1): the highest span is wrong, the surest passage right
+        {"answerable": True, "candidates": [(0.9, 0.5, 0.0), (0.4, 0.01, 1.0)]},
+        # both choices pick the same, half-right span
+        {"answerable": True, "candidates": [(0.8, 0.01, 0.5), (0.1, 0.9, 0.0)]},
+        {"answerable": False, "candidates": [(0.9, 0.5, 0.0)]},  # not counted
+        {"answerable": True, "candidates": []},  # no span at all: F1 0 for both
+    ]
+    assert answer_choice_f1(rows, cal) == {"span_probability": 16.67, "confidence": 50.0}
 
 
 def _hits(n: int) -> list[Retrieved]:
@@ -113,6 +127,9 @@ def test_calibrate_reader_command_fits_and_stores_on_held_out_articles(tmp_path:
     assert out["readings"] == 14 and out["answerable"] == 7
     assert set(out["confidence"]) == {"auc_answerable_vs_not", "best_threshold",
                                       "overall_f1_at_best"}
+    choice = out["answer_choice_f1"]
+    assert set(choice) == {"span_probability", "confidence"}
+    assert all(0 <= f1 <= 100 for f1 in choice.values())
     stored = Calibration.load(model)
     assert stored is not None and stored.to_dict() == out["calibration"]
     assert ExtractiveReader(model).read("When was the river of Arlon finished?",

@@ -58,13 +58,16 @@ def test_card_reports_the_confidence_fit_when_training_made_one(tmp_path: Path) 
         "span_probability": {"auc_answerable_vs_not": 0.88, "best_threshold": 0.15,
                              "overall_f1_at_best": 69.6},
         "confidence": {"auc_answerable_vs_not": 0.95, "best_threshold": 0.4,
-                       "overall_f1_at_best": 76.2}}
+                       "overall_f1_at_best": 76.2},
+        "answer_choice_f1": {"span_probability": 62.9, "confidence": 67.2}}
     (new / "training_args.json").write_text(json.dumps(record))
     install_reader(new, shipped)
     card = (shipped / "MODEL_CARD.md").read_text()
     assert "fitted on 600 readings" in card
     assert "AUC answerable vs not 0.95 (span probability alone: 0.88)" in card
     assert "best overall F1 76.2 at threshold 0.4" in card
+    assert "by confidence gives F1 67.2 on the answerable readings" in card
+    assert "(by span probability: 62.9)" in card
 
 
 @pytest.mark.parametrize("f1", [60.0, 59.9])
