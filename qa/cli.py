@@ -246,6 +246,7 @@ def calibrate_reader_cmd(data: str, model: str | None, questions: int) -> None:
     The held-out articles are the ones training set aside (from the model's
     training_args.json): never the articles it learned from.
     """
+    from qa.model_card import record_calibration
     from qa.reader import DEFAULT_READER_PATH, ExtractiveReader
     from qa.reader_eval import calibrate_reader
     from qa.squad import load_squad, split_by_article
@@ -259,8 +260,9 @@ def calibrate_reader_cmd(data: str, model: str | None, questions: int) -> None:
     reader = ExtractiveReader(folder)
     cal, report = calibrate_reader(reader, held_out, questions, seed=cfg["seed"])
     path = cal.save(folder)
+    record_calibration(folder, cal, report)
     click.echo(json.dumps({"calibration": cal.to_dict(), **report}, indent=2))
-    click.echo(f"saved {path}")
+    click.echo(f"saved {path}; {record.name} and MODEL_CARD.md report the new fit")
 
 
 @main.command("eval")

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from qa.confidence import CALIBRATION_FILE
+from qa.confidence import CALIBRATION_FILE, Calibration
 from qa.errors import ConfigError
 from qa.fileio import write_atomic
 
@@ -179,3 +179,13 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
     write_model_card(dst, record)
     logger.info("installed the reader from %s in %s (F1 %s)", src, dst, new_f1)
     return record
+
+
+def record_calibration(folder: Path, cal: Calibration, report: dict[str, Any]) -> None:
+    """After a refit (`qa calibrate-reader`): put the new fit and its report in the model's
+    training record and rewrite its model card, so neither describes the old fit."""
+    record_path = folder / "training_args.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record["calibration"] = {**report, "fit": cal.to_dict()}
+    write_atomic(record_path, json.dumps(record, indent=2) + "\n")
+    write_model_card(folder, record)

@@ -123,7 +123,7 @@ def test_calibrate_reader_command_fits_and_stores_on_held_out_articles(tmp_path:
                                     str(write_city_squad(tmp_path / "s.json")), "--model",
                                     str(model), "--questions", "10"])
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output[: res.output.rindex("saved")])
+    out = json.loads(res.output[: res.output.rindex("saved ")])
     assert out["readings"] == 14 and out["answerable"] == 7
     assert set(out["confidence"]) == {"auc_answerable_vs_not", "best_threshold",
                                       "overall_f1_at_best"}
@@ -132,6 +132,12 @@ def test_calibrate_reader_command_fits_and_stores_on_held_out_articles(tmp_path:
     assert all(0 <= f1 <= 100 for f1 in choice.values())
     stored = Calibration.load(model)
     assert stored is not None and stored.to_dict() == out["calibration"]
+    # The training record and the model card now describe this fit, not the old one.
+    saved = json.loads((model / "training_args.json").read_text())["calibration"]
+    assert saved["fit"] == stored.to_dict() and saved["readings"] == 14
+    card = (model / "MODEL_CARD.md").read_text()
+    assert "fitted on 14 readings" in card
+    assert f"F1 {out['answer_choice_f1']['confidence']} on the answerable readings" in card
     assert ExtractiveReader(model).read("When was the river of Arlon finished?",
                                         ["The river of Arlon was finished in 1700."]
                                         )[0].best.confidence is not None
