@@ -252,17 +252,18 @@ def calibrate_reader_cmd(data: str, model: str | None, questions: int) -> None:
     from qa.squad import load_squad, split_by_article
 
     folder = Path(model) if model else DEFAULT_READER_PATH
-    record = folder / "training_args.json"
-    if not record.is_file():
-        raise click.ClickException(f"{record} is missing: it names the held-out articles")
-    cfg = json.loads(record.read_text(encoding="utf-8"))["config"]
+    record_path = folder / "training_args.json"
+    if not record_path.is_file():
+        raise click.ClickException(f"{record_path} is missing: it names the held-out articles")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    cfg = record["config"]
     _, held_out = split_by_article(load_squad(data), cfg["val_articles"], cfg["seed"])
     reader = ExtractiveReader(folder)
     cal, report = calibrate_reader(reader, held_out, questions, seed=cfg["seed"])
     path = cal.save(folder)
-    record_calibration(folder, cal, report)
+    record_calibration(folder, record, cal, report)
     click.echo(json.dumps({"calibration": cal.to_dict(), **report}, indent=2))
-    click.echo(f"saved {path}; {record.name} and MODEL_CARD.md report the new fit")
+    click.echo(f"saved {path}; {record_path.name} and MODEL_CARD.md report the new fit")
 
 
 @main.command("eval")

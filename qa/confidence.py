@@ -53,6 +53,10 @@ class Calibration:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def with_report(self, report: dict[str, Any]) -> dict[str, Any]:
+        """The ``calibration`` entry of a training record: the fit's report and the fit."""
+        return {**report, "fit": self.to_dict()}
+
     def save(self, model_dir: Path) -> Path:
         return write_atomic(Path(model_dir) / CALIBRATION_FILE,
                             json.dumps(self.to_dict(), indent=2) + "\n")

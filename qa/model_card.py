@@ -181,11 +181,11 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
     return record
 
 
-def record_calibration(folder: Path, cal: Calibration, report: dict[str, Any]) -> None:
+def record_calibration(folder: Path, record: dict[str, Any], cal: Calibration,
+                       report: dict[str, Any]) -> None:
     """After a refit (`qa calibrate-reader`): put the new fit and its report in the model's
-    training record and rewrite its model card, so neither describes the old fit."""
-    record_path = folder / "training_args.json"
-    record = json.loads(record_path.read_text(encoding="utf-8"))
-    record["calibration"] = {**report, "fit": cal.to_dict()}
-    write_atomic(record_path, json.dumps(record, indent=2) + "\n")
+    training ``record`` (as read from its training_args.json), save it and rewrite the model
+    card, so neither describes the old fit."""
+    record["calibration"] = cal.with_report(report)
+    write_atomic(folder / "training_args.json", json.dumps(record, indent=2) + "\n")
     write_model_card(folder, record)

@@ -372,7 +372,7 @@ def _fit_confidence(reader: Any, val_arts: list[Article],
         logger.warning("no answer confidence fitted: %s", exc)
         return None, {"skipped": str(exc)}
     logger.info("answer confidence on held-out articles: %s", report)
-    return calibration, {**report, "fit": calibration.to_dict()}
+    return calibration, calibration.with_report(report)
 
 
 def _epoch_batches(lengths: np.ndarray, cfg: TrainConfig, epoch: int) -> list[np.ndarray]:
