@@ -188,6 +188,9 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
 @click.option("--max-steps", default=0, show_default=True, help="Overrides --epochs when > 0.")
 @click.option("--neg-ratio", default=0.2, show_default=True,
               help="Share of questions that also get a no-answer paragraph.")
+@click.option("--swap-ratio", default=0.0, show_default=True,
+              help="Share of questions that also get a no-answer copy with a name or number "
+              "swapped for one the paragraph lacks (SQuAD 2.0-style near misses).")
 @click.option("--val-articles", default=25, show_default=True)
 @click.option("--seed", default=42, show_default=True)
 @click.option("--bf16/--fp32", default=False, show_default=True,

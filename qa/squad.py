@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,3 +126,89 @@ def mine_negatives(
 
 def examples_of(articles: list[Article]) -> list[QAExample]:
     return [ex for art in articles for ex in art.examples]
+
+
+# Names and numbers in a question: runs of capitalized words (joined by a few lowercase
+# connectors, as in "Duke of Wellington"), or digit strings.
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:(?:of|the|de|and)\s+)?[A-Z][\w'’.-]*)*")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_STOP = {"The", "A", "An", "In", "On", "Of", "At", "By", "For", "To", "And", "Is", "Was",
+         "What", "Which", "Who", "When", "Where", "Why", "How", "Did", "Does", "Do"}
+
+
+def question_anchors(question: str) -> list[str]:
+    """The names and numbers in ``question`` a reader can match against a passage.
+
+    A run that starts the question loses its first word (capitalized because it starts the
+    sentence: "What", "In", "How"), and a possessive "'s" is left out.
+    """
+    anchors = []
+    for m in _NAME.finditer(question):
+        name = m[0].split(maxsplit=1)[1] if m.start() == 0 and " " in m[0] else m[0]
+        if m.start() == 0 and name == m[0]:
+            continue
+        name = re.sub(r"(?:'s|’s|[.'’])$", "", name)
+        name = re.sub(r"^(?:The|A|An)\s+", "", name)
+        if name and name[0].isupper() and name not in _STOP:
+            anchors.append(name)
+    return anchors + _NUMBER.findall(question)
+
+
+def mine_swapped_questions(articles: list[Article], ratio: float, seed: int) -> list[QAExample]:
+    """No-answer examples in the style of SQuAD 2.0's entity swaps: the question keeps its
+    own paragraph, but one of its names or numbers that the paragraph contains is replaced
+    by a name from another article (or another number) that the paragraph does not contain.
+
+    "When did Beyoncé release Lemonade?" over the Beyoncé paragraph becomes "When did
+    Chopin release Lemonade?": on topic, nearly the same words, and not answered. This is
+    the near miss a retriever hands the reader, and paragraph swaps alone do not teach it.
+    Made for a ``ratio`` share of the answerable questions that have such an anchor.
+    """
+    rng = random.Random(seed)
+    names_by_article = [
+        sorted({a for ex in art.examples for a in question_anchors(ex.question)
+                if not a[0].isdigit()})
+        for art in articles
+    ]
+    swapped: list[QAExample] = []
+    for a_idx, art in enumerate(articles):
+        for ex in art.examples:
+            if ex.answer_start is None or rng.random() >= ratio:
+                continue
+            golds = [g.lower() for g in ex.answers]
+            anchors = [a for a in question_anchors(ex.question)
+                       if a in ex.context and not any(a.lower() in g for g in golds)]
+            if not anchors:
+                continue
+            anchor = rng.choice(anchors)
+            new = _replacement(anchor, ex.context, articles, names_by_article, a_idx, rng)
+            if new is None:
+                continue
+            question = ex.question.replace(anchor, new, 1)
+            swapped.append(QAExample(f"{ex.id}-swap", ex.title, question, ex.context,
+                                     ex.answers, None))
+    return swapped
+
+
+def _replacement(anchor: str, context: str, articles: list[Article],
+                 names_by_article: list[list[str]], a_idx: int,
+                 rng: random.Random) -> str | None:
+    lowered = context.lower()
+    for _ in range(10):
+        if anchor[0].isdigit():
+            digits = "".join(c for c in anchor if c.isdigit())
+            if len(digits) == 4 and 1000 <= int(digits) < 2100:  # a year: another nearby year
+                new = str(int(digits) + rng.choice([-1, 1]) * rng.randint(2, 60))
+            else:
+                low = 10 ** (len(digits) - 1) if len(digits) > 1 else 2
+                new = str(rng.randrange(low, 10 ** len(digits)))
+        else:
+            other = rng.randrange(len(articles) - 1) if len(articles) > 1 else a_idx
+            other += other >= a_idx and len(articles) > 1
+            pool = names_by_article[other]
+            if not pool:
+                continue
+            new = rng.choice(pool)
+        if new.lower() not in lowered and new != anchor:
+            return new
+    return None

@@ -24,7 +24,15 @@ from tqdm.auto import tqdm
 
 from qa.confidence import Calibration
 from qa.errors import ConfigError, DataError
-from qa.squad import Article, QAExample, examples_of, load_squad, mine_negatives, split_by_article
+from qa.squad import (
+    Article,
+    QAExample,
+    examples_of,
+    load_squad,
+    mine_negatives,
+    mine_swapped_questions,
+    split_by_article,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +59,7 @@ class TrainConfig:
     epochs: float = 1.0
     max_steps: int = 0
     neg_ratio: float = 0.2
+    swap_ratio: float = 0.0
     val_articles: int = 25
     seed: int = 42
     bf16: bool = False
@@ -71,8 +80,9 @@ class TrainConfig:
             raise ConfigError("need max_length >= 64 and 0 < stride < max_length")
         if self.batch_size < 1 or self.lr <= 0 or not 0 <= self.warmup < 1:
             raise ConfigError("need batch_size >= 1, lr > 0 and 0 <= warmup < 1")
-        if not 0 <= self.neg_ratio <= 1:
-            raise ConfigError(f"neg_ratio must be in [0, 1], got {self.neg_ratio}")
+        if not 0 <= self.neg_ratio <= 1 or not 0 <= self.swap_ratio <= 1:
+            raise ConfigError("neg_ratio and swap_ratio must be in [0, 1], got "
+                              f"{self.neg_ratio} and {self.swap_ratio}")
         if self.calibrate_questions < 0:
             raise ConfigError("calibrate_questions must be >= 0 (0: do not fit a confidence)")
         if self.epochs <= 0 and self.max_steps <= 0:
@@ -186,6 +196,7 @@ class PreparedData(NamedTuple):
     train: list[QAExample]  # answerable questions and mined negatives
     val: list[QAExample]  # held-out answerable questions
     val_negatives: list[QAExample]
+    val_swapped: list[QAExample]
     val_articles: list[Article]
     stats: dict[str, Any]
 
@@ -198,12 +209,15 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
     if cfg.limit:
         train = random.Random(cfg.seed).sample(train, min(cfg.limit, len(train)))
     negatives = mine_negatives(train_arts, cfg.neg_ratio, cfg.seed)
+    swapped = mine_swapped_questions(train_arts, cfg.swap_ratio, cfg.seed) if cfg.swap_ratio else []
     if cfg.limit:
         negatives = negatives[: int(cfg.neg_ratio * len(train))]
+        swapped = swapped[: int(cfg.swap_ratio * len(train))]
     val = examples_of(val_arts)
     val_neg = mine_negatives(val_arts, 0.2, cfg.seed + 1)
+    val_swap = mine_swapped_questions(val_arts, 0.2, cfg.seed + 1)
     if cfg.limit:
-        val, val_neg = val[: cfg.limit], val_neg[: cfg.limit]
+        val, val_neg, val_swap = val[: cfg.limit], val_neg[: cfg.limit], val_swap[: cfg.limit]
     stats = {
         "articles": len(articles),
         "train_articles": len(train_arts),
@@ -213,8 +227,10 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
         "train_negative_examples": len(negatives),
         "val_questions": len(val),
         "val_negative_examples": len(val_neg),
+        "train_swapped_questions": len(swapped),
+        "val_swapped_questions": len(val_swap),
     }
-    return PreparedData(train + negatives, val, val_neg, val_arts, stats)
+    return PreparedData(train + negatives + swapped, val, val_neg, val_swap, val_arts, stats)
 
 
 def train_reader(cfg: TrainConfig) -> dict[str, Any]:
@@ -239,8 +255,8 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
     model = AutoModelForQuestionAnswering.from_pretrained(
         cfg.base_model, attention_probs_dropout_prob=0.0
-    )
-    train_ex, val_ex, val_neg, val_arts, stats = prepare_data(cfg)
+    ).float()  # a trained reader as the base is stored in fp16
+    train_ex, val_ex, val_neg, val_swap, val_arts, stats = prepare_data(cfg)
     feats = featurize(train_ex, tokenizer, cfg.max_length, cfg.stride)
     no_answer_windows = int((feats.starts == 0).sum())
     stats["train_windows"] = len(feats)
@@ -267,7 +283,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     schedule_changes: list[dict[str, Any]] = []
     if ckpt_path.exists():
         state = torch.load(ckpt_path, weights_only=False)
-        old_cfg = dict(state["config"])
+        old_cfg = {"swap_ratio": 0.0, **state["config"]}  # made before swap_ratio existed
         if old_cfg.get("max_steps") != cfg.max_steps and cfg.max_steps > state["step"]:
             # A shortened (or lengthened) run: the linear decay is re-planned from here.
             logger.warning("max_steps changed from %s to %s at step %d: LR decay re-planned",
@@ -338,6 +354,9 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
                                          stride=cfg.stride)
     metrics = evaluate_reader(reader, val_ex)
     metrics["no_answer_accuracy"] = evaluate_reader(reader, val_neg).get("no_answer_accuracy")
+    if val_swap:
+        metrics["swapped_no_answer_accuracy"] = evaluate_reader(reader, val_swap).get(
+            "no_answer_accuracy")
     logger.info("validation on held-out articles: %s", metrics)
     result = {
         "config": asdict(cfg),
@@ -351,6 +370,13 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         "loss_history": history,
         "schedule_changes": schedule_changes,
     }
+    base_record = Path(cfg.base_model) / "training_args.json"
+    if base_record.is_file():  # fine-tuned from a reader this project trained
+        base = json.loads(base_record.read_text(encoding="utf-8"))
+        result["fine_tuned_from"] = {
+            "steps": base.get("steps"), "train_seconds": base.get("train_seconds"),
+            "base_model": base.get("config", {}).get("base_model"),
+            "validation": base.get("validation")}
     calibration = None
     if cfg.calibrate_questions:
         calibration, result["calibration"] = _fit_confidence(reader, val_arts, cfg)

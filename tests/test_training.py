@@ -143,6 +143,31 @@ def test_training_ends_with_a_confidence_fitted_on_held_out_articles(tmp_path: P
     assert reading.best is not None and reading.best.confidence is not None
 
 
+@pytest.mark.slow
+def test_fine_tuning_our_reader_with_swapped_questions(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    from qa.reader import DEFAULT_READER_PATH
+    from tests.conftest import write_city_squad
+
+    cfg = TrainConfig(data=str(write_city_squad(tmp_path / "cities.json")),
+                      out=str(tmp_path / "run"), base_model=str(DEFAULT_READER_PATH),
+                      max_steps=2, batch_size=4, lr=1e-9, val_articles=1, swap_ratio=1.0,
+                      save_every=2, eval_every=0, compile=False, calibrate_questions=0)
+    result = train_reader(cfg)
+    shipped = json.loads((DEFAULT_READER_PATH / "training_args.json").read_text())
+    assert result["fine_tuned_from"]["steps"] == shipped["steps"]
+    assert result["data"]["train_swapped_questions"] == 14  # every training question
+    assert result["data"]["val_swapped_questions"] > 0
+    assert 0 <= result["validation"]["swapped_no_answer_accuracy"] <= 100
+    # It started from the shipped reader's span head, not a fresh one (lr ~ 0: unchanged).
+    head = "qa_outputs.weight"
+    before = load_file(DEFAULT_READER_PATH / "model.safetensors")[head].float()
+    after = load_file(tmp_path / "run" / "model" / "model.safetensors")[head].float()
+    assert torch.allclose(before, after, atol=1e-3)
+
+
 def test_negative_calibrate_questions_is_refused() -> None:
     from qa.errors import ConfigError
 

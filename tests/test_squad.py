@@ -1,0 +1,98 @@
+"""Swapped-question no-answer mining (SQuAD 2.0-style near misses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.squad import Article, QAExample, mine_swapped_questions, question_anchors
+
+
+@pytest.mark.parametrize(
+    ("question", "anchors"),
+    [
+        ("When did Beyoncé release Lemonade?", ["Beyoncé", "Lemonade"]),
+        ("Who led the Duke of Wellington's army in 1815?", ["Duke of Wellington", "1815"]),
+        ("What is the capital?", []),  # the sentence-initial "What" is not a name
+        ("Where did the Red Cross work in 1999?", ["Red Cross", "1999"]),
+        ("How many people lived in The Hague?", ["Hague"]),
+        ("Warsaw lies on which river?", []),  # a lone first word cannot be told from "What"
+    ],
+)
+def test_question_anchors(question: str, anchors: list[str]) -> None:
+    assert question_anchors(question) == anchors
+
+
+def _article(title: str, rows: list[tuple[str, str, str]]) -> Article:
+    examples = tuple(
+        QAExample(f"{title}-{i}", title, q, c, (a,), c.index(a)) for i, (q, c, a) in enumerate(rows)
+    )
+    return Article(title, tuple(dict.fromkeys(c for _, c, _ in rows)), examples)
+
+
+ARTICLES = [
+    _article("Beyonce", [
+        ("When did Beyoncé release Lemonade?",
+         "Beyoncé released Lemonade in 2016, after Formation.", "2016"),
+        ("What did Beyoncé release in 2016?",
+         "Beyoncé released Lemonade in 2016, after Formation.", "Lemonade"),
+    ]),
+    _article("Chopin", [
+        ("Where was Frédéric Chopin born in 1810?",
+         "Frédéric Chopin was born in Żelazowa Wola in 1810.", "Żelazowa Wola"),
+        ("Which city did Chopin leave in 1830?", "Chopin left Warsaw in 1830 for Vienna.",
+         "Warsaw"),
+    ]),
+    _article("Warsaw", [
+        ("What river runs through Warsaw?", "Warsaw lies on the Vistula River.", "Vistula River"),
+        ("Which Polish city hosts the Sejm?", "The Sejm meets in Warsaw.", "Warsaw"),
+    ]),
+]
+
+
+def test_swapped_questions_keep_the_paragraph_and_lose_the_answer() -> None:
+    originals = {ex.id: ex for art in ARTICLES for ex in art.examples}
+    swapped = mine_swapped_questions(ARTICLES, 1.0, seed=0)
+    assert len(swapped) >= 4
+    for ex in swapped:
+        orig = originals[ex.id.removesuffix("-swap")]
+        assert ex.answer_start is None and ex.context == orig.context
+        assert ex.question != orig.question
+        # Exactly one anchor the paragraph holds was replaced by a string it lacks.
+        old_words, new_words = orig.question.split(), ex.question.split()
+        prefix = next(i for i, (a, b) in enumerate(zip(old_words, new_words)) if a != b)
+        suffix = next(i for i, (a, b) in enumerate(zip(old_words[::-1], new_words[::-1]))
+                      if a != b)
+        removed = " ".join(old_words[prefix:len(old_words) - suffix]).rstrip("?.,'s")
+        added = " ".join(new_words[prefix:len(new_words) - suffix]).rstrip("?.,'s")
+        assert removed and removed.split()[0] in orig.context
+        assert added.lower() not in orig.context.lower()
+        # The answer itself is never what was swapped out.
+        assert not any(removed.lower() in g.lower() for g in orig.answers)
+
+
+def test_years_become_nearby_years_and_names_come_from_other_articles() -> None:
+    originals = {ex.id: ex for art in ARTICLES for ex in art.examples}
+    pools = {art.title: {a for ex in art.examples for a in question_anchors(ex.question)}
+             for art in ARTICLES}
+    swapped = [ex for seed in range(5) for ex in mine_swapped_questions(ARTICLES, 1.0, seed)]
+    kinds = set()
+    for ex in swapped:
+        orig = originals[ex.id.removesuffix("-swap")]
+        new = set(question_anchors(ex.question)) - set(question_anchors(orig.question))
+        old = set(question_anchors(orig.question)) - set(question_anchors(ex.question))
+        assert len(new) == len(old) == 1
+        (new_anchor,), (old_anchor,) = new, old
+        if old_anchor.isdigit():
+            kinds.add("year")
+            assert 2 <= abs(int(new_anchor) - int(old_anchor)) <= 60
+        else:
+            kinds.add("name")
+            others = set().union(*(p for t, p in pools.items() if t != ex.title))
+            assert new_anchor in others
+    assert kinds == {"year", "name"}
+
+
+def test_ratio_and_seed_control_the_share() -> None:
+    assert mine_swapped_questions(ARTICLES, 0.0, seed=0) == []
+    again = mine_swapped_questions(ARTICLES, 1.0, seed=0)
+    assert again == mine_swapped_questions(ARTICLES, 1.0, seed=0)
