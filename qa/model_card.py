@@ -111,7 +111,7 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         na=val.get("no_answer_accuracy"), abst=val.get("answerable_abstained"),
         cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items()
                           if cfg.get(k) and (k != "base_model" or base)),
-        out=cfg["out"] if base else "runs/reader", swap_data=_swap_data(cfg, data),
+        out=cfg["out"], swap_data=_swap_data(cfg, data),
         swap_row=_swap_row(val), **_lineage(base),
         max_length=cfg["max_length"], stride=cfg["stride"],
         confidence=_confidence_note(result.get("calibration") or {}),

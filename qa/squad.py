@@ -113,15 +113,22 @@ def mine_negatives(
                 ]
                 if candidates:
                     context = rng.choice(candidates)
-            if context is None and n_articles > 1:
-                other = rng.randrange(n_articles - 1)
-                other += other >= a_idx
+            other = _other_article(rng, n_articles, a_idx) if context is None else None
+            if other is not None:
                 context = rng.choice(articles[other].paragraphs)
             if context is not None:
                 negatives.append(
                     QAExample(f"{ex.id}-neg", ex.title, ex.question, context, ex.answers, None)
                 )
     return negatives
+
+
+def _other_article(rng: random.Random, n_articles: int, a_idx: int) -> int | None:
+    """A random article index other than ``a_idx`` (None when there is no other)."""
+    if n_articles < 2:
+        return None
+    other = rng.randrange(n_articles - 1)
+    return other + (other >= a_idx)
 
 
 def examples_of(articles: list[Article]) -> list[QAExample]:
@@ -164,24 +171,26 @@ def mine_swapped_questions(articles: list[Article], ratio: float, seed: int) -> 
     the near miss a retriever hands the reader, and paragraph swaps alone do not teach it.
     Made for a ``ratio`` share of the answerable questions that have such an anchor.
     """
+    if not ratio:
+        return []
     rng = random.Random(seed)
-    names_by_article = [
-        sorted({a for ex in art.examples for a in question_anchors(ex.question)
-                if not a[0].isdigit()})
-        for art in articles
-    ]
+    anchors_by_article = [[question_anchors(ex.question) for ex in art.examples]
+                          for art in articles]
+    names_by_article = [sorted({a for anchors in per_question for a in anchors
+                                if not a[0].isdigit()})
+                        for per_question in anchors_by_article]
     swapped: list[QAExample] = []
     for a_idx, art in enumerate(articles):
-        for ex in art.examples:
+        for ex, question_anchor_list in zip(art.examples, anchors_by_article[a_idx]):
             if ex.answer_start is None or rng.random() >= ratio:
                 continue
             golds = [g.lower() for g in ex.answers]
-            anchors = [a for a in question_anchors(ex.question)
+            anchors = [a for a in question_anchor_list
                        if a in ex.context and not any(a.lower() in g for g in golds)]
             if not anchors:
                 continue
             anchor = rng.choice(anchors)
-            new = _replacement(anchor, ex.context, articles, names_by_article, a_idx, rng)
+            new = _replacement(anchor, ex.context, names_by_article, a_idx, rng)
             if new is None:
                 continue
             question = ex.question.replace(anchor, new, 1)
@@ -190,8 +199,7 @@ def mine_swapped_questions(articles: list[Article], ratio: float, seed: int) -> 
     return swapped
 
 
-def _replacement(anchor: str, context: str, articles: list[Article],
-                 names_by_article: list[list[str]], a_idx: int,
+def _replacement(anchor: str, context: str, names_by_article: list[list[str]], a_idx: int,
                  rng: random.Random) -> str | None:
     lowered = context.lower()
     for _ in range(10):
@@ -203,9 +211,8 @@ def _replacement(anchor: str, context: str, articles: list[Article],
                 low = 10 ** (len(digits) - 1) if len(digits) > 1 else 2
                 new = str(rng.randrange(low, 10 ** len(digits)))
         else:
-            other = rng.randrange(len(articles) - 1) if len(articles) > 1 else a_idx
-            other += other >= a_idx and len(articles) > 1
-            pool = names_by_article[other]
+            other = _other_article(rng, len(names_by_article), a_idx)
+            pool = names_by_article[a_idx if other is None else other]
             if not pool:
                 continue
             new = rng.choice(pool)

@@ -209,7 +209,7 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
     if cfg.limit:
         train = random.Random(cfg.seed).sample(train, min(cfg.limit, len(train)))
     negatives = mine_negatives(train_arts, cfg.neg_ratio, cfg.seed)
-    swapped = mine_swapped_questions(train_arts, cfg.swap_ratio, cfg.seed) if cfg.swap_ratio else []
+    swapped = mine_swapped_questions(train_arts, cfg.swap_ratio, cfg.seed)
     if cfg.limit:
         negatives = negatives[: int(cfg.neg_ratio * len(train))]
         swapped = swapped[: int(cfg.swap_ratio * len(train))]
