@@ -193,10 +193,12 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
               "swapped for one the paragraph lacks (SQuAD 2.0-style near misses).")
 @click.option("--val-articles", default=25, show_default=True)
 @click.option("--seed", default=42, show_default=True)
-@click.option("--bf16/--fp32", default=False, show_default=True,
-              help="bf16 autocast: faster only on CPUs with native bf16 (AVX512-BF16, AMX).")
-@click.option("--compile/--no-compile", default=True, show_default=True,
-              help="torch.compile the model (about 1.5x faster after a warm-up per shape).")
+@click.option("--bf16/--fp32", default=None,
+              help="bf16 autocast (default: on where the CPU has native bf16, AVX512-BF16 or "
+              "AMX, about 1.8x fp32 there; emulated and slower elsewhere).")
+@click.option("--compile/--no-compile", default=None,
+              help="torch.compile the model (default: in fp32 only, where it is about 1.5x "
+              "faster; it slows bf16 down).")
 @click.option("--save-every", default=200, show_default=True)
 @click.option("--eval-every", default=500, show_default=True)
 @click.option("--limit", default=0, help="Use only N training questions (smoke runs).")

@@ -20,10 +20,13 @@ import numpy as np
 
 from qa.confidence import Calibration
 from qa.errors import ConfigError, ModelLoadError
+from qa.hardware import native_bf16
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_READER_PATH = Path(__file__).parent / "models" / "reader"
+# "auto": bf16 weights where the CPU computes bf16 natively (AVX512-BF16, AMX), else fp32.
+PRECISIONS = ("auto", "fp32", "bf16")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class ExtractiveReader:
         batch_size: int = 32,
         top_n: int = 3,
         int8: bool = False,
+        precision: str = "auto",
     ) -> None:
         if max_length < 64:
             raise ConfigError(f"reader max_length must be at least 64, got {max_length}")
@@ -91,6 +95,9 @@ class ExtractiveReader:
             raise ConfigError("reader max_question_tokens must be under half of max_length")
         if max_answer_tokens < 1 or batch_size < 1 or top_n < 1:
             raise ConfigError("reader max_answer_tokens, batch_size and top_n must be positive")
+        if precision not in PRECISIONS:
+            raise ConfigError(f"reader precision must be one of {', '.join(PRECISIONS)}, "
+                              f"got {precision!r}")
         # Like the embedder, an empty name (an unset option) means the default model.
         self.model_name = str(model) if model else str(DEFAULT_READER_PATH)
         self.max_length = max_length
@@ -100,6 +107,7 @@ class ExtractiveReader:
         self.batch_size = batch_size
         self.top_n = top_n
         self.int8 = int8
+        self.precision = precision
         self._model: Any = None
         self._tokenizer: Any = None
         self.calibration: Calibration | None = None
@@ -132,7 +140,9 @@ class ExtractiveReader:
                 "with a question-answering model (config.json, tokenizer, weights)."
             ) from exc
         model = model.float().eval()
-        if self.int8:
+        if self.dtype == "bf16":
+            model = model.to(torch.bfloat16)
+        elif self.int8:
             # Dynamic int8 quantization of the linear layers: faster on CPUs, same answers
             # on our checks (see README, Benchmarks).
             import warnings
@@ -145,7 +155,16 @@ class ExtractiveReader:
         self._model = model
         if path.is_dir():
             self.calibration = Calibration.load(path)
-        logger.info("loaded reader %s%s", self.model_name, " (int8)" if self.int8 else "")
+        logger.info("loaded reader %s (%s)", self.model_name, self.dtype)
+
+    @property
+    def dtype(self) -> str:
+        """What the model computes in: 'int8', 'bf16' or 'fp32'."""
+        if self.int8:
+            return "int8"
+        if self.precision == "auto":
+            return "bf16" if native_bf16() else "fp32"
+        return self.precision
 
     def read(self, question: str, passages: Sequence[str]) -> list[Reading]:
         """Read ``passages`` for ``question``; one :class:`Reading` per passage."""

@@ -124,3 +124,32 @@ def test_bad_settings_and_missing_model(tmp_path) -> None:
 def test_an_empty_model_name_means_the_shipped_reader() -> None:
     assert ExtractiveReader("").model_name == str(DEFAULT_READER_PATH)
     assert ExtractiveReader(None).model_name == str(DEFAULT_READER_PATH)
+
+
+def test_precision_is_validated_and_auto_follows_the_cpu(monkeypatch) -> None:
+    import qa.reader as reader_module
+
+    with pytest.raises(ConfigError, match="precision"):
+        ExtractiveReader(precision="fp16")
+    monkeypatch.setattr(reader_module, "native_bf16", lambda: True)
+    assert ExtractiveReader().dtype == "bf16"
+    monkeypatch.setattr(reader_module, "native_bf16", lambda: False)
+    assert ExtractiveReader().dtype == "fp32"
+    assert ExtractiveReader(precision="bf16").dtype == "bf16"
+    assert ExtractiveReader(precision="bf16", int8=True).dtype == "int8"
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_both_precisions_answer_the_seed_questions(precision: str) -> None:
+    import torch
+
+    reader = ExtractiveReader(precision=precision)
+    reader.load()
+    expected = torch.bfloat16 if precision == "bf16" else torch.float32
+    assert next(reader._model.parameters()).dtype == expected
+    right = 0
+    for question, passage, golds in SEED_CASES:
+        best = reader.read(question, [passage])[0].best
+        assert best is not None and passage[best.start : best.end] == best.text
+        right += normalize_answer(best.text) in {normalize_answer(g) for g in golds}
+    assert right >= 5

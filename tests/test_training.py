@@ -173,3 +173,15 @@ def test_negative_calibrate_questions_is_refused() -> None:
 
     with pytest.raises(ConfigError, match="calibrate_questions"):
         TrainConfig(data=str(TINY), out="x", calibrate_questions=-1)
+
+
+@pytest.mark.parametrize("native, bf16, compiled", [(True, True, False), (False, False, True)])
+def test_precision_and_compile_default_to_what_the_cpu_does_fast(monkeypatch, native, bf16,
+                                                                 compiled) -> None:
+    import qa.training
+
+    monkeypatch.setattr(qa.training, "native_bf16", lambda: native)
+    cfg = TrainConfig(data=str(TINY), out="x")
+    assert (cfg.bf16, cfg.compile) == (bf16, compiled)
+    explicit = TrainConfig(data=str(TINY), out="x", bf16=False, compile=False)
+    assert (explicit.bf16, explicit.compile) == (False, False)
