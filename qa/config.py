@@ -18,6 +18,11 @@ def default_corpus() -> Path:
     return Path(os.environ.get("QA_CORPUS") or PROJECT_ROOT / "seeds")
 
 
+def default_reader_precision() -> str:
+    """$QA_READER_PRECISION (auto, fp32 or bf16), else auto."""
+    return os.environ.get("QA_READER_PRECISION") or "auto"
+
+
 DEFAULT_TOP_K = 5
 DEFAULT_THRESHOLD = 0.25
 MAX_QUESTION_CHARS = 1000

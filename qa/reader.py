@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from qa.confidence import Calibration
+from qa.config import default_reader_precision
 from qa.errors import ConfigError, ModelLoadError
 from qa.hardware import native_bf16
 
@@ -71,7 +72,10 @@ class ExtractiveReader:
     """A transformers question-answering model behind a small, batched API.
 
     ``model`` is a local directory or a hub id; by default the reader shipped in
-    ``qa/models/reader``. The model loads on first use.
+    ``qa/models/reader``. The model loads on first use. ``precision`` (default
+    ``$QA_READER_PRECISION``, else ``auto``) is ``fp32``, ``bf16``, or ``auto``: bf16 weights
+    where the CPU computes bf16 natively (same answers on held-out SQuAD, half the time),
+    else fp32.
     """
 
     def __init__(
@@ -85,7 +89,7 @@ class ExtractiveReader:
         batch_size: int = 32,
         top_n: int = 3,
         int8: bool = False,
-        precision: str = "auto",
+        precision: str | None = None,
     ) -> None:
         if max_length < 64:
             raise ConfigError(f"reader max_length must be at least 64, got {max_length}")
@@ -95,9 +99,10 @@ class ExtractiveReader:
             raise ConfigError("reader max_question_tokens must be under half of max_length")
         if max_answer_tokens < 1 or batch_size < 1 or top_n < 1:
             raise ConfigError("reader max_answer_tokens, batch_size and top_n must be positive")
+        precision = precision or default_reader_precision()
         if precision not in PRECISIONS:
-            raise ConfigError(f"reader precision must be one of {', '.join(PRECISIONS)}, "
-                              f"got {precision!r}")
+            raise ConfigError(f"reader precision must be one of {', '.join(PRECISIONS)} "
+                              f"(argument or $QA_READER_PRECISION), got {precision!r}")
         # Like the embedder, an empty name (an unset option) means the default model.
         self.model_name = str(model) if model else str(DEFAULT_READER_PATH)
         self.max_length = max_length

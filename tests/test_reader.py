@@ -153,3 +153,12 @@ def test_both_precisions_answer_the_seed_questions(precision: str) -> None:
         assert best is not None and passage[best.start : best.end] == best.text
         right += normalize_answer(best.text) in {normalize_answer(g) for g in golds}
     assert right >= 5
+
+
+def test_precision_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("QA_READER_PRECISION", "fp32")
+    assert ExtractiveReader().dtype == "fp32"
+    assert ExtractiveReader(precision="bf16").dtype == "bf16"  # an argument wins
+    monkeypatch.setenv("QA_READER_PRECISION", "half")
+    with pytest.raises(ConfigError, match="QA_READER_PRECISION"):
+        ExtractiveReader()
