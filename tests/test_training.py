@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.errors import ConfigError
 from qa.squad import QAExample, load_squad, mine_negatives, split_by_article
 from qa.training import TrainConfig, default_base_model, label_window, make_batches, train_reader
 from tests.conftest import FIXTURES
@@ -185,3 +186,18 @@ def test_precision_and_compile_default_to_what_the_cpu_does_fast(monkeypatch, na
     assert (cfg.bf16, cfg.compile) == (bf16, compiled)
     explicit = TrainConfig(data=str(TINY), out="x", bf16=False, compile=False)
     assert (explicit.bf16, explicit.compile) == (False, False)
+
+
+def test_answer_removed_examples_join_training_and_validation() -> None:
+    from qa.training import prepare_data
+
+    cfg = TrainConfig(data=str(TINY), out="x", val_articles=1, removed_ratio=1.0)
+    data = prepare_data(cfg)
+    assert data.stats["train_answer_removed"] > 0 and data.stats["val_answer_removed"] > 0
+    removed = [ex for ex in data.train if ex.id.endswith("-removed")]
+    assert len(removed) == data.stats["train_answer_removed"]
+    assert all(ex.answer_start is None for ex in removed + data.val_removed)
+    assert prepare_data(TrainConfig(data=str(TINY), out="x", val_articles=1)).stats[
+        "train_answer_removed"] == 0
+    with pytest.raises(ConfigError, match="removed_ratio=1.5"):
+        TrainConfig(data=str(TINY), out="x", removed_ratio=1.5)
