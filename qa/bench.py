@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from qa.config import default_corpus
+from qa.hardware import cpu_description
 
 logger = logging.getLogger(__name__)
 
@@ -91,4 +92,5 @@ def bench_reader(passages: int = 5, words: int = 150, rounds: int = 10) -> dict[
         t0 = time.perf_counter()
         reader.read(SEED_QUESTIONS[i % len(SEED_QUESTIONS)], chunks)
         times.append((time.perf_counter() - t0) * 1e3)
-    return {"passages": passages, "words_per_passage": words, "latency_ms": percentiles(times)}
+    return {"passages": passages, "words_per_passage": words, "precision": reader.dtype,
+            "cpu": cpu_description(), "latency_ms": percentiles(times)}

@@ -439,7 +439,8 @@ def bench_cmd(corpus: str | None, rounds: int, as_json: bool) -> None:
         click.echo(f"  {stage:<9} p50 {p['p50']:>7.1f}   p95 {p['p95']:>7.1f}")
     r = figures["reader_5x150_words"]["latency_ms"]
     click.echo(f"reader, 1 question x 5 passages of 150 words: p50 {r['p50']:.1f} ms, "
-               f"p95 {r['p95']:.1f} ms")
+               f"p95 {r['p95']:.1f} ms ({figures['reader_5x150_words']['precision']}; "
+               f"{figures['reader_5x150_words']['cpu']})")
 
 
 if __name__ == "__main__":
