@@ -74,7 +74,7 @@ class ExtractiveReader:
     ``model`` is a local directory or a hub id; by default the reader shipped in
     ``qa/models/reader``. The model loads on first use. ``precision`` (default
     ``$QA_READER_PRECISION``, else ``auto``) is ``fp32``, ``bf16``, or ``auto``: bf16 weights
-    where the CPU computes bf16 natively (same answers on held-out SQuAD, half the time),
+    where the CPU computes bf16 natively (the same F1 on held-out SQuAD in half the time),
     else fp32.
     """
 
