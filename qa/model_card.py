@@ -41,7 +41,7 @@ It is the default reader of `qa` and loads with
 - Training: {train_questions} questions of the other {train_articles} articles, plus
   {train_neg} no-answer examples (neg ratio {neg_ratio}: half another paragraph of the same
   article without the answer, half a paragraph of another article). After windowing:
-  {windows} windows, {no_answer_windows} of them labelled no-answer ({share:.1%}).{swap_data}
+  {windows} windows, {no_answer_windows} of them labelled no-answer ({share:.1%}).{near_miss_data}
 
 ## Training
 | hyperparameter | value |
@@ -59,7 +59,7 @@ Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.{base_time}
 | F1 | {f1} |
 | no-answer accuracy (no-answer score beats the best span) | {na} |
 | answerable questions where the no-answer score would win | {abst}% |
-{swap_row}{confidence}
+{near_miss_rows}{confidence}
 ## Reproduce
 ```bash
 {base_command}qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out {out} \\
@@ -112,8 +112,8 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         na=val.get("no_answer_accuracy"), abst=val.get("answerable_abstained"),
         cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items()
                           if cfg.get(k) and (k != "base_model" or base)),
-        out=cfg["out"], swap_data=_swap_data(cfg, data),
-        swap_row=_swap_row(val), **_lineage(base),
+        out=cfg["out"], near_miss_data=_near_miss_data(cfg, data),
+        near_miss_rows=_near_miss_rows(val), **_lineage(base),
         max_length=cfg["max_length"], stride=cfg["stride"],
         confidence=_confidence_note(result.get("calibration") or {}),
     )
@@ -134,7 +134,7 @@ def _lineage(base: dict[str, Any] | None) -> dict[str, str]:
     chain = _chain(base)
     if not chain:
         return {"lineage": "", "base_time": "", "base_command": ""}
-    assert base is not None
+    base = chain[0]
     val = base.get("validation") or {}
     earlier = "".join(f", itself fine-tuned from this project's {b['steps']:,}-step reader"
                       for b in chain[1:])
@@ -152,7 +152,7 @@ def _lineage(base: dict[str, Any] | None) -> dict[str, str]:
     }
 
 
-def _swap_data(cfg: dict[str, Any], data: dict[str, Any]) -> str:
+def _near_miss_data(cfg: dict[str, Any], data: dict[str, Any]) -> str:
     text = ""
     if cfg.get("swap_ratio"):
         text += (f"\n- Swapped questions (swap ratio {cfg['swap_ratio']}): "
@@ -168,7 +168,7 @@ def _swap_data(cfg: dict[str, Any], data: dict[str, Any]) -> str:
     return text
 
 
-def _swap_row(val: dict[str, Any]) -> str:
+def _near_miss_rows(val: dict[str, Any]) -> str:
     rows = ""
     if val.get("swapped_no_answer_accuracy") is not None:
         rows += ("| no-answer accuracy on swapped questions (a held-out question with a name or "

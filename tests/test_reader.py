@@ -56,7 +56,14 @@ def test_shipped_model_is_in_the_package_in_hf_layout() -> None:
     assert (DEFAULT_READER_PATH / "MODEL_CARD.md").exists()
 
 
-def test_answers_seed_questions(reader: ExtractiveReader) -> None:
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_answers_seed_questions(precision: str) -> None:
+    import torch
+
+    reader = ExtractiveReader(precision=precision)
+    reader.load()
+    expected = torch.bfloat16 if precision == "bf16" else torch.float32
+    assert next(reader._model.parameters()).dtype == expected
     right = []
     for question, passage, golds in SEED_CASES:
         best = reader.read(question, [passage])[0].best
@@ -141,22 +148,6 @@ def test_precision_is_validated_and_auto_follows_the_cpu(monkeypatch) -> None:
     assert ExtractiveReader().dtype == "fp32"
     assert ExtractiveReader(precision="bf16").dtype == "bf16"
     assert ExtractiveReader(precision="bf16", int8=True).dtype == "int8"
-
-
-@pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_both_precisions_answer_the_seed_questions(precision: str) -> None:
-    import torch
-
-    reader = ExtractiveReader(precision=precision)
-    reader.load()
-    expected = torch.bfloat16 if precision == "bf16" else torch.float32
-    assert next(reader._model.parameters()).dtype == expected
-    right = 0
-    for question, passage, golds in SEED_CASES:
-        best = reader.read(question, [passage])[0].best
-        assert best is not None and passage[best.start : best.end] == best.text
-        right += normalize_answer(best.text) in {normalize_answer(g) for g in golds}
-    assert right >= 5
 
 
 def test_precision_from_the_environment(monkeypatch) -> None:
