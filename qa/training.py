@@ -15,6 +15,7 @@ import os
 import random
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -64,7 +65,8 @@ class TrainConfig:
     swap_ratio: float = 0.0
     removed_ratio: float = 0.0
     val_articles: int = 25
-    seed: int = 42
+    seed: int = 42  # data order and mined training negatives
+    split_seed: int | None = None  # which articles are held out; None: the same as seed
     bf16: bool | None = None  # None: on where the CPU has native bf16
     compile: bool | None = None  # None: on in fp32 (about 1.5x), off in bf16 (slower there)
     save_every: int = 200
@@ -79,6 +81,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if not self.base_model:
             self.base_model = default_base_model()
+        if self.split_seed is None:
+            self.split_seed = self.seed
         if self.bf16 is None:
             self.bf16 = native_bf16()
         if self.compile is None:
@@ -96,6 +100,11 @@ class TrainConfig:
             raise ConfigError("calibrate_questions must be >= 0 (0: do not fit a confidence)")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise ConfigError("set epochs > 0 or max_steps > 0")
+
+    @property
+    def held_out_seed(self) -> int:
+        """The seed of the article split and of everything drawn from the held-out side."""
+        return self.seed if self.split_seed is None else self.split_seed
 
 
 @dataclass
@@ -214,7 +223,9 @@ class PreparedData(NamedTuple):
 def prepare_data(cfg: TrainConfig) -> PreparedData:
     """Load, split by article and mine negatives; the held-out side stays whole."""
     articles = load_squad(cfg.data)
-    train_arts, val_arts = split_by_article(articles, cfg.val_articles, cfg.seed)
+    split = cfg.held_out_seed
+    train_arts, val_arts = split_by_article(articles, cfg.val_articles, split)
+    check_split(cfg.base_model, [a.title for a in train_arts])
     train = examples_of(train_arts)
     if cfg.limit:
         train = random.Random(cfg.seed).sample(train, min(cfg.limit, len(train)))
@@ -226,9 +237,10 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
         swapped = swapped[: int(cfg.swap_ratio * len(train))]
         removed = removed[: int(cfg.removed_ratio * len(train))]
     val = examples_of(val_arts)
-    val_neg = mine_negatives(val_arts, 0.2, cfg.seed + 1)
-    val_swap = mine_swapped_questions(val_arts, 0.2, cfg.seed + 1)
-    val_removed = mine_answer_removed(val_arts, 0.2, cfg.seed + 1)
+    # The held-out side follows the split alone, so runs with other data seeds compare.
+    val_neg = mine_negatives(val_arts, 0.2, split + 1)
+    val_swap = mine_swapped_questions(val_arts, 0.2, split + 1)
+    val_removed = mine_answer_removed(val_arts, 0.2, split + 1)
     if cfg.limit:
         val, val_neg, val_swap, val_removed = (
             part[: cfg.limit] for part in (val, val_neg, val_swap, val_removed))
@@ -301,7 +313,8 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     if ckpt_path.exists():
         state = torch.load(ckpt_path, weights_only=False)
         # made before swap_ratio or removed_ratio existed
-        old_cfg = {"swap_ratio": 0.0, "removed_ratio": 0.0, **state["config"]}
+        old_cfg = {"swap_ratio": 0.0, "removed_ratio": 0.0,
+                   "split_seed": state["config"]["seed"], **state["config"]}
         if old_cfg.get("max_steps") != cfg.max_steps and cfg.max_steps > state["step"]:
             # A shortened (or lengthened) run: the linear decay is re-planned from here.
             logger.warning("max_steps changed from %s to %s at step %d: LR decay re-planned",
@@ -358,7 +371,8 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
             logger.info("step %d/%d loss %.4f tok/s %.0f", step, total, ema, tps)
         if cfg.eval_every and step % cfg.eval_every == 0 and step < total:
             reader = ExtractiveReader.from_model(model.eval(), tokenizer)
-            sub = random.Random(cfg.seed).sample(val_ex, min(cfg.eval_questions, len(val_ex)))
+            sub = random.Random(cfg.held_out_seed).sample(val_ex,
+                                                       min(cfg.eval_questions, len(val_ex)))
             logger.info("step %d eval: %s", step, evaluate_reader(reader, sub))
             model.train()
         if step % cfg.save_every == 0 or step == total:
@@ -407,6 +421,24 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     return result
 
 
+def check_split(base_model: str, train_titles: Sequence[str]) -> None:
+    """Refuse to train a reader of ours on articles it was validated on: its held-out
+    figures, and the new run's, would no longer be on unseen articles."""
+    record = Path(base_model) / "training_args.json"
+    if not record.is_file():
+        return
+    base = json.loads(record.read_text(encoding="utf-8"))
+    leaked = set(base.get("data", {}).get("val_titles") or ()) & set(train_titles)
+    if not leaked:
+        return
+    cfg = base.get("config", {})
+    raise ConfigError(
+        f"this run would train on {len(leaked)} of the articles that the base reader "
+        f"{base_model} holds out (e.g. {sorted(leaked)[0]!r}). Keep its split: pass "
+        f"--split-seed {cfg.get('split_seed', cfg.get('seed'))} "
+        f"--val-articles {cfg.get('val_articles')}.")
+
+
 def _fit_confidence(reader: Any, val_arts: list[Article],
                     cfg: TrainConfig) -> tuple[Calibration | None, dict[str, Any]]:
     """The answer confidence on held-out articles (as `qa calibrate-reader` fits it)."""
@@ -414,7 +446,7 @@ def _fit_confidence(reader: Any, val_arts: list[Article],
 
     try:
         calibration, report = calibrate_reader(reader, val_arts, cfg.calibrate_questions,
-                                               seed=cfg.seed)
+                                               seed=cfg.held_out_seed)
     except DataError as exc:
         logger.warning("no answer confidence fitted: %s", exc)
         return None, {"skipped": str(exc)}

