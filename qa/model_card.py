@@ -80,7 +80,8 @@ confidence (an estimate of the answer's F1) fitted on the held-out articles.
 """
 
 HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
-           "epochs", "neg_ratio", "swap_ratio", "removed_ratio", "seed", "split_seed", "bf16",
+           "epochs", "neg_ratio", "swap_ratio", "removed_ratio",
+           "retrieved_ratio", "seed", "split_seed", "bf16",
            "compile", "grad_clip"]
 
 
@@ -93,7 +94,8 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         for c in changes)
     base = result.get("fine_tuned_from")
     cli = {"base_model": "--base-model", "max_steps": "--max-steps", "neg_ratio": "--neg-ratio",
-           "swap_ratio": "--swap-ratio", "removed_ratio": "--removed-ratio", "lr": "--lr",
+           "swap_ratio": "--swap-ratio", "removed_ratio": "--removed-ratio",
+           "retrieved_ratio": "--retrieved-ratio", "lr": "--lr",
            "seed": "--seed", "split_seed": "--split-seed", "max_length": "--max-length",
            "stride": "--stride", "batch_size": "--batch-size", "val_articles": "--val-articles"}
     text = TEMPLATE.format(
@@ -166,6 +168,12 @@ def _near_miss_data(cfg: dict[str, Any], data: dict[str, Any]) -> str:
                  f"{data['train_answer_removed']} more no-answer examples, each a training "
                  "question over its own paragraph with the sentence holding the answer deleted. "
                  f"Held out the same way: {data['val_answer_removed']}.")
+    if cfg.get("retrieved_ratio"):
+        text += (f"\n- Retrieved near misses (retrieved ratio {cfg['retrieved_ratio']}): "
+                 f"{data['train_retrieved_negatives']} more no-answer examples, each a training "
+                 "question over the paragraph BM25 ranks highest for it among those sharing no "
+                 "word with its answer. Held out the same way: "
+                 f"{data['val_retrieved_negatives']}.")
     return text
 
 
@@ -179,6 +187,10 @@ def _near_miss_rows(val: dict[str, Any]) -> str:
         rows += ("| no-answer accuracy with the answer removed (a held-out question over its own "
                  "paragraph without the sentence holding the answer) | "
                  f"{val['answer_removed_no_answer_accuracy']} |\n")
+    if val.get("retrieved_no_answer_accuracy") is not None:
+        rows += ("| no-answer accuracy on retrieved near misses (a held-out question over the "
+                 "paragraph of the held-out articles BM25 ranks highest among those sharing no "
+                 f"word with its answer) | {val['retrieved_no_answer_accuracy']} |\n")
     return rows
 
 

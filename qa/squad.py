@@ -124,6 +124,51 @@ def mine_negatives(
     return negatives
 
 
+# Words too common to tell an answer apart ("of" in "Bank of England").
+_COMMON = frozenset("a an the of in on at to for and or by with from as is was be it its that "
+                    "this he she they his her their s".split())
+
+
+def _words(text: str) -> set[str]:
+    """Lowercased word set; "Lee's" gives "lee" (and "s")."""
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def mine_retrieved_negatives(
+    articles: list[Article], ratio: float, seed: int, candidates: int = 20
+) -> list[QAExample]:
+    """No-answer examples the way retrieval makes them: for a ``ratio`` share of the
+    answerable questions, the paragraph of ``articles`` that BM25 ranks highest for the
+    question among those that share no word with its gold answers (its own paragraph
+    aside).
+
+    These share the question's words, so they are harder than a random paragraph: the
+    near misses the chat's retriever hands the reader when the articles lack the answer.
+    """
+    from qa.retrieve import BM25Retriever
+    from qa.types import Passage
+
+    rng = random.Random(seed)
+    chosen = [ex for art in articles for ex in art.examples
+              if ex.answer_start is not None and rng.random() < ratio]
+    paragraphs = list(dict.fromkeys(p for art in articles for p in art.paragraphs))
+    if not chosen or len(paragraphs) < 2:
+        return []
+    bm25 = BM25Retriever([Passage("", "", p, 0, len(p), i) for i, p in enumerate(paragraphs)])
+    words = [_words(p) for p in paragraphs]
+    negatives: list[QAExample] = []
+    for ex in chosen:
+        # No word of any gold answer either: "Lee" answers "Who wrote it?" as well as
+        # "Harper Lee" does, and a paraphrased answer is a false negative.
+        gold_words = set().union(*(_words(a) for a in ex.answers)) - _COMMON
+        for i, _ in bm25.search(ex.question, candidates):
+            if paragraphs[i] != ex.context and not gold_words & words[i]:
+                negatives.append(QAExample(f"{ex.id}-ret", ex.title, ex.question,
+                                           paragraphs[i], ex.answers, None))
+                break
+    return negatives
+
+
 def _other_article(rng: random.Random, n_articles: int, a_idx: int) -> int | None:
     """A random article index other than ``a_idx`` (None when there is no other)."""
     if n_articles < 2:

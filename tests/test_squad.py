@@ -1,4 +1,5 @@
-"""Swapped-question no-answer mining (SQuAD 2.0-style near misses)."""
+"""No-answer example mining: swapped questions (SQuAD 2.0-style near misses), answer
+removed, and the paragraphs a retriever would hand the reader instead."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from qa.squad import (
     Article,
     QAExample,
     mine_answer_removed,
+    mine_retrieved_negatives,
     mine_swapped_questions,
     question_anchors,
 )
@@ -135,3 +137,44 @@ def test_answer_removed_needs_another_sentence_and_respects_the_ratio() -> None:
     for ex in made:
         assert ex.context == "It was long."
         assert not any(normalize_answer(g) in normalize_answer(ex.context) for g in ex.answers)
+
+
+def test_retrieved_negative_is_the_best_bm25_paragraph_without_an_answer_word() -> None:
+    question = "Who wrote the novel Mockingbird about a lawyer?"
+    own = "Harper Lee wrote the novel Mockingbird in 1960."
+    paragraphs = [
+        own,
+        "Lee's novel Mockingbird, about a lawyer, was praised.",  # 'Lee' answers it too
+        "The novel Mockingbird, about a lawyer, was adapted as a film.",
+        "The lawyer in the story is Atticus.",
+        "Warsaw lies on the Vistula River.",
+    ]
+    ex = QAExample("m-0", "Mockingbird", question, own, ("Harper Lee",), 0)
+    art = Article("Mockingbird", tuple(paragraphs), (ex,))
+    other = ARTICLES[2]
+    made = mine_retrieved_negatives([art, other], 1.0, seed=0)
+    mine = [m for m in made if m.id == "m-0-ret"]
+    assert len(mine) == 1 and mine[0].answer_start is None
+    assert mine[0].question == question and mine[0].answers == ("Harper Lee",)
+    # Brute force: of the paragraphs sharing no word with the answer, the one sharing the
+    # most of the question's content words (BM25's order on these short texts).
+    content = {"wrote", "novel", "mockingbird", "lawyer"}
+    eligible = [p for p in paragraphs[1:] if not {"harper", "lee"} & set(
+        normalize_answer(p.replace("'", " ")).split())]
+    best = max(eligible, key=lambda p: len(content & set(normalize_answer(p).split())))
+    assert mine[0].context == best == paragraphs[2]
+
+
+def test_retrieved_negatives_follow_ratio_and_seed_and_never_hold_the_answer() -> None:
+    assert mine_retrieved_negatives(ARTICLES, 0.0, seed=0) == []
+    made = mine_retrieved_negatives(ARTICLES, 1.0, seed=3)
+    assert made == mine_retrieved_negatives(ARTICLES, 1.0, seed=3)
+    assert made, "every question here shares words with another paragraph"
+    originals = {ex.id: ex for art in ARTICLES for ex in art.examples}
+    for ex in made:
+        src = originals[ex.id.removesuffix("-ret")]
+        assert ex.context != src.context and ex.answer_start is None
+        gold_words = set(normalize_answer(src.answers[0]).split())
+        assert not gold_words & set(normalize_answer(ex.context.replace("'", " ")).split())
+    # one article of a single paragraph has nothing to offer
+    assert mine_retrieved_negatives(ARTICLES[:1][:0], 1.0, seed=0) == []
