@@ -8,7 +8,7 @@ import pytest
 from qa.errors import ConfigError
 from qa.squad import QAExample, load_squad, mine_negatives, split_by_article
 from qa.training import TrainConfig, default_base_model, label_window, make_batches, train_reader
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, write_city_squad
 
 TINY = FIXTURES / "squad_tiny.json"
 
@@ -188,19 +188,29 @@ def test_precision_and_compile_default_to_what_the_cpu_does_fast(monkeypatch, na
     assert (explicit.bf16, explicit.compile) == (False, False)
 
 
-def test_answer_removed_examples_join_training_and_validation() -> None:
+@pytest.mark.parametrize(("ratio", "suffix", "train_key", "val_part"), [
+    ("removed_ratio", "-removed", "train_answer_removed", "val_removed"),
+    ("retrieved_ratio", "-ret", "train_retrieved_negatives", "val_retrieved"),
+])
+def test_mined_no_answer_examples_join_training_and_validation(
+        ratio: str, suffix: str, train_key: str, val_part: str, tmp_path: Path) -> None:
     from qa.training import prepare_data
 
-    cfg = TrainConfig(data=str(TINY), out="x", val_articles=1, removed_ratio=1.0)
-    data = prepare_data(cfg)
-    assert data.stats["train_answer_removed"] > 0 and data.stats["val_answer_removed"] > 0
-    removed = [ex for ex in data.train if ex.id.endswith("-removed")]
-    assert len(removed) == data.stats["train_answer_removed"]
-    assert all(ex.answer_start is None for ex in removed + data.val_removed)
-    assert prepare_data(TrainConfig(data=str(TINY), out="x", val_articles=1)).stats[
-        "train_answer_removed"] == 0
-    with pytest.raises(ConfigError, match="removed_ratio=1.5"):
-        TrainConfig(data=str(TINY), out="x", removed_ratio=1.5)
+    # Removal needs paragraphs of several sentences; retrieval, paragraphs that share words.
+    data_file = str(TINY if ratio == "removed_ratio"
+                    else write_city_squad(tmp_path / "cities.json"))
+    data = prepare_data(TrainConfig(data=data_file, out="x", val_articles=1, **{ratio: 1.0}))
+    held_out = getattr(data, val_part)
+    assert data.stats[train_key] > 0 and held_out
+    mined = [ex for ex in data.train if ex.id.endswith(suffix)]
+    assert len(mined) == data.stats[train_key]
+    assert all(ex.answer_start is None for ex in mined + held_out)
+    # held-out examples come from held-out articles only
+    assert {ex.title for ex in held_out} <= set(data.stats["val_titles"])
+    assert prepare_data(TrainConfig(data=data_file, out="x", val_articles=1)).stats[
+        train_key] == 0
+    with pytest.raises(ConfigError, match=f"{ratio}=1.5"):
+        TrainConfig(data=str(TINY), out="x", **{ratio: 1.5})
 
 
 def test_split_seed_keeps_the_held_out_side_while_the_data_seed_changes() -> None:
