@@ -75,8 +75,11 @@ def bench_answers(questions: Sequence[str], corpus: Path, rounds: int = 3) -> di
             "stages_ms": {k: percentiles(v) for k, v in stages.items()}}
 
 
-def bench_reader(passages: int = 5, words: int = 150, rounds: int = 10) -> dict[str, Any]:
-    """Reader alone: one question over ``passages`` passages of about ``words`` words."""
+def bench_reader(passages: int = 5, words: int = 150, rounds: int = 10,
+                 compile: bool = False) -> dict[str, Any]:
+    """Reader alone: one question over ``passages`` passages of about ``words`` words.
+
+    With ``compile``, the reader is compiled first (not timed; see ``compile_seconds``)."""
     from qa.reader import ExtractiveReader
 
     corpus_text = " ".join(p.read_text(encoding="utf-8") for p in
@@ -85,12 +88,19 @@ def bench_reader(passages: int = 5, words: int = 150, rounds: int = 10) -> dict[
         corpus_text = corpus_text * (words // max(1, len(corpus_text)) + 1)
     chunks = [" ".join(corpus_text[(i * words) % max(1, len(corpus_text) - words):][:words])
               for i in range(passages)]
-    reader = ExtractiveReader()
+    reader = ExtractiveReader(compile=compile)
+    t0 = time.perf_counter()
+    reader.warm_up()
+    compile_seconds = time.perf_counter() - t0
     reader.read(SEED_QUESTIONS[0], chunks)
     times = []
     for i in range(rounds):
         t0 = time.perf_counter()
         reader.read(SEED_QUESTIONS[i % len(SEED_QUESTIONS)], chunks)
         times.append((time.perf_counter() - t0) * 1e3)
-    return {"passages": passages, "words_per_passage": words, "precision": reader.dtype,
-            "cpu": cpu_description(), "latency_ms": percentiles(times)}
+    out = {"passages": passages, "words_per_passage": words, "precision": reader.dtype,
+           "compiled": reader.compile, "cpu": cpu_description(),
+           "latency_ms": percentiles(times)}
+    if compile:
+        out["compile_seconds"] = round(compile_seconds, 1)
+    return out

@@ -23,6 +23,11 @@ def default_reader_precision() -> str:
     return os.environ.get("QA_READER_PRECISION") or "auto"
 
 
+def default_reader_compile() -> str:
+    """$QA_READER_COMPILE (1/on/true or 0/off/false), else off."""
+    return os.environ.get("QA_READER_COMPILE") or "off"
+
+
 DEFAULT_TOP_K = 5
 DEFAULT_THRESHOLD = 0.25
 MAX_QUESTION_CHARS = 1000

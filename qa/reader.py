@@ -11,6 +11,8 @@ probability and its passage's no-answer score.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from qa.confidence import Calibration
-from qa.config import default_reader_precision
+from qa.config import default_reader_compile, default_reader_precision
 from qa.errors import ConfigError, ModelLoadError
 from qa.hardware import native_bf16
 
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_READER_PATH = Path(__file__).parent / "models" / "reader"
 # "auto": bf16 weights where the CPU computes bf16 natively (AVX512-BF16, AMX), else fp32.
 PRECISIONS = ("auto", "fp32", "bf16")
+_ON, _OFF = ("1", "on", "true", "yes"), ("0", "off", "false", "no")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,11 @@ class ExtractiveReader:
     ``$QA_READER_PRECISION``, else ``auto``) is ``fp32``, ``bf16``, or ``auto``: bf16 weights
     where the CPU computes bf16 natively (the same F1 on held-out SQuAD in half the time),
     else fp32.
+
+    ``compile`` (default ``$QA_READER_COMPILE``, else off) runs the model through
+    ``torch.compile``: 5-10% faster per question on CPUs, after a one-time compile
+    of 10-40 s (C++ compiler needed; without one the reader warns and reads uncompiled).
+    :meth:`warm_up` compiles up front, optionally in the background.
     """
 
     def __init__(
@@ -90,6 +98,7 @@ class ExtractiveReader:
         top_n: int = 3,
         int8: bool = False,
         precision: str | None = None,
+        compile: bool | None = None,
     ) -> None:
         if max_length < 64:
             raise ConfigError(f"reader max_length must be at least 64, got {max_length}")
@@ -103,6 +112,14 @@ class ExtractiveReader:
         if precision not in PRECISIONS:
             raise ConfigError(f"reader precision must be one of {', '.join(PRECISIONS)} "
                               f"(argument or $QA_READER_PRECISION), got {precision!r}")
+        if compile is None:
+            env = default_reader_compile().strip().lower()
+            if env not in _ON + _OFF:
+                raise ConfigError(f"$QA_READER_COMPILE must be on or off (1/0), got {env!r}")
+            compile = env in _ON
+        if compile and int8:
+            raise ConfigError("the reader cannot be both int8-quantized and compiled: "
+                              "choose one (unset $QA_READER_COMPILE for int8)")
         # Like the embedder, an empty name (an unset option) means the default model.
         self.model_name = str(model) if model else str(DEFAULT_READER_PATH)
         self.max_length = max_length
@@ -113,7 +130,10 @@ class ExtractiveReader:
         self.top_n = top_n
         self.int8 = int8
         self.precision = precision
+        self.compile = bool(compile)
         self._model: Any = None
+        self._compiled: Any = None  # the torch.compile wrapper
+        self._compiling_in: int | None = None  # the thread compiling it in the background
         self._tokenizer: Any = None
         self.calibration: Calibration | None = None
 
@@ -158,6 +178,8 @@ class ExtractiveReader:
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
         self._model = model
+        if self.compile:
+            self._compiled = torch.compile(model, dynamic=True)
         if path.is_dir():
             self.calibration = Calibration.load(path)
         logger.info("loaded reader %s (%s)", self.model_name, self.dtype)
@@ -211,7 +233,7 @@ class ExtractiveReader:
                     ids[row, :n] = torch.tensor(enc["input_ids"][i])
                     types[row, :n] = torch.tensor(enc["token_type_ids"][i])
                     mask[row, :n] = 1
-                out = self._model(input_ids=ids, attention_mask=mask, token_type_ids=types)
+                out = self._forward(input_ids=ids, attention_mask=mask, token_type_ids=types)
                 start = out.start_logits.float().numpy()
                 end = out.end_logits.float().numpy()
                 for row, i in enumerate(idx):
@@ -242,6 +264,50 @@ class ExtractiveReader:
             )
             readings.append(Reading(spans, no_answer[k]))
         return readings
+
+    def _forward(self, **inputs: Any) -> Any:
+        """The model's output, compiled when asked and ready; uncompiled after a failure."""
+        compiling = self._compiling_in
+        if self._compiled is None or compiling is not None and compiling != threading.get_ident():
+            return self._model(**inputs)
+        try:
+            return self._compiled(**inputs)
+        except Exception as exc:  # noqa: BLE001 - any compile failure: read uncompiled
+            self._compiled, self.compile = None, False
+            logger.warning("torch.compile of the reader failed (%s: %s); reading without it. "
+                           "Set QA_READER_COMPILE=0 (or pass --no-compile) to skip the attempt.",
+                           type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+            return self._model(**inputs)
+
+    def warm_up(self, background: bool = False) -> threading.Thread | None:
+        """Load the model and, when compiling, compile it for one and for several passages
+        (the two graphs reading needs). With ``background``, compile in a daemon thread;
+        reads meanwhile run uncompiled. Returns that thread, else None."""
+        self.load()
+        if self._compiled is None:
+            return None
+        if not background:
+            self._compile_now()
+            return None
+        thread = threading.Thread(target=self._compile_now, name="reader-compile", daemon=True)
+        self._compiling_in = -1  # until the thread runs, reads stay uncompiled
+        thread.start()
+        return thread
+
+    def _compile_now(self) -> None:
+        t0 = time.perf_counter()
+        logger.info("compiling the reader (torch.compile; 10-40 s, once) …")
+        if self._compiling_in is not None:
+            self._compiling_in = threading.get_ident()
+        try:
+            for n in (2, 1):
+                self.read_pairs([("Who wrote it?", "It was written by Ada Lovelace.")] * n)
+        except Exception as exc:  # noqa: BLE001 - the reads of other threads report real errors
+            logger.warning("warming up the reader failed: %s", exc)
+        finally:
+            self._compiling_in = None
+        if self._compiled is not None:
+            logger.info("reader compiled in %.1f s", time.perf_counter() - t0)
 
     def _spans(
         self, ls: np.ndarray, le: np.ndarray, ctx: np.ndarray

@@ -59,6 +59,24 @@ def test_chat_builds_the_index_then_serves_locally(tmp_path: Path) -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
             assert resp.status == 200
         assert (tmp_path / "index" / "CURRENT").is_file()
+        assert "compiling the reader" not in text  # only with --compile
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_chat_compiles_the_reader_in_the_background(tmp_path: Path) -> None:
+    port = _free_port()
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "seeds"),
+                 "--port", str(port), "--compile")
+    try:
+        text = "".join(_wait_for_line(proc, "Running on local URL"))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
+            assert resp.status == 200  # served while the reader compiles
+        assert "compiling the reader" in text
+        compiled = "".join(_wait_for_line(proc, "reader compiled in"))
+        assert "failed" not in compiled and "Traceback" not in compiled
     finally:
         proc.terminate()
         proc.wait(timeout=30)
