@@ -197,6 +197,9 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
 @click.option("--retrieved-ratio", default=0.0, show_default=True,
               help="Share of questions that also get the paragraph BM25 ranks highest for "
               "them among those sharing no word with the answer (a retriever's near misses).")
+@click.option("--context-swap-ratio", default=0.0, show_default=True,
+              help="Share of questions that also get a no-answer copy with a name or number "
+              "swapped for another one their paragraph mentions away from the answer.")
 @click.option("--val-articles", default=25, show_default=True)
 @click.option("--seed", default=42, show_default=True,
               help="Seed of the data order and the mined training negatives.")

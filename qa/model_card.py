@@ -81,7 +81,7 @@ confidence (an estimate of the answer's F1) fitted on the held-out articles.
 
 HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
            "epochs", "neg_ratio", "swap_ratio", "removed_ratio",
-           "retrieved_ratio", "seed", "split_seed", "bf16",
+           "retrieved_ratio", "context_swap_ratio", "seed", "split_seed", "bf16",
            "compile", "grad_clip"]
 
 
@@ -95,7 +95,8 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
     base = result.get("fine_tuned_from")
     cli = {"base_model": "--base-model", "max_steps": "--max-steps", "neg_ratio": "--neg-ratio",
            "swap_ratio": "--swap-ratio", "removed_ratio": "--removed-ratio",
-           "retrieved_ratio": "--retrieved-ratio", "lr": "--lr",
+           "retrieved_ratio": "--retrieved-ratio", "context_swap_ratio": "--context-swap-ratio",
+           "lr": "--lr",
            "seed": "--seed", "split_seed": "--split-seed", "max_length": "--max-length",
            "stride": "--stride", "batch_size": "--batch-size", "val_articles": "--val-articles"}
     text = TEMPLATE.format(
@@ -174,6 +175,13 @@ def _near_miss_data(cfg: dict[str, Any], data: dict[str, Any]) -> str:
                  "question over the paragraph BM25 ranks highest for it among those sharing no "
                  "word with its answer. Held out the same way: "
                  f"{data['val_retrieved_negatives']}.")
+    if cfg.get("context_swap_ratio"):
+        text += (f"\n- Swaps within the paragraph (context swap ratio {cfg['context_swap_ratio']}"
+                 f"): {data['train_context_swaps']} more no-answer examples, each a training "
+                 "question over its own paragraph with one of its names or numbers replaced by "
+                 "another the paragraph mentions outside the answer's sentence (every word "
+                 "present, bound otherwise; a heuristic label). Held out the same way: "
+                 f"{data['val_context_swaps']}.")
     return text
 
 
@@ -191,6 +199,10 @@ def _near_miss_rows(val: dict[str, Any]) -> str:
         rows += ("| no-answer accuracy on retrieved near misses (a held-out question over the "
                  "paragraph of the held-out articles BM25 ranks highest among those sharing no "
                  f"word with its answer) | {val['retrieved_no_answer_accuracy']} |\n")
+    if val.get("context_swap_no_answer_accuracy") is not None:
+        rows += ("| no-answer accuracy on swaps within the paragraph (a held-out question with "
+                 "a name or number swapped for another its paragraph mentions away from the "
+                 f"answer) | {val['context_swap_no_answer_accuracy']} |\n")
     return rows
 
 

@@ -296,3 +296,46 @@ def mine_answer_removed(articles: list[Article], ratio: float, seed: int) -> lis
             removed.append(QAExample(f"{ex.id}-removed", ex.title, ex.question, context,
                                      ex.answers, None))
     return removed
+
+
+def mine_context_swaps(articles: list[Article], ratio: float, seed: int) -> list[QAExample]:
+    """No-answer examples whose swapped-in name or number is *in* the paragraph: one of the
+    question's names or numbers is replaced by another of the same kind that the paragraph
+    mentions outside the sentence holding the answer.
+
+    "How many Russian volunteers are fighting in Syria?" over a paragraph that also talks
+    of Syrian recruits becomes "How many Syrian volunteers are fighting in Syria?": every
+    word is in the paragraph, but not bound as asked. Swaps to a name the paragraph lacks
+    (:func:`mine_swapped_questions`) teach a word-presence check; these teach binding.
+    The label is heuristic: a paragraph could answer the new question elsewhere. Made for a
+    ``ratio`` share of the answerable questions that have such an anchor and replacement.
+    """
+    if not ratio:
+        return []
+    rng = random.Random(seed)
+    out: list[QAExample] = []
+    for art in articles:
+        for ex in art.examples:
+            if ex.answer_start is None or ex.answer_text is None or rng.random() >= ratio:
+                continue
+            golds = [g.lower() for g in ex.answers]
+            anchors = [a for a in question_anchors(ex.question)
+                       if a in ex.context and not any(a.lower() in g for g in golds)]
+            if not anchors:
+                continue
+            anchor = rng.choice(anchors)
+            a, b = ex.answer_start, ex.answer_start + len(ex.answer_text)
+            sentences = [ex.context[s:e] for s, e in sentence_spans(ex.context)]
+            answer_sentence = next((ex.context[s:e] for s, e in sentence_spans(ex.context)
+                                    if s <= a < e or s < b <= e), ex.answer_text)
+            number = anchor[0].isdigit()
+            pool = sorted({p for sent in sentences for p in question_anchors(sent)
+                           if p[0].isdigit() == number and p not in answer_sentence
+                           and p not in ex.question and anchor not in p and p not in anchor
+                           and not any(p.lower() in g or g in p.lower() for g in golds)})
+            if not pool:
+                continue
+            question = ex.question.replace(anchor, rng.choice(pool), 1)
+            out.append(QAExample(f"{ex.id}-cswap", ex.title, question, ex.context,
+                                 ex.answers, None))
+    return out

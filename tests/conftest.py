@@ -42,8 +42,10 @@ def seeds_pipeline(tmp_path_factory: pytest.TempPathFactory, seeds_corpus: Path)
     return pipe
 
 
-def write_city_squad(path: Path) -> Path:
-    """A SQuAD file of 3 articles x 7 paragraphs, one "When was ... finished?" each."""
+def write_city_squad(path: Path, quarry: bool = False) -> Path:
+    """A SQuAD file of 3 articles x 7 paragraphs, one "When was ... finished?" each.
+
+    With ``quarry``, each paragraph names a second city in a sentence of its own."""
     cities = ["Arlon", "Bexley", "Corvo", "Dunmore", "Elgin", "Fenwick", "Gorran", "Hallam"]
     data = []
     for a, topic in enumerate(["river", "bridge", "castle"]):
@@ -51,6 +53,8 @@ def write_city_squad(path: Path) -> Path:
         for p, city in enumerate(cities[:7]):
             year = 1700 + 13 * p + a
             context = f"The {topic} of {city} was finished in {year} by {city}'s masons."
+            if quarry:
+                context += f" Its stone came from {cities[p + 1]}."
             paragraphs.append({"context": context, "qas": [{
                 "id": f"{a}-{p}", "question": f"When was the {topic} of {city} finished?",
                 "answers": [{"text": str(year), "answer_start": context.index(str(year))}]}]})

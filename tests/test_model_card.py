@@ -138,19 +138,27 @@ def test_a_reader_trained_from_the_base_has_no_fine_tuning_lines(tmp_path: Path)
     assert "swapped" not in card.lower()
 
 
-def test_answer_removed_examples_are_described(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("ratio", "flag", "train_key", "val_key", "metric", "row_end"), [
+    ("removed_ratio", "--removed-ratio", "train_answer_removed", "val_answer_removed",
+     "answer_removed_no_answer_accuracy", "without the sentence holding the answer)"),
+    ("context_swap_ratio", "--context-swap-ratio", "train_context_swaps", "val_context_swaps",
+     "context_swap_no_answer_accuracy", "its paragraph mentions away from the answer)"),
+])
+def test_mined_no_answer_examples_are_described(tmp_path: Path, ratio: str, flag: str,
+                                                train_key: str, val_key: str, metric: str,
+                                                row_end: str) -> None:
     shipped = _trained(tmp_path / "shipped", 60.0, "old")
     new = _trained(tmp_path / "new", 70.5, "new")
     record = json.loads((new / "training_args.json").read_text())
-    record["config"]["removed_ratio"] = 0.2
-    record["data"].update(train_answer_removed=4321, val_answer_removed=210)
-    record["validation"]["answer_removed_no_answer_accuracy"] = 77.7
+    record["config"][ratio] = 0.2
+    record["data"].update({train_key: 4321, val_key: 210})
+    record["validation"][metric] = 77.7
     (new / "training_args.json").write_text(json.dumps(record))
     install_reader(new, shipped)
     card = (shipped / "MODEL_CARD.md").read_text()
     assert "4321 more no-answer examples" in card and "Held out the same way: 210." in card
-    assert "| removed_ratio | 0.2 |" in card and "--removed-ratio 0.2" in card
-    assert "without the sentence holding the answer) | 77.7 |" in card
+    assert f"| {ratio} | 0.2 |" in card and f"{flag} 0.2" in card
+    assert f"{row_end} | 77.7 |" in card
 
 
 def test_a_chain_of_fine_tunings_is_told_whole(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""No-answer example mining: swapped questions (SQuAD 2.0-style near misses), answer
-removed, and the paragraphs a retriever would hand the reader instead."""
+"""No-answer example mining: swapped questions (SQuAD 2.0-style near misses), swaps within
+the paragraph, answer removed, and the paragraphs a retriever would hand the reader instead."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from qa.squad import (
     Article,
     QAExample,
     mine_answer_removed,
+    mine_context_swaps,
     mine_retrieved_negatives,
     mine_swapped_questions,
     question_anchors,
@@ -179,3 +180,47 @@ def test_retrieved_negatives_follow_ratio_and_seed_and_never_hold_the_answer() -
     # one article of a single paragraph has nothing to offer
     assert len(ARTICLES[0].paragraphs) == 1
     assert mine_retrieved_negatives([ARTICLES[0]], 1.0, seed=0) == []
+
+
+BOUND = _article("Recruits", [
+    ("How much are Syrian recruits paid?",
+     "Moscow recruited Syrian fighters. Syrian recruits are paid 200 dollars a month. "
+     "Experts say Chechen units are paid more.", "200 dollars"),
+    ("Who led the army in 1815?",
+     "The army fought at Ligny in 1812. Wellington led the army in 1815.", "Wellington"),
+    ("When did Beyoncé release Lemonade?",  # no other name or year in its paragraph
+     "Beyoncé released Lemonade in 2016.", "2016"),
+])
+
+
+def test_context_swaps_take_a_name_or_number_from_elsewhere_in_the_paragraph() -> None:
+    swaps = {ex.id: ex for ex in mine_context_swaps([BOUND], 1.0, seed=0)}
+    assert set(swaps) == {"Recruits-0-cswap", "Recruits-1-cswap"}
+    assert swaps["Recruits-0-cswap"].question == "How much are Chechen recruits paid?"
+    assert swaps["Recruits-1-cswap"].question == "Who led the army in 1812?"
+    originals = {ex.id: ex for ex in BOUND.examples}
+    for key, ex in swaps.items():
+        orig = originals[key.removesuffix("-cswap")]
+        assert ex.answer_start is None and ex.context == orig.context
+        assert ex.answers == orig.answers and ex.title == orig.title
+
+
+def test_context_swaps_never_take_from_the_answer_sentence_or_the_answer() -> None:
+    # "Syrian" is in the question and "Wellington" is the answer: neither may come in.
+    for seed in range(10):
+        for ex in mine_context_swaps([BOUND, *ARTICLES], 1.0, seed):
+            assert "Wellington" not in ex.question
+            new = set(question_anchors(ex.question))
+            orig = next(o for art in [BOUND, *ARTICLES] for o in art.examples
+                        if o.id == ex.id.removesuffix("-cswap"))
+            (added,) = new - set(question_anchors(orig.question))
+            answer_sentence = next(s for s in orig.context.split(". ") if orig.answers[0] in s)
+            assert added in orig.context and added not in answer_sentence
+
+
+def test_context_swaps_follow_ratio_and_seed() -> None:
+    assert mine_context_swaps([BOUND], 0.0, seed=0) == []
+    assert mine_context_swaps([BOUND], 1.0, seed=3) == mine_context_swaps([BOUND], 1.0, seed=3)
+    many = [BOUND] * 40
+    share = len(mine_context_swaps(many, 0.5, seed=1)) / len(mine_context_swaps(many, 1.0, 1))
+    assert 0.3 < share < 0.7

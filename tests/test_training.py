@@ -191,14 +191,16 @@ def test_precision_and_compile_default_to_what_the_cpu_does_fast(monkeypatch, na
 @pytest.mark.parametrize(("ratio", "suffix", "train_key", "val_part"), [
     ("removed_ratio", "-removed", "train_answer_removed", "val_removed"),
     ("retrieved_ratio", "-ret", "train_retrieved_negatives", "val_retrieved"),
+    ("context_swap_ratio", "-cswap", "train_context_swaps", "val_context_swaps"),
 ])
 def test_mined_no_answer_examples_join_training_and_validation(
         ratio: str, suffix: str, train_key: str, val_part: str, tmp_path: Path) -> None:
     from qa.training import prepare_data
 
-    # Removal needs paragraphs of several sentences; retrieval, paragraphs that share words.
-    data_file = str(TINY if ratio == "removed_ratio"
-                    else write_city_squad(tmp_path / "cities.json"))
+    # Removal and swaps within the paragraph need paragraphs of several sentences (and the
+    # swaps, a second name in them); retrieval, paragraphs that share words.
+    data_file = str(TINY if ratio == "removed_ratio" else write_city_squad(
+        tmp_path / "cities.json", quarry=ratio == "context_swap_ratio"))
     data = prepare_data(TrainConfig(data=data_file, out="x", val_articles=1, **{ratio: 1.0}))
     held_out = getattr(data, val_part)
     assert data.stats[train_key] > 0 and held_out
