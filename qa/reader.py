@@ -275,7 +275,7 @@ class ExtractiveReader:
         except Exception as exc:  # noqa: BLE001 - any compile failure: read uncompiled
             self._compiled, self.compile = None, False
             logger.warning("torch.compile of the reader failed (%s: %s); reading without it. "
-                           "Set QA_READER_COMPILE=0 (or pass --no-compile) to skip the attempt.",
+                           "Set QA_READER_COMPILE=0 (or leave out --compile) to skip the attempt.",
                            type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
             return self._model(**inputs)
 
