@@ -230,9 +230,7 @@ def mine_swapped_questions(articles: list[Article], ratio: float, seed: int) -> 
         for ex, question_anchor_list in zip(art.examples, anchors_by_article[a_idx]):
             if ex.answer_start is None or rng.random() >= ratio:
                 continue
-            golds = [g.lower() for g in ex.answers]
-            anchors = [a for a in question_anchor_list
-                       if a in ex.context and not any(a.lower() in g for g in golds)]
+            anchors = _swappable(question_anchor_list, ex)
             if not anchors:
                 continue
             anchor = rng.choice(anchors)
@@ -243,6 +241,12 @@ def mine_swapped_questions(articles: list[Article], ratio: float, seed: int) -> 
             swapped.append(QAExample(f"{ex.id}-swap", ex.title, question, ex.context,
                                      ex.answers, None))
     return swapped
+
+
+def _swappable(anchors: list[str], ex: QAExample) -> list[str]:
+    """The question anchors a swap may replace: in the paragraph, and no part of an answer."""
+    golds = [g.lower() for g in ex.answers]
+    return [a for a in anchors if a in ex.context and not any(a.lower() in g for g in golds)]
 
 
 def _replacement(anchor: str, context: str, names_by_article: list[list[str]], a_idx: int,
@@ -318,15 +322,15 @@ def mine_context_swaps(articles: list[Article], ratio: float, seed: int) -> list
         for ex in art.examples:
             if ex.answer_start is None or ex.answer_text is None or rng.random() >= ratio:
                 continue
-            golds = [g.lower() for g in ex.answers]
-            anchors = [a for a in question_anchors(ex.question)
-                       if a in ex.context and not any(a.lower() in g for g in golds)]
+            anchors = _swappable(question_anchors(ex.question), ex)
             if not anchors:
                 continue
             anchor = rng.choice(anchors)
+            golds = [g.lower() for g in ex.answers]
             a, b = ex.answer_start, ex.answer_start + len(ex.answer_text)
-            sentences = [ex.context[s:e] for s, e in sentence_spans(ex.context)]
-            answer_sentence = next((ex.context[s:e] for s, e in sentence_spans(ex.context)
+            spans = sentence_spans(ex.context)
+            sentences = [ex.context[s:e] for s, e in spans]
+            answer_sentence = next((sent for (s, e), sent in zip(spans, sentences)
                                     if s <= a < e or s < b <= e), ex.answer_text)
             number = anchor[0].isdigit()
             pool = sorted({p for sent in sentences for p in question_anchors(sent)
