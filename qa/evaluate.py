@@ -22,6 +22,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from qa.errors import DataError, QuestionError
+from qa.intervals import bootstrap_interval, per_question
 from qa.metrics import best_over_golds, contains_answer
 from qa.types import Answer, Source
 
@@ -326,6 +327,21 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         if kind:
             errors[kind] += 1
     n = len(records)
+    em_values = [score(r, False) for r in ans]
+    f1_values = [score(r, True) for r in ans]
+    abstained_unans = [float(preds[r.id] is None) for r in unans]
+    samples = {
+        "exact_match": [em_values],
+        "f1": [f1_values],
+        "recall_at_k": [[float(rank is not None and rank <= k) for rank in ranks]],
+        "abstain_recall": [abstained_unans],
+        "overall_f1": [f1_values, abstained_unans],
+    }
+    intervals = {}
+    for key, strata in samples.items():
+        bounds = bootstrap_interval([per_question(v) for v in strata])
+        if bounds is not None:
+            intervals[key] = [_pct(bounds[0]), _pct(bounds[1])]
     return {
         "questions": n,
         "answerable": len(ans),
@@ -348,6 +364,8 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         "latency_p50_ms": round(float(np.percentile(lat, 50)), 1),
         "latency_p95_ms": round(float(np.percentile(lat, 95)), 1),
         "errors": errors,
+        # 95% bootstrap intervals (questions resampled, answerable and unanswerable apart).
+        "intervals_95": intervals,
     }
 
 
@@ -379,7 +397,11 @@ def format_table(metrics: dict[str, Any]) -> str:
         if key == "questions":
             continue
         value = metrics[key]
-        rows.append((label, "n/a" if value is None else f"{value:g}"))
+        text = "n/a" if value is None else f"{value:g}"
+        bounds = metrics.get("intervals_95", {}).get(key)
+        if bounds:
+            text += f"  (95% interval {bounds[0]:.1f}-{bounds[1]:.1f})"
+        rows.append((label, text))
     rows.append(("errors", ", ".join(f"{k.replace('_', ' ')} {v}"
                                      for k, v in metrics["errors"].items())))
     width = max(len(label) for label, _ in rows)

@@ -112,7 +112,8 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         seen=result["steps"] * cfg["batch_size"],
         epoch_share=result["steps"] * cfg["batch_size"] / max(1, data["train_windows"]),
         schedule_note=note, hours=result["train_seconds"] / 3600, machine=result["machine"],
-        tps=result["tokens_per_second"], em=val.get("exact_match"), f1=val.get("f1"),
+        tps=result["tokens_per_second"], em=_with_interval(val, "exact_match"),
+        f1=_with_interval(val, "f1"),
         na=val.get("no_answer_accuracy"), abst=val.get("answerable_abstained"),
         cli_args=" ".join(f"{flag} {cfg[k]}" for k, flag in cli.items()
                           if cfg.get(k) and (k != "base_model" or base)),
@@ -122,6 +123,15 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         confidence=_confidence_note(result.get("calibration") or {}),
     )
     write_atomic(path / "MODEL_CARD.md", text)
+
+
+def _with_interval(val: dict[str, Any], key: str) -> str:
+    """A validation figure and, when measured, its 95% interval over held-out articles."""
+    bounds = (val.get("intervals_95") or {}).get(key)
+    value = val.get(key)
+    if not bounds:
+        return str(value)
+    return f"{value} (95% interval {bounds[0]:.1f}-{bounds[1]:.1f}, articles resampled)"
 
 
 def _chain(base: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 from qa.confidence import Calibration, fit
 from qa.errors import DataError
 from qa.evaluate import Outcome, choose_threshold
+from qa.intervals import bootstrap_interval
 from qa.metrics import best_over_golds, normalize_answer
 from qa.reader import ExtractiveReader
 from qa.squad import Article, QAExample
@@ -29,9 +30,12 @@ def evaluate_reader(
     Answerable examples give EM and F1 of the best span (the SQuAD v1.1 protocol:
     no abstaining), plus the share where the no-answer score would have won.
     Examples without an answer give the no-answer accuracy: the share where the
-    no-answer score beats the best span.
+    no-answer score beats the best span. ``intervals_95`` holds 95% bootstrap intervals
+    of EM and F1 that resample whole articles (by title): questions about one article
+    succeed or fail together, so a few dozen articles pin F1 down only to some points.
     """
     em_sum = f1_sum = 0.0
+    by_article: dict[str, list[tuple[float, float]]] = {}
     n_ans = n_null = null_right = ans_abstained = 0
     disable = not logger.isEnabledFor(logging.INFO)
     for b in tqdm(range(0, len(examples), batch_pairs), desc="eval", unit="batch", disable=disable):
@@ -49,11 +53,18 @@ def evaluate_reader(
             em, f1 = best_over_golds(best.text if best else None, ex.answers)
             em_sum += em
             f1_sum += f1
+            by_article.setdefault(ex.title, []).append((em, f1))
     out: dict[str, Any] = {"answerable": n_ans, "no_answer": n_null}
     if n_ans:
         out["exact_match"] = round(100 * em_sum / n_ans, 2)
         out["f1"] = round(100 * f1_sum / n_ans, 2)
         out["answerable_abstained"] = round(100 * ans_abstained / n_ans, 2)
+        intervals = {}
+        for i, key in enumerate(("exact_match", "f1")):
+            bounds = bootstrap_interval([[[v[i] for v in pairs] for pairs in by_article.values()]])
+            if bounds is not None:
+                intervals[key] = [round(100 * bounds[0], 2), round(100 * bounds[1], 2)]
+        out["intervals_95"] = intervals
     if n_null:
         out["no_answer_accuracy"] = round(100 * null_right / n_null, 2)
     return out

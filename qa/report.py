@@ -98,7 +98,9 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
     """The report as one HTML string."""
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
              f"</title><style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"]
-    parts.append("<h2>Metrics</h2><table>")
+    parts.append("<h2>Metrics</h2><p>The last column is a 95% bootstrap interval: the range "
+                 "the figure would likely fall in on another gold file of the same size and "
+                 "kind.</p><table>")
     for key in ("threshold", "top_k", "questions", "answerable", "unanswerable", "answered",
                 "abstained"):
         parts.append(f"<tr><th>{key}</th>{_cell(metrics[key], 'num')}</tr>")
@@ -106,8 +108,11 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
         if key == "questions":
             continue
         value = metrics[key]
+        bounds = metrics.get("intervals_95", {}).get(key)
         parts.append(f"<tr><th>{html.escape(label)}</th>"
-                     f"{_cell('n/a' if value is None else value, 'num')}</tr>")
+                     f"{_cell('n/a' if value is None else value, 'num')}"
+                     f"{_cell(f'{bounds[0]:.1f} to {bounds[1]:.1f}' if bounds else '', 'num')}"
+                     "</tr>")
     for key, value in metrics["errors"].items():
         parts.append(f"<tr><th>errors: {html.escape(key.replace('_', ' '))}</th>"
                      f"{_cell(value, 'num')}</tr>")

