@@ -297,10 +297,13 @@ def calibrate_reader_cmd(data: str, model: str | None, questions: int) -> None:
               help="Write an HTML report (index.html with plots) to this folder.")
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
+@click.option("--compare-reader", default=None, metavar="MODEL",
+              help="Also run FILE with this reader (folder or hub id) and print both runs "
+                   "with the differences and their paired 95%% intervals.")
 @_friendly
 def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
              as_json: bool, report_dir: str | None, reader_model: str | None,
-             embedding_model: str | None) -> None:
+             embedding_model: str | None, compare_reader: str | None) -> None:
     """Evaluate the whole pipeline on a gold FILE of questions and answers.
 
     FILE holds one JSON object a line: {"id", "question", "answers": [...]},
@@ -310,15 +313,21 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     Examples:
       qa eval eval/gold.jsonl
       qa eval eval/gold.jsonl --json --report eval/reports/latest
+      qa eval eval/gold.jsonl --compare-reader runs/reader/model
     """
     from qa.evaluate import compute_metrics, format_table, load_gold, run_gold
     from qa.pipeline import QAPipeline
 
+    if compare_reader and report_dir:
+        raise click.UsageError("--report writes one run: leave it out with --compare-reader")
     items = load_gold(file)
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
                       threshold=threshold)
     records = run_gold(pipe, items, top_k=top_k)
     metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
+    if compare_reader:
+        _compare(file, pipe, records, metrics, compare_reader, top_k, as_json)
+        return
     if as_json:
         click.echo(json.dumps(metrics, indent=2))
     else:
@@ -329,6 +338,26 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         path = write_report(report_dir, records, metrics, pipe.threshold,
                             title=f"QA evaluation: {file}")
         click.echo(f"Report: {path}", err=as_json)
+
+
+def _compare(file: str, pipe: Any, records: list[Any], metrics: dict[str, Any], model: str,
+             top_k: int | None, as_json: bool) -> None:
+    """Run ``file`` again with reader ``model`` at ``pipe``'s threshold; print both runs."""
+    from qa.compare import compare_runs, format_compare
+    from qa.evaluate import compute_metrics, load_gold, run_gold
+    from qa.pipeline import QAPipeline
+    from qa.reader import ExtractiveReader
+
+    other = QAPipeline(pipe.index_dir, embedding_model=pipe.embedder.model_name,
+                       reader=ExtractiveReader(model), threshold=pipe.threshold)
+    k = top_k or pipe.top_k
+    other_records = run_gold(other, load_gold(file), top_k=top_k)
+    result = compare_runs(records, other_records, metrics,
+                          compute_metrics(other_records, pipe.threshold, k), pipe.threshold, k)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(format_compare(result, getattr(pipe.reader, "model_name", "reader"), model))
 
 
 @main.command("calibrate")

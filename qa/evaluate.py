@@ -305,6 +305,29 @@ def _pct(x: float) -> float:
     return round(100 * x, 2)
 
 
+#: The figures that are means over questions, so that they have bootstrap intervals.
+INTERVAL_KEYS = ("exact_match", "f1", "recall_at_k", "abstain_recall", "overall_f1")
+
+
+def per_question_values(records: Sequence[Record], threshold: float,
+                        k: int) -> dict[str, list[list[float]]]:
+    """Per question, in [0, 1], what each key of :data:`INTERVAL_KEYS` averages, as strata:
+    answerable questions first, then unanswerable ones (overall F1 has both), each list in
+    the order of ``records``."""
+    ans = [r for r in records if r.answerable]
+    unans = [r for r in records if not r.answerable]
+    em = [r.em if r.prediction(threshold) is not None else 0.0 for r in ans]
+    f1 = [r.f1 if r.prediction(threshold) is not None else 0.0 for r in ans]
+    abstained = [float(r.prediction(threshold) is None) for r in unans]
+    return {
+        "exact_match": [em],
+        "f1": [f1],
+        "recall_at_k": [[float(r.hit_rank is not None and r.hit_rank <= k) for r in ans]],
+        "abstain_recall": [abstained],
+        "overall_f1": [f1, abstained],
+    }
+
+
 def compute_metrics(records: Sequence[Record], threshold: float,
                     top_k: int | None = None) -> dict[str, Any]:
     """Every metric of a run at ``threshold``. Rates are percentages; MRR is in [0, 1]."""
@@ -327,18 +350,8 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         if kind:
             errors[kind] += 1
     n = len(records)
-    em_values = [score(r, False) for r in ans]
-    f1_values = [score(r, True) for r in ans]
-    abstained_unans = [float(preds[r.id] is None) for r in unans]
-    samples = {
-        "exact_match": [em_values],
-        "f1": [f1_values],
-        "recall_at_k": [[float(rank is not None and rank <= k) for rank in ranks]],
-        "abstain_recall": [abstained_unans],
-        "overall_f1": [f1_values, abstained_unans],
-    }
     intervals = {}
-    for key, strata in samples.items():
+    for key, strata in per_question_values(records, threshold, k).items():
         bounds = bootstrap_interval([per_question(v) for v in strata])
         if bounds is not None:
             intervals[key] = [_pct(bounds[0]), _pct(bounds[1])]
