@@ -18,6 +18,15 @@ def default_corpus() -> Path:
     return Path(os.environ.get("QA_CORPUS") or PROJECT_ROOT / "seeds")
 
 
+#: "auto": bf16 where the CPU computes bf16 natively (AVX512-BF16, AMX), else fp32.
+PRECISIONS = ("auto", "fp32", "bf16")
+
+
+def default_embed_precision() -> str:
+    """$QA_EMBED_PRECISION (auto, fp32 or bf16), else auto."""
+    return os.environ.get("QA_EMBED_PRECISION") or "auto"
+
+
 def default_reader_precision() -> str:
     """$QA_READER_PRECISION (auto, fp32 or bf16), else auto."""
     return os.environ.get("QA_READER_PRECISION") or "auto"

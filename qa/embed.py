@@ -9,7 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from qa.errors import ModelLoadError
+from qa.config import PRECISIONS, default_embed_precision
+from qa.errors import ConfigError, ModelLoadError
+from qa.hardware import resolve_precision
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +39,31 @@ def model_id(name: str) -> str:
 
 
 class Embedder:
-    """Encodes texts into L2-normalized float32 vectors. Loads the model on first use."""
+    """Encodes texts into L2-normalized float32 vectors. Loads the model on first use.
 
-    def __init__(self, model: str | Path | None = None, batch_size: int = 64) -> None:
+    ``precision`` (default ``$QA_EMBED_PRECISION``, else ``auto``) is ``fp32``, ``bf16``
+    or ``auto``: bf16 autocast where the CPU computes bf16 natively. On 1,024 SQuAD
+    paragraphs that encoded 1.8x faster than fp32 with every vector's cosine to its fp32
+    twin above 0.9999 and the same nearest neighbour for 205 queries out of 205.
+    """
+
+    def __init__(self, model: str | Path | None = None, batch_size: int = 64,
+                 precision: str | None = None) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be positive")
+        precision = precision or default_embed_precision()
+        if precision not in PRECISIONS:
+            raise ConfigError(f"embedding precision must be one of {', '.join(PRECISIONS)} "
+                              f"(argument or $QA_EMBED_PRECISION), got {precision!r}")
         self.model_name = str(model) if model else default_embedding_model()
         self.batch_size = batch_size
+        self.precision = precision
         self._model: Any = None
+
+    @property
+    def dtype(self) -> str:
+        """What the matrix multiplies compute in: 'bf16' or 'fp32'."""
+        return resolve_precision(self.precision)
 
     @property
     def name(self) -> str:
@@ -61,7 +80,7 @@ class Embedder:
                     f"cannot load the embedding model '{self.model_name}': {exc}. "
                     "Pass a local sentence-transformers folder or a hub id you can reach."
                 ) from exc
-            logger.info("loaded embedding model %s", self.name)
+            logger.info("loaded embedding model %s (%s)", self.name, self.dtype)
         return self._model
 
     @property
@@ -76,11 +95,14 @@ class Embedder:
         model = self.load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress and logger.isEnabledFor(logging.INFO),
-        )
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.dtype == "bf16"):
+            vectors = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress and logger.isEnabledFor(logging.INFO),
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -31,6 +31,13 @@ def native_bf16() -> bool:
     return bool(_BF16_FLAGS & set(_cpuinfo().get("flags", "").split()))
 
 
+def resolve_precision(precision: str) -> str:
+    """'bf16' or 'fp32': ``auto`` is bf16 where the CPU has native bf16, else fp32."""
+    if precision == "auto":
+        return "bf16" if native_bf16() else "fp32"
+    return precision
+
+
 def cpu_description() -> str:
     """E.g. 'Intel(R) Xeon(R) Processor, 2 cores, native bf16'."""
     name = _cpuinfo().get("model name") or platform.processor() or platform.machine()

@@ -21,15 +21,13 @@ from typing import Any
 import numpy as np
 
 from qa.confidence import Calibration
-from qa.config import default_reader_compile, default_reader_precision
+from qa.config import PRECISIONS, default_reader_compile, default_reader_precision
 from qa.errors import ConfigError, ModelLoadError
-from qa.hardware import native_bf16
+from qa.hardware import resolve_precision
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_READER_PATH = Path(__file__).parent / "models" / "reader"
-# "auto": bf16 weights where the CPU computes bf16 natively (AVX512-BF16, AMX), else fp32.
-PRECISIONS = ("auto", "fp32", "bf16")
 _ON, _OFF = ("1", "on", "true", "yes"), ("0", "off", "false", "no")
 
 
@@ -189,9 +187,7 @@ class ExtractiveReader:
         """What the model computes in: 'int8', 'bf16' or 'fp32'."""
         if self.int8:
             return "int8"
-        if self.precision == "auto":
-            return "bf16" if native_bf16() else "fp32"
-        return self.precision
+        return resolve_precision(self.precision)
 
     def read(self, question: str, passages: Sequence[str]) -> list[Reading]:
         """Read ``passages`` for ``question``; one :class:`Reading` per passage."""

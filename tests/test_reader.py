@@ -138,13 +138,13 @@ def test_an_empty_model_name_means_the_shipped_reader() -> None:
 
 
 def test_precision_is_validated_and_auto_follows_the_cpu(monkeypatch) -> None:
-    import qa.reader as reader_module
+    import qa.hardware
 
     with pytest.raises(ConfigError, match="precision"):
         ExtractiveReader(precision="fp16")
-    monkeypatch.setattr(reader_module, "native_bf16", lambda: True)
+    monkeypatch.setattr(qa.hardware, "native_bf16", lambda: True)
     assert ExtractiveReader().dtype == "bf16"
-    monkeypatch.setattr(reader_module, "native_bf16", lambda: False)
+    monkeypatch.setattr(qa.hardware, "native_bf16", lambda: False)
     assert ExtractiveReader().dtype == "fp32"
     assert ExtractiveReader(precision="bf16").dtype == "bf16"
     assert ExtractiveReader(precision="bf16", int8=True).dtype == "int8"
