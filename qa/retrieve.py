@@ -13,7 +13,12 @@ from qa.types import Passage, Retrieved
 
 logger = logging.getLogger(__name__)
 
-RRF_K = 60
+#: Reciprocal rank fusion's k, and how much a BM25 rank counts against a dense one. Chosen
+#: on 2,000 questions of the reader's held-out SQuAD articles over all 442 training articles
+#: (18,538 passages): recall@1 / @5 66.5 / 89.0 % with k 60 and equal weights, 69.7 / 90.1
+#: with these (a plateau: BM25 weight 1.25-1.75, k 5-10 all within 0.7 of it).
+RRF_K = 10
+BM25_WEIGHT = 1.5
 
 
 class Retriever(Protocol):
@@ -21,17 +26,20 @@ class Retriever(Protocol):
 
 
 def reciprocal_rank_fusion(
-    rankings: Mapping[str, Sequence[int]], k: int = RRF_K
+    rankings: Mapping[str, Sequence[int]], k: int = RRF_K,
+    weights: Mapping[str, float] | None = None,
 ) -> list[tuple[int, float, dict[str, int]]]:
-    """Fuse ranked id lists: score(id) = sum over lists of 1 / (k + rank), rank from 1.
+    """Fuse ranked id lists: score(id) = sum over lists of weight / (k + rank), rank from
+    1, weight 1 for a list that ``weights`` does not name.
 
     Returns (id, score, {list name: rank}) best first; ties keep first-seen order.
     """
     scores: dict[int, float] = {}
     ranks: dict[int, dict[str, int]] = {}
     for name, ranking in rankings.items():
+        weight = (weights or {}).get(name, 1.0)
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
             ranks.setdefault(item, {})[name] = rank
     order = sorted(scores, key=lambda i: -scores[i])
     return [(i, scores[i], ranks[i]) for i in order]
@@ -102,12 +110,17 @@ def _stemmer() -> Any:
 
 
 class HybridRetriever:
-    """Dense and BM25 candidates fused by reciprocal rank fusion."""
+    """Dense and BM25 candidates fused by (weighted) reciprocal rank fusion."""
 
-    def __init__(self, dense: DenseRetriever, bm25: BM25Retriever, candidates: int = 50):
+    def __init__(self, dense: DenseRetriever, bm25: BM25Retriever, candidates: int = 50,
+                 rrf_k: int = RRF_K, bm25_weight: float = BM25_WEIGHT):
+        if candidates < 1 or rrf_k < 0 or bm25_weight < 0:
+            raise ValueError("candidates must be positive, rrf_k and bm25_weight >= 0")
         self.dense = dense
         self.bm25 = bm25
         self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.weights = {"dense": 1.0, "bm25": bm25_weight}
 
     def retrieve(self, query: str, top_k: int, query_vector: np.ndarray | None = None
                  ) -> list[Retrieved]:
@@ -118,5 +131,5 @@ class HybridRetriever:
             "dense": [i for i, _ in self.dense.search(query_vector, n)],
             "bm25": [i for i, _ in self.bm25.search(query, n)],
         }
-        fused = reciprocal_rank_fusion(rankings)[:top_k]
+        fused = reciprocal_rank_fusion(rankings, self.rrf_k, self.weights)[:top_k]
         return [Retrieved(self.dense.passages[i], s, r) for i, s, r in fused]

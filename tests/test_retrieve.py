@@ -47,3 +47,41 @@ def test_bm25_ranks_keyword_matches_with_stemming() -> None:
 
 def test_bm25_on_an_empty_corpus() -> None:
     assert BM25Retriever([]).search("anything", 5) == []
+
+
+def test_weighted_rrf_on_hand_made_rankings() -> None:
+    fused = reciprocal_rank_fusion({"dense": [1, 2], "bm25": [2, 3]}, k=10,
+                                   weights={"bm25": 1.5})
+    scores = {i: s for i, s, _ in fused}
+    assert scores[1] == pytest.approx(1 / 11)
+    assert scores[2] == pytest.approx(1 / 12 + 1.5 / 11)
+    assert scores[3] == pytest.approx(1.5 / 12)
+    # BM25's second place (1.5 / 12 = 0.125) now beats dense's first (1 / 11 = 0.091).
+    assert [i for i, _, _ in fused] == [2, 3, 1]
+
+
+def test_hybrid_fuses_with_its_weights_and_validates_them() -> None:
+    from qa.retrieve import BM25_WEIGHT, RRF_K, HybridRetriever
+
+    corpus = passages("alpha", "beta", "gamma")
+
+    class Ranked:  # a dense side with a fixed ranking: fusion logic only
+        def __init__(self) -> None:
+            self.passages = corpus
+
+        def search(self, vector, n):
+            return [(0, 0.9), (1, 0.8), (2, 0.7)][:n]
+
+    bm25 = BM25Retriever(corpus)
+    hybrid = HybridRetriever(Ranked(), bm25)  # type: ignore[arg-type]
+    assert (hybrid.rrf_k, hybrid.weights["bm25"]) == (RRF_K, BM25_WEIGHT)
+    top = hybrid.retrieve("gamma", 3, query_vector=[0.0])
+    # gamma: dense rank 3 and BM25 rank 1 (1/13 + 1.5/11) beats alpha's dense rank 1 (1/11)
+    assert [r.passage.text for r in top][:2] == ["gamma", "alpha"]
+    assert top[0].ranks == {"dense": 3, "bm25": 1}
+    dense_only = HybridRetriever(Ranked(), bm25, bm25_weight=0.0)  # type: ignore[arg-type]
+    assert [r.passage.text for r in dense_only.retrieve("gamma", 3, query_vector=[0.0])][
+        0] == "alpha"
+    for bad in ({"candidates": 0}, {"rrf_k": -1}, {"bm25_weight": -0.5}):
+        with pytest.raises(ValueError):
+            HybridRetriever(Ranked(), bm25, **bad)  # type: ignore[arg-type]
