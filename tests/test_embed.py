@@ -1,33 +1,12 @@
-"""The embedder: precision settings, and bf16 encodings that agree with fp32 ones."""
+"""The embedder: bf16 encodings that agree with fp32 ones (precision settings:
+tests/test_hardware.py)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-import qa.hardware
 from qa.embed import Embedder
-from qa.errors import ConfigError
 from tests.test_reader import SEED_CASES
-
-
-def test_precision_is_validated_and_auto_follows_the_cpu(monkeypatch) -> None:
-    with pytest.raises(ConfigError, match="embedding precision"):
-        Embedder(precision="fp16")
-    monkeypatch.setattr(qa.hardware, "native_bf16", lambda: True)
-    assert Embedder().dtype == "bf16"
-    monkeypatch.setattr(qa.hardware, "native_bf16", lambda: False)
-    assert Embedder().dtype == "fp32"
-    assert Embedder(precision="bf16").dtype == "bf16"
-
-
-def test_precision_from_the_environment(monkeypatch) -> None:
-    monkeypatch.setenv("QA_EMBED_PRECISION", "fp32")
-    assert Embedder().dtype == "fp32"
-    assert Embedder(precision="bf16").dtype == "bf16"  # an argument wins
-    monkeypatch.setenv("QA_EMBED_PRECISION", "half")
-    with pytest.raises(ConfigError, match="QA_EMBED_PRECISION"):
-        Embedder()
 
 
 def test_bf16_vectors_agree_with_fp32_and_find_the_same_passages() -> None:

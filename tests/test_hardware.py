@@ -42,3 +42,42 @@ def test_no_cpuinfo_means_no_bf16(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(hardware, "Path", lambda p: tmp_path / "missing")
     assert hardware.native_bf16() is False
     assert hardware.cpu_description()
+
+
+# The reader and the embedder take their precision the same way.
+MODELS = [("qa.reader", "ExtractiveReader", "QA_READER_PRECISION"),
+          ("qa.embed", "Embedder", "QA_EMBED_PRECISION")]
+
+
+def _model_class(module: str, name: str):
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+@pytest.mark.parametrize("module, name, env", MODELS)
+def test_precision_is_validated_and_auto_follows_the_cpu(monkeypatch, module: str, name: str,
+                                                         env: str) -> None:
+    from qa.errors import ConfigError
+
+    cls = _model_class(module, name)
+    with pytest.raises(ConfigError, match="precision"):
+        cls(precision="fp16")
+    monkeypatch.setattr(hardware, "native_bf16", lambda: True)
+    assert cls().dtype == "bf16"
+    monkeypatch.setattr(hardware, "native_bf16", lambda: False)
+    assert cls().dtype == "fp32"
+    assert cls(precision="bf16").dtype == "bf16"
+
+
+@pytest.mark.parametrize("module, name, env", MODELS)
+def test_precision_from_the_environment(monkeypatch, module: str, name: str, env: str) -> None:
+    from qa.errors import ConfigError
+
+    cls = _model_class(module, name)
+    monkeypatch.setenv(env, "fp32")
+    assert cls().dtype == "fp32"
+    assert cls(precision="bf16").dtype == "bf16"  # an argument wins
+    monkeypatch.setenv(env, "half")
+    with pytest.raises(ConfigError, match=env):
+        cls()

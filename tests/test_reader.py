@@ -137,23 +137,5 @@ def test_an_empty_model_name_means_the_shipped_reader() -> None:
     assert ExtractiveReader(None).model_name == str(DEFAULT_READER_PATH)
 
 
-def test_precision_is_validated_and_auto_follows_the_cpu(monkeypatch) -> None:
-    import qa.hardware
-
-    with pytest.raises(ConfigError, match="precision"):
-        ExtractiveReader(precision="fp16")
-    monkeypatch.setattr(qa.hardware, "native_bf16", lambda: True)
-    assert ExtractiveReader().dtype == "bf16"
-    monkeypatch.setattr(qa.hardware, "native_bf16", lambda: False)
-    assert ExtractiveReader().dtype == "fp32"
-    assert ExtractiveReader(precision="bf16").dtype == "bf16"
+def test_int8_wins_over_precision() -> None:
     assert ExtractiveReader(precision="bf16", int8=True).dtype == "int8"
-
-
-def test_precision_from_the_environment(monkeypatch) -> None:
-    monkeypatch.setenv("QA_READER_PRECISION", "fp32")
-    assert ExtractiveReader().dtype == "fp32"
-    assert ExtractiveReader(precision="bf16").dtype == "bf16"  # an argument wins
-    monkeypatch.setenv("QA_READER_PRECISION", "half")
-    with pytest.raises(ConfigError, match="QA_READER_PRECISION"):
-        ExtractiveReader()
