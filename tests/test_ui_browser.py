@@ -143,3 +143,22 @@ def test_clear_empties_the_chat(page: tuple[Any, list[str]]) -> None:
     pg.locator("#qa-clear").click()
     pg.wait_for_function("() => !document.querySelector('#qa-chat .qa-reply')")
     assert pg.locator("#qa-chat .qa-reply").count() == 0
+
+
+def test_not_found_reply_is_in_view_with_its_passages_folded(
+        page: tuple[Any, list[str]]) -> None:
+    pg, _ = page
+    _ask(pg, "Who is the Chechen leader?")
+    reply = _ask(pg, "What is the capital of Belarus?")
+    line = reply.get_by_text("I could not find the answer in the articles.")
+    line.wait_for()
+    pg.wait_for_timeout(500)  # the chat's scroll to its newest reply
+    chat = pg.locator("#qa-chat").bounding_box()
+    box = line.bounding_box()
+    assert chat is not None and box is not None
+    # The chat scrolls to a reply's end: the one line must still be inside the chat's view.
+    assert chat["y"] <= box["y"] and box["y"] + box["height"] <= chat["y"] + chat["height"]
+    passages = reply.locator(".qa-passage").first
+    assert not passages.is_visible()  # folded under "Closest passages"
+    reply.locator("summary").click()
+    assert passages.is_visible()

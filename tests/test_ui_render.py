@@ -54,6 +54,7 @@ def test_not_found_says_so_and_shows_the_closest_passages() -> None:
     assert NOT_FOUND in html
     assert "<mark>" not in html and "<strong>" not in html.split("<details")[0]
     assert "Closest passages (2)" in html
+    assert '<details class="qa-sources">' in html  # folded: the one line stays in view
     assert "First close passage." in html and "Second &lt;one&gt;." in html
 
 

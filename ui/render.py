@@ -44,20 +44,21 @@ def _source_html(source: Source) -> str:
     )
 
 
-def _sources_html(sources: tuple[Source, ...], summary: str, open_: bool = False) -> str:
+def _sources_html(sources: tuple[Source, ...], summary: str) -> str:
     if not sources:
         return ""
     items = "".join(_source_html(s) for s in sources)
-    flag = " open" if open_ else ""
-    return (f'<details class="qa-sources"{flag}><summary>{summary} ({len(sources)})</summary>'
+    return (f'<details class="qa-sources"><summary>{summary} ({len(sources)})</summary>'
             f"<ol>{items}</ol></details>")
 
 
 def render_answer(answer: Answer) -> str:
     """The chat reply: the answer in bold, where it comes from, then the Sources."""
     if not answer.found:
+        # Folded like Sources: open, five passages would push the reply's one line out of
+        # view (the chat scrolls to a reply's end).
         return (f'<div class="qa-reply qa-notfound"><p>{NOT_FOUND}</p>'
-                + _sources_html(answer.sources, "Closest passages", open_=True) + "</div>")
+                + _sources_html(answer.sources, "Closest passages") + "</div>")
     assert answer.text is not None
     top = next((s for s in answer.sources if s.has_answer), None)
     origin = (f'<p class="qa-origin">from <em>{esc(top.title)}</em></p>' if top else "")
