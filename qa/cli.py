@@ -321,6 +321,10 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     if compare_reader and report_dir:
         raise click.UsageError("--report writes one run: leave it out with --compare-reader")
     items = load_gold(file)
+    if compare_reader:
+        from qa.reader import ExtractiveReader
+
+        ExtractiveReader(compare_reader).load()  # a wrong path fails now, not after run A
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
                       threshold=threshold)
     records = run_gold(pipe, items, top_k=top_k)

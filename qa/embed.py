@@ -77,7 +77,8 @@ class Embedder:
                 self._model = SentenceTransformer(self.model_name, device="cpu")
             except (OSError, ValueError) as exc:
                 raise ModelLoadError(
-                    f"cannot load the embedding model '{self.model_name}': {exc}. "
+                    f"cannot load the embedding model '{self.model_name}': "
+                    f"{str(exc).rstrip('.')}. "
                     "Pass a local sentence-transformers folder or a hub id you can reach."
                 ) from exc
             logger.info("loaded embedding model %s (%s)", self.name, self.dtype)

@@ -64,6 +64,11 @@ class Reading:
         return {"spans": [s.to_dict() for s in self.spans], "no_answer_score": self.no_answer_score}
 
 
+def _looks_like_path(name: str) -> bool:
+    """A local path rather than a hub id ('owner/name'): absolute, ./ or ../, or ~."""
+    return name.startswith(("/", "./", "../", "~", "\\")) or Path(name).is_absolute()
+
+
 def _log_softmax(x: np.ndarray) -> np.ndarray:
     x = x - x.max()
     return x - np.log(np.exp(x).sum())
@@ -154,12 +159,18 @@ class ExtractiveReader:
                 f"the shipped reader model is missing from {path}. Reinstall the package, "
                 "or train one with `qa train-reader` and pass its folder as the reader model."
             )
+        if _looks_like_path(self.model_name) and not path.is_dir():
+            raise ModelLoadError(
+                f"no reader model folder at {path}: pass a folder with a question-answering "
+                "model (config.json, tokenizer, weights), such as qa/models/reader."
+            )
         try:
             self._tokenizer = AutoTokenizer.from_pretrained(self.model_name)
             model = AutoModelForQuestionAnswering.from_pretrained(self.model_name)
         except (OSError, ValueError) as exc:
             raise ModelLoadError(
-                f"cannot load the reader model '{self.model_name}': {exc}. Pass a local folder "
+                f"cannot load the reader model '{self.model_name}': {str(exc).rstrip('.')}. "
+                "Pass a local folder "
                 "with a question-answering model (config.json, tokenizer, weights)."
             ) from exc
         model = model.float().eval()

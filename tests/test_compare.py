@@ -94,3 +94,13 @@ def test_cli_refuses_a_report_with_a_comparison(tmp_path) -> None:
     assert result.exit_code == 2
     assert "leave it out with --compare-reader" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_a_missing_comparison_reader_fails_before_any_run(tmp_path) -> None:
+    # The index is missing too: the reader's error comes first, so nothing ran.
+    result = CliRunner().invoke(main, [
+        "eval", str(SMALL), "--index", str(tmp_path / "none"),
+        "--compare-reader", str(tmp_path / "missing")])
+    assert result.exit_code == 1
+    assert "no reader model folder at" in result.output and "index" not in result.output
+    assert "Traceback" not in result.output
