@@ -11,6 +11,7 @@ import numpy as np
 
 from qa.config import PRECISIONS, default_embed_precision
 from qa.errors import ConfigError, ModelLoadError
+from qa.fileio import looks_like_path
 from qa.hardware import resolve_precision
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,11 @@ class Embedder:
         if self._model is None:
             from sentence_transformers import SentenceTransformer
 
+            if looks_like_path(self.model_name) and not Path(self.model_name).is_dir():
+                raise ModelLoadError(
+                    f"no embedding model folder at {self.model_name}: pass a local "
+                    "sentence-transformers folder, or a hub id you can reach."
+                )
             try:
                 self._model = SentenceTransformer(self.model_name, device="cpu")
             except (OSError, ValueError) as exc:

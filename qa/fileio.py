@@ -1,4 +1,5 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""File helpers: atomic writes (a reader sees the old file or the new one, never half of
+one), and telling a local model path from a hub id."""
 
 from __future__ import annotations
 
@@ -30,3 +31,8 @@ def write_atomic(path: str | Path, data: str) -> Path:
         tmp.unlink(missing_ok=True)
     fsync_dir(path.parent)
     return path
+
+
+def looks_like_path(name: str) -> bool:
+    """A local path rather than a hub id ('owner/name'): absolute, ./ or ../, or ~."""
+    return name.startswith(("/", "./", "../", "~", "\\")) or Path(name).is_absolute()

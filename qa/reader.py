@@ -23,6 +23,7 @@ import numpy as np
 from qa.confidence import Calibration
 from qa.config import PRECISIONS, default_reader_compile, default_reader_precision
 from qa.errors import ConfigError, ModelLoadError
+from qa.fileio import looks_like_path
 from qa.hardware import resolve_precision
 
 logger = logging.getLogger(__name__)
@@ -62,11 +63,6 @@ class Reading:
 
     def to_dict(self) -> dict[str, Any]:
         return {"spans": [s.to_dict() for s in self.spans], "no_answer_score": self.no_answer_score}
-
-
-def _looks_like_path(name: str) -> bool:
-    """A local path rather than a hub id ('owner/name'): absolute, ./ or ../, or ~."""
-    return name.startswith(("/", "./", "../", "~", "\\")) or Path(name).is_absolute()
 
 
 def _log_softmax(x: np.ndarray) -> np.ndarray:
@@ -159,7 +155,7 @@ class ExtractiveReader:
                 f"the shipped reader model is missing from {path}. Reinstall the package, "
                 "or train one with `qa train-reader` and pass its folder as the reader model."
             )
-        if _looks_like_path(self.model_name) and not path.is_dir():
+        if looks_like_path(self.model_name) and not path.is_dir():
             raise ModelLoadError(
                 f"no reader model folder at {path}: pass a folder with a question-answering "
                 "model (config.json, tokenizer, weights), such as qa/models/reader."

@@ -4,8 +4,10 @@ tests/test_hardware.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from qa.embed import Embedder
+from qa.errors import ModelLoadError
 from tests.test_reader import SEED_CASES
 
 
@@ -20,3 +22,8 @@ def test_bf16_vectors_agree_with_fp32_and_find_the_same_passages() -> None:
     assert not np.array_equal(p16, p32)  # bf16 really computed in bf16
     assert (p16 * p32).sum(axis=1).min() > 0.999
     assert ((q16 @ p16.T).argmax(axis=1) == (q32 @ p32.T).argmax(axis=1)).all()
+
+
+def test_a_missing_model_folder_is_named(tmp_path) -> None:
+    with pytest.raises(ModelLoadError, match="no embedding model folder at .*missing"):
+        Embedder(tmp_path / "missing").load()

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from qa.fileio import write_atomic
+from qa.fileio import looks_like_path, write_atomic
 
 
 def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path):
@@ -25,3 +25,11 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         write_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]
+
+
+@pytest.mark.parametrize("name, is_path", [
+    ("/models/reader", True), ("./runs/x/model", True), ("../reader", True), ("~/m", True),
+    ("sentence-transformers/all-MiniLM-L6-v2", False), ("distilbert-base-cased", False),
+])
+def test_local_paths_are_told_from_hub_ids(name: str, is_path: bool) -> None:
+    assert looks_like_path(name) is is_path
