@@ -88,3 +88,13 @@ def test_chat_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "no index at" in out and "qa index" in out
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("entry", [["-m", "qa.cli"], ["-c", "from qa.cli import main; main()"]])
+def test_every_command_is_there_however_the_cli_starts(entry: list[str]) -> None:
+    # The reader's commands live in qa.cli_reader; `python -m qa.cli` must still list them.
+    out = subprocess.run([sys.executable, *entry, "--help"], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    for command in ("index", "ask", "chat", "eval", "calibrate", "bench", "train-reader",
+                    "eval-reader", "calibrate-reader"):
+        assert f"  {command} " in out, command
