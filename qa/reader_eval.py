@@ -13,11 +13,11 @@ from tqdm.auto import tqdm
 
 from qa.confidence import Calibration, fit
 from qa.errors import DataError
-from qa.evaluate import Outcome, choose_threshold
 from qa.intervals import bootstrap_interval
 from qa.metrics import best_over_golds, normalize_answer
 from qa.reader import ExtractiveReader
 from qa.squad import Article, QAExample
+from qa.threshold import Outcome, choose_threshold
 
 logger = logging.getLogger(__name__)
 

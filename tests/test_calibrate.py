@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import main
-from qa.evaluate import Outcome, choose_threshold, format_comparison, overall_f1
+from qa.evaluate import format_comparison
+from qa.threshold import Outcome, choose_threshold, overall_f1
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "gold_small.jsonl"
 

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from qa.cli import main
 from qa.confidence import CALIBRATION_FILE, Calibration, fit
 from qa.errors import ModelLoadError
-from qa.evaluate import Outcome, choose_threshold
 from qa.pipeline import compose_answer
 from qa.reader import DEFAULT_READER_PATH, ExtractiveReader, Reading, Span
 from qa.reader_eval import answer_choice_f1, auc
+from qa.threshold import Outcome, choose_threshold
 from qa.types import Passage, Retrieved
 from tests.conftest import write_city_squad
 
