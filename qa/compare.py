@@ -2,10 +2,10 @@
 
 On a gold file of a few dozen questions, each figure is uncertain by several points, but
 questions that go the same way in both runs add no noise to their difference: when two
-readers agree on most questions, the paired interval is much tighter. :func:`compare_runs` gives each figure's difference with a paired 95%
-bootstrap interval (questions resampled together for both runs), and names the questions
-that B gets right and A does not (fixed) and the reverse (broken).
-"""
+readers agree on most questions, the paired interval is much tighter.
+:func:`compare_runs` gives each figure's difference with a paired 95% bootstrap interval
+(questions resampled together for both runs), and names the questions that B gets right
+and A does not (fixed) and the reverse (broken)."""
 
 from __future__ import annotations
 

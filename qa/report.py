@@ -98,12 +98,12 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
     """The report as one HTML string."""
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
              f"</title><style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"]
-    parts.append("<h2>Metrics</h2><p>The last column is a 95% bootstrap interval: the range "
-                 "the figure would likely fall in on another gold file of the same size and "
-                 "kind.</p><table>")
+    parts.append("<h2>Metrics</h2><p>The 95% interval (bootstrap) is the range the figure "
+                 "would likely fall in on another gold file of the same size and kind.</p>"
+                 "<table><tr><th>metric</th><th>value</th><th>95% interval</th></tr>")
     for key in ("threshold", "top_k", "questions", "answerable", "unanswerable", "answered",
                 "abstained"):
-        parts.append(f"<tr><th>{key}</th>{_cell(metrics[key], 'num')}</tr>")
+        parts.append(f"<tr><th>{key}</th>{_cell(metrics[key], 'num')}{_cell('')}</tr>")
     for key, label in LABELS.items():
         if key == "questions":
             continue
@@ -115,7 +115,7 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
                      "</tr>")
     for key, value in metrics["errors"].items():
         parts.append(f"<tr><th>errors: {html.escape(key.replace('_', ' '))}</th>"
-                     f"{_cell(value, 'num')}</tr>")
+                     f"{_cell(value, 'num')}{_cell('')}</tr>")
     parts.append("</table>")
     for caption, png in _plots(records, threshold):
         parts.append(f"<h2>{html.escape(caption)}</h2>"

@@ -251,7 +251,10 @@ def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
     assert "&lt;b&gt;gold&lt;/b&gt;" in html
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 3
     assert "a3" in html and "reader_miss" in html
-    assert "95% bootstrap interval" in html
+    assert "95% interval" in html
+    metrics_table = html.split("<table>")[1].split("</table>")[0]
+    rows = metrics_table.split("<tr>")[1:]
+    assert all(row.count("<td") + row.count("<th") == 3 for row in rows)  # no ragged rows
 
 
 def test_cli_eval_reports_bad_gold_file_without_traceback(tmp_path: Path) -> None:
