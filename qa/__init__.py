@@ -1,8 +1,9 @@
 """qa: local, offline, extractive question answering over your articles.
 
     >>> from qa import answer
-    >>> a = answer("Who does Russia want to recruit?")
+    >>> a = answer("Whom is Russia recruiting to fight in Ukraine?")
     >>> a.text, a.sources[0].title
+    ('Syrians', 'Russia has reportedly recruited Syrians to fight in Ukraine.')
 
 Importing is cheap: models and the index load on the first question.
 """
