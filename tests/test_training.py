@@ -7,7 +7,8 @@ import pytest
 
 from qa.errors import ConfigError
 from qa.squad import QAExample, load_squad, mine_negatives, split_by_article
-from qa.training import TrainConfig, default_base_model, label_window, make_batches, train_reader
+from qa.training import TrainConfig, default_base_model, train_reader
+from qa.windows import label_window, make_batches
 from tests.conftest import FIXTURES, write_city_squad
 
 TINY = FIXTURES / "squad_tiny.json"
