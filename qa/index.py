@@ -4,6 +4,7 @@ Layout of an index folder::
 
     CURRENT              name of the live generation (replaced atomically)
     gen-<id>/            manifest.json, passages.sqlite, vectors.npy, dense.faiss
+                         (+ bm25/, the retriever's cache of its keyword index)
     .lock                held while a build writes
 
 A build writes a whole new generation beside the live one, then swaps CURRENT
@@ -59,6 +60,7 @@ class LoadedIndex:
     passages: list[Passage]
     vectors: np.ndarray
     faiss_index: Any
+    generation: Path | None = None  # the folder the files came from (immutable once live)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -222,7 +224,7 @@ class IndexStore:
                 f"the index files in {gen} disagree ({n} passages, vectors {vectors.shape}, "
                 f"FAISS {index.ntotal}). {rebuild_hint(self.path)}"
             )
-        return LoadedIndex(self.path, manifest, passages, vectors, index)
+        return LoadedIndex(self.path, manifest, passages, vectors, index, gen)
 
     @staticmethod
     def _read_passages(path: Path) -> list[Passage]:

@@ -23,7 +23,7 @@ from qa.index import BuildStats, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_answer
 from qa.reader import ExtractiveReader, Reading, Span
-from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+from qa.retrieve import BM25_CACHE, BM25Retriever, DenseRetriever, HybridRetriever
 from qa.types import Alternative, Answer, Retrieved, Source
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,8 @@ class QAPipeline:
             )
         loaded = self.store.load(self.embedder.name)
         dense = DenseRetriever(loaded.passages, loaded.faiss_index, self.embedder)
-        self._retriever = HybridRetriever(dense, BM25Retriever(loaded.passages))
+        cache = loaded.generation / BM25_CACHE if loaded.generation else None
+        self._retriever = HybridRetriever(dense, BM25Retriever(loaded.passages, cache))
         self._index = loaded
 
     def build(self, paths: Iterable[str | Path], rebuild: bool = False

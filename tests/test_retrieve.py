@@ -85,3 +85,80 @@ def test_hybrid_fuses_with_its_weights_and_validates_them() -> None:
     for bad in ({"candidates": 0}, {"rrf_k": -1}, {"bm25_weight": -0.5}):
         with pytest.raises(ValueError):
             HybridRetriever(Ranked(), bm25, **bad)  # type: ignore[arg-type]
+
+
+CACHE_TEXTS = ("The cat sat on the mat.", "Volunteers were recruited to fight in Syria.",
+               "Recruiting fighters is expensive; the fighter recruits were paid.",
+               "Ada Lovelace wrote the first program.")
+CACHE_QUERIES = ("who recruits fighters", "cat mat", "first program", "Syria volunteers")
+
+
+def _searches(bm25: BM25Retriever) -> list[list[tuple[int, float]]]:
+    return [bm25.search(q, 4) for q in CACHE_QUERIES]
+
+
+@pytest.fixture
+def index_calls(monkeypatch) -> list[int]:
+    """Counts BM25 builds (bm25s.BM25.index calls)."""
+    import bm25s
+
+    calls: list[int] = []
+    real = bm25s.BM25.index
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(bm25s.BM25, "index", counting)
+    return calls
+
+
+def test_bm25_cache_is_written_then_loaded_with_the_same_results(tmp_path, index_calls) -> None:
+    plain = _searches(BM25Retriever(passages(*CACHE_TEXTS)))
+    cache = tmp_path / "gen" / "bm25"
+    cache.parent.mkdir()
+    first = BM25Retriever(passages(*CACHE_TEXTS), cache)
+    assert (cache / "qa-cache-key.json").is_file() and len(index_calls) == 2
+    second = BM25Retriever(passages(*CACHE_TEXTS), cache)
+    assert len(index_calls) == 2  # loaded, not built
+    assert _searches(first) == _searches(second) == plain
+    assert not [p for p in cache.parent.iterdir() if p.name.startswith(".")]  # no temp left
+
+
+def test_bm25_cache_of_other_passages_is_not_used(tmp_path, index_calls) -> None:
+    cache = tmp_path / "bm25"
+    BM25Retriever(passages(*CACHE_TEXTS), cache)
+    changed = (*CACHE_TEXTS[:3], "Grace Hopper wrote the first compiler.")
+    bm25 = BM25Retriever(passages(*changed), cache)
+    assert len(index_calls) == 2
+    assert _searches(bm25) == _searches(BM25Retriever(passages(*changed)))
+
+
+def test_a_damaged_bm25_cache_is_rebuilt_without_an_error(tmp_path, index_calls) -> None:
+    cache = tmp_path / "bm25"
+    BM25Retriever(passages(*CACHE_TEXTS), cache)
+    for f in cache.glob("*.npy"):
+        f.write_bytes(b"not numpy")
+    bm25 = BM25Retriever(passages(*CACHE_TEXTS), cache)
+    assert len(index_calls) == 2
+    assert _searches(bm25) == _searches(BM25Retriever(passages(*CACHE_TEXTS)))
+
+
+def test_an_unwritable_bm25_cache_is_skipped(tmp_path) -> None:
+    cache = tmp_path / "gone" / "bm25"  # its parent does not exist: saving fails
+    bm25 = BM25Retriever(passages(*CACHE_TEXTS), cache)
+    assert _searches(bm25) == _searches(BM25Retriever(passages(*CACHE_TEXTS)))
+    assert not cache.exists()
+
+
+def test_a_built_index_carries_its_bm25_cache_and_the_next_start_loads_it(
+        seeds_pipeline, index_calls) -> None:
+    from qa.pipeline import QAPipeline
+
+    generation = seeds_pipeline.index.generation
+    assert (generation / "bm25" / "qa-cache-key.json").is_file()
+    fresh = QAPipeline(seeds_pipeline.index_dir)
+    hits = fresh.retrieve("Who is the Chechen leader?", 3)
+    assert index_calls == []  # BM25 came from the cache
+    assert [h.passage.passage_id for h in hits] == [
+        h.passage.passage_id for h in seeds_pipeline.retrieve("Who is the Chechen leader?", 3)]
