@@ -267,15 +267,12 @@ def compute_metrics(records: Sequence[Record], threshold: float,
     """Every metric of a run at ``threshold``. Rates are percentages; MRR is in [0, 1]."""
     ans = [r for r in records if r.answerable]
     unans = [r for r in records if not r.answerable]
-    preds = {r.id: r.prediction(threshold) for r in records}
-    abstained = [r for r in records if preds[r.id] is None]
+    abstained = [r for r in records if r.prediction(threshold) is None]
     k = top_k or max((r.retrieved for r in records), default=0)
     ranks = [r.hit_rank for r in ans]
-
-    def score(r: Record, f1: bool) -> float:
-        if not r.answerable:
-            return float(preds[r.id] is None)
-        return (r.f1 if f1 else r.em) if preds[r.id] is not None else 0.0
+    values = per_question_values(records, threshold, k)
+    em, f1 = sum(values["exact_match"][0]), sum(values["f1"][0])
+    declined = sum(values["abstain_recall"][0])  # unanswerable questions abstained on
 
     lat = np.array([r.latency_ms for r in records]) if records else np.zeros(1)
     errors = dict.fromkeys(ERROR_KINDS, 0)
@@ -285,7 +282,7 @@ def compute_metrics(records: Sequence[Record], threshold: float,
             errors[kind] += 1
     n = len(records)
     intervals = {}
-    for key, strata in per_question_values(records, threshold, k).items():
+    for key, strata in values.items():
         bounds = bootstrap_interval([per_question(v) for v in strata])
         if bounds is not None:
             intervals[key] = [_pct(bounds[0]), _pct(bounds[1])]
@@ -297,17 +294,16 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         "top_k": k,
         "answered": n - len(abstained),
         "abstained": len(abstained),
-        "exact_match": _pct(sum(score(r, False) for r in ans) / len(ans)) if ans else None,
-        "f1": _pct(sum(score(r, True) for r in ans) / len(ans)) if ans else None,
+        "exact_match": _pct(em / len(ans)) if ans else None,
+        "f1": _pct(f1 / len(ans)) if ans else None,
         "recall_at_1": _pct(recall_at(ranks, 1)) if ans else None,
         "recall_at_k": _pct(recall_at(ranks, k)) if ans else None,
         "mrr": round(mean_reciprocal_rank(ranks), 4) if ans else None,
         "abstain_precision": (_pct(sum(not r.answerable for r in abstained) / len(abstained))
                               if abstained else None),
-        "abstain_recall": (_pct(sum(preds[r.id] is None for r in unans) / len(unans))
-                           if unans else None),
-        "overall_accuracy": _pct(sum(score(r, False) for r in records) / n) if n else None,
-        "overall_f1": _pct(sum(score(r, True) for r in records) / n) if n else None,
+        "abstain_recall": _pct(declined / len(unans)) if unans else None,
+        "overall_accuracy": _pct((em + declined) / n) if n else None,
+        "overall_f1": _pct((f1 + declined) / n) if n else None,
         "latency_p50_ms": round(float(np.percentile(lat, 50)), 1),
         "latency_p95_ms": round(float(np.percentile(lat, 95)), 1),
         "errors": errors,
