@@ -212,16 +212,18 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     if compare_reader and report_dir:
         raise click.UsageError("--report writes one run: leave it out with --compare-reader")
     items = load_gold(file)
+    other_reader = None
     if compare_reader:
         from qa.reader import ExtractiveReader
 
-        ExtractiveReader(compare_reader).load()  # a wrong path fails now, not after run A
+        other_reader = ExtractiveReader(compare_reader)
+        other_reader.load()  # a wrong path fails now, not after run A
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
                       threshold=threshold)
     records = run_gold(pipe, items, top_k=top_k)
     metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
-    if compare_reader:
-        _compare(file, pipe, records, metrics, compare_reader, top_k, as_json)
+    if other_reader is not None:
+        _compare(items, pipe, records, metrics, other_reader, top_k, as_json)
         return
     if as_json:
         click.echo(json.dumps(metrics, indent=2))
@@ -235,24 +237,23 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         click.echo(f"Report: {path}", err=as_json)
 
 
-def _compare(file: str, pipe: Any, records: list[Any], metrics: dict[str, Any], model: str,
-             top_k: int | None, as_json: bool) -> None:
-    """Run ``file`` again with reader ``model`` at ``pipe``'s threshold; print both runs."""
+def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str, Any],
+             reader: Any, top_k: int | None, as_json: bool) -> None:
+    """Answer ``items`` again on ``pipe`` (same index and threshold) with ``reader``
+    instead of its own; print both runs."""
     from qa.compare import compare_runs, format_compare
-    from qa.evaluate import compute_metrics, load_gold, run_gold
-    from qa.pipeline import QAPipeline
-    from qa.reader import ExtractiveReader
+    from qa.evaluate import compute_metrics, run_gold
 
-    other = QAPipeline(pipe.index_dir, embedding_model=pipe.embedder.model_name,
-                       reader=ExtractiveReader(model), threshold=pipe.threshold)
-    k = top_k or pipe.top_k
-    other_records = run_gold(other, load_gold(file), top_k=top_k)
+    name_a = getattr(pipe.reader, "model_name", "reader")
+    threshold, k = pipe.threshold, top_k or pipe.top_k
+    pipe.reader = reader
+    other_records = run_gold(pipe, items, top_k=top_k)
     result = compare_runs(records, other_records, metrics,
-                          compute_metrics(other_records, pipe.threshold, k), pipe.threshold, k)
+                          compute_metrics(other_records, threshold, k), threshold, k)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
-        click.echo(format_compare(result, getattr(pipe.reader, "model_name", "reader"), model))
+        click.echo(format_compare(result, name_a, reader.model_name))
 
 
 @main.command("calibrate")
