@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -280,26 +281,33 @@ def mine_answer_removed(articles: list[Article], ratio: float, seed: int) -> lis
     Made for a ``ratio`` share of the answerable questions, when the paragraph has another
     sentence and no gold answer is left in what remains.
     """
-    if not ratio:
-        return []
-    rng = random.Random(seed)
     removed: list[QAExample] = []
+    for ex, a, b in _drawn_answerable(articles, ratio, random.Random(seed)):
+        sentences = sentence_spans(ex.context)
+        kept = [(s, e) for s, e in sentences if e <= a or s >= b]
+        if not kept or len(kept) == len(sentences):
+            continue
+        context = " ".join(ex.context[s:e] for s, e in kept)
+        left = normalize_answer(context)
+        if any(g and g in left for g in map(normalize_answer, ex.answers)):
+            continue
+        removed.append(QAExample(f"{ex.id}-removed", ex.title, ex.question, context,
+                                 ex.answers, None))
+    return removed
+
+
+def _drawn_answerable(articles: list[Article], ratio: float,
+                      rng: random.Random) -> Iterator[tuple[QAExample, int, int]]:
+    """A ``ratio`` share of the answerable examples, each with its answer's character span:
+    one ``rng.random()`` per answerable example, in order (the caller may draw from the
+    same ``rng`` between them)."""
+    if not ratio:
+        return
     for art in articles:
         for ex in art.examples:
             if ex.answer_start is None or ex.answer_text is None or rng.random() >= ratio:
                 continue
-            a, b = ex.answer_start, ex.answer_start + len(ex.answer_text)
-            sentences = sentence_spans(ex.context)
-            kept = [(s, e) for s, e in sentences if e <= a or s >= b]
-            if not kept or len(kept) == len(sentences):
-                continue
-            context = " ".join(ex.context[s:e] for s, e in kept)
-            left = normalize_answer(context)
-            if any(g and g in left for g in map(normalize_answer, ex.answers)):
-                continue
-            removed.append(QAExample(f"{ex.id}-removed", ex.title, ex.question, context,
-                                     ex.answers, None))
-    return removed
+            yield ex, ex.answer_start, ex.answer_start + len(ex.answer_text)
 
 
 def mine_context_swaps(articles: list[Article], ratio: float, seed: int) -> list[QAExample]:
@@ -314,32 +322,26 @@ def mine_context_swaps(articles: list[Article], ratio: float, seed: int) -> list
     The label is heuristic: a paragraph could answer the new question elsewhere. Made for a
     ``ratio`` share of the answerable questions that have such an anchor and replacement.
     """
-    if not ratio:
-        return []
     rng = random.Random(seed)
     out: list[QAExample] = []
-    for art in articles:
-        for ex in art.examples:
-            if ex.answer_start is None or ex.answer_text is None or rng.random() >= ratio:
-                continue
-            anchors = _swappable(question_anchors(ex.question), ex)
-            if not anchors:
-                continue
-            anchor = rng.choice(anchors)
-            golds = [g.lower() for g in ex.answers]
-            a, b = ex.answer_start, ex.answer_start + len(ex.answer_text)
-            spans = sentence_spans(ex.context)
-            sentences = [ex.context[s:e] for s, e in spans]
-            answer_sentence = next((sent for (s, e), sent in zip(spans, sentences)
-                                    if s <= a < e or s < b <= e), ex.answer_text)
-            number = anchor[0].isdigit()
-            pool = sorted({p for sent in sentences for p in question_anchors(sent)
-                           if p[0].isdigit() == number and p not in answer_sentence
-                           and p not in ex.question and anchor not in p and p not in anchor
-                           and not any(p.lower() in g or g in p.lower() for g in golds)})
-            if not pool:
-                continue
-            question = ex.question.replace(anchor, rng.choice(pool), 1)
-            out.append(QAExample(f"{ex.id}-cswap", ex.title, question, ex.context,
-                                 ex.answers, None))
+    for ex, a, b in _drawn_answerable(articles, ratio, rng):
+        anchors = _swappable(question_anchors(ex.question), ex)
+        if not anchors:
+            continue
+        anchor = rng.choice(anchors)
+        golds = [g.lower() for g in ex.answers]
+        spans = sentence_spans(ex.context)
+        sentences = [ex.context[s:e] for s, e in spans]
+        answer_sentence = next((sent for (s, e), sent in zip(spans, sentences)
+                                if s <= a < e or s < b <= e), ex.answer_text or "")
+        number = anchor[0].isdigit()
+        pool = sorted({p for sent in sentences for p in question_anchors(sent)
+                       if p[0].isdigit() == number and p not in answer_sentence
+                       and p not in ex.question and anchor not in p and p not in anchor
+                       and not any(p.lower() in g or g in p.lower() for g in golds)})
+        if not pool:
+            continue
+        question = ex.question.replace(anchor, rng.choice(pool), 1)
+        out.append(QAExample(f"{ex.id}-cswap", ex.title, question, ex.context,
+                             ex.answers, None))
     return out
