@@ -30,6 +30,11 @@ def _friendly(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader of our output left (`qa ask … | head -1`): not an error to report.
+            # Point stdout at /dev/null so the interpreter's final flush stays quiet too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)  # 128 + SIGPIPE, as a shell reports it
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug or an OS failure: still no traceback for the user

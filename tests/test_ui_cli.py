@@ -98,3 +98,17 @@ def test_every_command_is_there_however_the_cli_starts(entry: list[str]) -> None
     for command in ("index", "ask", "chat", "eval", "calibrate", "bench", "train-reader",
                     "eval-reader", "calibrate-reader"):
         assert f"  {command} " in out, command
+
+
+@pytest.mark.slow
+def test_a_closed_pipe_ends_the_command_quietly(seeds_pipeline) -> None:
+    # `qa ask … | head -0`: whoever reads our output has gone before we write.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "-q", "ask", "Who is the Chechen leader?",
+         "--index", str(seeds_pipeline.index_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141
+    assert "Error" not in err and "Traceback" not in err and "Exception" not in err, err
