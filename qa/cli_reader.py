@@ -35,6 +35,10 @@ from qa.cli import _friendly, main
 @click.option("--context-swap-ratio", default=0.0, show_default=True,
               help="Share of questions that also get a no-answer copy with a name or number "
               "swapped for another one their paragraph mentions away from the answer.")
+@click.option("--blur-ratio", default=0.0, show_default=True,
+              help="Share of questions that also get a no-answer copy of their paragraph "
+              "with the answer replaced by a vague phrase of its kind (who → 'someone', "
+              "when → 'at one point', how many → 'several').")
 @click.option("--val-articles", default=25, show_default=True)
 @click.option("--seed", default=42, show_default=True,
               help="Seed of the data order and the mined training negatives.")

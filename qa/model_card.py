@@ -81,7 +81,7 @@ confidence (an estimate of the answer's F1) fitted on the held-out articles.
 
 HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
            "epochs", "neg_ratio", "swap_ratio", "removed_ratio",
-           "retrieved_ratio", "context_swap_ratio", "seed", "split_seed", "bf16",
+           "retrieved_ratio", "context_swap_ratio", "blur_ratio", "seed", "split_seed", "bf16",
            "compile", "grad_clip"]
 
 
@@ -96,7 +96,7 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
     cli = {"base_model": "--base-model", "max_steps": "--max-steps", "neg_ratio": "--neg-ratio",
            "swap_ratio": "--swap-ratio", "removed_ratio": "--removed-ratio",
            "retrieved_ratio": "--retrieved-ratio", "context_swap_ratio": "--context-swap-ratio",
-           "lr": "--lr",
+           "blur_ratio": "--blur-ratio", "lr": "--lr",
            "seed": "--seed", "split_seed": "--split-seed", "max_length": "--max-length",
            "stride": "--stride", "batch_size": "--batch-size", "val_articles": "--val-articles"}
     text = TEMPLATE.format(
@@ -192,6 +192,12 @@ def _near_miss_data(cfg: dict[str, Any], data: dict[str, Any]) -> str:
                  "another the paragraph mentions outside the answer's sentence (every word "
                  "present, bound otherwise; a heuristic label). Held out the same way: "
                  f"{data['val_context_swaps']}.")
+    if cfg.get("blur_ratio"):
+        text += (f"\n- Blurred answers (blur ratio {cfg['blur_ratio']}): "
+                 f"{data['train_blurred_answers']} more no-answer examples, each a training "
+                 "question asking who, when, where, how many or how much over its own paragraph "
+                 "with the answer replaced by a vague phrase of its kind ('someone', 'at one "
+                 f"point', 'several'). Held out the same way: {data['val_blurred_answers']}.")
     return text
 
 
@@ -213,6 +219,10 @@ def _near_miss_rows(val: dict[str, Any]) -> str:
         rows += ("| no-answer accuracy on swaps within the paragraph (a held-out question with "
                  "a name or number swapped for another its paragraph mentions away from the "
                  f"answer) | {val['context_swap_no_answer_accuracy']} |\n")
+    if val.get("blurred_no_answer_accuracy") is not None:
+        rows += ("| no-answer accuracy on blurred answers (a held-out question over its own "
+                 "paragraph with the answer replaced by a vague phrase of its kind) | "
+                 f"{val['blurred_no_answer_accuracy']} |\n")
     return rows
 
 

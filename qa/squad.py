@@ -345,3 +345,76 @@ def mine_context_swaps(articles: list[Article], ratio: float, seed: int) -> list
         out.append(QAExample(f"{ex.id}-cswap", ex.title, question, ex.context,
                              ex.answers, None))
     return out
+
+
+_BLUR_PREP = re.compile(r"(?:\b(?:in|on|at|by|during|since|until|from|of|to|around|about|near|"
+                        r"for)\s+)?$", re.I)
+_COUNTED = re.compile(r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|"
+                      r"eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|twenty|thirty|forty|"
+                      r"fifty)\b", re.I)
+_DATED = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|"
+                    r"October|November|December|\d{4}s?|century)\b")
+_VAGUE = {
+    "who": ("someone", "a man", "a person", "an official"),
+    "where": ("elsewhere", "somewhere", "abroad"),
+    "when": ("at one point", "at some time", "later", "earlier"),
+    "count": ("several", "a number of", "many", "some"),
+    "amount": ("an undisclosed sum", "a large amount", "some money"),
+    "name": ("someone", "an unnamed person", "one of them"),
+}
+
+
+def blurrable_kind(question: str, answer: str) -> str | None:
+    """What a question asks for, when its answer is a specific value a vague phrase can
+    stand in for: a person (who, or a name), a place, a time, a count or an amount."""
+    q = question.lower()
+    if re.search(r"\bhow many\b", q) and _COUNTED.search(answer):
+        return "count"
+    if re.search(r"\bhow much\b", q) and _COUNTED.search(answer):
+        return "amount"
+    if (re.search(r"\b(?:when|what year|which year|what date|what century)\b", q)
+            and _DATED.search(answer)):
+        return "when"
+    if not answer[:1].isupper():
+        return None
+    if re.search(r"\b(?:who|whom|whose)\b", q):
+        return "who"
+    if re.search(r"\bwhere\b", q):
+        return "where"
+    if re.search(r"\bname\b", q):
+        return "name"
+    return None
+
+
+def mine_blurred_answers(articles: list[Article], ratio: float, seed: int) -> list[QAExample]:
+    """No-answer examples whose paragraph states the fact only vaguely: the answer span is
+    replaced by a vague phrase of its kind ("Prof. Jeremiah Jenks" → "Prof. someone",
+    "in 1683" → "at one point", "300 recruits" → "several recruits").
+
+    The paragraph still says that somebody did it, some time, somewhere, but not who, when
+    or where, so "What is the name of the recruiter?" has no answer there. Made for a
+    ``ratio`` share of the answerable questions asking who, where, when, how many or how
+    much (or for a name), when no gold answer is left in the blurred paragraph.
+    """
+    rng = random.Random(seed)
+    out: list[QAExample] = []
+    for ex, a, b in _drawn_answerable(articles, ratio, rng):
+        kind = blurrable_kind(ex.question, ex.answer_text or "")
+        if kind is None:
+            continue
+        vague = rng.choice(_VAGUE[kind])
+        head, tail = ex.context[:a], ex.context[b:]
+        if vague.split()[0] in ("a", "an", "one", "someone", "several", "many", "some"):
+            head = re.sub(r"\b[Tt]he\s+$", "", head)  # "the Lisbon Oceanarium" → "a …"
+        if kind in ("when", "where"):  # "in 1683" → "at one point"
+            match = _BLUR_PREP.search(head)
+            head = head[: match.start()] if match else head
+            if head and not head.endswith(" "):
+                head += " "
+        context = head + vague + tail
+        left = normalize_answer(context)
+        if any(g and g in left for g in map(normalize_answer, ex.answers)):
+            continue
+        out.append(QAExample(f"{ex.id}-blur", ex.title, ex.question, context, ex.answers,
+                             None))
+    return out

@@ -30,6 +30,7 @@ from qa.squad import (
     examples_of,
     load_squad,
     mine_answer_removed,
+    mine_blurred_answers,
     mine_context_swaps,
     mine_negatives,
     mine_retrieved_negatives,
@@ -64,6 +65,7 @@ class TrainConfig:
     removed_ratio: float = 0.0
     retrieved_ratio: float = 0.0
     context_swap_ratio: float = 0.0
+    blur_ratio: float = 0.0
     val_articles: int = 25
     seed: int = 42  # data order and mined training negatives
     split_seed: int | None = None  # which articles are held out; None: the same as seed
@@ -93,7 +95,7 @@ class TrainConfig:
             raise ConfigError("need batch_size >= 1, lr > 0 and 0 <= warmup < 1")
         ratios = {"neg_ratio": self.neg_ratio, "swap_ratio": self.swap_ratio,
                   "removed_ratio": self.removed_ratio, "retrieved_ratio": self.retrieved_ratio,
-                  "context_swap_ratio": self.context_swap_ratio}
+                  "context_swap_ratio": self.context_swap_ratio, "blur_ratio": self.blur_ratio}
         bad = [f"{k}={v}" for k, v in ratios.items() if not 0 <= v <= 1]
         if bad:
             raise ConfigError(f"{', '.join(bad)}: these ratios must be in [0, 1]")
@@ -116,6 +118,7 @@ class PreparedData(NamedTuple):
     val_removed: list[QAExample]
     val_retrieved: list[QAExample]
     val_context_swaps: list[QAExample]
+    val_blurred: list[QAExample]
     val_articles: list[Article]
     stats: dict[str, Any]
 
@@ -134,12 +137,14 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
     removed = mine_answer_removed(train_arts, cfg.removed_ratio, cfg.seed)
     retrieved = mine_retrieved_negatives(train_arts, cfg.retrieved_ratio, cfg.seed)
     cswaps = mine_context_swaps(train_arts, cfg.context_swap_ratio, cfg.seed)
+    blurred = mine_blurred_answers(train_arts, cfg.blur_ratio, cfg.seed)
     if cfg.limit:
         negatives = negatives[: int(cfg.neg_ratio * len(train))]
         swapped = swapped[: int(cfg.swap_ratio * len(train))]
         removed = removed[: int(cfg.removed_ratio * len(train))]
         retrieved = retrieved[: int(cfg.retrieved_ratio * len(train))]
         cswaps = cswaps[: int(cfg.context_swap_ratio * len(train))]
+        blurred = blurred[: int(cfg.blur_ratio * len(train))]
     val = examples_of(val_arts)
     # The held-out side follows the split alone, so runs with other data seeds compare.
     val_neg = mine_negatives(val_arts, 0.2, split + 1)
@@ -147,10 +152,11 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
     val_removed = mine_answer_removed(val_arts, 0.2, split + 1)
     val_retrieved = mine_retrieved_negatives(val_arts, 0.2, split + 1)
     val_cswaps = mine_context_swaps(val_arts, 0.2, split + 1)
+    val_blurred = mine_blurred_answers(val_arts, 0.2, split + 1)
     if cfg.limit:
-        val, val_neg, val_swap, val_removed, val_retrieved, val_cswaps = (
-            part[: cfg.limit]
-            for part in (val, val_neg, val_swap, val_removed, val_retrieved, val_cswaps))
+        val, val_neg, val_swap, val_removed, val_retrieved, val_cswaps, val_blurred = (
+            part[: cfg.limit] for part in (val, val_neg, val_swap, val_removed, val_retrieved,
+                                           val_cswaps, val_blurred))
     stats = {
         "articles": len(articles),
         "train_articles": len(train_arts),
@@ -168,10 +174,12 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
         "val_retrieved_negatives": len(val_retrieved),
         "train_context_swaps": len(cswaps),
         "val_context_swaps": len(val_cswaps),
+        "train_blurred_answers": len(blurred),
+        "val_blurred_answers": len(val_blurred),
     }
-    return PreparedData(train + negatives + swapped + removed + retrieved + cswaps, val,
-                        val_neg, val_swap, val_removed, val_retrieved, val_cswaps, val_arts,
-                        stats)
+    return PreparedData(train + negatives + swapped + removed + retrieved + cswaps + blurred,
+                        val, val_neg, val_swap, val_removed, val_retrieved, val_cswaps,
+                        val_blurred, val_arts, stats)
 
 
 def train_reader(cfg: TrainConfig) -> dict[str, Any]:
@@ -225,9 +233,10 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     schedule_changes: list[dict[str, Any]] = []
     if ckpt_path.exists():
         state = torch.load(ckpt_path, weights_only=False)
-        # made before swap_ratio, removed_ratio, retrieved_ratio or context_swap_ratio existed
+        # made before swap_ratio, removed_ratio, retrieved_ratio, context_swap_ratio or
+        # blur_ratio existed
         old_cfg = {"swap_ratio": 0.0, "removed_ratio": 0.0, "retrieved_ratio": 0.0,
-                   "context_swap_ratio": 0.0,
+                   "context_swap_ratio": 0.0, "blur_ratio": 0.0,
                    "split_seed": state["config"]["seed"], **state["config"]}
         if old_cfg.get("max_steps") != cfg.max_steps and cfg.max_steps > state["step"]:
             # A shortened (or lengthened) run: the linear decay is re-planned from here.
@@ -303,7 +312,8 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         "no_answer_accuracy")
     for name, part in (("swapped", data.val_swapped), ("answer_removed", data.val_removed),
                        ("retrieved", data.val_retrieved),
-                       ("context_swap", data.val_context_swaps)):
+                       ("context_swap", data.val_context_swaps),
+                       ("blurred", data.val_blurred)):
         if part:
             metrics[f"{name}_no_answer_accuracy"] = evaluate_reader(reader, part).get(
                 "no_answer_accuracy")

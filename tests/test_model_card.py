@@ -156,6 +156,8 @@ def test_a_reader_trained_from_the_base_has_no_fine_tuning_lines(tmp_path: Path)
      "answer_removed_no_answer_accuracy", "without the sentence holding the answer)"),
     ("context_swap_ratio", "--context-swap-ratio", "train_context_swaps", "val_context_swaps",
      "context_swap_no_answer_accuracy", "its paragraph mentions away from the answer)"),
+    ("blur_ratio", "--blur-ratio", "train_blurred_answers", "val_blurred_answers",
+     "blurred_no_answer_accuracy", "replaced by a vague phrase of its kind)"),
 ])
 def test_mined_no_answer_examples_are_described(tmp_path: Path, ratio: str, flag: str,
                                                 train_key: str, val_key: str, metric: str,

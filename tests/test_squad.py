@@ -1,5 +1,6 @@
 """No-answer example mining: swapped questions (SQuAD 2.0-style near misses), swaps within
-the paragraph, answer removed, and the paragraphs a retriever would hand the reader instead."""
+the paragraph, answer removed, blurred answers, and the paragraphs a retriever would hand the
+reader instead."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from qa.metrics import normalize_answer
 from qa.squad import (
     Article,
     QAExample,
+    blurrable_kind,
     mine_answer_removed,
+    mine_blurred_answers,
     mine_context_swaps,
     mine_retrieved_negatives,
     mine_swapped_questions,
@@ -224,3 +227,68 @@ def test_context_swaps_follow_ratio_and_seed() -> None:
     many = [BOUND] * 40
     share = len(mine_context_swaps(many, 0.5, seed=1)) / len(mine_context_swaps(many, 1.0, 1))
     assert 0.3 < share < 0.7
+
+
+@pytest.mark.parametrize(("question", "answer", "kind"), [
+    ("How many recruits signed up?", "300", "count"),
+    ("How many recruits signed up?", "hundreds", "count"),
+    ("How much are they paid?", "US $200", "amount"),
+    ("When was Strasbourg annexed?", "1683", "when"),
+    ("In what year did it open?", "1816", "when"),
+    ("How many recruits signed up?", "a few", None),  # no number to blur
+    ("What year did it open?", "1816", "when"),
+    ("Who wrote the novel?", "Harper Lee", "who"),
+    ("Who wrote the novel?", "a local teacher", None),  # not a name: nothing to blur
+    ("Where was Chopin born?", "Żelazowa Wola", "where"),
+    ("What is the name of the largest aquarium?", "Lisbon Oceanarium", "name"),
+    ("What river runs through Warsaw?", "Vistula River", None),
+])
+def test_blurrable_kind(question: str, answer: str, kind: str | None) -> None:
+    assert blurrable_kind(question, answer) == kind
+
+
+def test_blurred_answers_replace_the_answer_by_a_vague_phrase_of_its_kind() -> None:
+    art = _article("Hayek", [
+        ("Who did Hayek assist in 1923?",
+         "In 1923 Hayek assisted Prof. Jeremiah Jenks of New York University.",
+         "Jeremiah Jenks"),
+        ("When did Hayek assist Jenks?",
+         "Hayek assisted Jenks in 1923, compiling data.", "1923"),
+        ("How many papers did he write?", "He wrote 12 papers that year.", "12"),
+        ("What is the name of the largest aquarium?",
+         "Portugal has the largest aquarium, the Lisbon Oceanarium, in Lisbon.",
+         "Lisbon Oceanarium"),  # "Lisbon" stays in the paragraph, but not the answer
+    ])
+    blurred = {ex.id: ex for ex in mine_blurred_answers([art], 1.0, seed=0)}
+    assert set(blurred) == {f"Hayek-{i}-blur" for i in range(4)}
+    who, when, many, name = (blurred[f"Hayek-{i}-blur"] for i in range(4))
+    assert who.context.startswith("In 1923 Hayek assisted Prof. ")
+    assert who.context.removeprefix("In 1923 Hayek assisted Prof. ").removesuffix(
+        " of New York University.") in ("someone", "a man", "a person", "an official")
+    # the preposition goes with the date: "in 1923" → "at one point", not "in at one point"
+    assert when.context.split(", ")[0] in {f"Hayek assisted Jenks {v}" for v in
+                                           ("at one point", "at some time", "later", "earlier")}
+    assert many.context in {f"He wrote {v} papers that year." for v in
+                            ("several", "a number of", "many", "some")}
+    # "the Lisbon Oceanarium" → "an unnamed person" would read "the an unnamed person"
+    assert "the the" not in name.context and "the a" not in name.context
+    for ex in blurred.values():
+        assert ex.answer_start is None
+        assert not any(normalize_answer(g) in normalize_answer(ex.context) for g in ex.answers)
+        assert ex.question == next(o.question for o in art.examples
+                                   if o.id == ex.id.removesuffix("-blur"))
+
+
+def test_blurred_answers_skip_a_paragraph_that_still_holds_the_answer() -> None:
+    art = _article("Twice", [("Who led it?", "Wellington led it; Wellington won.",
+                              "Wellington")])
+    assert mine_blurred_answers([art], 1.0, seed=0) == []
+
+
+def test_blurred_answers_follow_ratio_and_seed() -> None:
+    many = [_article(f"A{i}", [("Who wrote it?", f"It was long. Person{i} wrote it.",
+                                f"Person{i}")]) for i in range(400)]
+    assert mine_blurred_answers(many, 0.0, seed=0) == []
+    made = mine_blurred_answers(many, 0.25, seed=1)
+    assert 60 < len(made) < 140
+    assert made == mine_blurred_answers(many, 0.25, seed=1)

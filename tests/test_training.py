@@ -193,6 +193,7 @@ def test_precision_and_compile_default_to_what_the_cpu_does_fast(monkeypatch, na
     ("removed_ratio", "-removed", "train_answer_removed", "val_removed"),
     ("retrieved_ratio", "-ret", "train_retrieved_negatives", "val_retrieved"),
     ("context_swap_ratio", "-cswap", "train_context_swaps", "val_context_swaps"),
+    ("blur_ratio", "-blur", "train_blurred_answers", "val_blurred"),
 ])
 def test_mined_no_answer_examples_join_training_and_validation(
         ratio: str, suffix: str, train_key: str, val_part: str, tmp_path: Path) -> None:
