@@ -123,6 +123,18 @@ class PreparedData(NamedTuple):
     stats: dict[str, Any]
 
 
+#: The mined no-answer kinds, in the order of PreparedData's held-out fields: the config
+#: ratio that sizes each, its miner, and the stem of its train_/val_ counts in the record.
+_MINED = (
+    ("neg_ratio", mine_negatives, "negative_examples"),
+    ("swap_ratio", mine_swapped_questions, "swapped_questions"),
+    ("removed_ratio", mine_answer_removed, "answer_removed"),
+    ("retrieved_ratio", mine_retrieved_negatives, "retrieved_negatives"),
+    ("context_swap_ratio", mine_context_swaps, "context_swaps"),
+    ("blur_ratio", mine_blurred_answers, "blurred_answers"),
+)
+
+
 def prepare_data(cfg: TrainConfig) -> PreparedData:
     """Load, split by article and mine negatives; the held-out side stays whole."""
     articles = load_squad(cfg.data)
@@ -132,54 +144,33 @@ def prepare_data(cfg: TrainConfig) -> PreparedData:
     train = examples_of(train_arts)
     if cfg.limit:
         train = random.Random(cfg.seed).sample(train, min(cfg.limit, len(train)))
-    negatives = mine_negatives(train_arts, cfg.neg_ratio, cfg.seed)
-    swapped = mine_swapped_questions(train_arts, cfg.swap_ratio, cfg.seed)
-    removed = mine_answer_removed(train_arts, cfg.removed_ratio, cfg.seed)
-    retrieved = mine_retrieved_negatives(train_arts, cfg.retrieved_ratio, cfg.seed)
-    cswaps = mine_context_swaps(train_arts, cfg.context_swap_ratio, cfg.seed)
-    blurred = mine_blurred_answers(train_arts, cfg.blur_ratio, cfg.seed)
-    if cfg.limit:
-        negatives = negatives[: int(cfg.neg_ratio * len(train))]
-        swapped = swapped[: int(cfg.swap_ratio * len(train))]
-        removed = removed[: int(cfg.removed_ratio * len(train))]
-        retrieved = retrieved[: int(cfg.retrieved_ratio * len(train))]
-        cswaps = cswaps[: int(cfg.context_swap_ratio * len(train))]
-        blurred = blurred[: int(cfg.blur_ratio * len(train))]
     val = examples_of(val_arts)
-    # The held-out side follows the split alone, so runs with other data seeds compare.
-    val_neg = mine_negatives(val_arts, 0.2, split + 1)
-    val_swap = mine_swapped_questions(val_arts, 0.2, split + 1)
-    val_removed = mine_answer_removed(val_arts, 0.2, split + 1)
-    val_retrieved = mine_retrieved_negatives(val_arts, 0.2, split + 1)
-    val_cswaps = mine_context_swaps(val_arts, 0.2, split + 1)
-    val_blurred = mine_blurred_answers(val_arts, 0.2, split + 1)
+    mined: list[list[QAExample]] = []
+    held_out: list[list[QAExample]] = []
+    for ratio_name, mine, _ in _MINED:
+        ratio = getattr(cfg, ratio_name)
+        part = mine(train_arts, ratio, cfg.seed)
+        mined.append(part[: int(ratio * len(train))] if cfg.limit else part)
+        # The held-out side follows the split alone, so runs with other data seeds compare.
+        held_out.append(mine(val_arts, 0.2, split + 1))
     if cfg.limit:
-        val, val_neg, val_swap, val_removed, val_retrieved, val_cswaps, val_blurred = (
-            part[: cfg.limit] for part in (val, val_neg, val_swap, val_removed, val_retrieved,
-                                           val_cswaps, val_blurred))
-    stats = {
+        val = val[: cfg.limit]
+        held_out = [part[: cfg.limit] for part in held_out]
+    stats: dict[str, Any] = {
         "articles": len(articles),
         "train_articles": len(train_arts),
         "val_articles": len(val_arts),
         "val_titles": [a.title for a in val_arts],
         "train_questions": len(train),
-        "train_negative_examples": len(negatives),
         "val_questions": len(val),
-        "val_negative_examples": len(val_neg),
-        "train_swapped_questions": len(swapped),
-        "val_swapped_questions": len(val_swap),
-        "train_answer_removed": len(removed),
-        "val_answer_removed": len(val_removed),
-        "train_retrieved_negatives": len(retrieved),
-        "val_retrieved_negatives": len(val_retrieved),
-        "train_context_swaps": len(cswaps),
-        "val_context_swaps": len(val_cswaps),
-        "train_blurred_answers": len(blurred),
-        "val_blurred_answers": len(val_blurred),
     }
-    return PreparedData(train + negatives + swapped + removed + retrieved + cswaps + blurred,
-                        val, val_neg, val_swap, val_removed, val_retrieved, val_cswaps,
-                        val_blurred, val_arts, stats)
+    for (_, _, stem), part, val_part in zip(_MINED, mined, held_out):
+        stats[f"train_{stem}"] = len(part)
+        stats[f"val_{stem}"] = len(val_part)
+    val_neg, val_swap, val_removed, val_retrieved, val_cswaps, val_blurred = held_out
+    return PreparedData([ex for part in [train, *mined] for ex in part], val, val_neg,
+                        val_swap, val_removed, val_retrieved, val_cswaps, val_blurred,
+                        val_arts, stats)
 
 
 def train_reader(cfg: TrainConfig) -> dict[str, Any]:
