@@ -196,10 +196,14 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
 @click.option("--compare-reader", default=None, metavar="MODEL",
               help="Also run FILE with this reader (folder or hub id) and print both runs "
                    "with the differences and their paired 95%% intervals.")
+@click.option("--answer-types/--no-answer-types", default=True, show_default=True,
+              help="Drop candidate answers of the wrong type (how many/much without a "
+                   "number); --no-answer-types measures the pipeline without the check.")
 @_friendly
 def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
              as_json: bool, report_dir: str | None, reader_model: str | None,
-             embedding_model: str | None, compare_reader: str | None) -> None:
+             embedding_model: str | None, compare_reader: str | None,
+             answer_types: bool) -> None:
     """Evaluate the whole pipeline on a gold FILE of questions and answers.
 
     FILE holds one JSON object a line: {"id", "question", "answers": [...]},
@@ -224,7 +228,7 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         other_reader = ExtractiveReader(compare_reader)
         other_reader.load()  # a wrong path fails now, not after run A
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
-                      threshold=threshold)
+                      threshold=threshold, answer_types=answer_types)
     records = run_gold(pipe, items, top_k=top_k)
     metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
     if other_reader is not None:

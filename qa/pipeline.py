@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from qa.answer_type import fits
 from qa.chunk import ChunkSettings
 from qa.config import (
     DEFAULT_THRESHOLD,
@@ -59,7 +60,9 @@ class QAPipeline:
     """Answers questions over an index of articles.
 
     Models and the index load on first use. With ``corpus`` set (the default is
-    ``seeds/``), a missing index is built from it on first use.
+    ``seeds/``), a missing index is built from it on first use. ``answer_types`` drops
+    candidate answers of the wrong type (a "how many" question answered without a
+    number; see :mod:`qa.answer_type`).
     """
 
     def __init__(
@@ -77,6 +80,7 @@ class QAPipeline:
         max_question_chars: int = MAX_QUESTION_CHARS,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         uploads_dir: str | Path | None = None,
+        answer_types: bool = True,
     ) -> None:
         check_top_k(top_k)
         if threshold is not None and not 0.0 <= threshold <= 1.0:
@@ -95,6 +99,7 @@ class QAPipeline:
         self.index_type = index_type
         self.max_question_chars = max_question_chars
         self.max_file_bytes = max_file_bytes
+        self.answer_types = answer_types
         self._index: LoadedIndex | None = None
         self._retriever: HybridRetriever | None = None
         self._lock = threading.RLock()
@@ -197,24 +202,27 @@ class QAPipeline:
         t3 = time.perf_counter()
         timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3,
                    "read": (t3 - t2) * 1e3, "total": (t3 - t0) * 1e3}
-        return compose_answer(question, hits, readings, cutoff, timings)
+        return compose_answer(question, hits, readings, cutoff, timings,
+                              answer_types=self.answer_types)
 
     def answer_many(self, questions: Iterable[str], **kwargs: Any) -> list[Answer]:
         return [self.answer(q, **kwargs) for q in questions]
 
 
 def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[Reading],
-                   threshold: float, timings: dict[str, float] | None = None) -> Answer:
+                   threshold: float, timings: dict[str, float] | None = None, *,
+                   answer_types: bool = True) -> Answer:
     """Merge spans across passages by normalized text; abstain under ``threshold``.
 
     A span's score is its calibrated confidence when the reader gives one, else its
-    probability; an answer scores its best span.
+    probability; an answer scores its best span. With ``answer_types``, spans of the wrong
+    type for the question are left out (the next best span of a passage may then win).
     """
     merged: dict[str, dict[str, Any]] = {}
     for h_idx, (hit, reading) in enumerate(zip(hits, readings)):
         for span in reading.spans:
             key = normalize_answer(span.text)
-            if not key:
+            if not key or answer_types and not fits(question, span.text):
                 continue
             score = _score(span)
             entry = merged.setdefault(key, {"text": span.text, "score": -1.0, "where": {}})

@@ -1,0 +1,127 @@
+"""The answer-type check: how many / how much questions want a number."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa.answer_type import expects_number, fits, names_number
+from qa.cli import main
+from qa.pipeline import compose_answer
+from qa.reader import ExtractiveReader, Reading, Span
+from qa.types import Passage, Retrieved
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("How many Syrians did Putin want to recruit?", True),
+    ("how much are the recruits paid per month?", True),
+    ("Of the daily applications, HOW  MANY are realistic?", True),
+    ("How long are the contracts?", False),
+    ("Who is the Chechen leader?", False),
+    ("Which company made many cars?", False),
+    ("Why does it cost so much?", False),
+])
+def test_expects_number(question: str, expected: bool) -> None:
+    assert expects_number(question) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "127", "US $200", "30-50", "more than 2,000", "three", "Only one", "the third time",
+    "hundreds", "dozens of volunteers", "half", "a quarter", "twice", "seventeenth", "free",
+    "none", "doubled", "Twenty-one",
+])
+def test_names_number(text: str) -> None:
+    assert names_number(text)
+
+
+@pytest.mark.parametrize("text", [
+    "how many", "many", "several", "Several volunteers", "a number of", "few", "some",
+    "multiple", "volunteers", "the recruiter", "someone", "often",
+])
+def test_names_no_number(text: str) -> None:
+    assert not names_number(text)
+
+
+def test_fits_checks_only_count_questions() -> None:
+    assert not fits("How many volunteers joined?", "several")
+    assert fits("How many volunteers joined?", "40")
+    assert fits("Who joined?", "several volunteers")
+
+
+def _hits(*texts: str) -> list[Retrieved]:
+    return [Retrieved(Passage(f"d{i}", f"T{i}", t, 0, len(t), i), 1.0 / (i + 1))
+            for i, t in enumerate(texts)]
+
+
+def test_compose_falls_back_to_a_span_of_the_right_type() -> None:
+    text = "Several volunteers came; by June 40 had left."
+    hits = _hits(text, "Nothing here.")
+    readings = [Reading((Span("Several", 0, 7, 0.8), Span("40", 32, 34, 0.5)), 0.05),
+                Reading((Span("Nothing", 0, 7, 0.6),), 0.3)]
+    a = compose_answer("How many volunteers came?", hits, readings, threshold=0.25)
+    assert a.text == "40" and a.score == 0.5
+    assert a.sources[0].doc_id == "d0" and (a.sources[0].answer_start,
+                                            a.sources[0].answer_end) == (32, 34)
+    assert [alt.text for alt in a.alternatives] == []  # 'Several' and 'Nothing' are out
+    unchecked = compose_answer("How many volunteers came?", hits, readings, threshold=0.25,
+                               answer_types=False)
+    assert unchecked.text == "Several"
+    other = compose_answer("Who came?", hits, readings, threshold=0.25)
+    assert other.text == "Several"
+
+
+def test_compose_abstains_when_no_span_has_the_right_type() -> None:
+    hits = _hits("It was unclear how many would come.")
+    readings = [Reading((Span("how many", 15, 23, 0.9),), 0.01)]
+    a = compose_answer("How many would come?", hits, readings, threshold=0.25)
+    assert a.text is None and a.score == 0.0 and not a.sources[0].has_answer
+
+
+VAGUE = [
+    ("How many Syrians did Putin want to recruit?",
+     "It was unclear how many Syrians Russian President Vladimir Putin wanted to recruit for "
+     "the war, a senior official said on Friday."),
+    ("How many volunteers joined the brigade?",
+     "Several volunteers joined the brigade last spring, the commander said, and more were "
+     "expected."),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question,passage", VAGUE)
+def test_real_reader_answers_a_vague_count_only_without_the_check(question: str,
+                                                                   passage: str) -> None:
+    """The shipped reader picks the vague phrase ('how many', 'Several') with confidence
+    above the default threshold; the check turns that into an abstention."""
+    reader = ExtractiveReader()
+    readings = reader.read(question, [passage])
+    plain = compose_answer(question, _hits(passage), readings, threshold=0.25,
+                           answer_types=False)
+    assert plain.text is not None and not names_number(plain.text)
+    checked = compose_answer(question, _hits(passage), readings, threshold=0.25)
+    assert checked.text is None
+
+
+@pytest.mark.slow
+def test_cli_eval_with_and_without_the_check(seeds_pipeline, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    lines = [{"id": "c1", "answers": ["127"], "question":
+              "How many battalion tactical groups make up the invasion force?"},
+             # The seeds say Russia deployed Chechen troops, and "several" of something
+             # else, but not how many troops.
+             {"id": "c2", "answers": [], "question":
+              "How many Chechen troops has Russia deployed in Ukraine?"}]
+    gold.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    runs = {}
+    for flag in ("--answer-types", "--no-answer-types"):
+        result = CliRunner().invoke(main, ["eval", str(gold), "--index",
+                                           str(seeds_pipeline.index_dir), "--json", flag])
+        assert result.exit_code == 0, result.output
+        runs[flag] = json.loads(result.stdout)
+    checked, unchecked = runs["--answer-types"], runs["--no-answer-types"]
+    assert checked["exact_match"] == unchecked["exact_match"] == 100.0
+    assert checked["abstain_recall"] == 100.0
+    assert unchecked["abstain_recall"] == 0.0  # the reader answers 'several' without it
