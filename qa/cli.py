@@ -197,8 +197,9 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
               help="Also run FILE with this reader (folder or hub id) and print both runs "
                    "with the differences and their paired 95%% intervals.")
 @click.option("--answer-types/--no-answer-types", default=True, show_default=True,
-              help="Drop candidate answers of the wrong type (how many/much without a "
-                   "number); --no-answer-types measures the pipeline without the check.")
+              help="Drop candidate answers of the wrong type (no number for how many / "
+                   "how much / what year / what percentage); --no-answer-types measures "
+                   "the pipeline without the check.")
 @_friendly
 def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
              as_json: bool, report_dir: str | None, reader_model: str | None,
