@@ -46,6 +46,13 @@ def _friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: ``qa ask`` and ``qa eval``: the answer-type check (qa/answer_type.py) on or off.
+_answer_types_option = click.option(
+    "--answer-types/--no-answer-types", default=True, show_default=True,
+    help="Drop candidate answers of the wrong type (no number for how many / how much / "
+         "what year / what percentage); --no-answer-types answers without the check.")
+
+
 def _one_line(message: str) -> str:
     """Error messages print as one line (library messages may quote multi-line errors)."""
     return " ".join(message.split())
@@ -155,13 +162,16 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
 @click.argument("question")
 @click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
 @click.option("--top-k", default=None, type=int, help="Passages to read (default 5).")
-@click.option("--threshold", default=None, type=float, help="Abstain below this score.")
+@click.option("--threshold", default=None, type=float,
+              help="Abstain below this score (default: the index's calibrated threshold).")
 @click.option("--json", "as_json", is_flag=True, help="Print Answer.to_dict() as JSON.")
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
+@_answer_types_option
 @_friendly
 def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: float | None,
-            as_json: bool, reader_model: str | None, embedding_model: str | None) -> None:
+            as_json: bool, reader_model: str | None, embedding_model: str | None,
+            answer_types: bool) -> None:
     """Answer QUESTION from the indexed articles, with its source.
 
     \b
@@ -173,7 +183,7 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
     from qa.pipeline import QAPipeline
 
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
-                      threshold=threshold)
+                      threshold=threshold, answer_types=answer_types)
     a = pipe.answer(question, top_k=top_k)
     if as_json:
         click.echo(json.dumps(a.to_dict(), indent=2, ensure_ascii=False))
@@ -196,10 +206,7 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
 @click.option("--compare-reader", default=None, metavar="MODEL",
               help="Also run FILE with this reader (folder or hub id) and print both runs "
                    "with the differences and their paired 95%% intervals.")
-@click.option("--answer-types/--no-answer-types", default=True, show_default=True,
-              help="Drop candidate answers of the wrong type (no number for how many / "
-                   "how much / what year / what percentage); --no-answer-types measures "
-                   "the pipeline without the check.")
+@_answer_types_option
 @_friendly
 def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
              as_json: bool, report_dir: str | None, reader_model: str | None,

@@ -138,3 +138,17 @@ def test_cli_eval_with_and_without_the_check(seeds_pipeline, tmp_path: Path) -> 
     assert checked["exact_match"] == unchecked["exact_match"] == 100.0
     assert checked["abstain_recall"] == 100.0
     assert unchecked["abstain_recall"] == 0.0  # the reader answers 'several' without it
+
+
+@pytest.mark.slow
+def test_cli_ask_with_and_without_the_check(seeds_pipeline) -> None:
+    question = "How many Chechen troops has Russia deployed in Ukraine?"
+    texts = {}
+    for flag in ("--answer-types", "--no-answer-types"):
+        result = CliRunner().invoke(main, ["-q", "ask", "--index", str(seeds_pipeline.index_dir),
+                                           "--json", flag, question])
+        assert result.exit_code == 0, result.output
+        texts[flag] = json.loads(result.stdout)["text"]
+    assert texts["--answer-types"] is None  # the default: no number in the articles
+    assert texts["--no-answer-types"] is not None
+    assert not names_number(texts["--no-answer-types"])
