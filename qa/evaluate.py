@@ -102,9 +102,15 @@ def load_gold(path: str | Path) -> list[GoldItem]:
 # -- one evaluated question ----------------------------------------------------------
 @dataclass(frozen=True)
 class SourceRef:
+    """A retrieved passage as the report shows it: ``rank`` is its 1-based place in the
+    retriever's order (0: unknown), ``answer_span`` the answer's character offsets in
+    ``passage`` when the answer was taken from it."""
+
     doc_id: str
     title: str
     passage: str
+    rank: int = 0
+    answer_span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ class Record:
     latency_ms: float
     answer_source: SourceRef | None = None
     top_source: SourceRef | None = None
+    gold_source: SourceRef | None = None  # the first retrieved passage holding a gold answer
 
     @property
     def answerable(self) -> bool:
@@ -155,15 +162,21 @@ def record_from_answer(item: GoldItem, answer: Answer, latency_ms: float) -> Rec
     em, f1 = best_over_golds(answer.text, item.answers) if item.answerable else (0.0, 0.0)
 
     def ref(s: Source | None) -> SourceRef | None:
-        return SourceRef(s.doc_id, s.title, s.passage) if s else None
+        if s is None:
+            return None
+        span = None
+        if s.answer_start is not None and s.answer_end is not None:
+            span = (s.answer_start - s.passage_start, s.answer_end - s.passage_start)
+        return SourceRef(s.doc_id, s.title, s.passage, s.retrieval_rank, span)
 
     bearing = next((s for s in answer.sources if s.has_answer), None)
+    hit_rank = first_hit_rank([s.passage for s in ranked], item.answers)
     return Record(
         id=item.id, question=item.question, golds=item.answers,
         candidate=answer.text, score=float(answer.score), em=em, f1=f1,
-        hit_rank=first_hit_rank([s.passage for s in ranked], item.answers),
-        retrieved=len(ranked), latency_ms=latency_ms,
+        hit_rank=hit_rank, retrieved=len(ranked), latency_ms=latency_ms,
         answer_source=ref(bearing), top_source=ref(ranked[0] if ranked else None),
+        gold_source=ref(ranked[hit_rank - 1]) if hit_rank else None,
     )
 
 

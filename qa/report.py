@@ -6,12 +6,13 @@ import base64
 import html
 import io
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError
-from qa.evaluate import LABELS, RIGHT_F1, Record, coverage_curve, failures
+from qa.evaluate import LABELS, RIGHT_F1, Record, SourceRef, coverage_curve, failures
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,10 @@ table { border-collapse: collapse; margin: 1em 0; }
 td, th { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }
 th { background: #f3f3f3; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.passage { font-size: 0.85em; color: #555; max-width: 40em; }
+.passage { font-size: 0.85em; color: #555; max-width: 40em; margin-bottom: 0.6em; }
+mark.pred { background: #ffe08a; }
+mark.gold { background: #b7e4c7; }
+mark.pred.gold { background: #b7e4c7; outline: 2px solid #e9b100; }
 img { max-width: 100%; }
 """
 
@@ -93,6 +97,57 @@ def _cell(value: Any, cls: str = "") -> str:
     return f"<td{attr}>{html.escape(str(value))}</td>"
 
 
+def _marked(passage: str, span: tuple[int, int] | None, golds: Sequence[str]) -> str:
+    """``passage`` as HTML with the answer span in ``<mark class="pred">`` and every
+    occurrence of a gold answer (case and spacing aside) in ``<mark class="gold">``;
+    where they overlap, the mark has both classes."""
+    n = len(passage)
+    pred, gold = [False] * n, [False] * n
+    if span is not None:
+        for i in range(max(0, span[0]), min(n, span[1])):
+            pred[i] = True
+    for g in golds:
+        words = g.split()
+        if not words:
+            continue
+        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+        for m in re.finditer(pattern, passage, re.IGNORECASE):
+            for i in range(m.start(), m.end()):
+                gold[i] = True
+    out, i = [], 0
+    while i < n:
+        kind, j = (pred[i], gold[i]), i
+        while j < n and (pred[j], gold[j]) == kind:
+            j += 1
+        classes = " ".join(c for c, on in zip(("pred", "gold"), kind) if on)
+        text = html.escape(passage[i:j])
+        out.append(f'<mark class="{classes}">{text}</mark>' if classes else text)
+        i = j
+    return "".join(out)
+
+
+def _passage_html(label: str, ref: SourceRef, golds: Sequence[str]) -> str:
+    rank = f" #{ref.rank}" if ref.rank else ""
+    return (f"<div>{html.escape(label)}{rank}: <b>{html.escape(ref.title)}</b> "
+            f"({html.escape(ref.doc_id)})<div class='passage'>"
+            f"{_marked(ref.passage, ref.answer_span, golds)}</div></div>")
+
+
+def _passages_cell(r: Record) -> str:
+    """The passage the answer (or best candidate) came from, else the top one; and the
+    first retrieved passage holding a gold answer when that is another."""
+    shown = r.answer_source or r.top_source
+    parts = []
+    if shown is not None:
+        label = "answer's passage" if r.answer_source else "top passage"
+        parts.append(_passage_html(label, shown, r.golds))
+    gold = r.gold_source
+    if gold is not None and (shown is None or (gold.rank, gold.passage)
+                             != (shown.rank, shown.passage)):
+        parts.append(_passage_html("gold answer in passage", gold, r.golds))
+    return f"<td>{''.join(parts)}</td>"
+
+
 def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: float,
                 title: str = "QA evaluation") -> str:
     """The report as one HTML string."""
@@ -123,18 +178,18 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
     failed = failures(records, threshold)
     parts.append(f"<h2>Failed questions ({len(failed)})</h2>")
     if failed:
-        parts.append("<table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th>"
-                     "<th>score</th><th>gold answers</th><th>top source</th></tr>")
+        parts.append('<p>In the passages, <mark class="pred">yellow</mark> marks the answer '
+                     '(or, when it abstained, its best candidate) and <mark class="gold">green'
+                     '</mark> a gold answer; #n is the passage\'s place in retrieval.</p>'
+                     "<table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th>"
+                     "<th>score</th><th>gold answers</th><th>passages</th></tr>")
         for r, kind in failed:
             pred = r.prediction(threshold)
             shown = pred if pred is not None else f"(not found; best: {r.candidate})"
-            src = r.answer_source if pred is not None and r.answer_source else r.top_source
-            source = (f"<b>{html.escape(src.title)}</b> ({html.escape(src.doc_id)})"
-                      f"<div class='passage'>{html.escape(src.passage)}</div>"
-                      if src else "")
             golds = " | ".join(r.golds) if r.golds else "(not answerable)"
             parts.append(f"<tr>{_cell(r.id)}{_cell(kind)}{_cell(r.question)}{_cell(shown)}"
-                         f"{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}<td>{source}</td></tr>")
+                         f"{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}{_passages_cell(r)}"
+                         "</tr>")
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -129,6 +129,9 @@ def test_record_from_answer_uses_retrieval_order() -> None:
                                         src("Moscow", 0.1, False)))
     rec = record_from_answer(GoldItem("q", "Q?", ("Kyiv",)), answer, 12.5)
     assert rec.hit_rank == 1  # "Kyiv again…" ranks first by retrieval score
+    assert rec.gold_source == rec.top_source
+    assert rec.answer_source is not None and rec.answer_source.answer_span == (0, 4)
+    assert rec.top_source.answer_span is None
     assert rec.top_source is not None and rec.top_source.passage.startswith("Kyiv again")
     assert rec.answer_source is not None and rec.answer_source.passage == "Kyiv is the capital"
     assert (rec.em, rec.f1, rec.retrieved, rec.latency_ms) == (1.0, 1.0, 3, 12.5)
@@ -148,6 +151,9 @@ def test_record_from_answer_breaks_fused_score_ties_by_retrieval_rank() -> None:
     rec = record_from_answer(GoldItem("q", "Q?", ("Kyiv",)), answer, 1.0)
     assert rec.hit_rank == 2
     assert rec.top_source is not None and rec.top_source.passage.startswith("Moscow")
+    assert rec.top_source.rank == 1
+    assert rec.gold_source is not None and rec.gold_source.rank == 2
+    assert rec.gold_source.passage == "Kyiv is the capital"
 
 
 def test_prediction_applies_the_threshold_like_answer() -> None:
@@ -255,6 +261,38 @@ def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
     metrics_table = html.split("<table>")[1].split("</table>")[0]
     rows = metrics_table.split("<tr>")[1:]
     assert all(row.count("<td") + row.count("<th") == 3 for row in rows)  # no ragged rows
+
+
+def test_marked_passage_shows_answer_and_gold_answers() -> None:
+    from qa.report import _marked
+
+    passage = "It is near  The South <border>, south of Kyiv; southern parts too."
+    out = _marked(passage, (passage.index("Kyiv"), passage.index("Kyiv") + 4),
+                  ["the south", "south", "Kyiv"])
+    # gold matches ignore case and spacing, stop at word edges ('southern' is not 'south')
+    assert '<mark class="gold">The South</mark>' in out
+    assert '<mark class="gold">south</mark> of' in out and "southern parts" in out
+    assert '<mark class="pred gold">Kyiv</mark>' in out  # the answer is a gold answer
+    assert "&lt;border&gt;" in out and "<border>" not in out
+    assert _marked("a <b>", (0, 1), []) == '<mark class="pred">a</mark> &lt;b&gt;'
+    assert _marked("plain", None, ["absent"]) == "plain"
+
+
+def test_report_shows_the_passage_holding_the_gold_answer(tmp_path: Path) -> None:
+    from qa.report import render_html
+
+    wrong = SourceRef("a.txt", "A", "Recruits were wanted for urban warfare.", 3, (25, 38))
+    right = SourceRef("a.txt", "A", "Volunteers were sought to act as guards.", 1)
+    rec = Record("m1", "What job?", ("guards",), "urban warfare", 0.6, 0.0, 0.0, 1, 5, 10.0,
+                 answer_source=wrong, top_source=right, gold_source=right)
+    html = render_html([rec], compute_metrics([rec], 0.3), 0.3)
+    row = html.split("<td>m1</td>")[1].split("</tr>")[0]
+    assert "answer&#x27;s passage #3" in row and '<mark class="pred">urban warfare</mark>' in row
+    assert "gold answer in passage #1" in row and '<mark class="gold">guards</mark>' in row
+    same = Record("m2", "What job?", ("guards",), "act", 0.6, 0.0, 0.0, 1, 5, 10.0,
+                  answer_source=right, top_source=right, gold_source=right)
+    html = render_html([same], compute_metrics([same], 0.3), 0.3)
+    assert "gold answer in passage" not in html  # shown once when it is the same passage
 
 
 def test_cli_eval_reports_bad_gold_file_without_traceback(tmp_path: Path) -> None:
