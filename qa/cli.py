@@ -207,11 +207,14 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
               help="Also run FILE with this reader (folder or hub id) and print both runs "
                    "with the differences and their paired 95%% intervals.")
 @_answer_types_option
+@click.option("--failures", "show_failures", is_flag=True,
+              help="Also list every failed question with its answer and gold answers "
+                   "(with --json: a 'failures' list).")
 @_friendly
 def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
              as_json: bool, report_dir: str | None, reader_model: str | None,
              embedding_model: str | None, compare_reader: str | None,
-             answer_types: bool) -> None:
+             answer_types: bool, show_failures: bool) -> None:
     """Evaluate the whole pipeline on a gold FILE of questions and answers.
 
     FILE holds one JSON object a line: {"id", "question", "answers": [...]},
@@ -221,13 +224,22 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     Examples:
       qa eval eval/gold.jsonl
       qa eval eval/gold.jsonl --json --report eval/reports/latest
+      qa eval eval/gold.jsonl --failures
       qa eval eval/gold.jsonl --compare-reader runs/reader/model
     """
-    from qa.evaluate import compute_metrics, format_table, load_gold, run_gold
+    from qa.evaluate import (
+        compute_metrics,
+        failure_rows,
+        format_failures,
+        format_table,
+        load_gold,
+        run_gold,
+    )
     from qa.pipeline import QAPipeline
 
-    if compare_reader and report_dir:
-        raise click.UsageError("--report writes one run: leave it out with --compare-reader")
+    if compare_reader and (report_dir or show_failures):
+        raise click.UsageError(f"{'--report' if report_dir else '--failures'} shows one run: "
+                               "leave it out with --compare-reader")
     items = load_gold(file)
     other_reader = None
     if compare_reader:
@@ -243,9 +255,12 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         _compare(items, pipe, records, metrics, other_reader, top_k, as_json)
         return
     if as_json:
-        click.echo(json.dumps(metrics, indent=2))
+        extra = {"failures": failure_rows(records, pipe.threshold)} if show_failures else {}
+        click.echo(json.dumps({**metrics, **extra}, indent=2, ensure_ascii=False))
     else:
         click.echo(format_table(metrics))
+        if show_failures:
+            click.echo("\n" + format_failures(records, pipe.threshold))
     if report_dir:
         from qa.report import write_report
 

@@ -374,6 +374,30 @@ def failures(records: Iterable[Record], threshold: float) -> list[tuple[Record, 
     return out
 
 
+def failure_rows(records: Iterable[Record], threshold: float) -> list[dict[str, Any]]:
+    """Every failed question as a plain dict: id, kind, question, answer (None: not
+    found), best candidate, score, gold answers."""
+    return [{"id": r.id, "kind": kind, "question": r.question,
+             "answer": r.prediction(threshold), "candidate": r.candidate,
+             "score": round(r.score, 4), "golds": list(r.golds)}
+            for r, kind in failures(records, threshold)]
+
+
+def format_failures(records: Iterable[Record], threshold: float) -> str:
+    """The failed questions as text, two lines each: id, kind and question; then what was
+    answered and what the gold file accepts."""
+    rows = failure_rows(records, threshold)
+    lines = [f"failed questions ({len(rows)})"]
+    for row in rows:
+        said = (f"answer {row['answer']!r} (score {row['score']:.3f})"
+                if row["answer"] is not None else
+                f"not found (best candidate {row['candidate']!r}, score {row['score']:.3f})")
+        golds = " | ".join(map(repr, row["golds"])) or "not answerable"
+        lines.append(f"  {row['id']}  {row['kind'].replace('_', ' ')}: {row['question']}")
+        lines.append(f"      {said}; gold {golds}")
+    return "\n".join(lines)
+
+
 # -- calibration -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Calibration:

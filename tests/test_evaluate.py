@@ -378,6 +378,42 @@ def test_cli_eval_json(seeds_pipeline) -> None:
     assert lo <= m["f1"] <= hi
 
 
+def test_failure_rows_and_text_list_each_failed_question_once() -> None:
+    from qa.evaluate import failure_rows, format_failures
+
+    rows = failure_rows(_run(), 0.3)
+    assert [(r["id"], r["kind"]) for r in rows] == [
+        ("a3", "reader_miss"), ("a4", "wrong_abstention"), ("a5", "retrieval_miss"),
+        ("u1", "answered_unanswerable")]
+    assert rows[1]["answer"] is None and rows[1]["candidate"] == "Kyiv"
+    assert rows[3]["golds"] == [] and rows[3]["answer"] == "Putin"
+    text = format_failures(_run(), 0.3).splitlines()
+    assert text[0] == "failed questions (4)" and len(text) == 1 + 2 * 4
+    assert text[3:5] == ["  a4  wrong abstention: question a4?",
+                         "      not found (best candidate 'Kyiv', score 0.100); gold '52'"]
+    assert text[8] == "      answer 'Putin' (score 0.800); gold not answerable"
+    assert format_failures([_record("ok", ("Kyiv",), "Kyiv", 0.9)], 0.3) == \
+        "failed questions (0)"
+
+
+@pytest.mark.slow
+def test_cli_eval_lists_failures(seeds_pipeline) -> None:
+    args = ["eval", str(SMALL), "--index", str(seeds_pipeline.index_dir), "--threshold", "0.9",
+            "--failures"]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    m = json.loads(result.stdout)
+    assert m["failures"], "at threshold 0.9 some answerable questions are abstained on"
+    by_kind: dict[str, int] = {}
+    for row in m["failures"]:
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + 1
+    assert by_kind == {k: v for k, v in m["errors"].items() if v}
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0, text.output
+    assert f"failed questions ({len(m['failures'])})" in text.stdout
+    assert all(f"  {row['id']}  " in text.stdout for row in m["failures"])
+
+
 @pytest.mark.slow
 def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
     out = tmp_path / "report"
