@@ -161,3 +161,28 @@ def test_uploads_are_indexed_at_once_and_bad_files_refused(server: dict[str, Any
     answer, _ = service.answer("What colour was the Harwick lighthouse painted?")
     assert answer.text is not None and "blue" in normalize_answer(answer.text)
     assert answer.sources[0].doc_id == "lighthouse.md"
+
+
+def test_page_turn_takes_shows_then_answers(server: dict[str, Any]) -> None:
+    import gradio as gr
+
+    from ui.app import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    assert service.take("   ", None) == (None, None)  # blank: nothing to answer
+    question, busy = service.take("Who is the Chechen leader?", None)
+    assert question == "Who is the Chechen leader?" and isinstance(busy, float)
+    with pytest.raises(gr.Error, match="Still answering the previous question"):
+        service.take("And who is his ally?", busy)
+    stale = busy - 301.0  # an answer that never came back blocks for 300 s at most
+    assert service.take("Who is the Chechen leader?", stale)[0] == "Who is the Chechen leader?"
+    box, shown = service.show(question, [])
+    assert box == "" and [m["role"] for m in shown] == ["user"]
+    history, idle = service.complete(question, shown, 5, 0.0)
+    assert idle is None and [m["role"] for m in history] == ["user", "assistant"]
+    assert "Kadyrov" in history[1]["content"]
+    # a follow-up reads the turns before it, not itself
+    _, shown = service.show("And who is his close ally?", history)
+    history, _ = service.complete("And who is his close ally?", shown, 5, 0.0)
+    assert "putin" in normalize_answer(history[-1]["content"])
+    assert service.complete(None, history, 5, 0.0)[0] == gr.update()  # nothing was taken

@@ -162,3 +162,54 @@ def test_not_found_reply_is_in_view_with_its_passages_folded(
     assert not passages.is_visible()  # folded under "Closest passages"
     reply.locator("summary").click()
     assert passages.is_visible()
+
+
+def test_question_typed_while_answering_is_kept(browser: Any,
+                                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A question shows as soon as it is asked; one sent before the previous answer is in
+    stays in the box with a notice, and the answer arriving does not wipe it."""
+    import threading
+
+    from qa.pipeline import QAPipeline
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("ui-busy")
+    shutil.copytree(SEEDS, root / "seeds")
+    pipe = QAPipeline(root / "index", corpus=root / "seeds")
+    gate = threading.Event()  # holds the reader until the test has looked
+    real_read = pipe.reader.read
+
+    def held_read(question: str, passages: Any) -> Any:
+        gate.wait(TIMEOUT_MS / 1000)
+        return real_read(question, passages)
+
+    pipe.reader.read = held_read  # type: ignore[method-assign]
+    port = _free_port()
+    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(f"http://127.0.0.1:{port}/")
+        box = pg.locator("#qa-question textarea")
+        replies = pg.locator("#qa-chat .qa-reply")
+        box.fill("How long are the contracts offered to Syrian volunteers?")
+        box.press("Enter")
+        pg.locator("#qa-chat").get_by_text("How long are the contracts").wait_for()
+        assert replies.count() == 0 and box.input_value() == ""  # shown before its answer
+        box.fill("Who is the Chechen leader?")
+        box.press("Enter")
+        pg.get_by_text("Still answering the previous question").wait_for()
+        assert box.input_value() == "Who is the Chechen leader?"
+        gate.set()
+        pg.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length == 1")
+        assert "six" in replies.nth(0).locator(".qa-answer strong").inner_text().lower()
+        assert box.input_value() == "Who is the Chechen leader?"  # not wiped by the answer
+        box.press("Enter")
+        pg.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length == 2")
+        assert "kadyrov" in replies.nth(1).locator(".qa-answer strong").inner_text().lower()
+        assert box.input_value() == ""
+    finally:
+        gate.set()
+        context.close()
+        demo.close()

@@ -11,6 +11,7 @@ import html
 import logging
 import re
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ SEED_EXAMPLES = [
 ]
 SEED_DOC_IDS = ("000_bdb7ea08bf89b1ec.txt", "003_7912fbbb2ad95ee3.txt")
 DEFAULT_CONCURRENCY = 2
+#: A chat turn still unanswered after this many seconds no longer blocks the next question.
+BUSY_SECONDS = 300.0
 
 CSS = """
 .qa-reply mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
@@ -130,23 +133,64 @@ class ChatService:
 
     def respond(self, message: str, history: list[dict[str, Any]] | None,
                 top_k: float, threshold: float) -> tuple[list[dict[str, Any]], str]:
-        """Chat turn: the history with the question and its rendered reply; clears the box."""
+        """Chat turn in one call (the /chat API): the history with the question and its
+        rendered reply; clears the box."""
         history = list(history or [])
         if not (message or "").strip():
             return history, ""
-        try:
-            answer, query = self.answer(message, history, int(top_k), float(threshold))
-            reply = render_answer(answer)
-            if query != " ".join(message.split()):
-                logger.info("follow-up %r searched as %r", message, query)
-        except QAError as exc:
-            reply = render_error(str(exc))
-        except Exception:  # never a traceback in the chat
-            logger.exception("answering %r failed", message)
-            reply = render_error("something went wrong while answering; see the server log.")
+        reply = self._reply(message, history, top_k, threshold)
         history.append({"role": "user", "content": render_user(message)})
         history.append({"role": "assistant", "content": reply})
         return history, ""
+
+    def take(self, message: str, busy_since: float | None) -> tuple[str | None, float | None]:
+        """The page's chat turn, first step (instant): take the typed question. Returns
+        (question to answer or None for a blank one, busy since).
+
+        While the previous question is still being answered, raises a gr.Error that stops
+        the turn: its notice says to ask again once the answer is in, and the typed
+        question stays in the box (this step's outputs are states, so no component shows
+        an error).
+        """
+        if busy_since is not None and time.monotonic() - busy_since < BUSY_SECONDS:
+            raise gr.Error("Still answering the previous question; press Enter again once "
+                           "its answer is in.", print_exception=False)
+        if not (message or "").strip():
+            return None, busy_since
+        return message, time.monotonic()
+
+    def show(self, pending: str | None, history: list[dict[str, Any]] | None
+             ) -> tuple[str, Any]:
+        """Second step (instant): empty the box and show the taken question in the chat."""
+        if pending is None:
+            return "", gr.update()
+        return "", [*(history or []), {"role": "user", "content": render_user(pending)}]
+
+    def complete(self, pending: str | None, history: list[dict[str, Any]] | None,
+                 top_k: float, threshold: float) -> tuple[Any, Any]:
+        """Last step: answer the question ``take`` took (the last message of ``history``)
+        and add the reply. Returns (chat, busy since); nothing changes when ``take`` took
+        no question."""
+        if pending is None:
+            return gr.update(), gr.update()
+        history = list(history or [])
+        earlier = history[:-1] if history and history[-1].get("role") == "user" else history
+        reply = self._reply(pending, earlier, top_k, threshold)
+        return [*history, {"role": "assistant", "content": reply}], None
+
+    def _reply(self, message: str, history: list[dict[str, Any]], top_k: float,
+               threshold: float) -> str:
+        """The rendered reply to ``message``; errors become a message, never a traceback."""
+        try:
+            answer, query = self.answer(message, history, int(top_k), float(threshold))
+            if query != " ".join(message.split()):
+                logger.info("follow-up %r searched as %r", message, query)
+            return render_answer(answer)
+        except QAError as exc:
+            return render_error(str(exc))
+        except Exception:  # never a traceback in the chat
+            logger.exception("answering %r failed", message)
+            return render_error("something went wrong while answering; see the server log.")
 
     # -- articles --------------------------------------------------------------------
     def documents(self) -> dict[str, Any]:
@@ -284,15 +328,26 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                 with gr.Accordion("Indexed articles", open=True):
                     articles = gr.HTML(service.articles_html(), elem_id="qa-articles")
 
-        turn_inputs = [question, chatbot, top_k, threshold]
-        # One shared queue slot pool for every event that runs the reader, so the limit
-        # holds for the server as a whole, not per event.
-        question.submit(service.respond, turn_inputs, [chatbot, question], api_name="chat",
-                        concurrency_id="answer", concurrency_limit=concurrency_limit)
-        ask_btn.click(service.respond, turn_inputs, [chatbot, question],
-                      api_visibility="undocumented", concurrency_id="answer",
-                      concurrency_limit=concurrency_limit)
-        clear_btn.click(lambda: ([], "", ""), None, [chatbot, question, status],
+        # A turn in the page: the question shows at once (no queue), then the answer
+        # follows. One shared queue slot pool for every event that runs the reader, so
+        # the limit holds for the server as a whole, not per event.
+        pending = gr.State(None)
+        busy_since = gr.State(None)
+        gr.on([question.submit, ask_btn.click], service.take, [question, busy_since],
+              [pending, busy_since], concurrency_limit=None, show_progress="hidden",
+              api_visibility="undocumented").success(
+            service.show, [pending, chatbot], [question, chatbot], queue=False,
+            show_progress="hidden", api_visibility="undocumented").success(
+            service.complete, [pending, chatbot, top_k, threshold], [chatbot, busy_since],
+            api_visibility="undocumented", concurrency_id="answer",
+            concurrency_limit=concurrency_limit)
+        # The same turn in one call for API clients: /chat(message, history, top_k,
+        # threshold) -> (history, "").
+        chat_api = gr.Button(visible=False)
+        chat_api.click(service.respond, [question, chatbot, top_k, threshold],
+                       [chatbot, question], api_name="chat", concurrency_id="answer",
+                       concurrency_limit=concurrency_limit)
+        clear_btn.click(lambda: ([], "", "", None), None, [chatbot, question, status, busy_since],
                         api_visibility="undocumented")
         if can_upload:
             files.upload(service.upload, [files], [status, articles],
