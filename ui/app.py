@@ -328,8 +328,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                 with gr.Accordion("Indexed articles", open=True):
                     articles = gr.HTML(service.articles_html(), elem_id="qa-articles")
 
-        # A turn in the page: the question shows at once (no queue), then the answer
-        # follows. One shared queue slot pool for every event that runs the reader, so
+        # A turn in the page: take the question (queued in no pool, so it never waits
+        # behind answers, and its refusal shows as a notice), show it at once, then
+        # answer. One shared queue slot pool for every event that runs the reader, so
         # the limit holds for the server as a whole, not per event.
         pending = gr.State(None)
         busy_since = gr.State(None)
