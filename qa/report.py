@@ -141,10 +141,8 @@ def _passages_cell(r: Record) -> str:
     if shown is not None:
         label = "answer's passage" if r.answer_source else "top passage"
         parts.append(_passage_html(label, shown, r.golds))
-    gold = r.gold_source
-    if gold is not None and (shown is None or (gold.rank, gold.passage)
-                             != (shown.rank, shown.passage)):
-        parts.append(_passage_html("gold answer in passage", gold, r.golds))
+    if r.gold_source is not None and r.gold_source != shown:  # refs of one source are equal
+        parts.append(_passage_html("gold answer in passage", r.gold_source, r.golds))
     return f"<td>{''.join(parts)}</td>"
 
 
