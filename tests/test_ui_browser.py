@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import shutil
 import socket
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -164,24 +166,26 @@ def test_not_found_reply_is_in_view_with_its_passages_folded(
     assert passages.is_visible()
 
 
-def test_question_typed_while_answering_is_kept(browser: Any,
-                                                tmp_path_factory: pytest.TempPathFactory) -> None:
-    """A question shows as soon as it is asked; one sent before the previous answer is in
-    stays in the box with a notice, and the answer arriving does not wipe it."""
-    import threading
-
+@contextmanager
+def _held_chat(browser: Any, tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[tuple[Any, threading.Event, threading.Event]]:
+    """A chat page whose reader waits for the test: (page, gate to release the reader,
+    event set once a held reading has returned)."""
     from qa.pipeline import QAPipeline
     from ui.app import launch
 
-    root = tmp_path_factory.mktemp("ui-busy")
+    root = tmp_path_factory.mktemp("ui-held")
     shutil.copytree(SEEDS, root / "seeds")
     pipe = QAPipeline(root / "index", corpus=root / "seeds")
-    gate = threading.Event()  # holds the reader until the test has looked
+    gate, read = threading.Event(), threading.Event()
     real_read = pipe.reader.read
 
     def held_read(question: str, passages: Any) -> Any:
         gate.wait(TIMEOUT_MS / 1000)
-        return real_read(question, passages)
+        try:
+            return real_read(question, passages)
+        finally:
+            read.set()
 
     pipe.reader.read = held_read  # type: ignore[method-assign]
     port = _free_port()
@@ -191,6 +195,18 @@ def test_question_typed_while_answering_is_kept(browser: Any,
         pg = context.new_page()
         pg.set_default_timeout(TIMEOUT_MS)
         pg.goto(f"http://127.0.0.1:{port}/")
+        yield pg, gate, read
+    finally:
+        gate.set()
+        context.close()
+        demo.close()
+
+
+def test_question_typed_while_answering_is_kept(browser: Any,
+                                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A question shows as soon as it is asked; one sent before the previous answer is in
+    stays in the box with a notice, and the answer arriving does not wipe it."""
+    with _held_chat(browser, tmp_path_factory) as (pg, gate, _):
         box = pg.locator("#qa-question textarea")
         replies = pg.locator("#qa-chat .qa-reply")
         box.fill("How long are the contracts offered to Syrian volunteers?")
@@ -199,7 +215,9 @@ def test_question_typed_while_answering_is_kept(browser: Any,
         assert replies.count() == 0 and box.input_value() == ""  # shown before its answer
         box.fill("Who is the Chechen leader?")
         box.press("Enter")
-        pg.get_by_text("Still answering the previous question").wait_for()
+        notice = pg.locator("[data-testid='toast-body']")
+        notice.get_by_text("Still answering the previous question").wait_for()
+        assert "warning" in (notice.get_attribute("class") or "")  # a warning, no error
         assert box.input_value() == "Who is the Chechen leader?"
         gate.set()
         pg.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length == 1")
@@ -209,7 +227,28 @@ def test_question_typed_while_answering_is_kept(browser: Any,
         pg.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length == 2")
         assert "kadyrov" in replies.nth(1).locator(".qa-answer strong").inner_text().lower()
         assert box.input_value() == ""
-    finally:
+
+
+def test_clear_while_answering_drops_the_pending_answer(
+        browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Clear pressed before an answer is in: the answer, when it comes, does not bring the
+    cleared turn back, and the next question is answered at once."""
+    with _held_chat(browser, tmp_path_factory) as (pg, gate, read):
+        box = pg.locator("#qa-question textarea")
+        chat = pg.locator("#qa-chat")
+        box.fill("How long are the contracts offered to Syrian volunteers?")
+        box.press("Enter")
+        chat.get_by_text("How long are the contracts").wait_for()
+        pg.locator("#qa-clear").click()
+        chat.get_by_text("How long are the contracts").wait_for(state="detached")
         gate.set()
-        context.close()
-        demo.close()
+        assert read.wait(TIMEOUT_MS / 1000)
+        pg.wait_for_timeout(1500)  # time for a late answer to reach the page
+        assert "How long are the contracts" not in chat.inner_text()
+        assert pg.locator("#qa-chat .qa-reply").count() == 0
+        box.fill("Who is the Chechen leader?")
+        box.press("Enter")
+        pg.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length == 1")
+        reply = pg.locator("#qa-chat .qa-reply").first
+        assert "kadyrov" in reply.locator(".qa-answer strong").inner_text().lower()
+        assert "How long are the contracts" not in chat.inner_text()

@@ -147,14 +147,14 @@ class ChatService:
         """The page's chat turn, first step (instant): take the typed question. Returns
         (question to answer or None for a blank one, busy since).
 
-        While the previous question is still being answered, raises a gr.Error that stops
-        the turn: its notice says to ask again once the answer is in, and the typed
-        question stays in the box (this step's outputs are states, so no component shows
-        an error).
+        While the previous question is still being answered, a warning says to ask again
+        once the answer is in, and a hidden gr.Error stops the turn, so the typed question
+        stays in the box (this step's outputs are states: no component shows an error).
         """
         if busy_since is not None and time.monotonic() - busy_since < BUSY_SECONDS:
-            raise gr.Error("Still answering the previous question; press Enter again once "
-                           "its answer is in.", print_exception=False)
+            gr.Warning("Still answering the previous question; press Enter again once its "
+                       "answer is in.")
+            raise gr.Error("still answering", visible=False, print_exception=False)
         if not (message or "").strip():
             return None, busy_since
         return message, time.monotonic()
@@ -334,9 +334,10 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         # the limit holds for the server as a whole, not per event.
         pending = gr.State(None)
         busy_since = gr.State(None)
-        gr.on([question.submit, ask_btn.click], service.take, [question, busy_since],
-              [pending, busy_since], concurrency_limit=None, show_progress="hidden",
-              api_visibility="undocumented").success(
+        answering = gr.on(
+            [question.submit, ask_btn.click], service.take, [question, busy_since],
+            [pending, busy_since], concurrency_limit=None, show_progress="hidden",
+            api_visibility="undocumented").success(
             service.show, [pending, chatbot], [question, chatbot], queue=False,
             show_progress="hidden", api_visibility="undocumented").success(
             service.complete, [pending, chatbot, top_k, threshold], [chatbot, busy_since],
@@ -348,8 +349,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         chat_api.click(service.respond, [question, chatbot, top_k, threshold],
                        [chatbot, question], api_name="chat", concurrency_id="answer",
                        concurrency_limit=concurrency_limit)
+        # Clear drops a pending answer too: it would bring the cleared turn back.
         clear_btn.click(lambda: ([], "", "", None), None, [chatbot, question, status, busy_since],
-                        api_visibility="undocumented")
+                        api_visibility="undocumented", cancels=[answering])
         if can_upload:
             files.upload(service.upload, [files], [status, articles],
                          api_visibility="undocumented").then(
