@@ -150,8 +150,10 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                       index_type="hnsw" if hnsw else "flat",
                       max_file_bytes=max(1, int(max_file_mb * 1_000_000)))
     stats, report = pipe.build(list(paths) or [default_corpus()], rebuild=rebuild)
-    for path, reason in report.skipped:
-        click.echo(f"skipped {path}: {reason}", err=True)
+    if click.get_current_context().find_root().params.get("quiet"):
+        # without -q the log's warnings have named them already
+        for path, reason in report.skipped:
+            click.echo(f"skipped {path}: {reason}", err=True)
     click.echo(f"Indexed {stats.documents} documents, {stats.passages} passages in "
                f"{stats.seconds:.1f}s ({len(stats.embedded_documents)} embedded, "
                f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed)"

@@ -198,6 +198,25 @@ def test_qa_index_reports_skips_and_indexes_the_rest(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_qa_index_names_each_skipped_file_once(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the default log level the warning is the only line a skipped file gets."""
+    import logging
+
+    # basicConfig only configures an unconfigured root logger: start from one
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(logging.getLogger(), "level", logging.WARNING)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "elbe.txt").write_text(GOOD)
+    (corpus / "empty.txt").write_text("")
+    result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(tmp_path / "i")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("empty.txt") == 1, result.stderr
+    assert "WARNING qa.ingest: skipped" in result.stderr and "empty file" in result.stderr
+
+
+@pytest.mark.slow
 def test_max_file_mb_is_wired_to_the_build(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
