@@ -185,9 +185,9 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
             pred = r.prediction(threshold)
             shown = pred if pred is not None else f"(not found; best: {r.candidate})"
             golds = " | ".join(r.golds) if r.golds else "(not answerable)"
-            parts.append(f"<tr>{_cell(r.id)}{_cell(kind)}{_cell(r.question)}{_cell(shown)}"
-                         f"{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}{_passages_cell(r)}"
-                         "</tr>")
+            parts.append(f"<tr>{_cell(r.id)}{_cell(kind.replace('_', ' '))}{_cell(r.question)}"
+                         f"{_cell(shown)}{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}"
+                         f"{_passages_cell(r)}</tr>")
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -256,7 +256,7 @@ def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&lt;b&gt;gold&lt;/b&gt;" in html
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 3
-    assert "a3" in html and "reader_miss" in html
+    assert "a3" in html and "<td>reader miss</td>" in html
     assert "95% interval" in html
     metrics_table = html.split("<table>")[1].split("</table>")[0]
     rows = metrics_table.split("<tr>")[1:]
