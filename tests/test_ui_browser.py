@@ -229,17 +229,20 @@ def test_question_typed_while_answering_is_kept(browser: Any,
         assert box.input_value() == ""
 
 
+@pytest.mark.parametrize("clear", ["#qa-clear", "#qa-chat button[aria-label='Clear']"],
+                         ids=["clear-button", "chat-trash-button"])
 def test_clear_while_answering_drops_the_pending_answer(
-        browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Clear pressed before an answer is in: the answer, when it comes, does not bring the
-    cleared turn back, and the next question is answered at once."""
+        browser: Any, tmp_path_factory: pytest.TempPathFactory, clear: str) -> None:
+    """Clear (ours, or the chat's own trash button) pressed before an answer is in: the
+    answer, when it comes, does not bring the cleared turn back, and the next question is
+    answered at once."""
     with _held_chat(browser, tmp_path_factory) as (pg, gate, read):
         box = pg.locator("#qa-question textarea")
         chat = pg.locator("#qa-chat")
         box.fill("How long are the contracts offered to Syrian volunteers?")
         box.press("Enter")
         chat.get_by_text("How long are the contracts").wait_for()
-        pg.locator("#qa-clear").click()
+        pg.locator(clear).click()
         chat.get_by_text("How long are the contracts").wait_for(state="detached")
         gate.set()
         assert read.wait(TIMEOUT_MS / 1000)

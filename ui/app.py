@@ -349,9 +349,13 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         chat_api.click(service.respond, [question, chatbot, top_k, threshold],
                        [chatbot, question], api_name="chat", concurrency_id="answer",
                        concurrency_limit=concurrency_limit)
-        # Clear drops a pending answer too: it would bring the cleared turn back.
+        # Clear drops a pending answer too: it would bring the cleared turn back. The
+        # chat's own trash button (Gradio's, always there) empties the chat; the rest is
+        # the same.
         clear_btn.click(lambda: ([], "", "", None), None, [chatbot, question, status, busy_since],
                         api_visibility="undocumented", cancels=[answering])
+        chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
+                      cancels=[answering])
         if can_upload:
             files.upload(service.upload, [files], [status, articles],
                          api_visibility="undocumented").then(
