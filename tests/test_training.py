@@ -111,6 +111,7 @@ def test_smoke_training_loss_falls_and_saves_a_loadable_model(tmp_path: Path) ->
     model_dir = tmp_path / "run" / "model"
     saved = json.loads((model_dir / "training_args.json").read_text())
     assert saved["config"]["lr"] == 3e-4 and saved["data"]["val_articles"] == 1
+    assert saved["config"]["device"] == cfg.device in ("cpu", "cuda")  # "auto" resolved
     assert saved["data"]["no_answer_windows"] > 0
     model = AutoModelForQuestionAnswering.from_pretrained(model_dir)
     assert model.config.architectures == ["BertForQuestionAnswering"]
@@ -187,6 +188,27 @@ def test_precision_and_compile_default_to_what_the_cpu_does_fast(monkeypatch, na
     assert (cfg.bf16, cfg.compile) == (bf16, compiled)
     explicit = TrainConfig(data=str(TINY), out="x", bf16=False, compile=False)
     assert (explicit.bf16, explicit.compile) == (False, False)
+
+
+@pytest.mark.parametrize("gpu, device, bf16, compiled",
+                         [(True, "cuda", True, False), (False, "cpu", False, True)])
+def test_training_goes_to_a_visible_gpu_in_bf16(monkeypatch, gpu, device, bf16,
+                                                compiled) -> None:
+    import qa.training
+
+    monkeypatch.setattr(qa.training, "_cuda_available", lambda: gpu)
+    monkeypatch.setattr(qa.training, "native_bf16", lambda: False)
+    cfg = TrainConfig(data=str(TINY), out="x")
+    assert (cfg.device, cfg.bf16, cfg.compile) == (device, bf16, compiled)
+    assert TrainConfig(data=str(TINY), out="x", device="cpu").device == "cpu"
+    assert TrainConfig(data=str(TINY), out="x", device="cuda:1").bf16
+
+
+def test_unknown_training_device_is_refused() -> None:
+    from qa.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="device must be auto, cpu, cuda or cuda:N"):
+        TrainConfig(data=str(TINY), out="x", device="tpu")
 
 
 @pytest.mark.parametrize(("ratio", "suffix", "train_key", "val_part"), [
