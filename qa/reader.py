@@ -224,7 +224,7 @@ class ExtractiveReader:
         order = sorted(range(n_feat), key=lambda i: len(enc["input_ids"][i]))
         logits: list[tuple[np.ndarray, np.ndarray]] = [None] * n_feat  # type: ignore[list-item]
         pad_id = tok.pad_token_id or 0
-        device = next(self._model.parameters()).device  # a GPU while training reads
+        device = getattr(self._model, "device", None)  # a GPU while training reads
         with torch.inference_mode():
             for b in range(0, n_feat, self.batch_size):
                 idx = order[b : b + self.batch_size]
@@ -237,7 +237,7 @@ class ExtractiveReader:
                     ids[row, :n] = torch.tensor(enc["input_ids"][i])
                     types[row, :n] = torch.tensor(enc["token_type_ids"][i])
                     mask[row, :n] = 1
-                if device.type != "cpu":
+                if device is not None and device.type != "cpu":
                     ids, mask, types = ids.to(device), mask.to(device), types.to(device)
                 out = self._forward(input_ids=ids, attention_mask=mask, token_type_ids=types)
                 start = out.start_logits.float().cpu().numpy()
