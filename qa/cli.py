@@ -50,7 +50,8 @@ def _friendly(fn: F) -> F:
 _answer_types_option = click.option(
     "--answer-types/--no-answer-types", default=True, show_default=True,
     help="Drop candidate answers of the wrong type (no number for how many / how much / "
-         "what year / what percentage); --no-answer-types answers without the check.")
+         "what year / what percentage) and counts of another named thing than the one "
+         "asked about; --no-answer-types answers without these checks.")
 
 
 def _one_line(message: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from qa.answer_type import fits
+from qa.answer_type import admissible
 from qa.chunk import ChunkSettings
 from qa.config import (
     DEFAULT_THRESHOLD,
@@ -62,7 +62,8 @@ class QAPipeline:
     Models and the index load on first use. With ``corpus`` set (the default is
     ``seeds/``), a missing index is built from it on first use. ``answer_types`` drops
     candidate answers of the wrong type (a "how many" question answered without a
-    number; see :mod:`qa.answer_type`).
+    number) and counts of another named thing ("how many Syrian…" answered with a count
+    of Russians); see :mod:`qa.answer_type`.
     """
 
     def __init__(
@@ -216,13 +217,17 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
 
     A span's score is its calibrated confidence when the reader gives one, else its
     probability; an answer scores its best span. With ``answer_types``, spans of the wrong
-    type for the question are left out (the next best span of a passage may then win).
+    type for the question are left out (the next best span of a passage may then win), and
+    so is a count of something other than the named thing a "how many" question counts,
+    with the spans inside it.
     """
     merged: dict[str, dict[str, Any]] = {}
     for h_idx, (hit, reading) in enumerate(zip(hits, readings)):
-        for span in reading.spans:
+        spans = (admissible(question, hit.passage.text, reading.spans) if answer_types
+                 else reading.spans)
+        for span in spans:
             key = normalize_answer(span.text)
-            if not key or answer_types and not fits(question, span.text):
+            if not key:
                 continue
             score = _score(span)
             entry = merged.setdefault(key, {"text": span.text, "score": -1.0, "where": {}})

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.answer_type import expected_type, fits, names_number
+from qa.answer_type import admissible, binds, expected_type, fits, names_number
 from qa.cli import main
 from qa.pipeline import compose_answer
 from qa.reader import ExtractiveReader, Reading, Span
@@ -91,6 +91,55 @@ def test_compose_abstains_when_no_span_has_the_right_type() -> None:
     readings = [Reading((Span("how many", 15, 23, 0.9),), 0.01)]
     a = compose_answer("How many would come?", hits, readings, threshold=0.25)
     assert a.text is None and a.score == 0.0 and not a.sources[0].has_answer
+
+
+RUSSIANS = "He estimates that hundreds of Russian volunteers are now fighting in Syria."
+
+
+@pytest.mark.parametrize("question,passage,span,expected", [
+    # the count goes with another name than the question's counted thing: a near miss
+    ("How many Syrian volunteers has Russia signed up?", RUSSIANS, "hundreds", False),
+    ("How many Syrians did Putin want to recruit?",
+     "More than 2,000 Russian nationals fight for the Islamic State.", "2,000", False),
+    ("How many Syrians did Putin want to recruit?",
+     "More than 2,000 Russian nationals fight for the Islamic State.",
+     "2,000 Russian nationals", False),  # the name inside the span counts too
+    # the same name, in another form: 'Russia' / 'Russian', 'Syrians' / 'Syrian'
+    ("How many Russian volunteers are in Syria?", RUSSIANS, "hundreds", True),
+    ("How many Russians fight in Syria?", RUSSIANS, "hundreds", True),
+    # nothing to compare: the counted thing names nobody, or nothing named follows
+    ("How many volunteers has Russia signed up?", RUSSIANS, "hundreds", True),
+    ("How many Syrian volunteers came?", "In June, 300 came from Aleppo.", "300", True),
+    ("How many Syrian volunteers came?", "300 volunteers came, said Putin.", "300", True),
+    # only the first two words after "how many", up to a verb, say what is counted
+    ("How many people did Putin send?", RUSSIANS, "hundreds", True),
+    ("Who sent Russian volunteers?", RUSSIANS, "Russian volunteers", True),
+])
+def test_binds_a_count_to_the_named_thing_it_counts(question: str, passage: str, span: str,
+                                                    expected: bool) -> None:
+    start = passage.index(span)
+    assert binds(question, passage, start, start + len(span)) is expected
+
+
+def test_admissible_drops_spans_inside_a_count_of_something_else() -> None:
+    passage = "About 12,225 Russian websites and 300 Syrian sites were found."
+    spans = [Span("12,225", 6, 12, 0.6), Span("225", 9, 12, 0.3), Span("several", 0, 5, 0.2),
+             Span("300", 33, 36, 0.1)]
+    kept = list(admissible("How many Syrian sites were found?", passage, spans))
+    assert [s.text for s in kept] == ["300"]  # not the '225' of '12,225 Russian websites'
+    assert [s.text for s in admissible("Who found them?", passage, spans)] == [
+        s.text for s in spans]
+
+
+def test_compose_abstains_on_a_count_of_something_else() -> None:
+    hits = _hits(RUSSIANS)
+    readings = [Reading((Span("hundreds", 18, 26, 0.8),), 0.05)]
+    assert compose_answer("How many Syrian volunteers are there?", hits, readings,
+                          threshold=0.25).text is None
+    assert compose_answer("How many Syrian volunteers are there?", hits, readings,
+                          threshold=0.25, answer_types=False).text == "hundreds"
+    assert compose_answer("How many Russian volunteers are there?", hits, readings,
+                          threshold=0.25).text == "hundreds"
 
 
 VAGUE = [
