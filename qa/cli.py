@@ -53,6 +53,27 @@ _answer_types_option = click.option(
          "what year / what percentage) and counts of another named thing than the one "
          "asked about; --no-answer-types answers without these checks.")
 
+#: ``qa ask`` and ``qa eval``: passages to read and the abstention threshold, checked alike.
+_top_k_option = click.option("--top-k", default=None, type=click.IntRange(1, 50),
+                             help="Passages to read (default 5).")
+class _Fraction(click.FloatRange):
+    """A number from 0 to 1; 'nan' is refused too (it compares false with both ends)."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 1.0)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a number from 0 to 1.", param, ctx)
+        return number
+
+
+_threshold_option = click.option(
+    "--threshold", default=None, type=_Fraction(),
+    help="Abstain below this score (default: the index's calibrated threshold).")
+
 
 def _one_line(message: str) -> str:
     """Error messages print as one line (library messages may quote multi-line errors)."""
@@ -164,9 +185,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
 @main.command("ask")
 @click.argument("question")
 @click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
-@click.option("--top-k", default=None, type=int, help="Passages to read (default 5).")
-@click.option("--threshold", default=None, type=float,
-              help="Abstain below this score (default: the index's calibrated threshold).")
+@_top_k_option
+@_threshold_option
 @click.option("--json", "as_json", is_flag=True, help="Print Answer.to_dict() as JSON.")
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
@@ -197,10 +217,8 @@ def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: 
 @main.command("eval")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
-@click.option("--top-k", default=None, type=click.IntRange(1, 50),
-              help="Passages to read (default 5).")
-@click.option("--threshold", default=None, type=click.FloatRange(0.0, 1.0),
-              help="Abstain below this score (default: the index's calibrated threshold).")
+@_top_k_option
+@_threshold_option
 @click.option("--json", "as_json", is_flag=True, help="Print every metric as one JSON object.")
 @click.option("--report", "report_dir", default=None, type=click.Path(file_okay=False),
               help="Write an HTML report (index.html with plots) to this folder.")
@@ -294,8 +312,7 @@ def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str,
 @main.command("calibrate")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
-@click.option("--top-k", default=None, type=click.IntRange(1, 50),
-              help="Passages to read (default 5).")
+@_top_k_option
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
 @_friendly

@@ -240,16 +240,22 @@ def test_qa_ask_property(seeds_pipeline: QAPipeline, question: str, as_json: boo
 
 
 @pytest.mark.parametrize(("option", "value", "says"), [
-    ("--top-k", "0", "top_k must be between 1 and 50"),
-    ("--top-k", "-4", "top_k must be between 1 and 50"),
-    ("--threshold", "1.5", "threshold must be between 0 and 1"),
-    ("--threshold", "nan", "threshold must be between 0 and 1"),
+    ("--top-k", "0", "0 is not in the range 1<=x<=50."),
+    ("--top-k", "-4", "-4 is not in the range 1<=x<=50."),
+    ("--threshold", "1.5", "1.5 is not in the range 0.0<=x<=1.0."),
+    ("--threshold", "nan", "'nan' is not a number from 0 to 1."),
 ])
-def test_qa_ask_bad_options_in_one_line(tmp_path: Path, option: str, value: str,
-                                        says: str) -> None:
-    result = ask(tmp_path / "no-index", "Who?", option, value)
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"Error: {says}, got {value}"]
+@pytest.mark.parametrize("command", ["ask", "eval"])
+def test_bad_top_k_and_threshold_are_usage_errors(tmp_path: Path, option: str, value: str,
+                                                  says: str, command: str) -> None:
+    """`qa ask` and `qa eval` check --top-k and --threshold alike, before any work: a
+    usage error (status 2) whose last line names the option and the range."""
+    target = "Who?" if command == "ask" else str(tmp_path / "gold.jsonl")
+    result = CliRunner().invoke(main, [command, "--index", str(tmp_path / "no-index"),
+                                       option, value, target])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{option}': {says}"
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(("flags", "root", "faiss"), [
