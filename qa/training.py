@@ -42,6 +42,7 @@ from qa.windows import collate, featurize, make_batches
 
 logger = logging.getLogger(__name__)
 
+
 def _cuda_available() -> bool:
     import torch
 
