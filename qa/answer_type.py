@@ -152,10 +152,10 @@ class _Located(Protocol):
     def end(self) -> int: ...
 
 
-S = TypeVar("S", bound=_Located)
+_S = TypeVar("_S", bound=_Located)
 
 
-def admissible(question: str, passage: str, spans: Iterable[S]) -> Iterator[S]:
+def admissible(question: str, passage: str, spans: Iterable[_S]) -> Iterator[_S]:
     """The spans of ``passage``, in their order, whose answer fits the type ``question``
     asks for and counts what it names (``fits``, ``binds``). A span that counts something
     else also rules out every span across or inside it ('225' of '12,225 websites')."""

@@ -53,9 +53,7 @@ _answer_types_option = click.option(
          "what year / what percentage) and counts of another named thing than the one "
          "asked about; --no-answer-types answers without these checks.")
 
-#: ``qa ask`` and ``qa eval``: passages to read and the abstention threshold, checked alike.
-_top_k_option = click.option("--top-k", default=None, type=click.IntRange(1, 50),
-                             help="Passages to read (default 5).")
+
 class _Fraction(click.FloatRange):
     """A number from 0 to 1; 'nan' is refused too (it compares false with both ends)."""
 
@@ -70,6 +68,10 @@ class _Fraction(click.FloatRange):
         return number
 
 
+#: Passages to read (``qa ask``, ``qa eval``, ``qa calibrate``) and the abstention threshold
+#: (``qa ask``, ``qa eval``), checked alike as usage errors.
+_top_k_option = click.option("--top-k", default=None, type=click.IntRange(1, 50),
+                             help="Passages to read (default 5).")
 _threshold_option = click.option(
     "--threshold", default=None, type=_Fraction(),
     help="Abstain below this score (default: the index's calibrated threshold).")
