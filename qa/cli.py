@@ -110,36 +110,6 @@ def _no_model_loading_bars() -> None:
         hf_logging.disable_progress_bar()
 
 
-def _print_answer(a: Any) -> None:
-    if a.text is None:
-        click.echo("Not found in the articles.")
-        if a.sources:
-            click.echo("Closest passages:")
-            for s in a.sources[:3]:
-                click.echo(f"  - {s.title} ({s.doc_id}): \"{_snippet(s.passage, 0, 0)}\"")
-        return
-    click.secho(a.text, bold=True)
-    click.echo(f"score {a.score:.2f}")
-    for s in [s for s in a.sources if s.has_answer][:3]:
-        a0 = s.answer_start - s.passage_start
-        a1 = s.answer_end - s.passage_start
-        click.echo(f"  from {s.title} ({s.doc_id}, chars {s.answer_start}-{s.answer_end}):")
-        click.echo(f"    \"{_snippet(s.passage, a0, a1)}\"")
-
-
-def _snippet(text: str, a: int, b: int, width: int = 90) -> str:
-    """About ``width`` characters of ``text`` around [a, b), answer in brackets."""
-    lo = max(0, a - width)
-    hi = min(len(text), b + width)
-    if b > a:
-        body = f"{text[lo:a]}[{text[a:b]}]{text[b:hi]}"
-    else:
-        hi = min(len(text), 2 * width)
-        body = text[:hi]
-    body = " ".join(body.split())
-    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
-
-
 @main.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
@@ -182,38 +152,6 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                f"{stats.seconds:.1f}s ({len(stats.embedded_documents)} embedded, "
                f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed)"
                f" -> {pipe.index_dir}")
-
-
-@main.command("ask")
-@click.argument("question")
-@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
-@_top_k_option
-@_threshold_option
-@click.option("--json", "as_json", is_flag=True, help="Print Answer.to_dict() as JSON.")
-@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
-@click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
-@_answer_types_option
-@_friendly
-def ask_cmd(question: str, index_dir: str | None, top_k: int | None, threshold: float | None,
-            as_json: bool, reader_model: str | None, embedding_model: str | None,
-            answer_types: bool) -> None:
-    """Answer QUESTION from the indexed articles, with its source.
-
-    \b
-    Examples:
-      qa ask "Who did Russia recruit to fight in Ukraine?"
-      qa ask "How long are the contracts?" --json
-      qa ask -- "-40 degrees: where was it that cold?"   (a question starting with -)
-    """
-    from qa.pipeline import QAPipeline
-
-    pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
-                      threshold=threshold, answer_types=answer_types)
-    a = pipe.answer(question, top_k=top_k)
-    if as_json:
-        click.echo(json.dumps(a.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        _print_answer(a)
 
 
 @main.command("eval")
@@ -446,8 +384,9 @@ def bench_cmd(corpus: str | None, rounds: int, as_json: bool) -> None:
                    f"p95 {r['p95']:.1f} ms ({label}{rd['precision']}; {rd['cpu']})")
 
 
-# The reader's own commands (train-reader, eval-reader, calibrate-reader) register on `main`.
-from qa import cli_reader  # noqa: E402
+# `qa ask` and the reader's own commands (train-reader, eval-reader, calibrate-reader)
+# register on `main`.
+from qa import cli_ask, cli_reader  # noqa: E402, F401
 
 if __name__ == "__main__":
     # Run as `python -m qa.cli`, this file is __main__, and qa.cli_reader registered its

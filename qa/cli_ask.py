@@ -1,0 +1,153 @@
+"""`qa ask`: one question, several, or a file of them, answered with their sources."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm.auto import tqdm
+
+from qa.cli import (
+    _answer_types_option,
+    _friendly,
+    _one_line,
+    _threshold_option,
+    _top_k_option,
+    main,
+)
+from qa.errors import QuestionError
+
+logger = logging.getLogger(__name__)
+
+
+@main.command("ask")
+@click.argument("questions", nargs=-1, metavar="[QUESTION]...")
+@click.option("-f", "--file", "questions_file", default=None,
+              type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help="Also answer the questions in this UTF-8 file, one a line (blank lines "
+                   "skipped); - reads them from standard input.")
+@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@_top_k_option
+@_threshold_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print Answer.to_dict() as JSON; with several questions, one object a "
+                   "line (JSON Lines).")
+@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
+@click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
+@_answer_types_option
+@_friendly
+def ask_cmd(questions: tuple[str, ...], questions_file: str | None, index_dir: str | None,
+            top_k: int | None, threshold: float | None, as_json: bool,
+            reader_model: str | None, embedding_model: str | None,
+            answer_types: bool) -> None:
+    """Answer each QUESTION from the indexed articles, with its sources.
+
+    Several questions (or a --file of them) load the models once, so they
+    take a fraction of a second each after the first; a question that
+    cannot be asked is reported and the others are still answered.
+
+    \b
+    Examples:
+      qa ask "Who did Russia recruit to fight in Ukraine?"
+      qa ask "How long are the contracts?" --json
+      qa ask -f questions.txt --json > answers.jsonl
+      qa ask -- "-40 degrees: where was it that cold?"   (a question starting with -)
+    """
+    from qa.pipeline import QAPipeline
+
+    asked = list(questions)
+    if questions_file:
+        from_file = _read_questions(questions_file)
+        if not from_file:
+            name = "standard input" if questions_file == "-" else questions_file
+            raise click.UsageError(f"{name} holds no questions: write them one a line.")
+        asked += from_file
+    if not asked:
+        raise click.UsageError("give a QUESTION, or --file with questions one a line.")
+    pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
+                      threshold=threshold, answer_types=answer_types)
+    if len(asked) == 1 and not questions_file:
+        a = pipe.answer(asked[0], top_k=top_k)
+        if as_json:
+            click.echo(json.dumps(a.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            _print_answer(a)
+        return
+    failed = 0
+    bar = tqdm(asked, desc="asking", unit="question", file=sys.stderr,
+               disable=sys.stdout.isatty() or not logger.isEnabledFor(logging.INFO))
+    for n, question in enumerate(bar, 1):
+        gap = "\n" if n > 1 else ""  # a blank line between answers
+        try:
+            a = pipe.answer(question, top_k=top_k)
+        except QuestionError as exc:
+            failed += 1
+            if as_json:
+                click.echo(json.dumps({"question": question, "error": _one_line(str(exc))},
+                                      ensure_ascii=False))
+            else:
+                click.echo(f"{gap}[{n}] {_shortened(_one_line(question))}")
+                click.echo(f"Error: {_one_line(str(exc))}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(f"{gap}[{n}] {a.question}")
+            _print_answer(a)
+    if failed:
+        raise click.ClickException(f"{failed} of {len(asked)} questions could not be asked "
+                                   "(see above); the others were answered.")
+
+
+def _shortened(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _read_questions(source: str) -> list[str]:
+    """The non-blank lines of ``source`` (a file, or - for standard input), stripped."""
+    name = "standard input" if source == "-" else source
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {name}: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{name} is not UTF-8 text (byte {exc.start}): save the questions as UTF-8, "
+            "one a line.") from exc
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _print_answer(a: Any) -> None:
+    if a.text is None:
+        click.echo("Not found in the articles.")
+        if a.sources:
+            click.echo("Closest passages:")
+            for s in a.sources[:3]:
+                click.echo(f"  - {s.title} ({s.doc_id}): \"{_snippet(s.passage, 0, 0)}\"")
+        return
+    click.secho(a.text, bold=True)
+    click.echo(f"score {a.score:.2f}")
+    for s in [s for s in a.sources if s.has_answer][:3]:
+        a0 = s.answer_start - s.passage_start
+        a1 = s.answer_end - s.passage_start
+        click.echo(f"  from {s.title} ({s.doc_id}, chars {s.answer_start}-{s.answer_end}):")
+        click.echo(f"    \"{_snippet(s.passage, a0, a1)}\"")
+
+
+def _snippet(text: str, a: int, b: int, width: int = 90) -> str:
+    """About ``width`` characters of ``text`` around [a, b), answer in brackets."""
+    lo = max(0, a - width)
+    hi = min(len(text), b + width)
+    if b > a:
+        body = f"{text[lo:a]}[{text[a:b]}]{text[b:hi]}"
+    else:
+        hi = min(len(text), 2 * width)
+        body = text[:hi]
+    body = " ".join(body.split())
+    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")

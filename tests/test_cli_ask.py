@@ -1,0 +1,102 @@
+"""`qa ask` with several questions, a file of them or standard input: the real models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa.cli import main
+
+pytestmark = pytest.mark.slow
+
+CHECHEN = "Who is the Chechen leader?"
+CONTRACTS = "How long are the contracts offered to the Syrian volunteers?"
+BELARUS = "What is the capital of Belarus?"
+TOO_LONG = "why " * 300
+
+
+def _ask(index_dir: Path, *args: str, stdin: str | bytes | None = None):
+    return CliRunner().invoke(main, ["-q", "ask", "--index", str(index_dir), *args],
+                              input=stdin)
+
+
+def test_a_file_and_arguments_give_one_json_line_per_question_in_order(
+        seeds_pipeline, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    # a byte-order mark, blank lines and surrounding spaces, as editors leave them
+    questions.write_text(f"\ufeff{CONTRACTS}\n\n   {BELARUS}  \n\n", encoding="utf-8")
+    res = _ask(seeds_pipeline.index_dir, CHECHEN, "-f", str(questions), "--json")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["question"] for r in rows] == [CHECHEN, CONTRACTS, BELARUS]
+    assert rows[0]["text"] == "Ramzan Kadyrov"
+    assert rows[1]["text"] == "six-month"
+    assert rows[2]["text"] is None  # not in the articles
+    # the same answers as asking one at a time
+    single = json.loads(_ask(seeds_pipeline.index_dir, CONTRACTS, "--json").stdout)
+    assert single["text"] == rows[1]["text"]
+    assert single["sources"][0]["answer_start"] == rows[1]["sources"][0]["answer_start"]
+
+
+def test_a_question_that_cannot_be_asked_is_reported_and_the_rest_answered(
+        seeds_pipeline) -> None:
+    res = _ask(seeds_pipeline.index_dir, CHECHEN, TOO_LONG, CONTRACTS, "--json")
+    assert res.exit_code == 1
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(rows) == 3
+    assert rows[0]["text"] == "Ramzan Kadyrov" and rows[2]["text"] == "six-month"
+    assert rows[1]["question"] == TOO_LONG and "limit is 1,000" in rows[1]["error"]
+    assert res.stderr.strip() == ("Error: 1 of 3 questions could not be asked (see above); "
+                                  "the others were answered.")
+
+
+def test_text_output_numbers_the_questions(seeds_pipeline) -> None:
+    res = _ask(seeds_pipeline.index_dir, CHECHEN, "  ", BELARUS)
+    assert res.exit_code == 1
+    blocks = res.stdout.split("\n\n")
+    assert len(blocks) == 3
+    assert blocks[0].startswith(f"[1] {CHECHEN}\nRamzan Kadyrov\nscore ")
+    assert blocks[1].strip() == "[2]"
+    assert blocks[2].startswith(f"[3] {BELARUS}\nNot found in the articles.")
+    assert res.stderr.splitlines()[0] == ("Error: the question is empty: type a question "
+                                          "about your articles")
+    assert "Traceback" not in res.output
+
+
+def test_questions_from_standard_input(seeds_pipeline) -> None:
+    res = _ask(seeds_pipeline.index_dir, "-f", "-", "--json", stdin=f"{CHECHEN}\n{BELARUS}\n")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["Ramzan Kadyrov", None]
+
+
+def test_a_file_of_one_question_still_prints_json_lines(seeds_pipeline, tmp_path: Path) -> None:
+    questions = tmp_path / "one.txt"
+    questions.write_text(CHECHEN + "\n", encoding="utf-8")
+    res = _ask(seeds_pipeline.index_dir, "--file", str(questions), "--json")
+    assert res.exit_code == 0, res.output
+    assert len(res.stdout.splitlines()) == 1  # a line a question, whatever the count
+    assert json.loads(res.stdout)["text"] == "Ramzan Kadyrov"
+
+
+def test_unusable_question_files_are_plain_errors(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Qui est le président?\n".encode("latin-1"))
+    res = _ask(tmp_path / "no-index", "-f", str(latin1))
+    assert res.exit_code == 1
+    assert res.stderr.startswith(f"Error: {latin1} is not UTF-8 text") and "UTF-8" in res.stderr
+    assert "Traceback" not in res.output
+
+    res = _ask(tmp_path / "no-index", "-f", str(tmp_path / "missing.txt"))
+    assert res.exit_code == 2 and "does not exist" in res.stderr
+
+    res = _ask(tmp_path / "no-index")
+    assert res.exit_code == 2 and "give a QUESTION, or --file" in res.stderr
+
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n  \n", encoding="utf-8")
+    res = _ask(tmp_path / "no-index", "-f", str(blank))
+    assert res.exit_code == 2 and f"{blank} holds no questions" in res.stderr
