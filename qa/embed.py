@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ class Embedder:
         self.batch_size = batch_size
         self.precision = precision
         self._model: Any = None
+        self._load_lock = threading.Lock()  # two first requests load the model once
 
     @property
     def dtype(self) -> str:
@@ -71,24 +73,30 @@ class Embedder:
         return model_id(self.model_name)
 
     def load(self) -> Any:
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
-
-            if looks_like_path(self.model_name) and not Path(self.model_name).is_dir():
-                raise ModelLoadError(
-                    f"no embedding model folder at {self.model_name}: pass a local "
-                    "sentence-transformers folder, or a hub id you can reach."
-                )
-            try:
-                self._model = SentenceTransformer(self.model_name, device="cpu")
-            except (OSError, ValueError) as exc:
-                raise ModelLoadError(
-                    f"cannot load the embedding model '{self.model_name}': "
-                    f"{str(exc).rstrip('.')}. "
-                    "Pass a local sentence-transformers folder or a hub id you can reach."
-                ) from exc
-            logger.info("loaded embedding model %s (%s)", self.name, self.dtype)
+        if self._model is not None:
+            return self._model
+        with self._load_lock:
+            if self._model is None:
+                self._load()
         return self._model
+
+    def _load(self) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        if looks_like_path(self.model_name) and not Path(self.model_name).is_dir():
+            raise ModelLoadError(
+                f"no embedding model folder at {self.model_name}: pass a local "
+                "sentence-transformers folder, or a hub id you can reach."
+            )
+        try:
+            self._model = SentenceTransformer(self.model_name, device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ModelLoadError(
+                f"cannot load the embedding model '{self.model_name}': "
+                f"{str(exc).rstrip('.')}. "
+                "Pass a local sentence-transformers folder or a hub id you can reach."
+            ) from exc
+        logger.info("loaded embedding model %s (%s)", self.name, self.dtype)
 
     @property
     def dimension(self) -> int:

@@ -135,6 +135,10 @@ class ExtractiveReader:
         self._compiling_in: int | None = None  # the thread compiling it in the background
         self._tokenizer: Any = None
         self.calibration: Calibration | None = None
+        # Loading happens once, whichever thread asks first; the tokenizer is shared state
+        # (each call sets its truncation), so concurrent reads take turns at tokenizing.
+        self._load_lock = threading.Lock()
+        self._tokenizer_lock = threading.Lock()
 
     @classmethod
     def from_model(cls, model: Any, tokenizer: Any, **kwargs: Any) -> ExtractiveReader:
@@ -146,6 +150,11 @@ class ExtractiveReader:
     def load(self) -> None:
         if self._model is not None:
             return
+        with self._load_lock:
+            if self._model is None:
+                self._load()
+
+    def _load(self) -> None:
         import torch  # imported lazily: importing qa stays cheap
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
@@ -182,11 +191,11 @@ class ExtractiveReader:
                 model = torch.ao.quantization.quantize_dynamic(
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
-        self._model = model
-        if self.compile:
-            self._compiled = torch.compile(model, dynamic=True)
         if path.is_dir():
             self.calibration = Calibration.load(path)
+        if self.compile:
+            self._compiled = torch.compile(model, dynamic=True)
+        self._model = model  # last: a reader with a model is ready to read
         logger.info("loaded reader %s (%s)", self.model_name, self.dtype)
 
     @property
@@ -208,18 +217,19 @@ class ExtractiveReader:
         import torch
 
         tok = self._tokenizer
-        questions = [self._clip_question(q) for q, _ in pairs]
         contexts = [c for _, c in pairs]
-        enc = tok(
-            questions,
-            contexts,
-            truncation="only_second",
-            max_length=self.max_length,
-            stride=self.stride,
-            return_overflowing_tokens=True,
-            return_offsets_mapping=True,
-            padding=False,
-        )
+        with self._tokenizer_lock:
+            questions = [self._clip_question(q) for q, _ in pairs]
+            enc = tok(
+                questions,
+                contexts,
+                truncation="only_second",
+                max_length=self.max_length,
+                stride=self.stride,
+                return_overflowing_tokens=True,
+                return_offsets_mapping=True,
+                padding=False,
+            )
         n_feat = len(enc["input_ids"])
         order = sorted(range(n_feat), key=lambda i: len(enc["input_ids"][i]))
         logits: list[tuple[np.ndarray, np.ndarray]] = [None] * n_feat  # type: ignore[list-item]

@@ -145,3 +145,43 @@ def test_an_empty_model_name_means_the_shipped_reader() -> None:
 
 def test_int8_wins_over_precision() -> None:
     assert ExtractiveReader(precision="bf16", int8=True).dtype == "int8"
+
+
+def test_concurrent_reads_keep_every_window_within_the_limit(monkeypatch) -> None:
+    # The tokenizer is shared and each call sets its truncation (clipping the question turns
+    # it off): reads from two threads, as the chat makes, must not see each other's setting.
+    import sys
+    import threading
+    from types import SimpleNamespace
+
+    import torch
+
+    reader = ExtractiveReader()
+    reader.load()
+    widths: list[int] = []
+
+    def fake_forward(input_ids, **_):  # the logic around the model, without the model
+        widths.append(input_ids.shape[1])
+        zeros = torch.zeros(input_ids.shape)
+        return SimpleNamespace(start_logits=zeros, end_logits=zeros)
+
+    monkeypatch.setattr(reader, "_forward", fake_forward)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    long_passage = " ".join(["The quick brown fox jumps over the lazy dog."] * 60)
+    stop = threading.Event()
+
+    def short_reads() -> None:
+        while not stop.is_set():
+            reader.read("How many volunteers?", ["Three hundred volunteers came."])
+
+    other = threading.Thread(target=short_reads)
+    other.start()
+    try:
+        for _ in range(300):
+            reader.read("Who jumps?", [long_passage])
+    finally:
+        stop.set()
+        other.join()
+        sys.setswitchinterval(old)
+    assert max(widths) <= reader.max_length
