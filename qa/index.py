@@ -156,8 +156,9 @@ class IndexStore:
     def exists(self) -> bool:
         return (self.path / "CURRENT").is_file()
 
-    def read_manifest(self) -> dict[str, Any]:
-        gen = self.current_generation()
+    def read_manifest(self, gen: Path | None = None) -> dict[str, Any]:
+        """The manifest of generation ``gen`` (default: the live one)."""
+        gen = gen or self.current_generation()
         if gen is None:
             raise IndexNotFoundError(
                 f"no index at {self.path}. Build one with: qa index --index {self.path} ARTICLES…"
@@ -188,8 +189,9 @@ class IndexStore:
         return self._load_live(embedding_model)
 
     def _load_live(self, embedding_model: str | None) -> LoadedIndex:
-        manifest = self.read_manifest()
+        # One look at CURRENT: the manifest and the files must come from the same generation.
         gen = self.current_generation()
+        manifest = self.read_manifest(gen)
         assert gen is not None
         if manifest.get("format_version") != FORMAT_VERSION:
             raise IndexMismatchError(

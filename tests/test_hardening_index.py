@@ -367,6 +367,26 @@ def test_loading_while_another_thread_rebuilds(seeds_pipeline: QAPipeline, seeds
     assert loads > 0
 
 
+def test_a_load_reads_manifest_and_files_from_one_generation(
+        seeds_pipeline: QAPipeline, seeds_corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    """CURRENT moving on between reading the manifest and the files must not pair one
+    generation's article list with another's passages."""
+    from qa.ingest import load_documents
+
+    index_dir = copy_index(seeds_pipeline, tmp_path / "index")
+    saved = shutil.copytree(live_gen(index_dir), tmp_path / "saved")
+    docs = load_documents([seeds_corpus]).documents
+    IndexStore(index_dir).build(docs[:1], seeds_pipeline.embedder, progress=False)
+    new = live_gen(index_dir)
+    kept = saved.rename(index_dir / "gen-kept")  # the build deleted the old generation
+    # CURRENT names the kept (two-article) generation at first, the new one after that
+    answers = iter([kept, kept])
+    monkeypatch.setattr(IndexStore, "current_generation", lambda self: next(answers, new))
+    loaded = IndexStore(index_dir).load(seeds_pipeline.embedder.name)
+    assert {p.doc_id for p in loaded.passages} == set(loaded.manifest["documents"])
+    assert loaded.generation == kept
+
+
 # -- no writes outside the index folder ------------------------------------------------------
 def _snapshot(root: Path, skip: Path) -> dict[str, tuple[int, int]]:
     out = {}
