@@ -331,6 +331,12 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
     pipe.uploads_dir = Path(uploads_dir) if uploads_dir else default_uploads_dir(pipe.index_dir)
     if not pipe.store.exists() and pipe.corpus is not None:
         click.echo(f"Building the index from {pipe.corpus}/ … (first start only)")
+    elif corpus is not None and pipe.corpus is not None:
+        # Asked for this folder: the index holds it (and the uploads), as it is now.
+        click.echo(f"Indexing {pipe.corpus}/ into {pipe.index_dir}/ … "
+                   "(unchanged articles are not re-embedded)")
+        uploads = [pipe.uploads_dir] if pipe.uploads_dir.is_dir() else []
+        pipe.build([pipe.corpus, *uploads])
     _ = pipe.index
     reader.warm_up(background=True)
     if host not in ("127.0.0.1", "localhost", "::1"):

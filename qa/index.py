@@ -272,8 +272,10 @@ class IndexStore:
         index_type: str = "flat",
         rebuild: bool = False,
         progress: bool = True,
+        sources: Sequence[str] | None = None,
     ) -> BuildStats:
-        """Index ``documents`` (the whole corpus): reuse unchanged ones, drop missing ones."""
+        """Index ``documents`` (the whole corpus): reuse unchanged ones, drop missing ones.
+        ``sources``, the folders and files they were read from, is recorded in the manifest."""
         if index_type not in INDEX_TYPES:
             raise ConfigError(f"index_type must be one of {INDEX_TYPES}, got '{index_type}'")
         chunking = chunking or ChunkSettings()
@@ -296,6 +298,8 @@ class IndexStore:
                 "settings": settings,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
+            if sources is not None:
+                manifest["sources"] = list(sources)
             self._write_generation(manifest, passages, vectors, index_type)
         stats.seconds = round(time.perf_counter() - t0, 3)
         return stats

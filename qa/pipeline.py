@@ -88,9 +88,10 @@ class QAPipeline:
             raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
         if max_file_bytes < 1:
             raise ConfigError(f"the file size limit must be positive, got {max_file_bytes}")
-        self.index_dir = Path(index_dir) if index_dir else default_index_dir()
-        self.corpus = Path(corpus) if corpus else (None if index_dir else default_corpus())
-        self.uploads_dir = Path(uploads_dir) if uploads_dir else None
+        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        self.corpus = (Path(corpus).expanduser() if corpus
+                       else (None if index_dir else default_corpus()))
+        self.uploads_dir = Path(uploads_dir).expanduser() if uploads_dir else None
         self.store = IndexStore(self.index_dir)
         self.embedder = Embedder(embedding_model)
         self.reader: Reader = reader or ExtractiveReader(reader_model)
@@ -127,6 +128,10 @@ class QAPipeline:
             return self._index
 
     def _load(self) -> None:
+        self._index, self._retriever = self._open()
+
+    def _open(self) -> tuple[LoadedIndex, HybridRetriever]:
+        """The live index and a retriever over it, ready to swap in."""
         if not self.store.exists():
             raise IndexNotFoundError(
                 f"no index at {self.index_dir}. Build one with: "
@@ -135,38 +140,62 @@ class QAPipeline:
         loaded = self.store.load(self.embedder.name)
         dense = DenseRetriever(loaded.passages, loaded.faiss_index, self.embedder)
         cache = loaded.generation / BM25_CACHE if loaded.generation else None
-        self._retriever = HybridRetriever(dense, BM25Retriever(loaded.passages, cache))
-        self._index = loaded
+        return loaded, HybridRetriever(dense, BM25Retriever(loaded.passages, cache))
 
     def build(self, paths: Iterable[str | Path], rebuild: bool = False
               ) -> tuple[BuildStats, IngestReport]:
-        """(Re)index the corpus at ``paths``: the index then holds exactly these documents."""
-        paths = list(paths)
-        report = load_documents(paths, max_bytes=self.max_file_bytes)
+        """(Re)index the corpus at ``paths``: the index then holds exactly these documents,
+        and records ``paths`` as what it was built from (see :meth:`sources`).
+
+        Questions are answered from the index loaded before while this reads and embeds;
+        the new one is swapped in when it is written."""
+        roots = [Path(p).expanduser() for p in paths]
+        report = load_documents(roots, max_bytes=self.max_file_bytes)
         if not report.documents:
             reasons = "; ".join(f"{p}: {r}" for p, r in report.skipped[:5]) or "no files found"
             raise IngestError(
-                f"no article could be read from {', '.join(map(str, paths))} ({reasons}); "
+                f"no article could be read from {', '.join(map(str, roots))} ({reasons}); "
                 "the index was left unchanged. Give folders or .txt/.md/.html files."
             )
+        # The store's file lock keeps writers apart; the pipeline's lock is held only to
+        # swap the new index in, so answers go on meanwhile.
+        stats = self.store.build(report.documents, self.embedder, self.chunking,
+                                 self.index_type, rebuild=rebuild,
+                                 sources=[str(p.resolve()) for p in roots])
+        opened = self._open()
         with self._lock:
-            stats = self.store.build(report.documents, self.embedder, self.chunking,
-                                     self.index_type, rebuild=rebuild)
-            self._index = None
-            self._load()
+            self._index, self._retriever = opened
         return stats, report
 
+    def recorded_sources(self) -> list[Path] | None:
+        """The folders and files the live index was built from, as it recorded them;
+        None without an index, or for an index from before qa recorded them."""
+        if not self.store.exists():
+            return None
+        recorded = self.store.read_manifest().get("sources")
+        if not isinstance(recorded, list) or not recorded:
+            return None
+        return [Path(p) for p in recorded if isinstance(p, str)] or None
+
     def sources(self) -> list[Path]:
-        """What the index is built from: the corpus, then the uploads folder if it exists."""
-        paths = [self.corpus] if self.corpus is not None else []
-        if self.uploads_dir is not None and self.uploads_dir.is_dir():
-            paths.append(self.uploads_dir)
+        """What the index is built from: what it recorded at its last build (else the
+        corpus), then the uploads folder if it exists."""
+        paths = self.recorded_sources() or ([self.corpus] if self.corpus is not None else [])
+        uploads = self.uploads_dir
+        if uploads is not None and uploads.is_dir() and uploads.resolve() not in {
+                p.resolve() for p in paths}:
+            paths.append(uploads)
         return paths
 
+    def can_add_documents(self) -> bool:
+        """Whether :meth:`add_documents` knows what the index is built from."""
+        return self.corpus is not None or self.recorded_sources() is not None
+
     def add_documents(self, paths: Iterable[str | Path] = ()) -> tuple[BuildStats, IngestReport]:
-        """Index the corpus and the uploads folder again, plus ``paths``; unchanged files
-        are not re-embedded. Call it after files were added to either folder."""
-        if self.corpus is None:
+        """Index again what the index was built from (:meth:`sources`), plus ``paths``;
+        unchanged files are not re-embedded. Call it after files were added to the
+        uploads folder or to the folders the index was built from."""
+        if not self.can_add_documents():
             raise ConfigError("this pipeline has no corpus folder to add documents to: "
                               "give it one (corpus=…, or --corpus on the command line)")
         return self.build([*self.sources(), *paths])

@@ -65,6 +65,31 @@ def test_chat_builds_the_index_then_serves_locally(tmp_path: Path) -> None:
         proc.wait(timeout=30)
 
 
+def test_chat_with_a_corpus_indexes_that_corpus_into_an_existing_index(
+        tmp_path: Path, seeds_pipeline) -> None:
+    from qa.pipeline import QAPipeline
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    articles = sorted(SEEDS.glob("*.txt"))
+    for folder, article in ((first, articles[0]), (second, articles[1])):
+        folder.mkdir()
+        shutil.copy(article, folder / article.name)
+    built = QAPipeline(tmp_path / "index", reader=seeds_pipeline.reader)
+    built.embedder = seeds_pipeline.embedder
+    built.build([first])  # `qa index first`
+    port = _free_port()
+    proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(second),
+                 "--port", str(port))
+    try:
+        text = "".join(_wait_for_line(proc, "Running on local URL"))
+        assert f"Indexing {second}/" in text and "Traceback" not in text
+        manifest = QAPipeline(tmp_path / "index").store.read_manifest()
+        assert sorted(manifest["documents"]) == [articles[1].name]  # the chat's corpus
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_chat_compiles_the_reader_in_the_background(tmp_path: Path) -> None:
     port = _free_port()
     shutil.copytree(SEEDS, tmp_path / "seeds")

@@ -262,7 +262,7 @@ def _sync_uploads(service: ChatService) -> None:
     """Index files uploaded earlier that the index lacks (say, after `qa index` rebuilt it)."""
     pipeline, uploads = service.pipeline, service.uploads_dir
     documents = service.documents()  # loads, or builds, the index
-    if pipeline.corpus is None or not uploads.is_dir():
+    if not uploads.is_dir() or not pipeline.can_add_documents():
         return
     pending = [p.name for p in uploads.iterdir()
                if p.is_file() and not p.name.startswith(".")
@@ -286,7 +286,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
     service = ChatService(pipeline, uploads, max_upload_bytes)
     _sync_uploads(service)
     example_list = list(examples) if examples is not None else _examples_for(service)
-    can_upload = pipeline.corpus is not None
+    can_upload = pipeline.can_add_documents()
 
     with gr.Blocks(title="Ask your articles") as demo:
         gr.Markdown("## Ask your articles\nAnswers are quoted from the articles, with sources. "

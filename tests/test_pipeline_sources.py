@@ -1,0 +1,108 @@
+"""What an index is built from: recorded at each build, used again when articles are added;
+and answering goes on while a build runs. Real models and indexes under tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.pipeline import QAPipeline
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+ART1 = "000_bdb7ea08bf89b1ec.txt"
+ART2 = "003_7912fbbb2ad95ee3.txt"
+QUESTION = "Who is the Chechen leader?"
+
+
+def _folder(root: Path, *names: str) -> Path:
+    root.mkdir(parents=True)
+    for name in names:
+        shutil.copy(SEEDS / name, root / name)
+    return root
+
+
+def _pipeline(like: QAPipeline, index_dir: Path, **kwargs) -> QAPipeline:
+    pipe = QAPipeline(index_dir, reader=like.reader, **kwargs)
+    pipe.embedder = like.embedder  # the session's loaded (real) models
+    return pipe
+
+
+def test_adding_articles_keeps_what_the_index_was_built_from(seeds_pipeline, tmp_path) -> None:
+    notes = _folder(tmp_path / "notes", ART1)
+    other = _folder(tmp_path / "other", ART2)
+    _pipeline(seeds_pipeline, tmp_path / "index").build([notes])  # `qa index notes`
+    # later a chat over the same index, started with another corpus, takes an upload
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    chat = _pipeline(seeds_pipeline, tmp_path / "index", corpus=other, uploads_dir=uploads)
+    assert chat.sources() == [notes.resolve(), uploads]
+    chat.add_documents()
+    assert sorted(chat.index.manifest["documents"]) == [ART1, "lighthouse.md"]
+    assert chat.index.manifest["sources"] == [str(notes.resolve()), str(uploads.resolve())]
+    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"  # the notes are still there
+
+
+def test_an_index_that_records_its_sources_can_take_articles(seeds_pipeline, tmp_path) -> None:
+    notes = _folder(tmp_path / "notes", ART1)
+    no_corpus = _pipeline(seeds_pipeline, tmp_path / "index")  # --index alone
+    assert not no_corpus.can_add_documents()  # no index yet, no corpus: nothing to go on
+    no_corpus.build([notes])
+    assert no_corpus.can_add_documents()
+    # an index from before sources were recorded: only a corpus says what to rebuild
+    old = _pipeline(seeds_pipeline, tmp_path / "old-index")
+    old.store.build(_documents(notes), old.embedder, progress=False)
+    assert old.recorded_sources() is None and not old.can_add_documents()
+
+
+def _documents(root: Path):
+    from qa.ingest import load_documents
+
+    return load_documents([root]).documents
+
+
+def test_home_is_expanded_in_paths(seeds_pipeline, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    notes = _folder(tmp_path / "notes", ART1)
+    pipe = _pipeline(seeds_pipeline, Path("~/index"), corpus="~/notes")
+    assert pipe.index_dir == tmp_path / "index" and pipe.corpus == notes
+    pipe.build(["~/notes"])
+    assert (tmp_path / "index" / "CURRENT").is_file()
+    assert pipe.index.manifest["sources"] == [str(notes.resolve())]
+
+
+def test_answers_go_on_while_articles_are_indexed(seeds_pipeline, tmp_path, monkeypatch) -> None:
+    corpus = _folder(tmp_path / "corpus", ART1, ART2)
+    pipe = _pipeline(seeds_pipeline, tmp_path / "index", corpus=corpus)
+    assert pipe.answer(QUESTION).text == "Ramzan Kadyrov"  # loaded
+    writing = threading.Event()
+    release = threading.Event()
+    real_build = pipe.store.build
+
+    def slow_build(*args, **kwargs):  # a long upload: held until the answer below is in
+        writing.set()
+        release.wait(timeout=120)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(pipe.store, "build", slow_build)
+    (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    builder = threading.Thread(target=pipe.add_documents)
+    builder.start()
+    try:
+        assert writing.wait(timeout=60)
+        t0 = time.monotonic()
+        answer = pipe.answer(QUESTION)  # from the index loaded before the build
+        assert time.monotonic() - t0 < 30
+        assert answer.text == "Ramzan Kadyrov"
+        assert builder.is_alive()
+    finally:
+        release.set()
+        builder.join(timeout=300)
+    assert "lighthouse.md" in pipe.index.manifest["documents"]  # swapped in once written
+    assert pipe.answer("Who is the lighthouse keeper?").text == "Ada Brook"
