@@ -221,6 +221,8 @@ class QAPipeline:
         question = clean_question(question, self.max_question_chars)
         query = clean_question(query, self.max_question_chars) if query else question
         k = check_top_k(self.top_k if top_k is None else top_k)
+        if threshold is not None and not 0.0 <= threshold <= 1.0:  # nan fails too
+            raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
         cutoff = self.threshold if threshold is None else threshold
         retriever = self._ready_retriever()
         t0 = time.perf_counter()

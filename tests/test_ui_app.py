@@ -83,6 +83,42 @@ def test_ask_endpoint_reports_bad_questions_plainly(client: Any) -> None:
         client.predict("   ", None, None, None, api_name="/ask")
 
 
+@pytest.mark.parametrize("question, top_k, threshold, message", [
+    (None, None, None, "a question must be text"),
+    ("Who is the Chechen leader?", "abc", None, "top_k must be a whole number"),
+    ("Who is the Chechen leader?", 2.5, None, "top_k must be a whole number"),
+    ("Who is the Chechen leader?", 99, None, "top_k must be between 1 and 50"),
+    ("Who is the Chechen leader?", None, 2.0, "threshold must be a number from 0 to 1"),
+    ("Who is the Chechen leader?", None, "nan", "threshold must be a number from 0 to 1"),
+])
+def test_ask_endpoint_reports_bad_values_plainly(client: Any, question: Any, top_k: Any,
+                                                 threshold: Any, message: str) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=message):
+        client.predict(question, None, top_k, threshold, api_name="/ask")
+
+
+def test_chat_turn_without_settings_uses_the_defaults(server: dict[str, Any]) -> None:
+    from ui.app import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    history, _ = service.respond("Who is the Chechen leader?", [], None, None)  # type: ignore[arg-type]
+    assert "Kadyrov" in history[-1]["content"] and "went wrong" not in history[-1]["content"]
+    history, _ = service.respond("Who is the Chechen leader?", [], 5, 7)
+    assert "threshold must be a number from 0 to 1" in history[-1]["content"]
+
+
+def test_the_slider_left_at_the_rounded_threshold_means_the_exact_one(
+        server: dict[str, Any]) -> None:
+    from ui.app import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    exact = server["pipeline"].threshold
+    assert service._slider_threshold(round(exact, 2)) == exact
+    assert service._slider_threshold(0.9) == 0.9  # moved: the user's value
+
+
 def test_followup_uses_the_previous_question(client: Any) -> None:
     first = "What length of contract is Russia offering Syrian volunteers?"
     followup = "How much were they paid?"

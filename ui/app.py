@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import re
 import threading
 import time
@@ -18,9 +19,9 @@ from typing import Any
 
 import gradio as gr
 
-from qa.errors import QAError
+from qa.errors import ConfigError, QAError
 from qa.followup import contextualize
-from qa.pipeline import QAPipeline
+from qa.pipeline import QAPipeline, clean_question
 from qa.types import Answer
 from ui.render import (
     render_answer,
@@ -108,17 +109,18 @@ class ChatService:
 
     # -- answering -----------------------------------------------------------------
     def answer(self, question: str, history: Sequence[dict[str, Any]] | None = None,
-               top_k: int | None = None, threshold: float | None = None
-               ) -> tuple[Answer, str]:
+               top_k: Any = None, threshold: Any = None) -> tuple[Answer, str]:
         """The Answer and the retrieval query used (a follow-up joined to its context).
+        ``top_k`` and ``threshold`` come as the page or an API call sent them (None or
+        blank: the defaults); what is not a usable value raises ConfigError.
 
         A follow-up's he/she/his/her become the previous answer when that was a name.
         """
+        question = clean_question(question, self.pipeline.max_question_chars)
         reader_question, query, _ = contextualize(question, user_questions(history),
                                                   last_answer(history))
-        k = int(top_k) if top_k else None
-        answer = self.pipeline.answer(reader_question, top_k=k, threshold=threshold,
-                                      query=query)
+        answer = self.pipeline.answer(reader_question, top_k=_top_k(top_k),
+                                      threshold=_threshold(threshold), query=query)
         return answer, query
 
     def ask(self, question: str, history: list[dict[str, Any]] | None = None,
@@ -182,7 +184,8 @@ class ChatService:
                threshold: float) -> str:
         """The rendered reply to ``message``; errors become a message, never a traceback."""
         try:
-            answer, query = self.answer(message, history, int(top_k), float(threshold))
+            answer, query = self.answer(message, history, top_k,
+                                        self._slider_threshold(threshold))
             if query != " ".join(message.split()):
                 logger.info("follow-up %r searched as %r", message, query)
             return render_answer(answer)
@@ -191,6 +194,17 @@ class ChatService:
         except Exception:  # never a traceback in the chat
             logger.exception("answering %r failed", message)
             return render_error("something went wrong while answering; see the server log.")
+
+    def _slider_threshold(self, value: Any) -> Any:
+        """The page's slider shows the index's threshold to two decimals: left there (or
+        set back), it means that threshold exactly, not its rounding."""
+        try:
+            exact = self.pipeline.threshold
+            if value is not None and abs(float(value) - exact) <= 0.005:
+                return exact
+        except (QAError, TypeError, ValueError):
+            pass  # answer() reports what is wrong
+        return value
 
     # -- articles --------------------------------------------------------------------
     def documents(self) -> dict[str, Any]:
@@ -248,6 +262,32 @@ class ChatService:
                 title = titles.get(p.name, {}).get("title", p.name)
                 lines.append((True, f"added '{p.name}' ({title}): you can ask about it now"))
         return lines
+
+
+def _top_k(value: Any) -> int | None:
+    """The top_k an API call or the page sent: None (or blank) for the default."""
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number != int(number):
+        raise ConfigError(f"top_k must be a whole number from 1 to 50, got {value!r}")
+    return int(number)
+
+
+def _threshold(value: Any) -> float | None:
+    """The threshold an API call or the page sent: None (or blank) for the index's own."""
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not 0.0 <= number <= 1.0:  # nan fails too
+        raise ConfigError(f"threshold must be a number from 0 to 1, got {value!r}")
+    return number
 
 
 def _examples_for(service: ChatService) -> list[str]:
