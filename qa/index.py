@@ -386,15 +386,13 @@ class IndexStore:
         gen = self.path / name
         gen.mkdir(parents=True)
         try:
-            con = sqlite3.connect(gen / "passages.sqlite")
-            with con:
+            with contextlib.closing(sqlite3.connect(gen / "passages.sqlite")) as con, con:
                 con.execute("CREATE TABLE passages (id INTEGER PRIMARY KEY, doc_id TEXT, "
                             "title TEXT, text TEXT, start INTEGER, end INTEGER)")
                 con.execute("CREATE INDEX passages_doc ON passages(doc_id)")
                 con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
                                 [(p.passage_id, p.doc_id, p.title, p.text, p.start, p.end)
                                  for p in passages])
-            con.close()
             with open(gen / "vectors.npy", "wb") as fh:
                 np.save(fh, vectors, allow_pickle=False)
             faiss.write_index(make_faiss_index(vectors, index_type), str(gen / "dense.faiss"))

@@ -224,3 +224,25 @@ def test_page_turn_takes_shows_then_answers(server: dict[str, Any]) -> None:
     history, _ = service.complete("And who is his close ally?", shown, 5, 0.0)
     assert "putin" in normalize_answer(history[-1]["content"])
     assert service.complete(None, history, 5, 0.0)[0] == gr.update()  # nothing was taken
+
+
+def test_an_upload_the_disk_cannot_take_is_refused_and_removed(server: dict[str, Any],
+                                                               monkeypatch) -> None:
+    import errno
+
+    from ui.app import ChatService
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    uploads = server["root"] / "uploads-full"
+    monkeypatch.setattr(server["pipeline"], "uploads_dir", server["pipeline"].uploads_dir)
+    service = ChatService(server["pipeline"], uploads)
+    monkeypatch.setattr(server["pipeline"].store, "build", full_disk)
+    staging = server["root"] / "staging-full"
+    staging.mkdir()
+    (staging / "notes.txt").write_text("The ferry leaves at noon.\n", encoding="utf-8")
+    status, _ = service.upload([str(staging / "notes.txt")])
+    assert "indexing failed, nothing was added" in status
+    assert "No space left on device" in status
+    assert not any(uploads.iterdir())  # the saved file was taken back

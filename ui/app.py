@@ -225,7 +225,10 @@ class ChatService:
         lines: list[tuple[bool, str]] = []
         with self._upload_lock:
             saved: list[Path] = []
-            taken = set(self.documents())
+            try:
+                taken = set(self.documents())
+            except QAError as exc:  # a damaged index: say so, save nothing
+                return render_status([(False, str(exc))]), self.articles_html()
             for f in files:
                 src = Path(f)
                 try:
@@ -246,10 +249,13 @@ class ChatService:
     def _index_saved(self, saved: list[Path]) -> list[tuple[bool, str]]:
         try:
             _, report = self.pipeline.add_documents()
-        except QAError as exc:
+        except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
             for p in saved:
                 p.unlink(missing_ok=True)
-            return [(False, f"indexing failed, nothing was added: {exc}")]
+            why = (str(exc) if isinstance(exc, QAError) else
+                   f"the index could not be written ({exc.strerror or exc})")
+            logger.warning("indexing uploads failed: %s", why)
+            return [(False, f"indexing failed, nothing was added: {why}")]
         skipped = {Path(p).resolve(): reason for p, reason in report.skipped}
         titles = self.documents()
         lines = []
