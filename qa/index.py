@@ -345,17 +345,17 @@ class IndexStore:
         if previous:
             for row, p in enumerate(previous.passages):
                 old_rows.setdefault(p.doc_id, []).append(row)
-        parts: list[tuple[list[Passage], np.ndarray | None]] = []
+        parts: list[tuple[Document, list[Passage], np.ndarray | None]] = []
         to_embed: list[Passage] = []
         for doc in documents:
             old = old_docs.get(doc.doc_id)
             if previous and old and old["hash"] == doc.content_hash and doc.doc_id in old_rows:
                 rows = old_rows[doc.doc_id]
-                parts.append(([previous.passages[r] for r in rows], previous.vectors[rows]))
+                parts.append((doc, [previous.passages[r] for r in rows], previous.vectors[rows]))
                 stats.reused_documents.append(doc.doc_id)
             else:
                 chunks = chunk_document(doc, chunking)
-                parts.append((chunks, None))
+                parts.append((doc, chunks, None))
                 to_embed.extend(chunks)
                 stats.embedded_documents.append(doc.doc_id)
         stats.removed_documents = sorted(set(old_docs) - {d.doc_id for d in documents})
@@ -364,13 +364,13 @@ class IndexStore:
         passages: list[Passage] = []
         blocks: list[np.ndarray] = []
         offset = 0
-        for chunks, vecs in parts:
+        for doc, chunks, vecs in parts:
             if vecs is None:
                 vecs = new_vectors[offset : offset + len(chunks)]
                 offset += len(chunks)
             blocks.append(vecs)
-            for p in chunks:
-                passages.append(Passage(p.doc_id, p.title, p.text, p.start, p.end,
+            for p in chunks:  # the title as read now: an HTML <title> is not in the hash
+                passages.append(Passage(p.doc_id, doc.title, p.text, p.start, p.end,
                                         len(passages)))
         dim = embedder.dimension if not blocks else blocks[0].shape[1]
         vectors = (np.concatenate(blocks).astype(np.float32) if blocks

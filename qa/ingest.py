@@ -144,11 +144,19 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return Document(doc_id, make_title(text, kind, path.name, html_title), text, content_hash)
 
 
-def iter_files(paths: Iterable[Path]) -> Iterable[tuple[Path, Path]]:
-    """(file, root) pairs: files given directly are their own root's children."""
+def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = ()
+               ) -> Iterable[tuple[Path, Path]]:
+    """(file, root) pairs: files given directly are their own root's children. Hidden
+    folders and the folders in ``exclude`` (below a root) are not entered."""
+    excluded = {Path(os.path.abspath(e)) for e in exclude}
     for p in paths:
         if p.is_dir():
+            skip = excluded - {Path(os.path.abspath(p))}
             for f in sorted(p.rglob("*")):
+                if any(part.startswith(".") for part in f.relative_to(p).parts[:-1]):
+                    continue  # inside a hidden folder (.git, .obsidian …)
+                if skip and not skip.isdisjoint(Path(os.path.abspath(f)).parents):
+                    continue  # say, the index or uploads folder inside the corpus
                 if f.is_file() or f.is_symlink():
                     yield f, p
         else:
@@ -171,9 +179,12 @@ def _check_name(doc_id: str) -> None:
 
 
 def load_documents(
-    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
+    exclude: Iterable[Path] = (),
 ) -> IngestReport:
-    """Read every supported file under ``paths``; others are skipped with a reason."""
+    """Read every supported file under ``paths``; others are skipped with a reason.
+    Folders in ``exclude`` are not entered when they lie below one of ``paths``."""
+    exclude = list(exclude)
     report = IngestReport()
     seen: dict[str, str] = {}
     ids: set[str] = set()
@@ -181,7 +192,7 @@ def load_documents(
         if not given.exists():
             report.skipped.append((str(given), "no such file or folder"))
             continue
-        for path, root in iter_files([given]):
+        for path, root in iter_files([given], exclude):
             doc_id = path.relative_to(root).as_posix()
             if path.name.startswith("."):
                 continue

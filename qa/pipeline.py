@@ -150,7 +150,9 @@ class QAPipeline:
         Questions are answered from the index loaded before while this reads and embeds;
         the new one is swapped in when it is written."""
         roots = [Path(p).expanduser() for p in paths]
-        report = load_documents(roots, max_bytes=self.max_file_bytes)
+        # the index and uploads folders may sit inside the corpus: not articles of it
+        own = [self.index_dir, *([self.uploads_dir] if self.uploads_dir else [])]
+        report = load_documents(roots, max_bytes=self.max_file_bytes, exclude=own)
         if not report.documents:
             reasons = "; ".join(f"{p}: {r}" for p, r in report.skipped[:5]) or "no files found"
             raise IngestError(

@@ -130,6 +130,18 @@ def test_duplicates_and_unsupported_types(tmp_path: Path) -> None:
         assert all(suffix in reasons[name] for suffix in SUPPORTED_SUFFIXES)
 
 
+def test_hidden_files_and_folders_are_ignored(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# Elbe\n\nThe Elbe flows through Hamburg.")
+    (tmp_path / ".draft.md").write_text("A hidden draft about the Rhine.")
+    for folder in (".git", ".obsidian/plugins", "trip/.cache"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "stuff.txt").write_text(f"Tooling files in {folder}.")
+    (tmp_path / "trip" / "day1.txt").write_text("Day one: we walked to the Danube.")
+    report = load_documents([tmp_path])
+    assert _ids(report) == {"notes.md", "trip/day1.txt"}
+    assert report.skipped == []  # ignored without a message, as the README says
+
+
 def test_undecodable_file_name_is_skipped(tmp_path: Path) -> None:
     name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 name on a UTF-8 file system
     try:

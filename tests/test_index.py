@@ -111,6 +111,23 @@ def test_incremental_reindex_embeds_only_changed_files(tmp_path, corpus, embedde
             assert np.array_equal(after.vectors[i], old[p.text])
 
 
+def test_a_new_html_title_reaches_the_reused_passages(tmp_path, embedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    page = corpus / "bees.html"
+    body = "<body><p>" + "Bees make honey from nectar. " * 20 + "</p></body>"
+    page.write_text(f"<html><head><title>Bees</title></head>{body}</html>", encoding="utf-8")
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    page.write_text(f"<html><head><title>Honey bees</title></head>{body}</html>",
+                    encoding="utf-8")
+    stats = build(store, corpus, embedder)
+    assert stats.reused_documents == ["bees.html"]  # the text is the same: not re-embedded
+    after = store.load(embedder.name)
+    assert after.manifest["documents"]["bees.html"]["title"] == "Honey bees"
+    assert {p.title for p in after.passages} == {"Honey bees"}
+
+
 def test_changed_chunking_re_embeds_everything(tmp_path, corpus, embedder) -> None:
     store = IndexStore(tmp_path / "index")
     build(store, corpus, embedder)

@@ -106,3 +106,19 @@ def test_answers_go_on_while_articles_are_indexed(seeds_pipeline, tmp_path, monk
         builder.join(timeout=300)
     assert "lighthouse.md" in pipe.index.manifest["documents"]  # swapped in once written
     assert pipe.answer("Who is the lighthouse keeper?").text == "Ada Brook"
+
+
+def test_index_and_uploads_folders_inside_the_corpus_are_not_its_articles(
+        seeds_pipeline, tmp_path) -> None:
+    corpus = _folder(tmp_path / "notes", ART1)
+    pipe = _pipeline(seeds_pipeline, corpus / "index", corpus=corpus,
+                     uploads_dir=corpus / "uploads")
+    _, report = pipe.build([corpus])
+    assert report.skipped == []  # the index's own files are not offered as articles
+    (corpus / "uploads").mkdir()
+    upload = corpus / "uploads" / "lighthouse.md"
+    upload.write_text("The lighthouse keeper is Ada Brook.\n")
+    _, report = pipe.add_documents()
+    assert report.skipped == []  # not read twice (once as a duplicate of itself)
+    assert sorted(pipe.index.manifest["documents"]) == [ART1, "lighthouse.md"]
+    assert upload.is_file()
