@@ -79,14 +79,23 @@ def _decode_8bit(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+#: Elements a browser lays out as blocks: their text starts and ends a line. Everything
+#: else (a, b, em, span …) is inline: its text runs on with the words around it.
+_BLOCKS = frozenset(
+    "address article aside blockquote body caption dd details dialog div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol p "
+    "pre section summary table tbody tfoot thead tr ul".split())
+_PREFORMATTED = frozenset({"pre", "textarea"})
+
+
 def html_to_text(html: str) -> tuple[str, str | None]:
-    """Visible text of an HTML page (block elements on their own lines) and its title."""
-    from bs4 import BeautifulSoup
+    """Visible text of an HTML page and its title: block elements on their own lines,
+    inline ones within the line ("mayor <a>Ana</a> <b>Kovač</b>" reads "mayor Ana
+    Kovač"), whitespace collapsed as a browser does (kept inside <pre>)."""
+    from bs4 import BeautifulSoup, NavigableString
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        if tag.name == "head":
-            continue
+    for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     title = None
     heading = soup.find(["h1", "h2"])
@@ -96,8 +105,19 @@ def html_to_text(html: str) -> tuple[str, str | None]:
         title = soup.title.get_text(" ", strip=True)
     if soup.head:
         soup.head.decompose()
-    text = soup.get_text("\n")
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for string in list(soup.find_all(string=True)):
+        if type(string) is NavigableString and not any(
+                parent.name in _PREFORMATTED for parent in string.parents):
+            string.replace_with(re.sub(r"\s+", " ", str(string)))
+    for tag in soup.find_all(True):
+        if tag.name == "br":
+            tag.replace_with("\n")
+        elif tag.name in _BLOCKS:
+            tag.insert_before("\n")
+            tag.insert_after("\n")
+        elif tag.name in ("td", "th"):
+            tag.insert_after(" ")
+    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
     return "\n".join(line for line in lines if line), title
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from qa.cli import main
 from qa.errors import IngestError
-from qa.ingest import SUPPORTED_SUFFIXES, decode_bytes, load_documents
+from qa.ingest import SUPPORTED_SUFFIXES, decode_bytes, html_to_text, load_documents
 
 GOOD = "The river Elbe flows through Dresden and Hamburg before it reaches the North Sea."
 
@@ -128,6 +128,22 @@ def test_duplicates_and_unsupported_types(tmp_path: Path) -> None:
     for name in ("report.pdf", "slides.docx", "Makefile", "data.json"):
         assert reasons[name].startswith("unsupported file type")
         assert all(suffix in reasons[name] for suffix in SUPPORTED_SUFFIXES)
+
+
+def test_html_inline_elements_stay_in_their_line() -> None:
+    text, title = html_to_text(
+        "<html><head><title>Town news</title><style>p {}</style></head><body>"
+        "<h1>Bridge opened</h1><p>The mayor <a href='/ana'>Ana</a> <b>Kovač</b> opened it\n"
+        "   on 3 May 2020. It cost <em>12</em> million euros; the architect is from "
+        "Shang<span>hai</span>.</p><ul><li>Steel</li><li>Glass</li></ul>"
+        "Line one<br>Line two<table><tr><th>Span</th><td>120 m</td></tr></table>"
+        "<!-- a comment --><script>var x = 1;</script></body></html>")
+    assert title == "Bridge opened"
+    assert text.splitlines() == [
+        "Bridge opened",
+        "The mayor Ana Kovač opened it on 3 May 2020. It cost 12 million euros; "
+        "the architect is from Shanghai.",
+        "Steel", "Glass", "Line one", "Line two", "Span 120 m"]
 
 
 def test_hidden_files_and_folders_are_ignored(tmp_path: Path) -> None:
