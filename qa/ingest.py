@@ -164,23 +164,38 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return Document(doc_id, make_title(text, kind, path.name, html_title), text, content_hash)
 
 
-def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = ()
+def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = (),
+               unreadable: list[tuple[str, str]] | None = None
                ) -> Iterable[tuple[Path, Path]]:
     """(file, root) pairs: files given directly are their own root's children. Hidden
-    folders and the folders in ``exclude`` (below a root) are not entered."""
+    folders and the folders in ``exclude`` (below a root) are not entered; links to
+    folders come out as files (for the caller to refuse). Folders that cannot be listed
+    go to ``unreadable`` as (path, reason)."""
     excluded = {Path(os.path.abspath(e)) for e in exclude}
+
+    def note(err: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((str(err.filename), f"cannot read: {err.strerror or err}"))
+
     for p in paths:
-        if p.is_dir():
-            skip = excluded - {Path(os.path.abspath(p))}
-            for f in sorted(p.rglob("*")):
-                if any(part.startswith(".") for part in f.relative_to(p).parts[:-1]):
-                    continue  # inside a hidden folder (.git, .obsidian …)
-                if skip and not skip.isdisjoint(Path(os.path.abspath(f)).parents):
-                    continue  # say, the index or uploads folder inside the corpus
-                if f.is_file() or f.is_symlink():
-                    yield f, p
-        else:
+        if not p.is_dir():
             yield p, p.parent
+            continue
+        skip = excluded - {Path(os.path.abspath(p))}
+        found: list[Path] = []
+        for dirpath, dirnames, filenames in os.walk(p, onerror=note):
+            here = Path(dirpath)
+            entered = []
+            for name in dirnames:
+                sub = here / name
+                if sub.is_symlink():
+                    found.append(sub)
+                elif not name.startswith(".") and Path(os.path.abspath(sub)) not in skip:
+                    entered.append(name)  # not hidden (.git, .obsidian …), not excluded
+            dirnames[:] = entered
+            found.extend(here / name for name in filenames)
+        for f in sorted(found):
+            yield f, p
 
 
 def _check_inside(path: Path, root: Path) -> None:
@@ -204,6 +219,8 @@ def load_documents(
 ) -> IngestReport:
     """Read every supported file under ``paths``; others are skipped with a reason.
     Folders in ``exclude`` are not entered when they lie below one of ``paths``."""
+    if isinstance(paths, str | Path):  # one path, not the characters of one
+        paths = [paths]
     exclude = list(exclude)
     report = IngestReport()
     seen: dict[str, str] = {}
@@ -212,7 +229,7 @@ def load_documents(
         if not given.exists():
             report.skipped.append((str(given), "no such file or folder"))
             continue
-        for path, root in iter_files([given], exclude):
+        for path, root in iter_files([given], exclude, report.skipped):
             doc_id = path.relative_to(root).as_posix()
             if path.name.startswith("."):
                 continue

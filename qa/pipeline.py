@@ -149,6 +149,8 @@ class QAPipeline:
 
         Questions are answered from the index loaded before while this reads and embeds;
         the new one is swapped in when it is written."""
+        if isinstance(paths, str | Path):  # one path, not the characters of one
+            paths = [paths]
         roots = [Path(p).expanduser() for p in paths]
         # the index and uploads folders may sit inside the corpus: not articles of it
         own = [self.index_dir, *([self.uploads_dir] if self.uploads_dir else [])]

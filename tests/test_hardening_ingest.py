@@ -158,6 +158,30 @@ def test_hidden_files_and_folders_are_ignored(tmp_path: Path) -> None:
     assert report.skipped == []  # ignored without a message, as the README says
 
 
+def test_a_folder_that_cannot_be_listed_is_skipped_not_fatal(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    (tmp_path / "ok.txt").write_text(GOOD)
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "inside.txt").write_text("Unreachable text about the Oder.")
+    real_scandir = os.scandir
+
+    def scandir(path=".", *args, **kwargs):  # tests run as root, which reads any folder
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = load_documents([tmp_path])
+    assert _ids(report) == {"ok.txt"}
+    assert report.skipped == [(str(tmp_path / "locked"), "cannot read: Permission denied")]
+
+
+def test_one_path_given_as_a_string_is_one_path(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text(GOOD)
+    assert _ids(load_documents(str(tmp_path / "ok.txt"))) == {"ok.txt"}  # type: ignore[arg-type]
+    assert _ids(load_documents(tmp_path)) == {"ok.txt"}  # type: ignore[arg-type]
+
+
 def test_undecodable_file_name_is_skipped(tmp_path: Path) -> None:
     name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 name on a UTF-8 file system
     try:
