@@ -23,7 +23,18 @@ class ChunkSettings:
         if self.max_words < 10:
             raise ConfigError(f"max_words must be at least 10, got {self.max_words}")
         if not 0 <= self.overlap_words < self.max_words // 2:
-            raise ConfigError("overlap_words must be at least 0 and under half of max_words")
+            raise ConfigError(f"overlap_words must be at least 0 and under half of max_words "
+                              f"({self.max_words}), got {self.overlap_words}")
+
+    def with_changes(self, max_words: int | None = None,
+                     overlap_words: int | None = None) -> ChunkSettings:
+        """These settings with the given ones changed; a new passage length alone keeps
+        the overlap where it still fits, else a fifth of the length."""
+        words = self.max_words if max_words is None else max_words
+        if overlap_words is None:
+            fits = 0 <= self.overlap_words < words // 2
+            overlap_words = self.overlap_words if fits else words // 5
+        return ChunkSettings(words, overlap_words)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -77,6 +77,10 @@ _threshold_option = click.option(
     help="Abstain below this score (default: the index's calibrated threshold).")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _one_line(message: str) -> str:
     """Error messages print as one line (library messages may quote multi-line errors)."""
     return " ".join(message.split())
@@ -111,44 +115,55 @@ def _no_model_loading_bars() -> None:
 
 
 @main.command("index")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--index", "index_dir", default=None,
+              help="Index folder (default: index/ in the checkout, or $QA_INDEX_DIR).")
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
-@click.option("--max-words", default=150, show_default=True, help="Passage length in words.")
-@click.option("--overlap-words", default=30, show_default=True, help="Overlap between passages.")
-@click.option("--hnsw", is_flag=True, help="Approximate HNSW index (for large corpora).")
+@click.option("--max-words", default=None, type=click.IntRange(min=10),
+              help="Passage length in words (default: the index's own, else 150).")
+@click.option("--overlap-words", default=None, type=click.IntRange(min=0),
+              help="Overlap between passages, under half their length (default: the "
+                   "index's own, else 30).")
+@click.option("--hnsw/--flat", default=None,
+              help="Approximate HNSW index (for large corpora), or exact (default: the "
+                   "index's own, else exact).")
 @click.option("--rebuild", is_flag=True, help="Re-embed everything, reuse nothing.")
 @click.option("--max-file-mb", default=5.0, show_default=True,
               type=click.FloatRange(min=0, min_open=True),
               help="Skip files larger than this (megabytes).")
 @_friendly
 def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: str | None,
-              max_words: int, overlap_words: int, hnsw: bool, rebuild: bool,
-              max_file_mb: float) -> None:
-    """Index the articles in PATHS (folders or files; default: seeds/).
+              max_words: int | None, overlap_words: int | None, hnsw: bool | None,
+              rebuild: bool, max_file_mb: float) -> None:
+    """Index the articles in PATHS (folders or files; default: what the index
+    was built from, else seeds/).
 
     The index then holds exactly these articles: unchanged ones are not
-    re-embedded, removed ones disappear.
+    re-embedded, removed ones disappear. Passage length, overlap and index
+    type stay as the index has them unless given.
 
     \b
     Examples:
-      qa index                      # the seed articles
+      qa index                      # the seed articles (or refresh the index)
       qa index ~/notes --index ~/notes-index
+      qa index ~/notes --index ~/notes-index --max-words 80
     """
-    from qa.chunk import ChunkSettings
     from qa.config import default_corpus
     from qa.pipeline import QAPipeline
 
     pipe = QAPipeline(index_dir, embedding_model=embedding_model,
-                      chunking=ChunkSettings(max_words, overlap_words),
-                      index_type="hnsw" if hnsw else "flat",
+                      index_type=None if hnsw is None else ("hnsw" if hnsw else "flat"),
                       max_file_bytes=max(1, int(max_file_mb * 1_000_000)))
-    stats, report = pipe.build(list(paths) or [default_corpus()], rebuild=rebuild)
+    if max_words is not None or overlap_words is not None:
+        pipe.chunking = pipe.build_settings()[0].with_changes(max_words, overlap_words)
+    sources = list(paths) or pipe.recorded_sources() or [default_corpus()]
+    stats, report = pipe.build(sources, rebuild=rebuild)
     if click.get_current_context().find_root().params.get("quiet"):
         # without -q the log's warnings have named them already
         for path, reason in report.skipped:
             click.echo(f"skipped {path}: {reason}", err=True)
-    click.echo(f"Indexed {stats.documents} documents, {stats.passages} passages in "
+    click.echo(f"Indexed {_count(stats.documents, 'document')}, "
+               f"{_count(stats.passages, 'passage')} in "
                f"{stats.seconds:.1f}s ({len(stats.embedded_documents)} embedded, "
                f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed)"
                f" -> {pipe.index_dir}")

@@ -19,8 +19,8 @@ from qa.config import (
     default_index_dir,
 )
 from qa.embed import Embedder
-from qa.errors import ConfigError, IndexNotFoundError, IngestError, QuestionError
-from qa.index import BuildStats, IndexStore, LoadedIndex
+from qa.errors import ConfigError, IndexNotFoundError, IngestError, QAError, QuestionError
+from qa.index import INDEX_TYPES, BuildStats, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_answer
 from qa.reader import ExtractiveReader, Reading, Span
@@ -77,7 +77,7 @@ class QAPipeline:
         threshold: float | None = None,
         reader: Reader | None = None,
         chunking: ChunkSettings | None = None,
-        index_type: str = "flat",
+        index_type: str | None = None,
         max_question_chars: int = MAX_QUESTION_CHARS,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         uploads_dir: str | Path | None = None,
@@ -97,7 +97,11 @@ class QAPipeline:
         self.reader: Reader = reader or ExtractiveReader(reader_model)
         self.top_k = top_k
         self._threshold = threshold
-        self.chunking = chunking or ChunkSettings()
+        if index_type is not None and index_type not in INDEX_TYPES:
+            raise ConfigError(f"index_type must be one of {INDEX_TYPES}, got '{index_type}'")
+        # None: what the index was built with (else the defaults), so a rebuild or an
+        # upload keeps the passage length and index type the index was made with
+        self.chunking = chunking
         self.index_type = index_type
         self.max_question_chars = max_question_chars
         self.max_file_bytes = max_file_bytes
@@ -163,13 +167,34 @@ class QAPipeline:
             )
         # The store's file lock keeps writers apart; the pipeline's lock is held only to
         # swap the new index in, so answers go on meanwhile.
-        stats = self.store.build(report.documents, self.embedder, self.chunking,
-                                 self.index_type, rebuild=rebuild,
+        chunking, index_type = self.build_settings()
+        stats = self.store.build(report.documents, self.embedder, chunking,
+                                 index_type, rebuild=rebuild,
                                  sources=[str(p.resolve()) for p in roots])
         opened = self._open()
         with self._lock:
             self._index, self._retriever = opened
         return stats, report
+
+    def build_settings(self) -> tuple[ChunkSettings, str]:
+        """The chunking and index type the next build uses: the pipeline's own where set,
+        else those the live index was built with, else the defaults."""
+        built: dict[str, Any] = {}
+        if (self.chunking is None or self.index_type is None) and self.store.exists():
+            try:
+                built = self.store.read_manifest()
+            except QAError:
+                built = {}  # a damaged index: the build replaces it
+        chunking = self.chunking
+        if chunking is None:
+            try:
+                chunking = ChunkSettings(**built["chunking"])
+            except (KeyError, TypeError, QAError):
+                chunking = ChunkSettings()
+        index_type = self.index_type or built.get("index_type")
+        if index_type not in INDEX_TYPES:
+            index_type = "flat"
+        return chunking, index_type
 
     def recorded_sources(self) -> list[Path] | None:
         """The folders and files the live index was built from, as it recorded them;

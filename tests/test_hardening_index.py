@@ -26,7 +26,7 @@ from qa.pipeline import QAPipeline
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTION = "Who did Russia recruit to fight in Ukraine?"
-SUMMARY = re.compile(r"Indexed (\d+) documents, (\d+) passages in [\d.]+s "
+SUMMARY = re.compile(r"Indexed (\d+) documents?, (\d+) passages? in [\d.]+s "
                      r"\((\d+) embedded, (\d+) unchanged, (\d+) removed\)")
 
 

@@ -307,11 +307,26 @@ def test_pipeline_max_file_bytes_is_used_by_build(tmp_path: Path) -> None:
 
 
 def test_qa_index_with_nothing_readable_leaves_the_index_unchanged(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["index", str(tmp_path / "typo"),
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "blank.txt").write_text("  \n")
+    result = CliRunner().invoke(main, ["index", str(tmp_path / "empty"),
                                        "--index", str(tmp_path / "index")])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("Error: no article could be read from")
-    assert "no such file or folder" in lines[-1] and "left unchanged" in lines[-1]
+    assert "empty file" in lines[-1] and "left unchanged" in lines[-1]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_qa_index_refuses_a_path_that_is_not_there(tmp_path: Path) -> None:
+    # a typo beside a good folder used to index the good one alone, silently dropping
+    # whatever the index held from the mistyped one
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text(GOOD)
+    result = CliRunner().invoke(main, ["index", str(tmp_path / "notes"), str(tmp_path / "nots"),
+                                       "--index", str(tmp_path / "index")])
+    assert result.exit_code == 2
+    assert f"'{tmp_path / 'nots'}' does not exist" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "index" / "CURRENT").exists()

@@ -122,3 +122,51 @@ def test_index_and_uploads_folders_inside_the_corpus_are_not_its_articles(
     assert report.skipped == []  # not read twice (once as a duplicate of itself)
     assert sorted(pipe.index.manifest["documents"]) == [ART1, "lighthouse.md"]
     assert upload.is_file()
+
+
+def test_qa_index_keeps_the_index_settings_unless_given(tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from qa.cli import main
+
+    corpus = _folder(tmp_path / "notes", ART1, ART2)
+    index = tmp_path / "index"
+
+    def qa_index(*args: str) -> dict:
+        res = CliRunner().invoke(main, ["-q", "index", *args, "--index", str(index)])
+        assert res.exit_code == 0, res.output
+        return json.loads((index / (index / "CURRENT").read_text().strip() /
+                           "manifest.json").read_text())
+
+    first = qa_index(str(corpus), "--max-words", "40", "--overlap-words", "10", "--hnsw")
+    assert first["chunking"] == {"max_words": 40, "overlap_words": 10}
+    again = qa_index(str(corpus))  # no settings given: the index's own, nothing re-embedded
+    assert again["chunking"] == first["chunking"] and again["index_type"] == "hnsw"
+    assert again["passages"] == first["passages"]
+    refreshed = qa_index()  # no paths: what the index was built from
+    assert sorted(refreshed["documents"]) == [ART1, ART2]
+    assert refreshed["sources"] == [str(corpus.resolve())]
+    longer = qa_index("--max-words", "60")  # the overlap stays
+    assert longer["chunking"] == {"max_words": 60, "overlap_words": 10}
+    assert qa_index("--flat")["index_type"] == "flat"
+
+    res = CliRunner().invoke(main, ["index", str(corpus), "--index", str(index),
+                                    "--max-words", "5"])
+    assert res.exit_code == 2 and "--max-words" in res.stderr
+
+
+def test_an_upload_keeps_the_passage_length(seeds_pipeline, tmp_path) -> None:
+    from qa.chunk import ChunkSettings
+
+    corpus = _folder(tmp_path / "notes", ART1)
+    built = _pipeline(seeds_pipeline, tmp_path / "index", chunking=ChunkSettings(40, 10))
+    built.build([corpus])
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    chat = _pipeline(seeds_pipeline, tmp_path / "index", uploads_dir=uploads)
+    stats, _ = chat.add_documents()
+    assert chat.index.manifest["chunking"] == {"max_words": 40, "overlap_words": 10}
+    assert stats.reused_documents == [ART1]  # not re-chunked, not re-embedded
