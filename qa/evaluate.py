@@ -57,7 +57,7 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     """Read a JSON-lines gold file; DataError naming the line for anything malformed."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a BOM is no error
     except FileNotFoundError as exc:
         raise DataError(f"gold file not found: {path}") from exc
     except (OSError, UnicodeDecodeError) as exc:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qa.chunk import sentence_spans
 from qa.errors import DataError
@@ -46,35 +47,47 @@ def load_squad(path: str | Path) -> list[Article]:
     if not path.is_file():
         raise DataError(f"SQuAD file not found: {path}. Pass the path of a SQuAD-format JSON file.")
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
         data = raw["data"]
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
         raise DataError(f"{path} is not a SQuAD-format JSON file ({exc}).") from exc
     articles = []
     for a_idx, art in enumerate(data):
-        title = art.get("title", f"article-{a_idx}")
-        paragraphs, examples = [], []
-        for p_idx, para in enumerate(art["paragraphs"]):
-            context = para["context"]
-            paragraphs.append(context)
-            for q_idx, qa in enumerate(para["qas"]):
-                qid = qa.get("id") or f"{a_idx}-{p_idx}-{q_idx}"
-                answers = qa.get("answers") or []
-                if qa.get("is_impossible") or not answers:
-                    examples.append(QAExample(qid, title, qa["question"], context))
-                    continue
-                examples.append(
-                    QAExample(
-                        qid,
-                        title,
-                        qa["question"],
-                        context,
-                        tuple(a["text"] for a in answers),
-                        int(answers[0]["answer_start"]),
-                    )
-                )
-        articles.append(Article(title, tuple(paragraphs), tuple(examples)))
+        try:
+            articles.append(_article(art, a_idx))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            what = f"missing {exc}" if isinstance(exc, KeyError) else f"{exc}"
+            raise DataError(
+                f"{path}: article {a_idx} is not in SQuAD format ({what}). Each article needs "
+                "'paragraphs', each paragraph 'context' and 'qas', each question 'question' "
+                "and 'answers' (a list of {'text', 'answer_start'}).") from exc
     return articles
+
+
+def _article(art: dict[str, Any], a_idx: int) -> Article:
+    """One article of a SQuAD file (KeyError/TypeError/ValueError when malformed)."""
+    title = art.get("title", f"article-{a_idx}")
+    paragraphs, examples = [], []
+    for p_idx, para in enumerate(art["paragraphs"]):
+        context = para["context"]
+        paragraphs.append(context)
+        for q_idx, qa in enumerate(para["qas"]):
+            qid = qa.get("id") or f"{a_idx}-{p_idx}-{q_idx}"
+            answers = qa.get("answers") or []
+            if qa.get("is_impossible") or not answers:
+                examples.append(QAExample(qid, title, qa["question"], context))
+                continue
+            examples.append(
+                QAExample(
+                    qid,
+                    title,
+                    qa["question"],
+                    context,
+                    tuple(a["text"] for a in answers),
+                    int(answers[0]["answer_start"]),
+                )
+            )
+    return Article(title, tuple(paragraphs), tuple(examples))
 
 
 def split_by_article(

@@ -76,6 +76,12 @@ def test_load_gold_names_the_bad_line(tmp_path: Path, line: str, message: str) -
     assert message in str(err.value)
 
 
+def test_load_gold_accepts_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"  # as some Windows editors save UTF-8
+    path.write_bytes(b'\xef\xbb\xbf{"id": "q1", "question": "Who?", "answers": ["Kadyrov"]}\n')
+    assert load_gold(path) == [GoldItem("q1", "Who?", ("Kadyrov",))]
+
+
 def test_load_gold_missing_and_empty_files(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="not found"):
         load_gold(tmp_path / "nope.jsonl")

@@ -170,3 +170,25 @@ def test_an_upload_keeps_the_passage_length(seeds_pipeline, tmp_path) -> None:
     stats, _ = chat.add_documents()
     assert chat.index.manifest["chunking"] == {"max_words": 40, "overlap_words": 10}
     assert stats.reused_documents == [ART1]  # not re-chunked, not re-embedded
+
+
+def test_timings_leave_out_loading_the_models(seeds_pipeline, monkeypatch) -> None:
+    import time as _time
+
+    from qa.embed import Embedder
+    from qa.reader import ExtractiveReader
+
+    real_embed_load, real_read_load = Embedder._load, ExtractiveReader._load
+
+    def slow(real):
+        def load(self):
+            _time.sleep(1.5)  # a model loading from a slow disk
+            return real(self)
+        return load
+
+    monkeypatch.setattr(Embedder, "_load", slow(real_embed_load))
+    monkeypatch.setattr(ExtractiveReader, "_load", slow(real_read_load))
+    fresh = QAPipeline(seeds_pipeline.index_dir)  # its own models, not loaded yet
+    answer = fresh.answer(QUESTION)
+    assert answer.text == "Ramzan Kadyrov"
+    assert answer.timings_ms["embed"] < 1000 and answer.timings_ms["read"] < 1400

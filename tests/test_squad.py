@@ -4,13 +4,17 @@ reader instead."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from qa.errors import DataError
 from qa.metrics import normalize_answer
 from qa.squad import (
     Article,
     QAExample,
     blurrable_kind,
+    load_squad,
     mine_answer_removed,
     mine_blurred_answers,
     mine_context_swaps,
@@ -292,3 +296,26 @@ def test_blurred_answers_follow_ratio_and_seed() -> None:
     made = mine_blurred_answers(many, 0.25, seed=1)
     assert 60 < len(made) < 140
     assert made == mine_blurred_answers(many, 0.25, seed=1)
+
+
+@pytest.mark.parametrize("article, missing", [
+    ({"title": "x", "paragraphs": [{"context": "abc"}]}, "missing 'qas'"),
+    ({"title": "x", "paragraphs": [{"context": "abc", "qas": [{"question": "Q?",
+      "answers": [{"text": "a"}]}]}]}, "missing 'answer_start'"),
+    ({"title": "x"}, "missing 'paragraphs'"),
+])
+def test_a_malformed_squad_file_names_the_article_and_what_is_missing(
+        tmp_path, article, missing) -> None:
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps({"data": [article]}), encoding="utf-8")
+    with pytest.raises(DataError, match=f"article 0 is not in SQuAD format \\({missing}\\)"):
+        load_squad(path)
+
+
+def test_a_squad_file_with_a_byte_order_mark_loads(tmp_path) -> None:
+    path = tmp_path / "squad.json"
+    body = {"data": [{"title": "x", "paragraphs": [{"context": "Bees make honey.", "qas": [
+        {"id": "1", "question": "What do bees make?",
+         "answers": [{"text": "honey", "answer_start": 10}]}]}]}]}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(body).encode())
+    assert load_squad(path)[0].examples[0].answers == ("honey",)
