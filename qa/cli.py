@@ -68,13 +68,18 @@ class _Fraction(click.FloatRange):
         return number
 
 
+#: The index folder, for every command that reads or writes one.
+_index_option = click.option(
+    "--index", "index_dir", default=None,
+    help="Index folder (default: $QA_INDEX_DIR, else index/ in the checkout).")
+
 #: Passages to read (``qa ask``, ``qa eval``, ``qa calibrate``) and the abstention threshold
 #: (``qa ask``, ``qa eval``), checked alike as usage errors.
 _top_k_option = click.option("--top-k", default=None, type=click.IntRange(1, 50),
                              help="Passages to read (default 5).")
 _threshold_option = click.option(
     "--threshold", default=None, type=_Fraction(),
-    help="Abstain below this score (default: the index's calibrated threshold).")
+    help="Abstain below this score (default: the index's calibrated threshold, else 0.25).")
 
 
 def _count(n: int, noun: str) -> str:
@@ -116,8 +121,7 @@ def _no_model_loading_bars() -> None:
 
 @main.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("--index", "index_dir", default=None,
-              help="Index folder (default: index/ in the checkout, or $QA_INDEX_DIR).")
+@_index_option
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
 @click.option("--max-words", default=None, type=click.IntRange(min=10),
               help="Passage length in words (default: the index's own, else 150).")
@@ -171,7 +175,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
 
 @main.command("eval")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@_index_option
 @_top_k_option
 @_threshold_option
 @click.option("--json", "as_json", is_flag=True, help="Print every metric as one JSON object.")
@@ -181,7 +185,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
 @click.option("--compare-reader", default=None, metavar="MODEL",
               help="Also run FILE with this reader (folder or hub id) and print both runs "
-                   "with the differences and their paired 95%% intervals.")
+                   "with the differences and their paired 95% intervals.")
 @_answer_types_option
 @click.option("--failures", "show_failures", is_flag=True,
               help="Also list every failed question with its answer and gold answers "
@@ -266,7 +270,7 @@ def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str,
 
 @main.command("calibrate")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@_index_option
 @_top_k_option
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
@@ -281,8 +285,9 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
     the index, so `qa ask` and the UI use it from then on.
 
     \b
-    Example:
+    Examples:
       qa calibrate eval/gold.jsonl
+      qa calibrate my-gold.jsonl --index ~/notes-index --top-k 3
     """
     from qa.evaluate import calibrate, compute_metrics, format_comparison, load_gold
     from qa.pipeline import QAPipeline
@@ -309,7 +314,7 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to serve on (keep 127.0.0.1 unless you mean to share it).")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@_index_option
 @click.option("--corpus", default=None, type=click.Path(file_okay=False),
               help="Article folder the index is built from (default with no --index: seeds/).")
 @click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
@@ -372,7 +377,13 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @_friendly
 def bench_cmd(corpus: str | None, rounds: int, as_json: bool) -> None:
-    """Benchmark: answer latency per stage, reader latency, indexing throughput."""
+    """Benchmark: answer latency per stage, reader latency, indexing throughput.
+
+    \b
+    Examples:
+      qa bench                      # over the seed articles
+      qa bench --corpus ~/notes --rounds 5 --json
+    """
     from pathlib import Path
 
     from qa.bench import SEED_QUESTIONS, bench_answers, bench_indexing, bench_reader

@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 from qa.cli import (
     _answer_types_option,
     _friendly,
+    _index_option,
     _one_line,
     _threshold_option,
     _top_k_option,
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
               type=click.Path(exists=True, dir_okay=False, allow_dash=True),
               help="Also answer the questions in this UTF-8 file, one a line (blank lines "
                    "skipped); - reads them from standard input.")
-@click.option("--index", "index_dir", default=None, help="Index folder (default: ./index).")
+@_index_option
 @_top_k_option
 @_threshold_option
 @click.option("--json", "as_json", is_flag=True,

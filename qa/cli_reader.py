@@ -64,8 +64,10 @@ def train_reader_cmd(**kwargs: Any) -> None:
     """Fine-tune the extractive reader on SQuAD, with no-answer windows.
 
     \b
-    Example:
-      qa train-reader --data squad-v1.1-train.json --out runs/reader
+    Examples:
+      qa train-reader --data squad-v1.1-train.json --out runs/reader   # resumable
+      qa train-reader --data squad-v1.1-train.json --out runs/more \\
+        --base-model runs/reader/model --lr 3e-5 --max-steps 1500
     """
     from qa.training import TrainConfig, train_reader
 
@@ -81,7 +83,14 @@ def train_reader_cmd(**kwargs: Any) -> None:
 @click.option("--limit", default=0, help="Evaluate only the first N questions.")
 @_friendly
 def eval_reader_cmd(file: str, model: str | None, limit: int) -> None:
-    """EM/F1 (and no-answer accuracy) of the reader alone on a SQuAD-format FILE."""
+    """EM/F1 (and no-answer accuracy) of the reader alone on a SQuAD-format FILE,
+    printed as JSON.
+
+    \b
+    Examples:
+      qa eval-reader dev-v1.1.json
+      qa eval-reader dev-v2.0.json --model runs/reader/model
+    """
     from qa.reader import ExtractiveReader
     from qa.reader_eval import evaluate_reader
     from qa.squad import examples_of, load_squad
@@ -105,6 +114,11 @@ def calibrate_reader_cmd(data: str, model: str | None, questions: int) -> None:
 
     The held-out articles are the ones training set aside (from the model's
     training_args.json): never the articles it learned from.
+
+    \b
+    Examples:
+      qa calibrate-reader --data ../shared/data/qa/squad-v1.1-train.json
+      qa calibrate-reader --data squad-v1.1-train.json --model runs/reader/model
     """
     from qa.model_card import record_calibration
     from qa.reader import DEFAULT_READER_PATH, ExtractiveReader

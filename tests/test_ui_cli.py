@@ -137,3 +137,15 @@ def test_a_closed_pipe_ends_the_command_quietly(seeds_pipeline) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=300) == 141
     assert "Error" not in err and "Traceback" not in err and "Exception" not in err, err
+
+
+@pytest.mark.parametrize("command", ["index", "ask", "chat", "eval", "calibrate", "bench",
+                                     "train-reader", "eval-reader", "calibrate-reader"])
+def test_every_command_help_has_examples_and_no_format_leftovers(command: str) -> None:
+    from click.testing import CliRunner
+
+    from qa.cli import main
+
+    out = CliRunner().invoke(main, [command, "--help"]).output
+    assert "Examples:" in out, out  # as the README promises
+    assert "%%" not in out and "./index" not in out
