@@ -70,6 +70,20 @@ def _log_softmax(x: np.ndarray) -> np.ndarray:
     return x - np.log(np.exp(x).sum())
 
 
+#: Markdown emphasis and code marks: never at the edge of an answer ("rye sourdough*").
+#: ('#' stays: "C#".)
+_MARKUP = frozenset("*_`~")
+
+
+def _trim_markup(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without Markdown marks at its edges (an empty span stays empty)."""
+    while start < end and text[start] in _MARKUP:
+        start += 1
+    while end > start and text[end - 1] in _MARKUP:
+        end -= 1
+    return start, end
+
+
 class ExtractiveReader:
     """A transformers question-answering model behind a small, batched API.
 
@@ -266,7 +280,7 @@ class ExtractiveReader:
             no_answer[sample] = min(no_answer[sample], float(np.exp(ls[0] + le[0])))
             ctx = np.array([s == 1 for s in seq_ids])
             for (s, e), score in self._spans(ls, le, ctx):
-                key = (offsets[s][0], offsets[e][1])
+                key = _trim_markup(contexts[sample], offsets[s][0], offsets[e][1])
                 if score > best[sample].get(key, -1.0):
                     best[sample][key] = score
         readings = []

@@ -185,3 +185,15 @@ def test_concurrent_reads_keep_every_window_within_the_limit(monkeypatch) -> Non
         other.join()
         sys.setswitchinterval(old)
     assert max(widths) <= reader.max_length
+
+
+def test_markdown_marks_stay_out_of_answers(reader) -> None:
+    passage = ("# The Weller bakery\n\nThe bakery was founded by **Tomas Weller** in 1998. "
+               "It is famous for its *rye sourdough* and `seeded rolls`.")
+    for question, answer in (("Who founded the bakery?", "Tomas Weller"),
+                             ("What is the bakery famous for?", "rye sourdough")):
+        best = reader.read(question, [passage])[0].best
+        assert best is not None
+        assert best.text.strip("*_`~") == best.text, best.text  # no marks at its edges
+        assert answer in best.text
+        assert passage[best.start:best.end] == best.text
