@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,11 +42,18 @@ def check_top_k(top_k: int) -> int:
     return top_k
 
 
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
 def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
-    """The question, stripped; QuestionError when it is empty or too long."""
+    """The question, stripped; QuestionError when it is empty or too long. Terminal
+    escape sequences and format characters (zero-width, bidi marks, BOMs) are removed,
+    other control characters and runs of whitespace become one space."""
     if not isinstance(question, str):
         raise QuestionError(f"a question must be text, got {type(question).__name__}")
-    text = "".join(ch if ch.isprintable() or ch in "\t\n" else " " for ch in question)
+    text = _ANSI_ESCAPE.sub("", question)  # a pasted terminal colour code: not a word
+    text = "".join(ch if ch.isprintable() else ("" if unicodedata.category(ch) == "Cf" else " ")
+                   for ch in text)  # format characters (zero-width, bidi marks) go
     text = " ".join(text.split())
     if not text:
         raise QuestionError("the question is empty: type a question about your articles")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,7 @@ SPECIAL = [
     ("html", "<script>alert('x')</script> Who did Russia recruit?", "answer"),
     ("sql", "'; DROP TABLE passages; -- who?", "answer"),
     ("newlines", "Who did\nRussia\n\nrecruit?", "answer"),
+    ("ansi-colours", "Who did \x1b[31mRussia\x1b[0m recruit?", "answer"),
 ]
 FAST = [s for s in SPECIAL if s[2] != "answer"]
 
@@ -61,8 +64,12 @@ question_text = st.one_of(
 
 
 def visible_text(question: str) -> str:
-    """What a question shows: printable characters, whitespace runs as one space."""
-    return " ".join("".join(c if c.isprintable() else " " for c in question).split())
+    """What a question shows: terminal escapes and format characters gone, other
+    unprintable characters as spaces, whitespace runs as one space."""
+    question = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", question)
+    return " ".join("".join(
+        c if c.isprintable() else ("" if unicodedata.category(c) == "Cf" else " ")
+        for c in question).split())
 
 
 def visible_length(question: str) -> int:

@@ -152,3 +152,11 @@ def test_compose_merges_the_same_answer_across_passages_and_abstains() -> None:
     assert weak.text is None and weak.score == 0.7
     assert not any(s.has_answer for s in weak.sources)
     assert [alt.text for alt in weak.alternatives] == ["PARIS", "Lyon"]
+
+
+def test_clean_question_removes_escapes_and_format_characters() -> None:
+    assert clean_question("Who \x1b[31mfounded\x1b[0m the bakery?") == "Who founded the bakery?"
+    assert clean_question("Who\u200bfounded it?") == "Whofounded it?"  # zero-width: gone
+    assert clean_question("\u202eWho founded it?\u202c\ufeff") == "Who founded it?"
+    assert clean_question("Who\x00founded\x07it?") == "Who founded it?"  # controls: spaces
+    assert clean_question("\u0622\u200c\u0647") == "\u0622\u0647"
