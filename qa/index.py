@@ -101,6 +101,14 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     return None
 
 
+def _same_contents(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a build's manifest describes the very index already live (then the build
+    writes nothing, and the live generation keeps its caches)."""
+    keys = ("format_version", "embedding_model", "dimension", "chunking", "index_type",
+            "documents", "passages", "sources")
+    return all(old.get(k) == new.get(k) for k in keys)
+
+
 def make_faiss_index(vectors: np.ndarray, index_type: str) -> Any:
     import faiss
 
@@ -300,7 +308,10 @@ class IndexStore:
             }
             if sources is not None:
                 manifest["sources"] = list(sources)
-            self._write_generation(manifest, passages, vectors, index_type)
+            if previous is not None and _same_contents(previous.manifest, manifest):
+                logger.info("the index at %s is up to date: nothing to write", self.path)
+            else:
+                self._write_generation(manifest, passages, vectors, index_type)
         stats.seconds = round(time.perf_counter() - t0, 3)
         return stats
 

@@ -111,6 +111,22 @@ def test_incremental_reindex_embeds_only_changed_files(tmp_path, corpus, embedde
             assert np.array_equal(after.vectors[i], old[p.text])
 
 
+def test_a_build_that_changes_nothing_writes_nothing(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder, sources=[str(corpus)])
+    live = store.current_generation()
+    (live / "bm25-cache-marker").write_text("kept")  # caches of the live generation stay
+    stats = build(store, corpus, embedder, sources=[str(corpus)])
+    assert stats.embedded_documents == [] and stats.removed_documents == []
+    assert store.current_generation() == live and (live / "bm25-cache-marker").exists()
+    build(store, corpus, embedder, sources=[str(corpus), str(tmp_path)])  # other sources
+    assert store.current_generation() != live
+    live = store.current_generation()
+    build(store, corpus, embedder, chunking=ChunkSettings(60, 10), sources=[str(corpus),
+                                                                              str(tmp_path)])
+    assert store.current_generation() != live
+
+
 def test_a_new_html_title_reaches_the_reused_passages(tmp_path, embedder) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
