@@ -270,28 +270,30 @@ class ChatService:
         return lines
 
 
-def _top_k(value: Any) -> int | None:
-    """The top_k an API call or the page sent: None (or blank) for the default."""
+def _number(value: Any) -> float | None:
+    """A number an API call or the page sent: None when blank, nan when not a number."""
     if value is None or value == "":
         return None
     try:
-        number = float(value)
+        return float(value)
     except (TypeError, ValueError):
-        number = math.nan
+        return math.nan
+
+
+def _top_k(value: Any) -> int | None:
+    """The top_k sent: None (or blank) for the default, else a whole number."""
+    number = _number(value)
+    if number is None:
+        return None
     if not math.isfinite(number) or number != int(number):
         raise ConfigError(f"top_k must be a whole number from 1 to 50, got {value!r}")
     return int(number)
 
 
 def _threshold(value: Any) -> float | None:
-    """The threshold an API call or the page sent: None (or blank) for the index's own."""
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not 0.0 <= number <= 1.0:  # nan fails too
+    """The threshold sent: None (or blank) for the index's own, else from 0 to 1."""
+    number = _number(value)
+    if number is not None and not 0.0 <= number <= 1.0:  # nan fails too
         raise ConfigError(f"threshold must be a number from 0 to 1, got {value!r}")
     return number
 
