@@ -48,10 +48,11 @@ def _friendly(fn: F) -> F:
 
 #: ``qa ask`` and ``qa eval``: the answer-type check (qa/answer_type.py) on or off.
 _answer_types_option = click.option(
-    "--answer-types/--no-answer-types", default=True, show_default=True,
+    "--answer-types/--no-answer-types", default=None,
     help="Drop candidate answers of the wrong type (no number for how many / how much / "
          "what year / what percentage) and counts of another named thing than the one "
-         "asked about; --no-answer-types answers without these checks.")
+         "asked about; --no-answer-types answers without these checks. Default: as the "
+         "index was calibrated, else on.")
 
 
 class _Fraction(click.FloatRange):
@@ -75,11 +76,26 @@ _index_option = click.option(
 
 #: Passages to read (``qa ask``, ``qa eval``, ``qa calibrate``) and the abstention threshold
 #: (``qa ask``, ``qa eval``), checked alike as usage errors.
-_top_k_option = click.option("--top-k", default=None, type=click.IntRange(1, 50),
-                             help="Passages to read (default 5).")
+_top_k_option = click.option(
+    "--top-k", default=None, type=click.IntRange(1, 50),
+    help="Passages to read (default: what the index was calibrated with, else 5).")
 _threshold_option = click.option(
     "--threshold", default=None, type=_Fraction(),
     help="Abstain below this score (default: the index's calibrated threshold, else 0.25).")
+
+
+def _writable_folder(path: Path) -> None:
+    """Create ``path``; ClickException when it cannot be created or written."""
+    import tempfile
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot write the report to {path} ({exc.strerror or exc}): choose another "
+            "--report folder") from exc
 
 
 def _count(n: int, noun: str) -> str:
@@ -194,7 +210,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
 def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
              as_json: bool, report_dir: str | None, reader_model: str | None,
              embedding_model: str | None, compare_reader: str | None,
-             answer_types: bool, show_failures: bool) -> None:
+             answer_types: bool | None, show_failures: bool) -> None:
     """Evaluate the whole pipeline on a gold FILE of questions and answers.
 
     FILE holds one JSON object a line: {"id", "question", "answers": [...]},
@@ -229,6 +245,8 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         other_reader.load()  # a wrong path fails now, not after run A
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
                       threshold=threshold, answer_types=answer_types)
+    if report_dir:  # a folder that cannot be written fails now, not after the run
+        _writable_folder(Path(report_dir))
     records = run_gold(pipe, items, top_k=top_k)
     metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
     if other_reader is not None:
@@ -274,15 +292,19 @@ def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str,
 @_top_k_option
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
+@_answer_types_option
 @_friendly
 def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
-                  reader_model: str | None, embedding_model: str | None) -> None:
+                  reader_model: str | None, embedding_model: str | None,
+                  answer_types: bool | None) -> None:
     """Choose the abstention threshold that maximizes overall F1 on a gold FILE.
 
     Abstaining on an unanswerable question scores 1, answering it 0; an
     answerable one scores the F1 of its answer (0 when abstaining). The
     threshold is the middle of the widest best range and is stored with
-    the index, so `qa ask` and the UI use it from then on.
+    the index, together with the top-k and answer checks it was chosen
+    with, so `qa ask`, `qa eval` and the chat use all three from then on
+    (unless given).
 
     \b
     Examples:
@@ -296,7 +318,8 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
     if all(it.answerable for it in items) or not any(it.answerable for it in items):
         click.echo("warning: the gold file should hold both answerable and unanswerable "
                    "questions, or the threshold goes to an extreme", err=True)
-    pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model)
+    pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
+                      answer_types=answer_types)
     result = calibrate(pipe, items, top_k=top_k)
     k = top_k or pipe.top_k
     before = compute_metrics(result.records, result.before, k)
@@ -304,7 +327,8 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
     click.echo(format_comparison(before, after))
     lo, hi = result.choice.plateau
     click.echo(f"Best overall F1 for thresholds in ({lo:.4f}, {hi:.4f}]; stored "
-               f"{result.choice.threshold:.4f} in {pipe.index_dir}.")
+               f"{result.choice.threshold:.4f} in {pipe.index_dir}, with top-k {k} and the "
+               f"answer checks {'on' if pipe.answer_types else 'off'}.")
     if reader_model:
         click.echo(f"note: calibrated for the reader {reader_model}; "
                    "recalibrate after changing the reader.", err=True)
@@ -319,8 +343,9 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
               help="Article folder the index is built from (default with no --index: seeds/).")
 @click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
               help="Where uploaded articles are saved (default: uploads/ beside the index).")
-@click.option("--top-k", default=5, show_default=True, type=click.IntRange(1, 10),
-              help="Passages to read (changeable on the page).")
+@click.option("--top-k", default=None, type=click.IntRange(1, 10),
+              help="Passages to read, changeable on the page (default: what the index was "
+                   "calibrated with, else 5).")
 @click.option("--max-upload-mb", default=2.0, show_default=True, type=click.FloatRange(0.01, 50),
               help="Size limit for uploaded articles.")
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")
@@ -330,7 +355,7 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
               "Default: $QA_READER_COMPILE, else off.")
 @_friendly
 def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
-             uploads_dir: str | None, top_k: int, max_upload_mb: float,
+             uploads_dir: str | None, top_k: int | None, max_upload_mb: float,
              reader_model: str | None, compile_reader: bool | None) -> None:
     """Open the web chat: ask questions, see sources, upload articles.
 

@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 def ask_cmd(questions: tuple[str, ...], questions_file: str | None, index_dir: str | None,
             top_k: int | None, threshold: float | None, as_json: bool,
             reader_model: str | None, embedding_model: str | None,
-            answer_types: bool) -> None:
+            answer_types: bool | None) -> None:
     """Answer each QUESTION from the indexed articles, with its sources.
 
     Several questions (or a --file of them) load the models once, so they

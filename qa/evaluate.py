@@ -57,7 +57,9 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     """Read a JSON-lines gold file; DataError naming the line for anything malformed."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a BOM is no error
+        # a BOM is no error; split on line feeds only: JSON strings may hold U+2028 raw
+        lines = [line.rstrip("\r") for line in
+                 path.read_text(encoding="utf-8-sig").split("\n")]
     except FileNotFoundError as exc:
         raise DataError(f"gold file not found: {path}") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -391,7 +393,8 @@ def format_failures(records: Iterable[Record], threshold: float) -> str:
     for row in rows:
         said = (f"answer {row['answer']!r} (score {row['score']:.3f})"
                 if row["answer"] is not None else
-                f"not found (best candidate {row['candidate']!r}, score {row['score']:.3f})")
+                (f"not found (best candidate {row['candidate']!r}, score {row['score']:.3f})"
+                 if row["candidate"] is not None else "not found (no candidate at all)"))
         golds = " | ".join(map(repr, row["golds"])) or "not answerable"
         lines.append(f"  {row['id']}  {row['kind'].replace('_', ' ')}: {row['question']}")
         lines.append(f"      {said}; gold {golds}")
@@ -416,9 +419,15 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
     before = pipeline.threshold
     choice = choose_threshold([r.outcome for r in records])
     if store:
-        pipeline.store.update_settings(threshold=choice.threshold)
+        # the threshold holds for the top-k and answer checks it was chosen with: they go
+        # with it, as the defaults of this index
+        k = top_k or pipeline.top_k
+        pipeline.store.update_settings(threshold=choice.threshold, top_k=k,
+                                       answer_types=pipeline.answer_types)
         pipeline.reload()
-        logger.info("stored threshold %.4f in %s", choice.threshold, pipeline.index_dir)
+        logger.info("stored threshold %.4f (top-k %d, answer checks %s) in %s",
+                    choice.threshold, k, "on" if pipeline.answer_types else "off",
+                    pipeline.index_dir)
     return Calibration(before, choice, records)
 
 

@@ -98,6 +98,12 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
                                   or not isinstance(threshold, (int, float))
                                   or not 0.0 <= threshold <= 1.0):
         return f"the stored threshold {threshold!r} is not a number between 0 and 1"
+    top_k = settings.get("top_k")
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int)
+                              or not 1 <= top_k <= 50):
+        return f"the stored top_k {top_k!r} is not a whole number from 1 to 50"
+    if not isinstance(settings.get("answer_types", True), bool):
+        return "the stored answer_types is not true or false"
     return None
 
 

@@ -82,7 +82,7 @@ class QAPipeline:
         corpus: str | Path | None = None,
         embedding_model: str | Path | None = None,
         reader_model: str | Path | None = None,
-        top_k: int = DEFAULT_TOP_K,
+        top_k: int | None = None,
         threshold: float | None = None,
         reader: Reader | None = None,
         chunking: ChunkSettings | None = None,
@@ -90,9 +90,10 @@ class QAPipeline:
         max_question_chars: int = MAX_QUESTION_CHARS,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         uploads_dir: str | Path | None = None,
-        answer_types: bool = True,
+        answer_types: bool | None = None,
     ) -> None:
-        check_top_k(top_k)
+        if top_k is not None:
+            check_top_k(top_k)
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
         if max_file_bytes < 1:
@@ -104,7 +105,7 @@ class QAPipeline:
         self.store = IndexStore(self.index_dir)
         self.embedder = Embedder(embedding_model)
         self.reader: Reader = reader or ExtractiveReader(reader_model)
-        self.top_k = top_k
+        self._top_k = top_k
         self._threshold = threshold
         if index_type is not None and index_type not in INDEX_TYPES:
             raise ConfigError(f"index_type must be one of {INDEX_TYPES}, got '{index_type}'")
@@ -114,18 +115,32 @@ class QAPipeline:
         self.index_type = index_type
         self.max_question_chars = max_question_chars
         self.max_file_bytes = max_file_bytes
-        self.answer_types = answer_types
+        self._answer_types = answer_types
         self._index: LoadedIndex | None = None
         self._retriever: HybridRetriever | None = None
         self._lock = threading.RLock()
 
     # -- index -------------------------------------------------------------------
+    # What `qa calibrate` stored with the index is the default for what was not given:
+    # a threshold is chosen for one top-k and one setting of the answer checks.
     @property
     def threshold(self) -> float:
         if self._threshold is not None:
             return self._threshold
         stored = self.index.settings.get("threshold")
         return float(stored) if stored is not None else DEFAULT_THRESHOLD
+
+    @property
+    def top_k(self) -> int:
+        if self._top_k is not None:
+            return self._top_k
+        return int(self.index.settings.get("top_k") or DEFAULT_TOP_K)
+
+    @property
+    def answer_types(self) -> bool:
+        if self._answer_types is not None:
+            return self._answer_types
+        return bool(self.index.settings.get("answer_types", True))
 
     @property
     def index(self) -> LoadedIndex:

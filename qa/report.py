@@ -183,7 +183,8 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
                      "<th>score</th><th>gold answers</th><th>passages</th></tr>")
         for r, kind in failed:
             pred = r.prediction(threshold)
-            shown = pred if pred is not None else f"(not found; best: {r.candidate})"
+            shown = (pred if pred is not None else "(not found; no candidate at all)"
+                     if r.candidate is None else f"(not found; best: {r.candidate})")
             golds = " | ".join(r.golds) if r.golds else "(not answerable)"
             parts.append(f"<tr>{_cell(r.id)}{_cell(kind.replace('_', ' '))}{_cell(r.question)}"
                          f"{_cell(shown)}{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}"

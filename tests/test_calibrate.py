@@ -115,3 +115,29 @@ def test_cli_calibrate_stores_the_threshold(seeds_pipeline, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert '"threshold": ' + repr(threshold) in result.stdout
     assert f'"overall_f1": {after.group(1)}' in result.stdout
+
+
+@pytest.mark.slow
+def test_calibrate_stores_the_top_k_and_answer_checks_it_was_chosen_with(
+        seeds_pipeline, tmp_path: Path) -> None:
+    import json
+
+    from qa.pipeline import QAPipeline
+
+    index = tmp_path / "index"
+    shutil.copytree(seeds_pipeline.index_dir, index)
+    result = CliRunner().invoke(main, ["-q", "calibrate", str(SMALL), "--index", str(index),
+                                       "--top-k", "1", "--no-answer-types"])
+    assert result.exit_code == 0, result.output
+    assert "with top-k 1 and the answer checks off" in result.stdout
+    after = re.search(r"overall F1 \(%\)\s+\S+\s+(\S+)", result.stdout)
+    assert after
+    pipe = QAPipeline(index)
+    assert pipe.top_k == 1 and pipe.answer_types is False
+    assert QAPipeline(index, top_k=3, answer_types=True).top_k == 3  # given: wins
+    # `qa eval` with no options reproduces the calibrated figures: same k, same checks
+    result = CliRunner().invoke(main, ["-q", "eval", str(SMALL), "--index", str(index),
+                                       "--json"])
+    metrics = json.loads(result.stdout)
+    assert metrics["top_k"] == 1
+    assert f'"overall_f1": {after.group(1)}' in result.stdout

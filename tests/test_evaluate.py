@@ -76,6 +76,13 @@ def test_load_gold_names_the_bad_line(tmp_path: Path, line: str, message: str) -
     assert message in str(err.value)
 
 
+def test_load_gold_keeps_a_line_separator_inside_a_string(tmp_path: Path) -> None:
+    path = _write(tmp_path, '{"id": "q1", "question": "Who leads\u2028Chechnya?", '
+                            '"answers": ["Kadyrov\u0085"]}\r\n'
+                            '{"id": "q2", "question": "Where?", "answers": []}\n')
+    assert [it.id for it in load_gold(path)] == ["q1", "q2"]  # a JSON string may hold them
+
+
 def test_load_gold_accepts_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "gold.jsonl"  # as some Windows editors save UTF-8
     path.write_bytes(b'\xef\xbb\xbf{"id": "q1", "question": "Who?", "answers": ["Kadyrov"]}\n')
@@ -308,6 +315,18 @@ def test_cli_eval_reports_bad_gold_file_without_traceback(tmp_path: Path) -> Non
     assert "line 2" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(main, ["eval", str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 1 and "not found" in result.output
+
+
+def test_cli_eval_checks_the_report_folder_before_the_run(tmp_path: Path) -> None:
+    gold = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["A"]}\n')
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["eval", str(gold), "--index", str(tmp_path / "none"),
+                                       "--report", str(blocker / "report")])
+    # refused before the index is even looked for: no minute of answering lost
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write the report to {blocker / 'report'}")
+    assert "Traceback" not in result.output
 
 
 class _FirstWordReader:
