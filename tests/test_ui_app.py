@@ -246,3 +246,37 @@ def test_an_upload_the_disk_cannot_take_is_refused_and_removed(server: dict[str,
     assert "indexing failed, nothing was added" in status
     assert "No space left on device" in status
     assert not any(uploads.iterdir())  # the saved file was taken back
+
+
+def test_a_copy_uploaded_under_an_earlier_name_is_refused(server: dict[str, Any],
+                                                          monkeypatch) -> None:
+    from ui.app import ChatService
+
+    monkeypatch.setattr(server["pipeline"], "uploads_dir", server["pipeline"].uploads_dir)
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    staging = server["root"] / "staging-copies"
+    staging.mkdir()
+    zoo = staging / "zoo.html"
+    zoo.write_text("<html><body><h1>The zoo</h1><p>The zoo keeps two red pandas named "
+                   "Momo and Pip.</p></body></html>", encoding="utf-8")
+    status, _ = service.upload([str(zoo)])
+    assert "added &#x27;zoo.html&#x27;" in status
+    copy = staging / "a-zoo-copy.html"  # sorts before zoo.html
+    copy.write_bytes(zoo.read_bytes())
+    status, articles = service.upload([str(copy)])
+    assert "&#x27;a-zoo-copy.html&#x27; was not added: duplicate of zoo.html" in status
+    assert "zoo.html" in service.documents() and "a-zoo-copy.html" not in service.documents()
+    assert not (server["root"] / "uploads" / "a-zoo-copy.html").exists()
+
+
+def test_what_is_typed_after_enter_stays_in_the_box(server: dict[str, Any]) -> None:
+    from ui.app import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    question = "Who is the Chechen leader?"
+    # typing went on before the box was emptied: it ran on after the sent question
+    box, chat = service.show(question, [], question + "Who is the exp")
+    assert box == "Who is the exp"
+    assert chat[-1]["role"] == "user" and question in chat[-1]["content"]
+    assert service.show(question, [], question)[0] == ""
+    assert service.show(question, [], "a new question")[0] == "a new question"

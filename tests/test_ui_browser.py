@@ -139,6 +139,28 @@ def test_uploaded_article_is_searchable_and_its_html_is_inert(page: tuple[Any, l
     assert dialogs == []
 
 
+def test_a_reloaded_page_lists_the_articles_uploaded_before(page: tuple[Any, list[str]],
+                                                             tmp_path: Path) -> None:
+    pg, _ = page
+    article = tmp_path / "ferry-timetable.md"
+    article.write_text("# Ferry timetable\n\nThe island ferry leaves at noon daily.\n",
+                       encoding="utf-8")
+    pg.locator("#qa-upload input[type=file]").set_input_files(str(article))
+    pg.locator("#qa-upload-status").get_by_text("added 'ferry-timetable.md'").wait_for()
+    pg.reload()
+    pg.locator("#qa-question textarea").wait_for()
+    pg.locator("#qa-articles").get_by_text("Ferry timetable").wait_for()  # not the start list
+
+
+def test_the_question_shows_as_typed(page: tuple[Any, list[str]]) -> None:
+    pg, _ = page
+    typed = "# Who is the Chechen leader, 2*3*4 _times_?"
+    _ask(pg, typed)
+    bubble = pg.locator("#qa-chat .qa-user").last
+    assert bubble.inner_text().strip() == typed  # no heading, asterisks and underscores kept
+    assert pg.locator("#qa-chat h1").count() == 0
+
+
 def test_clear_empties_the_chat(page: tuple[Any, list[str]]) -> None:
     pg, _ = page
     _ask(pg, "Who is the Chechen leader?")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 
 from qa.types import Answer, Source
-from ui.render import NOT_FOUND, render_answer, render_articles, render_error, render_status
+from ui.render import (
+    NOT_FOUND,
+    render_answer,
+    render_articles,
+    render_error,
+    render_status,
+    render_user,
+)
 
 PAYLOAD = 'Evil <script>alert(1)</script> and <img src=x onerror="alert(2)"> here.'
 
@@ -70,6 +77,13 @@ def test_reply_has_no_blank_lines_so_markdown_keeps_it_html() -> None:
     assert not re.search(r"\n\s*\n", html)
 
 
+def test_the_users_question_is_shown_as_typed_not_as_markdown() -> None:
+    shown = render_user("# Who is 2*3*4?\n\n1. <script>x</script> & _y_")
+    # one HTML block (no blank line inside), which the chat's Markdown leaves alone
+    assert shown == ('<p class="qa-user"># Who is 2*3*4?<br>1. &lt;script&gt;x&lt;/script&gt; '
+                     '&amp; _y_</p>')
+
+
 def test_errors_articles_and_status_are_escaped() -> None:
     assert "&lt;script&gt;" in render_error("bad <script>")
     listing = render_articles({"a<b>.txt": {"title": "<img src=x onerror=alert(1)>"}})
@@ -88,6 +102,9 @@ def test_last_answer_and_questions_come_back_from_a_rendered_history() -> None:
         {"role": "assistant", "content": render_answer(Answer("q", "Kadyrov & co", 0.9, (src,)))},
     ]
     assert user_questions(history) == ["Who is <the> leader?"]
+    typed = "# Who is 2*3*4 <b>&</b>\n\nthe _leader_?"
+    assert user_questions([{"role": "user", "content": render_user(typed)}]) == [
+        "# Who is 2*3*4 <b>&</b>\nthe _leader_?"]  # as typed (blank lines aside)
     assert last_answer(history) == "Kadyrov & co"
     not_found = [*history, {"role": "assistant", "content": render_answer(Answer("q", None, 0))}]
     assert last_answer(not_found) is None

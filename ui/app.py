@@ -21,6 +21,7 @@ import gradio as gr
 
 from qa.errors import ConfigError, QAError
 from qa.followup import contextualize
+from qa.ingest import read_document
 from qa.pipeline import QAPipeline, clean_question
 from qa.types import Answer
 from ui.render import (
@@ -74,10 +75,21 @@ def _text_of(content: Any) -> str:
     return ""
 
 
+_RENDERED_USER = re.compile(r'<p class="qa-user">(.*)</p>', re.S)
+
+
 def user_questions(history: Sequence[dict[str, Any]] | None) -> list[str]:
-    """The user's questions in a messages-format history, oldest first, unescaped."""
-    return [html.unescape(_text_of(m.get("content"))).strip()
-            for m in history or [] if isinstance(m, dict) and m.get("role") == "user"]
+    """The user's questions in a messages-format history, oldest first, as typed: our
+    rendering (ui.render.render_user) undone, or an API client's plain text."""
+    out = []
+    for m in history or []:
+        if isinstance(m, dict) and m.get("role") == "user":
+            text = _text_of(m.get("content")).strip()
+            rendered = _RENDERED_USER.fullmatch(text)
+            if rendered:
+                text = rendered.group(1).replace("<br>", "\n")
+            out.append(html.unescape(text).strip())
+    return out
 
 
 _RENDERED_ANSWER = re.compile(r'<p class="qa-answer"><strong>(.*?)</strong>', re.S)
@@ -161,12 +173,17 @@ class ChatService:
             return None, busy_since
         return message, time.monotonic()
 
-    def show(self, pending: str | None, history: list[dict[str, Any]] | None
-             ) -> tuple[str, Any]:
-        """Second step (instant): empty the box and show the taken question in the chat."""
+    def show(self, pending: str | None, history: list[dict[str, Any]] | None,
+             typed: str | None = None) -> tuple[str, Any]:
+        """Second step (instant): empty the box and show the taken question in the chat.
+        ``typed`` is the box as it is now: what was typed after the question was sent
+        (it follows the question there) stays in the box."""
         if pending is None:
             return "", gr.update()
-        return "", [*(history or []), {"role": "user", "content": render_user(pending)}]
+        rest = typed or ""
+        if rest.startswith(pending):
+            rest = rest[len(pending):].lstrip()
+        return rest, [*(history or []), {"role": "user", "content": render_user(pending)}]
 
     def complete(self, pending: str | None, history: list[dict[str, Any]] | None,
                  top_k: float, threshold: float) -> tuple[Any, Any]:
@@ -226,9 +243,14 @@ class ChatService:
         with self._upload_lock:
             saved: list[Path] = []
             try:
-                taken = set(self.documents())
+                documents = self.documents()
             except QAError as exc:  # a damaged index: say so, save nothing
                 return render_status([(False, str(exc))]), self.articles_html()
+            taken = set(documents)
+            # by content: indexing keeps the first of two equal files in name order, which
+            # may be the new one, so a copy is refused here, before it can displace the
+            # article already indexed
+            known = {meta.get("hash"): doc_id for doc_id, meta in documents.items()}
             for f in files:
                 src = Path(f)
                 try:
@@ -240,6 +262,19 @@ class ChatService:
                 except OSError as exc:
                     lines.append((False, f"'{src.name}' could not be saved: {exc.strerror}"))
                     continue
+                try:
+                    content_hash = read_document(dest, dest.name, self.max_upload_bytes
+                                                 ).content_hash
+                except (QAError, OSError) as exc:
+                    dest.unlink(missing_ok=True)
+                    lines.append((False, f"'{dest.name}' was not added: {exc}"))
+                    continue
+                if content_hash in known:
+                    dest.unlink(missing_ok=True)
+                    lines.append((False, f"'{dest.name}' was not added: duplicate of "
+                                         f"{known[content_hash]}"))
+                    continue
+                known[content_hash] = dest.name
                 taken.add(dest.name)
                 saved.append(dest)
             if saved:
@@ -343,7 +378,8 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
                     label="Chat", height=560, sanitize_html=True, render_markdown=True,
-                    latex_delimiters=[], feedback_options=None, buttons=["copy"],
+                    # no copy button: it copies a reply's HTML, not its text
+                    latex_delimiters=[], feedback_options=None, buttons=[],
                     group_consecutive_messages=False, elem_id="qa-chat",
                     placeholder="Ask a question about the articles below.",
                 )
@@ -375,6 +411,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     status = gr.HTML(elem_id="qa-upload-status")
                 with gr.Accordion("Indexed articles", open=True):
                     articles = gr.HTML(service.articles_html(), elem_id="qa-articles")
+        # a page opened (or reloaded) after uploads lists what the index holds now
+        demo.load(service.articles_html, None, [articles], queue=False,
+                  api_visibility="undocumented")
 
         # A turn in the page: take the question (queued in no pool, so it never waits
         # behind answers, and its refusal shows as a notice), show it at once, then
@@ -386,7 +425,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
             [question.submit, ask_btn.click], service.take, [question, busy_since],
             [pending, busy_since], concurrency_limit=None, show_progress="hidden",
             api_visibility="undocumented").success(
-            service.show, [pending, chatbot], [question, chatbot], queue=False,
+            service.show, [pending, chatbot, question], [question, chatbot], queue=False,
             show_progress="hidden", api_visibility="undocumented").success(
             service.complete, [pending, chatbot, top_k, threshold], [chatbot, busy_since],
             api_visibility="undocumented", concurrency_id="answer",

@@ -75,8 +75,11 @@ def render_error(message: str) -> str:
 
 
 def render_user(question: str) -> str:
-    """The user's own words, shown as text."""
-    return esc(question)
+    """The user's own words, shown as typed: HTML escaped, and inside an HTML block (line
+    breaks as <br>, so no blank line ends it), where the chat's Markdown does not reach
+    ("# Who…" is no heading, "2*3*4" keeps its asterisks)."""
+    lines = [esc(line) for line in question.splitlines() if line.strip()] or [""]
+    return '<p class="qa-user">' + '<br>'.join(lines) + '</p>'
 
 
 def render_articles(documents: Mapping[str, Mapping[str, Any]]) -> str:
