@@ -107,6 +107,8 @@ def test_chat_turn_without_settings_uses_the_defaults(server: dict[str, Any]) ->
     assert "Kadyrov" in history[-1]["content"] and "went wrong" not in history[-1]["content"]
     history, _ = service.respond("Who is the Chechen leader?", [], 5, 7)
     assert "threshold must be a number from 0 to 1" in history[-1]["content"]
+    history, _ = service.respond("Who is the Chechen leader?", [], 3.5, 0.25)  # typed in
+    assert "Kadyrov" in history[-1]["content"]  # rounded to a whole number of passages
 
 
 def test_the_slider_left_at_the_rounded_threshold_means_the_exact_one(

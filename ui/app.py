@@ -13,7 +13,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +201,7 @@ class ChatService:
                threshold: float) -> str:
         """The rendered reply to ``message``; errors become a message, never a traceback."""
         try:
-            answer, query = self.answer(message, history, top_k,
+            answer, query = self.answer(message, history, _slider_top_k(top_k),
                                         self._slider_threshold(threshold))
             if query != " ".join(message.split()):
                 logger.info("follow-up %r searched as %r", message, query)
@@ -303,6 +303,15 @@ class ChatService:
                 title = titles.get(p.name, {}).get("title", p.name)
                 lines.append((True, f"added '{p.name}' ({title}): you can ask about it now"))
         return lines
+
+
+def _slider_top_k(value: Any) -> Any:
+    """The page's top-k slider takes typed numbers too: a fraction is rounded, and what is
+    out of its range is brought into it (1-10)."""
+    number = _number(value)
+    if number is None or not math.isfinite(number):
+        return value  # answer() reports what is wrong
+    return min(max(round(number), 1), 10)
 
 
 def _number(value: Any) -> float | None:
@@ -444,7 +453,17 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
                       cancels=[answering])
         if can_upload:
-            files.upload(service.upload, [files], [status, articles],
+            def upload(paths: Any) -> Iterator[tuple[Any, Any]]:
+                """Say at once that the files are being indexed (it can take a minute on
+                two cores), then what became of each."""
+                if paths:
+                    count = len(paths) if isinstance(paths, list) else 1
+                    yield (f'<p class="qa-status">Indexing {count} file'
+                           f'{"" if count == 1 else "s"}… (questions are answered meanwhile)'
+                           "</p>", gr.update())
+                yield service.upload(paths)
+
+            files.upload(upload, [files], [status, articles],
                          api_visibility="undocumented").then(
                 lambda: None, None, [files], api_visibility="undocumented")
 
