@@ -100,7 +100,7 @@ def test_ask_endpoint_reports_bad_values_plainly(client: Any, question: Any, top
 
 
 def test_chat_turn_without_settings_uses_the_defaults(server: dict[str, Any]) -> None:
-    from ui.app import ChatService
+    from ui.service import ChatService
 
     service = ChatService(server["pipeline"], server["root"] / "uploads")
     history, _ = service.respond("Who is the Chechen leader?", [], None, None)  # type: ignore[arg-type]
@@ -113,7 +113,7 @@ def test_chat_turn_without_settings_uses_the_defaults(server: dict[str, Any]) ->
 
 def test_the_slider_left_at_the_rounded_threshold_means_the_exact_one(
         server: dict[str, Any]) -> None:
-    from ui.app import ChatService
+    from ui.service import ChatService
 
     service = ChatService(server["pipeline"], server["root"] / "uploads")
     exact = server["pipeline"].threshold
@@ -176,7 +176,7 @@ def test_chat_turn_shows_errors_as_a_message(client: Any) -> None:
 
 
 def test_uploads_are_indexed_at_once_and_bad_files_refused(server: dict[str, Any]) -> None:
-    from ui.app import ChatService
+    from ui.service import ChatService
 
     service = ChatService(server["pipeline"], server["root"] / "uploads", max_upload_bytes=5000)
     staging = server["root"] / "staging"
@@ -204,7 +204,7 @@ def test_uploads_are_indexed_at_once_and_bad_files_refused(server: dict[str, Any
 def test_page_turn_takes_shows_then_answers(server: dict[str, Any]) -> None:
     import gradio as gr
 
-    from ui.app import ChatService
+    from ui.service import ChatService
 
     service = ChatService(server["pipeline"], server["root"] / "uploads")
     assert service.take("   ", None) == (None, None)  # blank: nothing to answer
@@ -232,7 +232,7 @@ def test_an_upload_the_disk_cannot_take_is_refused_and_removed(server: dict[str,
                                                                monkeypatch) -> None:
     import errno
 
-    from ui.app import ChatService
+    from ui.service import ChatService
 
     def full_disk(*args: Any, **kwargs: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -252,7 +252,7 @@ def test_an_upload_the_disk_cannot_take_is_refused_and_removed(server: dict[str,
 
 def test_a_copy_uploaded_under_an_earlier_name_is_refused(server: dict[str, Any],
                                                           monkeypatch) -> None:
-    from ui.app import ChatService
+    from ui.service import ChatService
 
     monkeypatch.setattr(server["pipeline"], "uploads_dir", server["pipeline"].uploads_dir)
     service = ChatService(server["pipeline"], server["root"] / "uploads")
@@ -272,7 +272,7 @@ def test_a_copy_uploaded_under_an_earlier_name_is_refused(server: dict[str, Any]
 
 
 def test_what_is_typed_after_enter_stays_in_the_box(server: dict[str, Any]) -> None:
-    from ui.app import ChatService
+    from ui.service import ChatService
 
     service = ChatService(server["pipeline"], server["root"] / "uploads")
     question = "Who is the Chechen leader?"

@@ -94,7 +94,7 @@ def test_errors_articles_and_status_are_escaped() -> None:
 
 
 def test_last_answer_and_questions_come_back_from_a_rendered_history() -> None:
-    from ui.app import last_answer, user_questions
+    from ui.service import last_answer, user_questions
 
     src = _source("Kadyrov & co, a close ally.", "Kadyrov & co")
     history = [

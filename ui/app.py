@@ -2,41 +2,28 @@
 
 ``build_app(pipeline)`` makes the Gradio Blocks; ``launch()`` serves it on
 127.0.0.1 (never shared publicly) with a queue and an upload size limit.
-The question-answering logic lives in ``ChatService`` (no Gradio needed to use it).
+What the chat does lives in ``ui.service.ChatService``; this module lays out the page.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import math
-import re
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from qa.errors import ConfigError, QAError
-from qa.followup import contextualize
-from qa.ingest import read_document
-from qa.pipeline import QAPipeline, clean_question
-from qa.types import Answer
-from ui.render import (
-    render_answer,
-    render_articles,
-    render_error,
-    render_status,
-    render_user,
-)
+from qa.errors import QAError
+from qa.pipeline import QAPipeline
+from ui.service import ChatService
 from ui.uploads import (
     ALLOWED_SUFFIXES,
     DEFAULT_MAX_UPLOAD_BYTES,
     default_uploads_dir,
-    save_upload,
 )
+
+__all__ = ["ChatService", "build_app", "launch"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +37,6 @@ SEED_EXAMPLES = [
 ]
 SEED_DOC_IDS = ("000_bdb7ea08bf89b1ec.txt", "003_7912fbbb2ad95ee3.txt")
 DEFAULT_CONCURRENCY = 2
-#: A chat turn still unanswered after this many seconds no longer blocks the next question.
-BUSY_SECONDS = 300.0
 
 CSS = """
 .qa-reply mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
@@ -62,284 +47,6 @@ CSS = """
 .qa-reply small, .qa-articles small { opacity: 0.7; }
 .qa-status .qa-bad { color: #c0392b; }
 """
-
-
-def _text_of(content: Any) -> str:
-    """The text of a message's content: a string, or Gradio's list of content parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        return str(content.get("text") or "")
-    if isinstance(content, list | tuple):
-        return " ".join(_text_of(part) for part in content)
-    return ""
-
-
-_RENDERED_USER = re.compile(r'<p class="qa-user">(.*)</p>', re.S)
-
-
-def user_questions(history: Sequence[dict[str, Any]] | None) -> list[str]:
-    """The user's questions in a messages-format history, oldest first, as typed: our
-    rendering (ui.render.render_user) undone, or an API client's plain text."""
-    out = []
-    for m in history or []:
-        if isinstance(m, dict) and m.get("role") == "user":
-            text = _text_of(m.get("content")).strip()
-            rendered = _RENDERED_USER.fullmatch(text)
-            if rendered:
-                text = rendered.group(1).replace("<br>", "\n")
-            out.append(html.unescape(text).strip())
-    return out
-
-
-_RENDERED_ANSWER = re.compile(r'<p class="qa-answer"><strong>(.*?)</strong>', re.S)
-
-
-def last_answer(history: Sequence[dict[str, Any]] | None) -> str | None:
-    """The answer text of the last assistant message: our rendered reply or plain text."""
-    for m in reversed(list(history or [])):
-        if isinstance(m, dict) and m.get("role") == "assistant":
-            text = _text_of(m.get("content"))
-            found = _RENDERED_ANSWER.search(text)
-            if found:
-                return html.unescape(found.group(1))
-            return None if "<" in text or not text.strip() else text.strip()
-    return None
-
-
-class ChatService:
-    """Answers questions for the chat and the API; saves and indexes uploads."""
-
-    def __init__(self, pipeline: QAPipeline, uploads_dir: Path,
-                 max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> None:
-        self.pipeline = pipeline
-        self.uploads_dir = Path(uploads_dir)
-        self.max_upload_bytes = max_upload_bytes
-        self._upload_lock = threading.Lock()
-        if pipeline.uploads_dir is None or Path(pipeline.uploads_dir) != self.uploads_dir:
-            pipeline.uploads_dir = self.uploads_dir
-
-    # -- answering -----------------------------------------------------------------
-    def answer(self, question: str, history: Sequence[dict[str, Any]] | None = None,
-               top_k: Any = None, threshold: Any = None) -> tuple[Answer, str]:
-        """The Answer and the retrieval query used (a follow-up joined to its context).
-        ``top_k`` and ``threshold`` come as the page or an API call sent them (None or
-        blank: the defaults); what is not a usable value raises ConfigError.
-
-        A follow-up's he/she/his/her become the previous answer when that was a name.
-        """
-        question = clean_question(question, self.pipeline.max_question_chars)
-        reader_question, query, _ = contextualize(question, user_questions(history),
-                                                  last_answer(history))
-        answer = self.pipeline.answer(reader_question, top_k=_top_k(top_k),
-                                      threshold=_threshold(threshold), query=query)
-        return answer, query
-
-    def ask(self, question: str, history: list[dict[str, Any]] | None = None,
-            top_k: int | None = None, threshold: float | None = None) -> dict[str, Any]:
-        """API: Answer.to_dict() plus ``retrieval_query`` and ``followup``."""
-        try:
-            answer, query = self.answer(question, history, top_k, threshold)
-        except QAError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
-        return {**answer.to_dict(), "retrieval_query": query,
-                "followup": query != " ".join(question.split())}
-
-    def respond(self, message: str, history: list[dict[str, Any]] | None,
-                top_k: float, threshold: float) -> tuple[list[dict[str, Any]], str]:
-        """Chat turn in one call (the /chat API): the history with the question and its
-        rendered reply; clears the box."""
-        history = list(history or [])
-        if not (message or "").strip():
-            return history, ""
-        reply = self._reply(message, history, top_k, threshold)
-        history.append({"role": "user", "content": render_user(message)})
-        history.append({"role": "assistant", "content": reply})
-        return history, ""
-
-    def take(self, message: str, busy_since: float | None) -> tuple[str | None, float | None]:
-        """The page's chat turn, first step (instant): take the typed question. Returns
-        (question to answer or None for a blank one, busy since).
-
-        While the previous question is still being answered, a warning says to ask again
-        once the answer is in, and a hidden gr.Error stops the turn, so the typed question
-        stays in the box (this step's outputs are states: no component shows an error).
-        """
-        if busy_since is not None and time.monotonic() - busy_since < BUSY_SECONDS:
-            gr.Warning("Still answering the previous question; press Enter again once its "
-                       "answer is in.")
-            raise gr.Error("still answering", visible=False, print_exception=False)
-        if not (message or "").strip():
-            return None, busy_since
-        return message, time.monotonic()
-
-    def show(self, pending: str | None, history: list[dict[str, Any]] | None,
-             typed: str | None = None) -> tuple[str, Any]:
-        """Second step (instant): empty the box and show the taken question in the chat.
-        ``typed`` is the box as it is now: what was typed after the question was sent
-        (it follows the question there) stays in the box."""
-        if pending is None:
-            return "", gr.update()
-        rest = typed or ""
-        if rest.startswith(pending):
-            rest = rest[len(pending):].lstrip()
-        return rest, [*(history or []), {"role": "user", "content": render_user(pending)}]
-
-    def complete(self, pending: str | None, history: list[dict[str, Any]] | None,
-                 top_k: float, threshold: float) -> tuple[Any, Any]:
-        """Last step: answer the question ``take`` took (the last message of ``history``)
-        and add the reply. Returns (chat, busy since); nothing changes when ``take`` took
-        no question."""
-        if pending is None:
-            return gr.update(), gr.update()
-        history = list(history or [])
-        earlier = history[:-1] if history and history[-1].get("role") == "user" else history
-        reply = self._reply(pending, earlier, top_k, threshold)
-        return [*history, {"role": "assistant", "content": reply}], None
-
-    def _reply(self, message: str, history: list[dict[str, Any]], top_k: float,
-               threshold: float) -> str:
-        """The rendered reply to ``message``; errors become a message, never a traceback."""
-        try:
-            answer, query = self.answer(message, history, _slider_top_k(top_k),
-                                        self._slider_threshold(threshold))
-            if query != " ".join(message.split()):
-                logger.info("follow-up %r searched as %r", message, query)
-            return render_answer(answer)
-        except QAError as exc:
-            return render_error(str(exc))
-        except Exception:  # never a traceback in the chat
-            logger.exception("answering %r failed", message)
-            return render_error("something went wrong while answering; see the server log.")
-
-    def _slider_threshold(self, value: Any) -> Any:
-        """The page's slider shows the index's threshold to two decimals: left there (or
-        set back), it means that threshold exactly, not its rounding."""
-        try:
-            exact = self.pipeline.threshold
-            if value is not None and abs(float(value) - exact) <= 0.005:
-                return exact
-        except (QAError, TypeError, ValueError):
-            pass  # answer() reports what is wrong
-        return value
-
-    # -- articles --------------------------------------------------------------------
-    def documents(self) -> dict[str, Any]:
-        return dict(self.pipeline.index.manifest.get("documents", {}))
-
-    def articles_html(self) -> str:
-        try:
-            return render_articles(self.documents())
-        except QAError as exc:
-            return render_status([(False, str(exc))])
-
-    def upload(self, files: Sequence[str | Path] | str | Path | None) -> tuple[str, str]:
-        """Save and index uploaded files; (status HTML, article list HTML)."""
-        if files is None:
-            return "", self.articles_html()
-        if isinstance(files, str | Path):
-            files = [files]
-        lines: list[tuple[bool, str]] = []
-        with self._upload_lock:
-            saved: list[Path] = []
-            try:
-                documents = self.documents()
-            except QAError as exc:  # a damaged index: say so, save nothing
-                return render_status([(False, str(exc))]), self.articles_html()
-            taken = set(documents)
-            # by content: indexing keeps the first of two equal files in name order, which
-            # may be the new one, so a copy is refused here, before it can displace the
-            # article already indexed
-            known = {meta.get("hash"): doc_id for doc_id, meta in documents.items()}
-            for f in files:
-                src = Path(f)
-                try:
-                    dest = save_upload(src, src.name, self.uploads_dir, taken=taken,
-                                       max_bytes=self.max_upload_bytes)
-                except QAError as exc:
-                    lines.append((False, str(exc)))
-                    continue
-                except OSError as exc:
-                    lines.append((False, f"'{src.name}' could not be saved: {exc.strerror}"))
-                    continue
-                try:
-                    content_hash = read_document(dest, dest.name, self.max_upload_bytes
-                                                 ).content_hash
-                except (QAError, OSError) as exc:
-                    dest.unlink(missing_ok=True)
-                    lines.append((False, f"'{dest.name}' was not added: {exc}"))
-                    continue
-                if content_hash in known:
-                    dest.unlink(missing_ok=True)
-                    lines.append((False, f"'{dest.name}' was not added: duplicate of "
-                                         f"{known[content_hash]}"))
-                    continue
-                known[content_hash] = dest.name
-                taken.add(dest.name)
-                saved.append(dest)
-            if saved:
-                lines.extend(self._index_saved(saved))
-        return render_status(lines), self.articles_html()
-
-    def _index_saved(self, saved: list[Path]) -> list[tuple[bool, str]]:
-        try:
-            _, report = self.pipeline.add_documents()
-        except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
-            for p in saved:
-                p.unlink(missing_ok=True)
-            why = (str(exc) if isinstance(exc, QAError) else
-                   f"the index could not be written ({exc.strerror or exc})")
-            logger.warning("indexing uploads failed: %s", why)
-            return [(False, f"indexing failed, nothing was added: {why}")]
-        skipped = {Path(p).resolve(): reason for p, reason in report.skipped}
-        titles = self.documents()
-        lines = []
-        for p in saved:
-            reason = skipped.get(p.resolve())
-            if reason is not None:
-                p.unlink(missing_ok=True)
-                lines.append((False, f"'{p.name}' was not added: {reason}"))
-            else:
-                title = titles.get(p.name, {}).get("title", p.name)
-                lines.append((True, f"added '{p.name}' ({title}): you can ask about it now"))
-        return lines
-
-
-def _slider_top_k(value: Any) -> Any:
-    """The page's top-k slider takes typed numbers too: a fraction is rounded, and what is
-    out of its range is brought into it (1-10)."""
-    number = _number(value)
-    if number is None or not math.isfinite(number):
-        return value  # answer() reports what is wrong
-    return min(max(round(number), 1), 10)
-
-
-def _number(value: Any) -> float | None:
-    """A number an API call or the page sent: None when blank, nan when not a number."""
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _top_k(value: Any) -> int | None:
-    """The top_k sent: None (or blank) for the default, else a whole number."""
-    number = _number(value)
-    if number is None:
-        return None
-    if not math.isfinite(number) or number != int(number):
-        raise ConfigError(f"top_k must be a whole number from 1 to 50, got {value!r}")
-    return int(number)
-
-
-def _threshold(value: Any) -> float | None:
-    """The threshold sent: None (or blank) for the index's own, else from 0 to 1."""
-    number = _number(value)
-    if number is not None and not 0.0 <= number <= 1.0:  # nan fails too
-        raise ConfigError(f"threshold must be a number from 0 to 1, got {value!r}")
-    return number
 
 
 def _examples_for(service: ChatService) -> list[str]:
