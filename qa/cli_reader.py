@@ -12,7 +12,8 @@ from qa.cli import _friendly, main
 
 
 @main.command("train-reader")
-@click.option("--data", required=True, type=click.Path(dir_okay=False), help="SQuAD JSON file.")
+@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="SQuAD JSON file.")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--base-model", default="", help="Base encoder (default: all-MiniLM-L6-v2).")
 @click.option("--max-length", default=256, show_default=True)
@@ -102,7 +103,7 @@ def eval_reader_cmd(file: str, model: str | None, limit: int) -> None:
 
 
 @main.command("calibrate-reader")
-@click.option("--data", required=True, type=click.Path(dir_okay=False),
+@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The SQuAD-format file the reader was trained on.")
 @click.option("--model", default=None, type=click.Path(file_okay=False),
               help="Reader model folder (default: the shipped one); calibration.json goes there.")

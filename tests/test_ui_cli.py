@@ -149,3 +149,16 @@ def test_every_command_help_has_examples_and_no_format_leftovers(command: str) -
     out = CliRunner().invoke(main, [command, "--help"]).output
     assert "Examples:" in out, out  # as the README promises
     assert "%%" not in out and "./index" not in out
+
+
+@pytest.mark.parametrize("command", [["train-reader", "--out", "OUT"], ["calibrate-reader"]])
+def test_reader_commands_refuse_a_missing_data_file_before_anything(
+        command: list[str], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qa.cli import main
+
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in command]
+    res = CliRunner().invoke(main, [*args, "--data", str(tmp_path / "nope.json")])
+    assert res.exit_code == 2 and "does not exist" in res.stderr
+    assert not (tmp_path / "out").exists()  # no output folder left behind
