@@ -176,7 +176,15 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                       max_file_bytes=max(1, int(max_file_mb * 1_000_000)))
     if max_words is not None or overlap_words is not None:
         pipe.chunking = pipe.build_settings()[0].with_changes(max_words, overlap_words)
-    sources = list(paths) or pipe.recorded_sources() or [default_corpus()]
+    if paths:
+        sources: list[Any] = list(paths)
+    elif pipe.store.exists() and pipe.recorded_sources() is None:
+        # made before indexes recorded their sources: the seeds are no safe guess
+        raise click.UsageError(
+            f"the index at {pipe.index_dir} does not record what it was built from (it was "
+            "made before 2026-12-02): give the folders and files to index as PATHs.")
+    else:
+        sources = pipe.sources() if pipe.store.exists() else [default_corpus()]
     stats, report = pipe.build(sources, rebuild=rebuild)
     if click.get_current_context().find_root().params.get("quiet"):
         # without -q the log's warnings have named them already
@@ -249,6 +257,7 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         _writable_folder(Path(report_dir))
     records = run_gold(pipe, items, top_k=top_k)
     metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
+    metrics["answer_types"] = pipe.answer_types
     if other_reader is not None:
         _compare(items, pipe, records, metrics, other_reader, top_k, as_json)
         return
@@ -339,8 +348,9 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
               help="Address to serve on (keep 127.0.0.1 unless you mean to share it).")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
 @_index_option
-@click.option("--corpus", default=None, type=click.Path(file_okay=False),
-              help="Article folder the index is built from (default with no --index: seeds/).")
+@click.option("--corpus", default=None, type=click.Path(exists=True, file_okay=False),
+              help="Article folder the index is built from (default with no --index: seeds/); "
+                   "given, it is added to an existing index at start.")
 @click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
               help="Where uploaded articles are saved (default: uploads/ beside the index).")
 @click.option("--top-k", default=None, type=click.IntRange(1, 10),
@@ -377,11 +387,16 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
     if not pipe.store.exists() and pipe.corpus is not None:
         click.echo(f"Building the index from {pipe.corpus}/ … (first start only)")
     elif corpus is not None and pipe.corpus is not None:
-        # Asked for this folder: the index holds it (and the uploads), as it is now.
+        # Asked for this folder: the index holds it as it is now, besides what it held.
+        if pipe.recorded_sources() is None:
+            raise click.ClickException(
+                f"the index at {pipe.index_dir} does not record what it was built from (it "
+                "was made before 2026-12-02), so adding --corpus could drop articles: index "
+                f"everything it should hold with qa index PATH… --index {pipe.index_dir}, "
+                "then start the chat.")
         click.echo(f"Indexing {pipe.corpus}/ into {pipe.index_dir}/ … "
                    "(unchanged articles are not re-embedded)")
-        uploads = [pipe.uploads_dir] if pipe.uploads_dir.is_dir() else []
-        pipe.build([pipe.corpus, *uploads])
+        pipe.build([*pipe.sources(), pipe.corpus])
     _ = pipe.index
     reader.warm_up(background=True)
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -121,7 +121,10 @@ def _read_questions(source: str) -> list[str]:
         raise click.ClickException(
             f"{name} is not UTF-8 text (byte {exc.start}): save the questions as UTF-8, "
             "one a line.") from exc
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    # lines end at line feeds only (a question may hold U+2028); a line with nothing
+    # printable on it (blank, or a stray zero-width character) is no question
+    lines = [line.strip() for line in text.split("\n")]
+    return [line for line in lines if any(ch.isprintable() and not ch.isspace() for ch in line)]
 
 
 def _print_answer(a: Any) -> None:

@@ -348,7 +348,9 @@ def format_table(metrics: dict[str, Any]) -> str:
     rows: list[tuple[str, str]] = [
         ("questions (answerable / unanswerable)",
          f"{metrics['questions']} ({metrics['answerable']} / {metrics['unanswerable']})"),
-        ("threshold / top-k", f"{metrics['threshold']:.3f} / {metrics['top_k']}"),
+        ("threshold / top-k", f"{metrics['threshold']:.3f} / {metrics['top_k']}"
+                              + ("" if metrics.get("answer_types", True)
+                                 else " (answer checks off)")),
         ("answered / abstained", f"{metrics['answered']} / {metrics['abstained']}"),
     ]
     for key, label in LABELS.items():

@@ -42,7 +42,11 @@ def check_top_k(top_k: int) -> int:
     return top_k
 
 
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_ANSI_ESCAPE = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC … BEL or ST: hyperlinks, window titles
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b[()*+][0-9A-Za-z]"  # character set choice
+    r"|\x1b[@-Z\\-_]")  # other two-character escapes
 
 
 def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
@@ -52,6 +56,7 @@ def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
     if not isinstance(question, str):
         raise QuestionError(f"a question must be text, got {type(question).__name__}")
     text = _ANSI_ESCAPE.sub("", question)  # a pasted terminal colour code: not a word
+    text = text.replace("\u200b", " ")  # a zero-width space still parts words
     text = "".join(ch if ch.isprintable() else ("" if unicodedata.category(ch) == "Cf" else " ")
                    for ch in text)  # format characters (zero-width, bidi marks) go
     text = " ".join(text.split())
@@ -179,7 +184,11 @@ class QAPipeline:
         the new one is swapped in when it is written."""
         if isinstance(paths, str | Path):  # one path, not the characters of one
             paths = [paths]
-        roots = [Path(p).expanduser() for p in paths]
+        roots: list[Path] = []
+        for p in paths:  # each folder once, however it is spelled
+            root = Path(p).expanduser()
+            if root.resolve() not in {r.resolve() for r in roots}:
+                roots.append(root)
         # the index and uploads folders may sit inside the corpus: not articles of it
         own = [self.index_dir, *([self.uploads_dir] if self.uploads_dir else [])]
         report = load_documents(roots, max_bytes=self.max_file_bytes, exclude=own)
@@ -232,8 +241,18 @@ class QAPipeline:
 
     def sources(self) -> list[Path]:
         """What the index is built from: what it recorded at its last build (else the
-        corpus), then the uploads folder if it exists."""
-        paths = self.recorded_sources() or ([self.corpus] if self.corpus is not None else [])
+        corpus), then the uploads folder if it exists. IngestError when a recorded folder
+        or file is gone (moved, deleted, an unmounted drive): building without it would
+        drop its articles from the index."""
+        recorded = self.recorded_sources()
+        gone = [p for p in recorded or [] if not p.exists()]
+        if gone:
+            raise IngestError(
+                f"the index at {self.index_dir} was built from {gone[0]}, which is not there "
+                "any more, so its articles would be dropped; nothing was changed. Put it "
+                "back, or index what the index should hold now: qa index PATH… --index "
+                f"{self.index_dir}")
+        paths = recorded or ([self.corpus] if self.corpus is not None else [])
         uploads = self.uploads_dir
         if uploads is not None and uploads.is_dir() and uploads.resolve() not in {
                 p.resolve() for p in paths}:

@@ -71,8 +71,8 @@ def _log_softmax(x: np.ndarray) -> np.ndarray:
 
 
 #: Markdown emphasis and code marks: never at the edge of an answer ("rye sourdough*").
-#: ('#' stays: "C#".)
-_MARKUP = frozenset("*_`~")
+#: ('_' and '~' stay: "__init__", "~/.config"; '#' stays: "C#".)
+_MARKUP = frozenset("*`")
 
 
 def _trim_markup(text: str, start: int, end: int) -> tuple[int, int]:

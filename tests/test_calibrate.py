@@ -139,5 +139,5 @@ def test_calibrate_stores_the_top_k_and_answer_checks_it_was_chosen_with(
     result = CliRunner().invoke(main, ["-q", "eval", str(SMALL), "--index", str(index),
                                        "--json"])
     metrics = json.loads(result.stdout)
-    assert metrics["top_k"] == 1
+    assert metrics["top_k"] == 1 and metrics["answer_types"] is False
     assert f'"overall_f1": {after.group(1)}' in result.stdout

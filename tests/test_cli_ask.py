@@ -100,3 +100,13 @@ def test_unusable_question_files_are_plain_errors(tmp_path: Path) -> None:
     blank.write_text("\n  \n", encoding="utf-8")
     res = _ask(tmp_path / "no-index", "-f", str(blank))
     assert res.exit_code == 2 and f"{blank} holds no questions" in res.stderr
+
+
+def test_a_questions_file_splits_at_line_feeds_only(seeds_pipeline, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    # a stray zero-width character makes no question; U+2028 inside a line does not split it
+    questions.write_text("\u200b\nWho is the Chechen\u2028leader?\n", encoding="utf-8")
+    res = _ask(seeds_pipeline.index_dir, "-f", str(questions), "--json")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["Ramzan Kadyrov"]

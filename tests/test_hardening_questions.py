@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import unicodedata
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from qa.cli import main
 from qa.config import MAX_QUESTION_CHARS
 from qa.errors import ConfigError, QAError, QuestionError
-from qa.pipeline import QAPipeline, clean_question
+from qa.pipeline import _ANSI_ESCAPE, QAPipeline, clean_question
 from qa.types import Answer
 
 LIMIT = f"{MAX_QUESTION_CHARS:,}"
@@ -66,7 +65,7 @@ question_text = st.one_of(
 def visible_text(question: str) -> str:
     """What a question shows: terminal escapes and format characters gone, other
     unprintable characters as spaces, whitespace runs as one space."""
-    question = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", question)
+    question = _ANSI_ESCAPE.sub("", question).replace("\u200b", " ")
     return " ".join("".join(
         c if c.isprintable() else ("" if unicodedata.category(c) == "Cf" else " ")
         for c in question).split())

@@ -192,3 +192,51 @@ def test_timings_leave_out_loading_the_models(seeds_pipeline, monkeypatch) -> No
     answer = fresh.answer(QUESTION)
     assert answer.text == "Ramzan Kadyrov"
     assert answer.timings_ms["embed"] < 1000 and answer.timings_ms["read"] < 1400
+
+
+def test_a_recorded_folder_that_is_gone_stops_the_build_not_its_articles(
+        seeds_pipeline, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from qa.cli import main
+    from qa.errors import IngestError
+
+    notes = _folder(tmp_path / "notes", ART1)
+    more = _folder(tmp_path / "more", ART2)
+    built = _pipeline(seeds_pipeline, tmp_path / "index")
+    built.build([notes, more])
+    more.rename(tmp_path / "moved")  # moved, deleted, an unmounted drive
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    chat = _pipeline(seeds_pipeline, tmp_path / "index", uploads_dir=uploads)
+    with pytest.raises(IngestError, match=f"built from {more}, which is not there any more"):
+        chat.add_documents()
+    res = CliRunner().invoke(main, ["-q", "index", "--index", str(tmp_path / "index")])
+    assert res.exit_code == 1 and "not there any more" in res.stderr
+    assert sorted(chat.store.read_manifest()["documents"]) == [ART1, ART2]  # nothing dropped
+
+
+def test_refreshing_an_index_that_records_no_sources_asks_for_paths(
+        seeds_pipeline, tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from qa.cli import main
+
+    notes = _folder(tmp_path / "notes", ART1)
+    index = tmp_path / "index"
+    _pipeline(seeds_pipeline, index).build([notes])
+    manifest_path = index / (index / "CURRENT").read_text().strip() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["sources"]  # as written before 2026-12-02
+    manifest_path.write_text(json.dumps(manifest))
+    res = CliRunner().invoke(main, ["index", "--index", str(index)])
+    assert res.exit_code == 2 and "does not record what it was built from" in res.stderr
+    assert list(json.loads(manifest_path.read_text())["documents"]) == [ART1]  # not the seeds
+    res = CliRunner().invoke(main, ["chat", "--index", str(index), "--corpus", str(notes)])
+    assert res.exit_code == 1 and "does not record what it was built from" in res.stderr
+    res = CliRunner().invoke(main, ["chat", "--index", str(index),
+                                    "--corpus", str(tmp_path / "typo")])
+    assert res.exit_code == 2 and "does not exist" in res.stderr

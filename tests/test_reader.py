@@ -187,6 +187,15 @@ def test_concurrent_reads_keep_every_window_within_the_limit(monkeypatch) -> Non
     assert max(widths) <= reader.max_length
 
 
+def test_only_emphasis_and_code_marks_are_trimmed() -> None:
+    from qa.reader import _trim_markup
+
+    for text in ("__init__", "~/.config/toolrc", "_id", "~300 metres", "C#"):
+        assert _trim_markup(text, 0, len(text)) == (0, len(text)), text
+    assert _trim_markup("**bold** and `code`", 0, 8) == (2, 6)
+    assert _trim_markup("**", 0, 2) == (2, 2)
+
+
 def test_markdown_marks_stay_out_of_answers(reader) -> None:
     passage = ("# The Weller bakery\n\nThe bakery was founded by **Tomas Weller** in 1998. "
                "It is famous for its *rye sourdough* and `seeded rolls`.")
@@ -194,6 +203,6 @@ def test_markdown_marks_stay_out_of_answers(reader) -> None:
                              ("What is the bakery famous for?", "rye sourdough")):
         best = reader.read(question, [passage])[0].best
         assert best is not None
-        assert best.text.strip("*_`~") == best.text, best.text  # no marks at its edges
+        assert best.text.strip("*`") == best.text, best.text  # no marks at its edges
         assert answer in best.text
         assert passage[best.start:best.end] == best.text

@@ -68,7 +68,10 @@ def _sync_uploads(service: ChatService) -> None:
                and p.suffix.lower() in ALLOWED_SUFFIXES and p.name not in documents]
     if pending:
         logger.info("indexing %d article(s) uploaded earlier to %s", len(pending), uploads)
-        pipeline.add_documents()
+        try:
+            pipeline.add_documents()
+        except QAError as exc:  # the chat still starts, on the index as it is
+            logger.warning("the uploads waiting in %s were not indexed: %s", uploads, exc)
 
 
 def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
@@ -110,7 +113,8 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     gr.Examples(example_list, inputs=[question], label="Example questions")
             with gr.Column(scale=2):
                 with gr.Accordion("Settings", open=False):
-                    top_k = gr.Slider(1, 10, value=min(max(pipeline.top_k, 1), 10), step=1,
+                    # up to 10, or to the top-k the index was calibrated with if more
+                    top_k = gr.Slider(1, max(10, pipeline.top_k), value=pipeline.top_k, step=1,
                                       label="Passages to read (top k)", elem_id="qa-top-k")
                     threshold = gr.Slider(0.0, 1.0, value=round(pipeline.threshold, 2),
                                           step=0.01, label="Abstention threshold "

@@ -279,11 +279,11 @@ class ChatService:
 
 def _slider_top_k(value: Any) -> Any:
     """The page's top-k slider takes typed numbers too: a fraction is rounded, and what is
-    out of its range is brought into it (1-10)."""
+    out of the range answers take is brought into it (1-50)."""
     number = _number(value)
     if number is None or not math.isfinite(number):
         return value  # answer() reports what is wrong
-    return min(max(round(number), 1), 10)
+    return min(max(round(number), 1), 50)
 
 
 def _number(value: Any) -> float | None:
