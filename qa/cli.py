@@ -69,6 +69,14 @@ class _Fraction(click.FloatRange):
         return number
 
 
+class _ExistingPath(click.Path):
+    """A path that must exist, '~' expanded first (a quoted '~/notes' too)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        return super().convert(os.path.expanduser(value), param, ctx)
+
+
 #: The index folder, for every command that reads or writes one.
 _index_option = click.option(
     "--index", "index_dir", default=None,
@@ -136,7 +144,7 @@ def _no_model_loading_bars() -> None:
 
 
 @main.command("index")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=_ExistingPath(exists=True))
 @_index_option
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
 @click.option("--max-words", default=None, type=click.IntRange(min=10),
@@ -348,7 +356,7 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
               help="Address to serve on (keep 127.0.0.1 unless you mean to share it).")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
 @_index_option
-@click.option("--corpus", default=None, type=click.Path(exists=True, file_okay=False),
+@click.option("--corpus", default=None, type=_ExistingPath(exists=True, file_okay=False),
               help="Article folder the index is built from (default with no --index: seeds/); "
                    "given, it is added to an existing index at start.")
 @click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),

@@ -83,8 +83,8 @@ def _decode_8bit(data: bytes) -> str:
 #: else (a, b, em, span …) is inline: its text runs on with the words around it.
 _BLOCKS = frozenset(
     "address article aside blockquote body caption dd details dialog div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol p "
-    "pre section summary table tbody tfoot thead tr ul".split())
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol option "
+    "p pre section summary table tbody tfoot thead tr ul".split())
 _PREFORMATTED = frozenset({"pre", "textarea"})
 
 
@@ -105,6 +105,8 @@ def html_to_text(html: str) -> tuple[str, str | None]:
         title = soup.title.get_text(" ", strip=True)
     if soup.head:
         soup.head.decompose()
+    for tag in soup(["title"]):  # a <title> outside <head> is no body text either
+        tag.decompose()
     for string in list(soup.find_all(string=True)):
         if type(string) is NavigableString and not any(
                 parent.name in _PREFORMATTED for parent in string.parents):

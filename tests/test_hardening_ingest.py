@@ -146,6 +146,23 @@ def test_html_inline_elements_stay_in_their_line() -> None:
         "Steel", "Glass", "Line one", "Line two", "Span 120 m"]
 
 
+def test_html_title_without_head_and_options() -> None:
+    text, title = html_to_text("<title>Fares</title><p>Tickets cost two euros.</p>"
+                               "<select><option>Single</option><option>Return</option></select>")
+    assert title == "Fares"
+    assert text.splitlines() == ["Tickets cost two euros.", "Single", "Return"]
+
+
+def test_qa_index_expands_a_quoted_home(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text(GOOD)
+    result = CliRunner().invoke(main, ["-q", "index", "~/notes", "--index",
+                                       str(tmp_path / "index")])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 1 document," in result.stdout
+
+
 def test_hidden_files_and_folders_are_ignored(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("# Elbe\n\nThe Elbe flows through Hamburg.")
     (tmp_path / ".draft.md").write_text("A hidden draft about the Rhine.")
