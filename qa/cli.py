@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -185,7 +185,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
     if max_words is not None or overlap_words is not None:
         pipe.chunking = pipe.build_settings()[0].with_changes(max_words, overlap_words)
     if paths:
-        sources: list[Any] = list(paths)
+        sources: Sequence[str | Path] = paths
     elif pipe.store.exists() and pipe.recorded_sources() is None:
         # made before indexes recorded their sources: the seeds are no safe guess
         raise click.UsageError(

@@ -60,13 +60,7 @@ def ask_cmd(questions: tuple[str, ...], questions_file: str | None, index_dir: s
     """
     from qa.pipeline import QAPipeline
 
-    asked = list(questions)
-    if questions_file:
-        from_file = _read_questions(questions_file)
-        if not from_file:
-            name = "standard input" if questions_file == "-" else questions_file
-            raise click.UsageError(f"{name} holds no questions: write them one a line.")
-        asked += from_file
+    asked = list(questions) + (_read_questions(questions_file) if questions_file else [])
     if not asked:
         raise click.UsageError("give a QUESTION, or --file with questions one a line.")
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
@@ -109,7 +103,8 @@ def _shortened(text: str, limit: int = 120) -> str:
 
 
 def _read_questions(source: str) -> list[str]:
-    """The non-blank lines of ``source`` (a file, or - for standard input), stripped."""
+    """The non-blank lines of ``source`` (a file, or - for standard input), stripped;
+    a usage error when there are none."""
     name = "standard input" if source == "-" else source
     try:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
@@ -124,7 +119,10 @@ def _read_questions(source: str) -> list[str]:
     # lines end at line feeds only (a question may hold U+2028); a line with nothing
     # printable on it (blank, or a stray zero-width character) is no question
     lines = [line.strip() for line in text.split("\n")]
-    return [line for line in lines if any(ch.isprintable() and not ch.isspace() for ch in line)]
+    asked = [line for line in lines if any(ch.isprintable() and not ch.isspace() for ch in line)]
+    if not asked:
+        raise click.UsageError(f"{name} holds no questions: write them one a line.")
+    return asked
 
 
 def _print_answer(a: Any) -> None:

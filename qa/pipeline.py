@@ -36,6 +36,12 @@ class Reader(Protocol):
     def read(self, question: str, passages: Sequence[str]) -> list[Reading]: ...
 
 
+def check_threshold(threshold: float) -> float:
+    if not 0.0 <= threshold <= 1.0:  # nan fails too
+        raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
+    return threshold
+
+
 def check_top_k(top_k: int) -> int:
     if not 1 <= top_k <= 50:
         raise ConfigError(f"top_k must be between 1 and 50, got {top_k}")
@@ -99,8 +105,8 @@ class QAPipeline:
     ) -> None:
         if top_k is not None:
             check_top_k(top_k)
-        if threshold is not None and not 0.0 <= threshold <= 1.0:
-            raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
+        if threshold is not None:
+            check_threshold(threshold)
         if max_file_bytes < 1:
             raise ConfigError(f"the file size limit must be positive, got {max_file_bytes}")
         self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
@@ -293,9 +299,7 @@ class QAPipeline:
         question = clean_question(question, self.max_question_chars)
         query = clean_question(query, self.max_question_chars) if query else question
         k = check_top_k(self.top_k if top_k is None else top_k)
-        if threshold is not None and not 0.0 <= threshold <= 1.0:  # nan fails too
-            raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
-        cutoff = self.threshold if threshold is None else threshold
+        cutoff = self.threshold if threshold is None else check_threshold(threshold)
         retriever = self._ready_retriever()
         self.embedder.load()  # loading is not the answer's time: timings_ms measure work
         load_reader = getattr(self.reader, "load", None)
