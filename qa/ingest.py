@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.errors import IngestError
@@ -215,6 +215,18 @@ def _check_name(doc_id: str) -> None:
         raise IngestError("the file name is not valid UTF-8; rename the file") from None
 
 
+def _qualified_id(doc_id: str, root: Path, taken: set[str]) -> str | None:
+    """A free id for a file whose plain id another folder's file already has: the id
+    under its folder's name ('work/README.md'), then under more of its path
+    ('b/work/README.md'); None when every one is taken."""
+    prefix = ""
+    for part in reversed(Path(os.path.abspath(root)).parts[1:]):
+        prefix = f"{part}/{prefix}"
+        if f"{prefix}{doc_id}" not in taken:
+            return f"{prefix}{doc_id}"
+    return None
+
+
 def load_documents(
     paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
     exclude: Iterable[Path] = (),
@@ -249,8 +261,15 @@ def load_documents(
                 report.skipped.append((str(path), f"duplicate of {seen[doc.content_hash]}"))
                 continue
             if doc_id in ids:
-                report.skipped.append((str(path), f"another file already has the id {doc_id}"))
-                continue
+                qualified = _qualified_id(doc_id, root, ids)
+                if qualified is None:
+                    report.skipped.append((str(path),
+                                           f"another file already has the id {doc_id}"))
+                    continue
+                logger.info("%s is indexed as %s: another folder has a file %s",
+                            path, qualified, doc_id)
+                doc = replace(doc, doc_id=qualified)
+                doc_id = qualified
             seen[doc.content_hash] = doc_id
             ids.add(doc_id)
             report.documents.append(doc)

@@ -8,7 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Document:
-    """An ingested article: ``doc_id`` is its path relative to the corpus root."""
+    """An ingested article: ``doc_id`` is its path relative to the corpus root, under
+    that root's name ('work/README.md') when another root has a file of that path."""
 
     doc_id: str
     title: str

@@ -130,6 +130,24 @@ def test_duplicates_and_unsupported_types(tmp_path: Path) -> None:
         assert all(suffix in reasons[name] for suffix in SUPPORTED_SUFFIXES)
 
 
+def test_same_path_in_two_folders_gets_the_folder_name(tmp_path: Path) -> None:
+    # ~/notes/README.md and ~/work/README.md: both are indexed; the later folder's file
+    # goes under its folder's name, and further up its path when that name is taken too
+    folders = [tmp_path / "notes", tmp_path / "work", tmp_path / "old" / "work"]
+    for i, folder in enumerate(folders):
+        (folder / "sub").mkdir(parents=True)
+        (folder / "README.md").write_text(f"{GOOD} Copy {i} of the readme.")
+        (folder / "sub" / "todo.txt").write_text(f"Todo list {i}: {GOOD}")
+    report = load_documents(folders)
+    assert report.skipped == []
+    assert _ids(report) == {"README.md", "sub/todo.txt", "work/README.md", "work/sub/todo.txt",
+                            "old/work/README.md", "old/work/sub/todo.txt"}
+    texts = {d.doc_id: d.text for d in report.documents}
+    assert "Copy 1" in texts["work/README.md"] and "Copy 2" in texts["old/work/README.md"]
+    # the same folders in the same order get the same ids: an unchanged corpus stays unchanged
+    assert _ids(load_documents(folders)) == _ids(report)
+
+
 def test_html_inline_elements_stay_in_their_line() -> None:
     text, title = html_to_text(
         "<html><head><title>Town news</title><style>p {}</style></head><body>"
