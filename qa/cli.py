@@ -466,7 +466,7 @@ def bench_cmd(corpus: str | None, rounds: int, as_json: bool) -> None:
 
 # `qa ask` and the reader's own commands (train-reader, eval-reader, calibrate-reader)
 # register on `main`.
-from qa import cli_ask, cli_reader  # noqa: E402, F401
+from qa import cli_ask, cli_info, cli_reader  # noqa: E402, F401
 
 if __name__ == "__main__":
     # Run as `python -m qa.cli`, this file is __main__, and qa.cli_reader registered its

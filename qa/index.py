@@ -187,6 +187,23 @@ class IndexStore:
                 f"the index manifest in {gen} cannot be read ({exc}). {rebuild_hint(self.path)}"
             ) from exc
 
+    def checked_manifest(self, gen: Path | None = None) -> dict[str, Any]:
+        """``read_manifest``, checked: IndexMismatchError for another format version,
+        IndexCorruptError for a damaged structure."""
+        gen = gen or self.current_generation()
+        manifest = self.read_manifest(gen)
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"the index at {self.path} has format version {manifest.get('format_version')}, "
+                f"this version of qa reads version {FORMAT_VERSION}. {rebuild_hint(self.path)}"
+            )
+        problem = _manifest_problem(manifest)
+        if problem:
+            raise IndexCorruptError(
+                f"the index manifest in {gen} is damaged ({problem}). {rebuild_hint(self.path)}"
+            )
+        return manifest
+
     def load(self, embedding_model: str | None = None) -> LoadedIndex:
         """Load the live index; check it was built by ``embedding_model`` (its stable name).
 
@@ -205,18 +222,8 @@ class IndexStore:
     def _load_live(self, embedding_model: str | None) -> LoadedIndex:
         # One look at CURRENT: the manifest and the files must come from the same generation.
         gen = self.current_generation()
-        manifest = self.read_manifest(gen)
+        manifest = self.checked_manifest(gen)
         assert gen is not None
-        if manifest.get("format_version") != FORMAT_VERSION:
-            raise IndexMismatchError(
-                f"the index at {self.path} has format version {manifest.get('format_version')}, "
-                f"this version of qa reads version {FORMAT_VERSION}. {rebuild_hint(self.path)}"
-            )
-        problem = _manifest_problem(manifest)
-        if problem:
-            raise IndexCorruptError(
-                f"the index manifest in {gen} is damaged ({problem}). {rebuild_hint(self.path)}"
-            )
         if embedding_model is not None and manifest.get("embedding_model") != embedding_model:
             raise IndexMismatchError(
                 f"the index at {self.path} was built with the embedding model "

@@ -1,0 +1,83 @@
+"""`qa info`: what an index holds and how it answers, without loading any model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qa.cli import _count, _friendly, _index_option, main
+
+
+def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
+    """What the index at ``index_dir`` (default: the default index) holds: its articles,
+    how it was built and the answering settings in force. Reads the manifest only; a
+    missing index is an IndexNotFoundError (nothing is built)."""
+    from qa.config import DEFAULT_THRESHOLD, DEFAULT_TOP_K
+    from qa.pipeline import QAPipeline
+
+    pipe = QAPipeline(index_dir)
+    manifest = pipe.store.checked_manifest()
+    stored = manifest.get("settings") or {}
+    documents = manifest.get("documents") or {}
+    return {
+        "index": str(pipe.index_dir),
+        "created": manifest.get("created"),
+        "embedding_model": manifest.get("embedding_model"),
+        "dimension": manifest.get("dimension"),
+        "chunking": manifest.get("chunking"),
+        "index_type": manifest.get("index_type", "flat"),
+        "passages": manifest.get("passages"),
+        "sources": manifest.get("sources") or [],
+        "settings": {
+            "threshold": stored.get("threshold", DEFAULT_THRESHOLD),
+            "top_k": stored.get("top_k", DEFAULT_TOP_K),
+            "answer_types": stored.get("answer_types", True),
+            "calibrated": stored.get("threshold") is not None,
+        },
+        "documents": [{"doc_id": doc_id, "title": (meta or {}).get("title") or doc_id}
+                      for doc_id, meta in sorted(documents.items())],
+    }
+
+
+@main.command("info")
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="Print it as one JSON object.")
+@_friendly
+def info_cmd(index_dir: str | None, as_json: bool) -> None:
+    """Show what the index holds and how it answers: its articles, what it
+    was built from and with, and the threshold and top-k in force. Loads no
+    model, so it is instant.
+
+    \b
+    Examples:
+      qa info
+      qa info --index ~/notes-index --json
+    """
+    info = index_info(index_dir)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    chunking = info["chunking"] if isinstance(info["chunking"], dict) else {}
+    settings = info["settings"]
+    docs = info["documents"]
+    tuned = ("as calibrated with qa calibrate" if settings["calibrated"]
+             else "defaults; qa calibrate GOLD tunes them")
+    lines = [
+        f"Index      {info['index']}" + (f"  (built {info['created']})" if info["created"] else ""),
+        f"Holds      {_count(len(docs), 'article')} in {_count(info['passages'] or 0, 'passage')}"
+        f" of up to {chunking.get('max_words', '?')} words "
+        f"({chunking.get('overlap_words', '?')} overlap), {info['index_type']} FAISS index",
+        f"Embedding  {info['embedding_model']} ({info['dimension']} dimensions)",
+        "Sources    " + ("\n           ".join(info["sources"]) or "not recorded "
+                         "(index made before 2026-12-02)"),
+        f"Answering  threshold {settings['threshold']:.4g}, top-k {settings['top_k']}, answer "
+        f"checks {'on' if settings['answer_types'] else 'off'} ({tuned})",
+    ]
+    if docs:
+        width = min(max(len(d["doc_id"]) for d in docs), 40)
+        lines.append("Articles")
+        lines += [f"  {d['doc_id']:{width}s}  {d['title']}" for d in docs]
+    click.echo("\n".join(lines))

@@ -1,0 +1,67 @@
+"""`qa info`: what an index holds and its answering settings, read from a real index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qa.chunk import ChunkSettings
+from qa.cli import main
+from qa.pipeline import QAPipeline
+
+
+def _info(index_dir: Path, *args: str):
+    return CliRunner().invoke(main, ["-q", "info", "--index", str(index_dir), *args])
+
+
+def _built(tmp_path: Path) -> QAPipeline:
+    corpus = tmp_path / "notes"
+    (corpus / "trips").mkdir(parents=True)
+    (corpus / "elbe.md").write_text("# The Elbe\n\nThe Elbe flows through Dresden and Hamburg.")
+    (corpus / "trips" / "alps.txt").write_text("We hiked above Zermatt in July. " * 80)
+    pipe = QAPipeline(tmp_path / "index", chunking=ChunkSettings(60, 10))
+    pipe.build([corpus])
+    return pipe
+
+
+def test_info_lists_articles_sources_and_settings(tmp_path: Path) -> None:
+    pipe = _built(tmp_path)
+    res = _info(pipe.index_dir, "--json")
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.stdout)
+    assert info["documents"] == [{"doc_id": "elbe.md", "title": "The Elbe"},
+                                 {"doc_id": "trips/alps.txt",
+                                  "title": info["documents"][1]["title"]}]
+    assert info["passages"] == len(pipe.index.passages) > 2
+    assert info["chunking"] == {"max_words": 60, "overlap_words": 10}
+    assert info["sources"] == [str(tmp_path / "notes")]
+    assert info["embedding_model"] == pipe.embedder.name
+    assert info["settings"] == {"threshold": pipe.threshold, "top_k": pipe.top_k,
+                                "answer_types": True, "calibrated": False}
+
+    # what `qa calibrate` stores is what info reports, and what answering uses
+    pipe.store.update_settings(threshold=0.4, top_k=3, answer_types=False)
+    text = _info(pipe.index_dir)
+    assert text.exit_code == 0, text.output
+    assert "threshold 0.4, top-k 3, answer checks off (as calibrated" in text.stdout
+    assert "2 articles in" in text.stdout and "trips/alps.txt" in text.stdout
+    assert str(tmp_path / "notes") in text.stdout
+    reloaded = QAPipeline(pipe.index_dir)
+    assert (reloaded.threshold, reloaded.top_k, reloaded.answer_types) == (0.4, 3, False)
+
+
+def test_info_on_a_missing_or_damaged_index_is_a_plain_error(tmp_path: Path) -> None:
+    missing = _info(tmp_path / "nowhere")
+    assert missing.exit_code == 1
+    assert "no index at" in missing.output and "qa index" in missing.output
+    assert not (tmp_path / "nowhere").exists()  # info builds nothing
+
+    pipe = _built(tmp_path)
+    manifest = pipe.store.current_generation() / "manifest.json"
+    manifest.write_text(json.dumps({"format_version": 1, "dimension": 384, "documents": []}))
+    damaged = _info(pipe.index_dir)
+    assert damaged.exit_code == 1
+    assert "damaged (no valid 'documents')" in damaged.output
+    assert "Traceback" not in damaged.output
