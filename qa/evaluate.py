@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 
 from qa.errors import DataError, QuestionError
 from qa.intervals import bootstrap_interval, per_question
-from qa.metrics import best_over_golds, contains_answer
+from qa.metrics import best_over_golds, contains_answer, normalize_answer
 from qa.threshold import Outcome, ThresholdChoice, choose_threshold, overall_f1
 from qa.types import Answer, Source
 
@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 #: (score histogram) and one below it as a failure (error breakdown).
 RIGHT_F1 = 0.5
 
-ERROR_KINDS = ("retrieval_miss", "reader_miss", "wrong_abstention", "answered_unanswerable")
+ERROR_KINDS = ("gold_not_in_articles", "retrieval_miss", "reader_miss", "wrong_abstention",
+               "answered_unanswerable")
 
 
 # -- gold file ---------------------------------------------------------------------
@@ -58,14 +59,21 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     path = Path(path)
     try:
         # a BOM is no error; split on line feeds only: JSON strings may hold U+2028 raw
-        lines = [line.rstrip("\r") for line in
-                 path.read_text(encoding="utf-8-sig").split("\n")]
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise DataError(f"gold file not found: {path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read the gold file {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise DataError(f"cannot read the gold file {path}: it is not UTF-8 text (byte "
+                        f"{exc.object[exc.start]:#04x} at offset {exc.start}); save it as "
+                        "UTF-8 and try again") from exc
+    except OSError as exc:
+        raise DataError(f"cannot read the gold file {path}: {exc.strerror or exc}") from exc
+    lines = [line.rstrip("\r") for line in text.split("\n")]
     hint = ('each line must be a JSON object like {"id": "q1", "question": "…", '
             '"answers": ["…"]} (an empty answers list: not answerable)')
+    if text.lstrip().startswith("["):
+        raise DataError(f"{path} holds a JSON array; a gold file is JSON Lines: one object a "
+                        f"line, no enclosing [ ]; {hint}")
     items: list[GoldItem] = []
     seen: dict[str, int] = {}
     for no, line in enumerate(lines, 1):
@@ -132,6 +140,9 @@ class Record:
     answer_source: SourceRef | None = None
     top_source: SourceRef | None = None
     gold_source: SourceRef | None = None  # the first retrieved passage holding a gold answer
+    # False when no gold answer occurs anywhere in the indexed articles (a typo in the gold
+    # file, or an article that is not indexed): no retriever could have found it
+    gold_in_articles: bool = True
 
     @property
     def answerable(self) -> bool:
@@ -198,7 +209,28 @@ def run_gold(pipeline: QAPipeline, items: Sequence[GoldItem], *,
             raise DataError(f"gold question '{item.id}': {exc}") from exc
         latency = (time.perf_counter() - t0) * 1e3
         records.append(record_from_answer(item, answer, latency))
-    return records
+    return mark_golds_not_in_articles(records, [p.text for p in pipeline.index.passages])
+
+
+def mark_golds_not_in_articles(records: Sequence[Record],
+                               passages: Sequence[str]) -> list[Record]:
+    """``records``, those of answerable questions whose gold answers occur in none of
+    ``passages`` (all the indexed text) marked ``gold_in_articles=False``, with a warning
+    naming them: a gold answer with a typo would otherwise read as a retrieval miss."""
+    unfound = [r for r in records if r.answerable and r.hit_rank is None]
+    if not unfound:
+        return list(records)
+    # one string of every normalized passage, apart, so a match is word-aligned and inside one
+    corpus = " \x00 ".join(f" {normalize_answer(p)} " for p in passages)
+    missing = {r.id for r in unfound
+               if not any((g := normalize_answer(a)) and f" {g} " in corpus for a in r.golds)}
+    if missing:
+        named = [f"{r.id} ({' | '.join(map(repr, r.golds))})" for r in records
+                 if r.id in missing]
+        logger.warning("the gold answers of %d question(s) occur in no indexed article; check "
+                       "them for typos (or index the article that holds them): %s",
+                       len(named), "; ".join(named[:10]) + (" …" if len(named) > 10 else ""))
+    return [replace(r, gold_in_articles=False) if r.id in missing else r for r in records]
 
 
 # -- metrics -------------------------------------------------------------------------
@@ -237,14 +269,17 @@ def failure_kind(record: Record, threshold: float) -> str | None:
 
     Failed: an answerable question answered with F1 < RIGHT_F1 or abstained on, or
     an unanswerable one answered. Each failure counts once, in the first matching
-    kind: answered_unanswerable, retrieval_miss (no gold answer in any retrieved
-    passage), wrong_abstention, reader_miss (a passage held it, the span is wrong).
+    kind: answered_unanswerable, gold_not_in_articles (no gold answer occurs in any
+    indexed article), retrieval_miss (none in any retrieved passage), wrong_abstention,
+    reader_miss (a passage held it, the span is wrong).
     """
     pred = record.prediction(threshold)
     if not record.answerable:
         return "answered_unanswerable" if pred is not None else None
     if pred is not None and record.f1 >= RIGHT_F1:
         return None
+    if not record.gold_in_articles:
+        return "gold_not_in_articles"
     if record.hit_rank is None:
         return "retrieval_miss"
     return "wrong_abstention" if pred is None else "reader_miss"
@@ -348,7 +383,7 @@ def format_table(metrics: dict[str, Any]) -> str:
     rows: list[tuple[str, str]] = [
         ("questions (answerable / unanswerable)",
          f"{metrics['questions']} ({metrics['answerable']} / {metrics['unanswerable']})"),
-        ("threshold / top-k", f"{metrics['threshold']:.3f} / {metrics['top_k']}"
+        ("threshold / top-k", f"{metrics['threshold']:.4f} / {metrics['top_k']}"
                               + ("" if metrics.get("answer_types", True)
                                  else " (answer checks off)")),
         ("answered / abstained", f"{metrics['answered']} / {metrics['abstained']}"),

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from qa.chunk import ChunkSettings, chunk_document
-from qa.embed import Embedder
+from qa.embed import DEFAULT_MODEL_ID, Embedder
 from qa.errors import (
     ConfigError,
     IndexCorruptError,
@@ -225,10 +225,16 @@ class IndexStore:
         manifest = self.checked_manifest(gen)
         assert gen is not None
         if embedding_model is not None and manifest.get("embedding_model") != embedding_model:
+            built = manifest.get("embedding_model")
+            flag = "" if embedding_model == DEFAULT_MODEL_ID else \
+                f" --embedding-model {embedding_model}"
+            use = ("leave out --embedding-model" if built == DEFAULT_MODEL_ID
+                   else f"--embedding-model {built}")
             raise IndexMismatchError(
-                f"the index at {self.path} was built with the embedding model "
-                f"'{manifest.get('embedding_model')}', but '{embedding_model}' is configured. "
-                f"{rebuild_hint(self.path)}, or configure the model it was built with."
+                f"the index at {self.path} was built with the embedding model '{built}', but "
+                f"'{embedding_model}' is configured. Rebuild it for the configured model with: "
+                f"qa index --rebuild --index {self.path}{flag} [ARTICLES…], or use the model "
+                f"it was built with ({use})."
             )
         try:
             import faiss

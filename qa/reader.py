@@ -183,6 +183,12 @@ class ExtractiveReader:
                 f"no reader model folder at {path}: pass a folder with a question-answering "
                 "model (config.json, tokenizer, weights), such as qa/models/reader."
             )
+        if path.is_dir() and not (path / "config.json").is_file():
+            raise ModelLoadError(
+                f"{path} holds no model (no config.json): pass a folder with a "
+                "question-answering model (config.json, tokenizer, weights), such as "
+                "qa/models/reader."
+            )
         try:
             self._tokenizer = AutoTokenizer.from_pretrained(self.model_name)
             model = AutoModelForQuestionAnswering.from_pretrained(self.model_name)

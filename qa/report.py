@@ -22,7 +22,8 @@ table { border-collapse: collapse; margin: 1em 0; }
 td, th { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }
 th { background: #f3f3f3; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.passage { font-size: 0.85em; color: #555; max-width: 40em; margin-bottom: 0.6em; }
+.passage { font-size: 0.85em; color: #555; max-width: 40em; margin-bottom: 0.6em;
+           white-space: pre-wrap; }
 mark.pred { background: #ffe08a; }
 mark.gold { background: #b7e4c7; }
 mark.pred.gold { background: #b7e4c7; outline: 2px solid #e9b100; }
@@ -85,6 +86,7 @@ def _plots(records: Sequence[Record], threshold: float) -> list[tuple[str, str]]
             label="coverage", linestyle=":")
     ax.axvline(threshold, color="k", linestyle="--", label=f"threshold {threshold:.3f}")
     ax.set_xlabel("threshold")
+    ax.set_ylabel("overall F1 / share answered")
     ax.set_ylim(-0.02, 1.02)
     ax.legend()
     out.append(("Overall F1 and coverage by threshold", _png(fig)))
@@ -151,6 +153,11 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
     """The report as one HTML string."""
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
              f"</title><style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"]
+    run = metrics.get("run") or {}
+    if run:  # what was measured, so that saved reports can be compared
+        parts.append("<table>" + "".join(
+            f"<tr><th>{html.escape(key.replace('_', ' '))}</th>{_cell(value)}</tr>"
+            for key, value in run.items()) + "</table>")
     parts.append("<h2>Metrics</h2><p>The 95% interval (bootstrap) is the range the figure "
                  "would likely fall in on another gold file of the same size and kind.</p>"
                  "<table><tr><th>metric</th><th>value</th><th>95% interval</th></tr>")

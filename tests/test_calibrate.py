@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -141,3 +142,59 @@ def test_calibrate_stores_the_top_k_and_answer_checks_it_was_chosen_with(
     metrics = json.loads(result.stdout)
     assert metrics["top_k"] == 1 and metrics["answer_types"] is False
     assert f'"overall_f1": {after.group(1)}' in result.stdout
+
+
+@pytest.mark.parametrize("answers", [[], ["six-month"]])
+def test_cli_calibrate_refuses_a_one_sided_gold_file(seeds_pipeline, tmp_path: Path,
+                                                     answers: list[str]) -> None:
+    # only unanswerable questions: the best threshold abstains on everything (and only
+    # answerable ones: it never abstains); storing it would silence or unleash the chat
+    gold = tmp_path / "one-sided.jsonl"
+    gold.write_text("".join(
+        f'{{"id": "q{i}", "question": "Question {i}?", "answers": {json.dumps(answers)}}}\n'
+        for i in range(3)))
+    index = tmp_path / "index"
+    shutil.copytree(seeds_pipeline.index_dir, index)
+    before = (index / "CURRENT").read_text()
+    manifest = index / before.strip() / "manifest.json"
+    stored = manifest.read_text()
+    result = CliRunner().invoke(main, ["calibrate", str(gold), "--index", str(index)])
+    assert result.exit_code == 1
+    kind = "unanswerable" if not answers else "answerable"
+    assert f"holds only {kind} questions" in result.output
+    assert "nothing was stored" in result.output
+    assert manifest.read_text() == stored
+
+
+@pytest.mark.slow
+def test_cli_eval_names_a_gold_answer_that_is_in_no_article(seeds_pipeline,
+                                                            tmp_path: Path) -> None:
+    gold = tmp_path / "typo.jsonl"
+    gold.write_text(
+        '{"id": "t1", "question": "Who is the Chechen leader?", "answers": ["Kadyroff"]}\n'
+        '{"id": "t2", "question": "Who is the Chechen leader?", "answers": ["Ramzan Kadyrov"]}\n')
+    result = CliRunner().invoke(main, ["eval", str(gold), "--index",
+                                       str(seeds_pipeline.index_dir), "--json", "--failures"])
+    assert result.exit_code == 0, result.output
+    m = json.loads(result.stdout)
+    assert m["errors"]["gold_not_in_articles"] == 1 and m["errors"]["retrieval_miss"] == 0
+    assert [(f["id"], f["kind"]) for f in m["failures"]] == [("t1", "gold_not_in_articles")]
+
+
+def test_qa_index_reminds_that_a_calibrated_threshold_stays(tmp_path: Path) -> None:
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "elbe.md").write_text("The Elbe flows through Dresden and Hamburg.")
+    index = tmp_path / "index"
+    args = ["index", str(corpus), "--index", str(index)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    from qa.index import IndexStore
+
+    IndexStore(index).update_settings(threshold=0.42, top_k=5, answer_types=True)
+    unchanged = CliRunner().invoke(main, args)
+    assert unchanged.exit_code == 0 and "note:" not in unchanged.output
+    (corpus / "rhine.md").write_text("The Rhine flows through Basel and Cologne.")
+    changed = CliRunner().invoke(main, args)
+    assert changed.exit_code == 0, changed.output
+    assert "note: the threshold 0.4200 that qa calibrate chose stays" in changed.stderr
+    assert "run qa calibrate GOLD again" in changed.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -87,6 +88,18 @@ def test_load_gold_accepts_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "gold.jsonl"  # as some Windows editors save UTF-8
     path.write_bytes(b'\xef\xbb\xbf{"id": "q1", "question": "Who?", "answers": ["Kadyrov"]}\n')
     assert load_gold(path) == [GoldItem("q1", "Who?", ("Kadyrov",))]
+
+
+def test_load_gold_a_json_array_or_another_encoding_says_what_to_do(tmp_path: Path) -> None:
+    pretty = '[\n  {"id": "q1", "question": "Who?", "answers": ["A"]}\n]\n'
+    with pytest.raises(DataError, match=r"holds a JSON array; a gold file is JSON Lines"):
+        load_gold(_write(tmp_path, pretty))
+    latin1 = tmp_path / "latin1.jsonl"
+    latin1.write_bytes('{"id": "q1", "question": "Où?", "answers": ["Zürich"]}\n'
+                       .encode("latin-1"))
+    with pytest.raises(DataError, match=r"not UTF-8 text \(byte 0xf9 at offset 27\); save it "
+                                        r"as UTF-8"):
+        load_gold(latin1)
 
 
 def test_load_gold_missing_and_empty_files(tmp_path: Path) -> None:
@@ -206,8 +219,8 @@ def test_compute_metrics_hand_computed() -> None:
     assert m["overall_f1"] == round(100 * (1 + 2 / 3 + 2) / 8, 2)
     assert m["latency_p50_ms"] == 45.0
     assert m["latency_p95_ms"] == pytest.approx(76.5)
-    assert m["errors"] == {"retrieval_miss": 1, "reader_miss": 1, "wrong_abstention": 1,
-                           "answered_unanswerable": 1}
+    assert m["errors"] == {"gold_not_in_articles": 0, "retrieval_miss": 1, "reader_miss": 1,
+                           "wrong_abstention": 1, "answered_unanswerable": 1}
     intervals = m["intervals_95"]
     assert set(intervals) == {"exact_match", "f1", "recall_at_k", "abstain_recall",
                               "overall_f1"}
@@ -393,6 +406,10 @@ def test_cli_eval_json(seeds_pipeline) -> None:
         assert key in m, key
     assert (m["questions"], m["answerable"], m["unanswerable"]) == (6, 4, 2)
     assert m["answered"] + m["abstained"] == 6
+    assert m["run"]["index"] == str(seeds_pipeline.index_dir.resolve())
+    assert m["run"]["gold"] == str(SMALL.resolve())
+    assert m["run"]["reader_model"] == str(seeds_pipeline.reader.model_name)
+    assert m["run"]["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert m["top_k"] == 5
     assert m["recall_at_k"] == 100.0  # the four answers are in the top 5 of 9 passages
     assert 0 < m["mrr"] <= 1 and m["recall_at_1"] <= m["recall_at_k"]
@@ -401,6 +418,28 @@ def test_cli_eval_json(seeds_pipeline) -> None:
     assert m["f1"] is not None and 0 <= m["f1"] <= 100
     lo, hi = m["intervals_95"]["f1"]
     assert lo <= m["f1"] <= hi
+
+
+def test_a_gold_answer_in_no_article_is_not_a_retrieval_miss(caplog) -> None:
+    from qa.evaluate import mark_golds_not_in_articles
+
+    passages = ["The HR portal is called Harbour.", "Staff badges open the north door."]
+    records = [
+        _record("t1", ("Harbor",), "Harbour", 0.8, hit_rank=None),  # a typo in the gold file
+        _record("t2", ("north door",), "badges", 0.8, hit_rank=None),  # in an article: a miss
+        _record("t3", ("portal is",), None, 0.0, hit_rank=None),  # word-aligned: it is there
+        _record("t4", ("door Staff",), None, 0.0, hit_rank=None),  # across two passages: not
+        _record("t5", ("Harbour",), "Harbour", 0.8, hit_rank=1),  # retrieved, right
+        _record("u1", (), "Harbour", 0.8, hit_rank=None),  # unanswerable: not checked
+    ]
+    with caplog.at_level(logging.WARNING, logger="qa.evaluate"):
+        marked = mark_golds_not_in_articles(records, passages)
+    assert [r.gold_in_articles for r in marked] == [False, True, True, False, True, True]
+    assert [failure_kind(r, 0.3) for r in marked] == [
+        "gold_not_in_articles", "retrieval_miss", "retrieval_miss", "gold_not_in_articles",
+        None, "answered_unanswerable"]
+    assert "t1 ('Harbor'); t4 ('door Staff')" in caplog.text and "typos" in caplog.text
+    assert compute_metrics(marked, 0.3)["errors"]["gold_not_in_articles"] == 2
 
 
 def test_failure_rows_and_text_list_each_failed_question_once() -> None:
@@ -446,10 +485,15 @@ def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
         main, ["eval", str(SMALL), "--index", str(seeds_pipeline.index_dir), "--top-k", "3",
                "--threshold", "0.5", "--report", str(out)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"threshold / top-k\s+0\.500 / 3", result.stdout)
+    assert re.search(r"threshold / top-k\s+0\.5000 / 3", result.stdout)
     assert re.search(r"questions \(answerable / unanswerable\)\s+6 \(4 / 2\)", result.stdout)
     html = (out / "index.html").read_text(encoding="utf-8")
     pngs = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
     assert len(pngs) == 3
     assert all(base64.b64decode(p).startswith(b"\x89PNG") for p in pngs)
     assert "Failed questions" in html
+    # what was measured, so that saved reports can be compared
+    run = html.split("<table>")[1].split("</table>")[0]
+    assert f"<th>index</th><td>{seeds_pipeline.index_dir.resolve()}</td>" in run
+    assert "<th>reader model</th>" in run and "<th>date</th>" in run
+    assert "white-space: pre-wrap" in html  # a passage's line breaks stay

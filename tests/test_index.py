@@ -189,7 +189,19 @@ def test_model_mismatch_says_how_to_rebuild(tmp_path, corpus, embedder) -> None:
         store.load("some-org/other-model")
     msg = str(err.value)
     assert "sentence-transformers/all-MiniLM-L6-v2" in msg and "other-model" in msg
-    assert "qa index --rebuild" in msg
+    # the rebuild command names the configured model, or it would rebuild for the default
+    assert "--embedding-model some-org/other-model [ARTICLES" in msg
+    assert "(leave out --embedding-model)" in msg  # the default model built it
+    # an index built with another model, the default configured: no flag to rebuild
+    manifest_path = store.current_generation() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["embedding_model"] = "some-org/other-model"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError) as err:
+        store.load(embedder.name)
+    msg = str(err.value)
+    assert f"--index {tmp_path / 'index'} [ARTICLES" in msg
+    assert "(--embedding-model some-org/other-model)" in msg
 
 
 def test_format_version_mismatch(tmp_path, corpus, embedder) -> None:

@@ -133,6 +133,11 @@ def test_bad_settings_and_missing_model(tmp_path) -> None:
     with pytest.raises(ModelLoadError, match="no reader model folder at"):
         ExtractiveReader("./nothing-here").load()
     (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not a model")
+    # a folder that is no model: said plainly (the library blamed a missing sentencepiece)
+    with pytest.raises(ModelLoadError, match=r"empty holds no model \(no config.json\)"):
+        ExtractiveReader(tmp_path / "empty").load()
+    (tmp_path / "empty" / "config.json").write_text("{}")
     with pytest.raises(ModelLoadError, match="cannot load the reader model") as err:
         ExtractiveReader(tmp_path / "empty").load()
     assert ".." not in str(err.value)  # the library's own sentence and ours: one period
