@@ -11,24 +11,33 @@ Importing is cheap: models and the index load on the first question.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from qa.errors import (
+    ConfigError,
+    DataError,
     IndexCorruptError,
+    IndexLockedError,
     IndexMismatchError,
     IndexNotFoundError,
+    IngestError,
+    ModelLoadError,
     QAError,
     QuestionError,
 )
-from qa.types import Alternative, Answer, Passage, Source
+from qa.types import Alternative, Answer, Passage, Retrieved, Source
 
 if TYPE_CHECKING:
-    from qa.pipeline import QAPipeline
+    from qa.pipeline import QAPipeline, Reader
+    from qa.reader import Reading, Span
+    from qa.retrieve import Retriever
 
 __all__ = [
-    "Alternative", "Answer", "IndexCorruptError", "IndexMismatchError", "IndexNotFoundError",
-    "Passage", "QAError", "QAPipeline", "QuestionError", "Source", "answer", "answer_many",
-    "default_pipeline",
+    "Alternative", "Answer", "ConfigError", "DataError", "IndexCorruptError",
+    "IndexLockedError", "IndexMismatchError", "IndexNotFoundError", "IngestError",
+    "ModelLoadError", "Passage", "QAError", "QAPipeline", "QuestionError", "Reader", "Reading",
+    "Retrieved", "Retriever", "Source", "Span", "answer", "answer_many", "default_pipeline",
 ]
 __version__ = "0.1.0"
 
@@ -47,18 +56,26 @@ def default_pipeline() -> QAPipeline:
         return _default
 
 
-def answer(question: str, **kwargs: Any) -> Answer:
-    """Answer ``question`` from the default index. ``top_k`` and ``threshold`` may be passed."""
-    return default_pipeline().answer(question, **kwargs)
+def answer(question: str, *, top_k: int | None = None, threshold: float | None = None,
+           query: str | None = None) -> Answer:
+    """Answer ``question`` from the default index; see :meth:`QAPipeline.answer`."""
+    return default_pipeline().answer(question, top_k=top_k, threshold=threshold, query=query)
 
 
-def answer_many(questions: list[str], **kwargs: Any) -> list[Answer]:
-    return default_pipeline().answer_many(questions, **kwargs)
+def answer_many(questions: Iterable[str], *, top_k: int | None = None,
+                threshold: float | None = None) -> list[Answer]:
+    """Answer each question from the default index; see :meth:`QAPipeline.answer_many`."""
+    return default_pipeline().answer_many(questions, top_k=top_k, threshold=threshold)
+
+
+# Loaded on first use, so that `import qa` stays cheap (no numpy, torch or FAISS).
+_LAZY = {"QAPipeline": "qa.pipeline", "Reader": "qa.pipeline", "Reading": "qa.reader",
+         "Span": "qa.reader", "Retriever": "qa.retrieve"}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "QAPipeline":
-        from qa.pipeline import QAPipeline
+    if name in _LAZY:
+        import importlib
 
-        return QAPipeline
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'qa' has no attribute {name!r}")

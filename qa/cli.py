@@ -431,16 +431,22 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
                    "(unchanged articles are not re-embedded)")
         pipe.build([*pipe.sources(), pipe.corpus])
     _ = pipe.index
+    pipe.embedder.load()  # now, not on the first question (which would take seconds)
     reader.warm_up(background=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: serving on {host}: others on your network can use this chat.",
                    err=True)
-    click.echo(f"Starting the chat on http://{host}:{port} (Ctrl+C to stop) …")
+    click.echo("Starting the chat …")
     try:
-        launch(pipe, host=host, port=port, max_upload_bytes=int(max_upload_mb * 1_000_000))
+        # quiet: Gradio's own lines would suggest share=True, which this chat never uses
+        demo = launch(pipe, host=host, port=port, prevent_thread_lock=True, quiet=True,
+                      max_upload_bytes=int(max_upload_mb * 1_000_000))
     except OSError as exc:
         raise click.ClickException(f"cannot serve on {host}:{port} ({exc}). "
                                    "Try another --port.") from exc
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop)")
+    demo.block_thread()
 
 
 @main.command("bench")

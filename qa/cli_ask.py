@@ -135,7 +135,10 @@ def _print_answer(a: Any) -> None:
         return
     click.secho(a.text, bold=True)
     click.echo(f"score {a.score:.2f}")
-    for s in [s for s in a.sources if s.has_answer][:3]:
+    # overlapping passages can hold the same span: each place in an article once
+    places = {(s.doc_id, s.answer_start, s.answer_end): s for s in reversed(a.sources)
+              if s.has_answer}
+    for s in sorted(places.values(), key=a.sources.index)[:3]:
         a0 = s.answer_start - s.passage_start
         a1 = s.answer_end - s.passage_start
         click.echo(f"  from {s.title} ({s.doc_id}, chars {s.answer_start}-{s.answer_end}):")

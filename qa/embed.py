@@ -12,7 +12,7 @@ import numpy as np
 
 from qa.config import PRECISIONS, default_embed_precision
 from qa.errors import ConfigError, ModelLoadError
-from qa.fileio import looks_like_path
+from qa.fileio import looks_like_path, quiet_model_loading
 from qa.hardware import resolve_precision
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,8 @@ class Embedder:
                 "sentence-transformers folder, or a hub id you can reach."
             )
         try:
-            self._model = SentenceTransformer(self.model_name, device="cpu")
+            with quiet_model_loading(logger):
+                self._model = SentenceTransformer(self.model_name, device="cpu")
         except (OSError, ValueError) as exc:
             raise ModelLoadError(
                 f"cannot load the embedding model '{self.model_name}': "

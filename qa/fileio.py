@@ -3,8 +3,11 @@ one), and telling a local model path from a hub id."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -36,3 +39,20 @@ def write_atomic(path: str | Path, data: str) -> Path:
 def looks_like_path(name: str) -> bool:
     """A local path rather than a hub id ('owner/name'): absolute, ./ or ../, or ~."""
     return name.startswith(("/", "./", "../", "~", "\\")) or Path(name).is_absolute()
+
+
+@contextlib.contextmanager
+def quiet_model_loading(logger: logging.Logger) -> Iterator[None]:
+    """No "Loading weights" bars from transformers while a model loads, unless ``logger``
+    logs debug detail: they are the library's noise, not progress of ours (a script that
+    only asks a question would see two on stderr)."""
+    from transformers.utils import logging as hf_logging
+
+    if logger.isEnabledFor(logging.DEBUG) or not hf_logging.is_progress_bar_enabled():
+        yield
+        return
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.enable_progress_bar()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -90,6 +91,9 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
         isinstance(d, dict) and isinstance(d.get("hash"), str) for d in documents.values()
     ):
         return "no valid 'documents'"
+    files = manifest.get("files", {})
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return "no valid 'files'"
     settings = manifest.get("settings", {})
     if not isinstance(settings, dict):
         return "'settings' is not an object"
@@ -105,6 +109,15 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     if not isinstance(settings.get("answer_types", True), bool):
         return "the stored answer_types is not true or false"
     return None
+
+
+#: The files of a generation that its manifest holds a checksum of.
+DATA_FILES = ("passages.sqlite", "vectors.npy", "dense.faiss")
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _same_contents(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -175,7 +188,8 @@ class IndexStore:
         gen = gen or self.current_generation()
         if gen is None:
             raise IndexNotFoundError(
-                f"no index at {self.path}. Build one with: qa index --index {self.path} ARTICLES…"
+                f"no index at {self.path}. Build one with: qa index --index {self.path} "
+                f"ARTICLES… (in Python: QAPipeline('{self.path}').build([ARTICLES…]))"
             )
         try:
             manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
@@ -236,6 +250,14 @@ class IndexStore:
                 f"qa index --rebuild --index {self.path}{flag} [ARTICLES…], or use the model "
                 f"it was built with ({use})."
             )
+        for name, digest in (manifest.get("files") or {}).items():  # indexes since 2026-12-02
+            if name in DATA_FILES and (not (gen / name).is_file()
+                                       or _sha256(gen / name) != digest):
+                raise IndexCorruptError(
+                    f"the index file {gen / name} is "
+                    f"{'missing' if not (gen / name).is_file() else 'not as it was written'} "
+                    f"(changed or damaged since). {rebuild_hint(self.path)}"
+                )
         try:
             import faiss
 
@@ -389,7 +411,12 @@ class IndexStore:
                 to_embed.extend(chunks)
                 stats.embedded_documents.append(doc.doc_id)
         stats.removed_documents = sorted(set(old_docs) - {d.doc_id for d in documents})
-        new_vectors = embedder.encode([p.text for p in to_embed], progress=progress)
+        if to_embed:  # nothing new: the embedding model need not even load
+            logger.info("embedding %d passages of %d articles (%d unchanged, %d removed)",
+                        len(to_embed), len(stats.embedded_documents),
+                        len(stats.reused_documents), len(stats.removed_documents))
+        new_vectors = (embedder.encode([p.text for p in to_embed], progress=progress)
+                       if to_embed else np.zeros((0, 0), dtype=np.float32))
         stats.embedded_passages = len(to_embed)
         passages: list[Passage] = []
         blocks: list[np.ndarray] = []
@@ -426,6 +453,7 @@ class IndexStore:
             with open(gen / "vectors.npy", "wb") as fh:
                 np.save(fh, vectors, allow_pickle=False)
             faiss.write_index(make_faiss_index(vectors, index_type), str(gen / "dense.faiss"))
+            manifest = {**manifest, "files": {f: _sha256(gen / f) for f in DATA_FILES}}
             (gen / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             for f in gen.iterdir():
                 with open(f, "rb") as fh:

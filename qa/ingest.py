@@ -126,15 +126,32 @@ def html_to_text(html: str) -> tuple[str, str | None]:
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url), ![alt](src)
+_MD_EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1"  # *em*, **strong**
+                          r"|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")  # _em_, not snake_case
+
+
+def plain_markdown(line: str) -> str:
+    """A Markdown line's text as read: links and images by their text, emphasis marks,
+    code ticks and a closing '#' run dropped ('The **Hekla** Volcano ##' -> 'The Hekla
+    Volcano')."""
+    line = _MD_LINK.sub(r"\1", line)
+    line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), line)
+    line = re.sub(r"\s+#+\s*$", "", line.replace("`", ""))
+    return " ".join(line.split())
+
+
 def make_title(text: str, kind: str, name: str, html_title: str | None = None) -> str:
     if html_title:
         return html_title[:200]
     if kind == "markdown":
         m = _MD_HEADING.search(text)
-        if m:
-            return m.group(1)[:200]
+        if m and plain_markdown(m.group(1)):
+            return plain_markdown(m.group(1))[:200]
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
+        if kind == "markdown":
+            line = plain_markdown(line)
         if line:
             if len(line) <= 100:
                 return line

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from qa.answer_type import admissible
+from qa.checks import check_readings, check_threshold, check_top_k, clean_question
 from qa.chunk import ChunkSettings
 from qa.config import (
     DEFAULT_THRESHOLD,
@@ -21,12 +20,12 @@ from qa.config import (
     default_index_dir,
 )
 from qa.embed import Embedder
-from qa.errors import ConfigError, IndexNotFoundError, IngestError, QAError, QuestionError
+from qa.errors import ConfigError, IngestError, QAError, QuestionError
 from qa.index import INDEX_TYPES, BuildStats, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_answer
 from qa.reader import ExtractiveReader, Reading, Span
-from qa.retrieve import BM25_CACHE, BM25Retriever, DenseRetriever, HybridRetriever
+from qa.retrieve import BM25_CACHE, BM25Retriever, DenseRetriever, HybridRetriever, Retriever
 from qa.types import Alternative, Answer, Retrieved, Source
 
 logger = logging.getLogger(__name__)
@@ -34,46 +33,6 @@ logger = logging.getLogger(__name__)
 
 class Reader(Protocol):
     def read(self, question: str, passages: Sequence[str]) -> list[Reading]: ...
-
-
-def check_threshold(threshold: float) -> float:
-    if not 0.0 <= threshold <= 1.0:  # nan fails too
-        raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
-    return threshold
-
-
-def check_top_k(top_k: int) -> int:
-    if not 1 <= top_k <= 50:
-        raise ConfigError(f"top_k must be between 1 and 50, got {top_k}")
-    return top_k
-
-
-_ANSI_ESCAPE = re.compile(
-    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC … BEL or ST: hyperlinks, window titles
-    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
-    r"|\x1b[()*+][0-9A-Za-z]"  # character set choice
-    r"|\x1b[@-Z\\-_]")  # other two-character escapes
-
-
-def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
-    """The question, stripped; QuestionError when it is empty or too long. Terminal
-    escape sequences and format characters (zero-width, bidi marks, BOMs) are removed,
-    other control characters and runs of whitespace become one space."""
-    if not isinstance(question, str):
-        raise QuestionError(f"a question must be text, got {type(question).__name__}")
-    text = _ANSI_ESCAPE.sub("", question)  # a pasted terminal colour code: not a word
-    text = text.replace("\u200b", " ")  # a zero-width space still parts words
-    text = "".join(ch if ch.isprintable() else ("" if unicodedata.category(ch) == "Cf" else " ")
-                   for ch in text)  # format characters (zero-width, bidi marks) go
-    text = " ".join(text.split())
-    if not text:
-        raise QuestionError("the question is empty: type a question about your articles")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"the question is {len(text):,} characters long; the limit is {max_chars:,}. "
-            "Ask a shorter question."
-        )
-    return text
 
 
 class QAPipeline:
@@ -102,11 +61,12 @@ class QAPipeline:
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         uploads_dir: str | Path | None = None,
         answer_types: bool | None = None,
+        retriever: Retriever | None = None,
     ) -> None:
-        if top_k is not None:
-            check_top_k(top_k)
-        if threshold is not None:
-            check_threshold(threshold)
+        top_k = None if top_k is None else check_top_k(top_k)
+        threshold = None if threshold is None else check_threshold(threshold)
+        if max_question_chars < 1:
+            raise ConfigError(f"max_question_chars must be at least 1, got {max_question_chars}")
         if max_file_bytes < 1:
             raise ConfigError(f"the file size limit must be positive, got {max_file_bytes}")
         self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
@@ -116,6 +76,8 @@ class QAPipeline:
         self.store = IndexStore(self.index_dir)
         self.embedder = Embedder(embedding_model)
         self.reader: Reader = reader or ExtractiveReader(reader_model)
+        # None: the built-in hybrid retriever (FAISS + BM25) over the index
+        self.retriever: Retriever | None = retriever
         self._top_k = top_k
         self._threshold = threshold
         if index_type is not None and index_type not in INDEX_TYPES:
@@ -138,20 +100,31 @@ class QAPipeline:
     def threshold(self) -> float:
         if self._threshold is not None:
             return self._threshold
-        stored = self.index.settings.get("threshold")
+        stored = self._stored_settings().get("threshold")
         return float(stored) if stored is not None else DEFAULT_THRESHOLD
 
     @property
     def top_k(self) -> int:
         if self._top_k is not None:
             return self._top_k
-        return int(self.index.settings.get("top_k") or DEFAULT_TOP_K)
+        return int(self._stored_settings().get("top_k") or DEFAULT_TOP_K)
 
     @property
     def answer_types(self) -> bool:
         if self._answer_types is not None:
             return self._answer_types
-        return bool(self.index.settings.get("answer_types", True))
+        return bool(self._stored_settings().get("answer_types", True))
+
+    def _stored_settings(self) -> dict[str, Any]:
+        """What `qa calibrate` stored: from the loaded index, else read from its manifest
+        (a setting is no reason to load the index, or to build a missing one: that one's
+        settings will be the defaults)."""
+        with self._lock:
+            if self._index is not None:
+                return self._index.settings
+        if not self.store.exists():
+            return {}
+        return dict(self.store.checked_manifest().get("settings") or {})
 
     @property
     def index(self) -> LoadedIndex:
@@ -170,12 +143,8 @@ class QAPipeline:
         self._index, self._retriever = self._open()
 
     def _open(self) -> tuple[LoadedIndex, HybridRetriever]:
-        """The live index and a retriever over it, ready to swap in."""
-        if not self.store.exists():
-            raise IndexNotFoundError(
-                f"no index at {self.index_dir}. Build one with: "
-                f"qa index --index {self.index_dir} ARTICLES…"
-            )
+        """The live index and a retriever over it, ready to swap in (IndexNotFoundError,
+        saying how to build one, when there is none)."""
         loaded = self.store.load(self.embedder.name)
         dense = DenseRetriever(loaded.passages, loaded.faiss_index, self.embedder)
         cache = loaded.generation / BM25_CACHE if loaded.generation else None
@@ -285,32 +254,45 @@ class QAPipeline:
     # -- answering ---------------------------------------------------------------
     def retrieve(self, question: str, top_k: int | None = None) -> list[Retrieved]:
         question = clean_question(question, self.max_question_chars)
-        return self._ready_retriever().retrieve(question, top_k or self.top_k)
+        k = check_top_k(self.top_k if top_k is None else top_k)
+        return self._ready_retriever().retrieve(question, k)
 
-    def _ready_retriever(self) -> HybridRetriever:
-        """The retriever over the loaded index (loading or building it first)."""
+    def _ready_retriever(self) -> Retriever:
+        """The retriever given, else the built-in one over the loaded index (loading or
+        building it first)."""
+        if self.retriever is not None:
+            return self.retriever
         _ = self.index
         assert self._retriever is not None
         return self._retriever
 
     def answer(self, question: str, *, top_k: int | None = None,
                threshold: float | None = None, query: str | None = None) -> Answer:
-        """Answer ``question``. ``query`` (default: the question) is what retrieval searches."""
+        """Answer ``question``. ``query`` (default, or empty: the question) is what
+        retrieval searches."""
         question = clean_question(question, self.max_question_chars)
         query = clean_question(query, self.max_question_chars) if query else question
         k = check_top_k(self.top_k if top_k is None else top_k)
         cutoff = self.threshold if threshold is None else check_threshold(threshold)
         retriever = self._ready_retriever()
-        self.embedder.load()  # loading is not the answer's time: timings_ms measure work
+        builtin = retriever if isinstance(retriever, HybridRetriever) else None
+        if builtin is not None:
+            self.embedder.load()  # loading is not the answer's time: timings_ms measure work
         load_reader = getattr(self.reader, "load", None)
         if callable(load_reader):
             load_reader()
         t0 = time.perf_counter()
-        qvec = self.embedder.encode([query])[0]
-        t1 = time.perf_counter()
-        hits = retriever.retrieve(query, k, query_vector=qvec)
+        if builtin is not None:  # the question's embedding is timed on its own
+            qvec = self.embedder.encode([query])[0]
+            t1 = time.perf_counter()
+            hits = builtin.retrieve(query, k, query_vector=qvec)
+        else:
+            t1 = t0
+            hits = list(retriever.retrieve(query, k))[:k]
         t2 = time.perf_counter()
-        readings = self.reader.read(question, [h.passage.text for h in hits]) if hits else []
+        passages = [h.passage.text for h in hits]
+        readings = self.reader.read(question, passages) if hits else []
+        check_readings(passages, readings)
         t3 = time.perf_counter()
         timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3,
                    "read": (t3 - t2) * 1e3, "total": (t3 - t0) * 1e3}
@@ -318,7 +300,19 @@ class QAPipeline:
                               answer_types=self.answer_types)
 
     def answer_many(self, questions: Iterable[str], **kwargs: Any) -> list[Answer]:
-        return [self.answer(q, **kwargs) for q in questions]
+        """Answer each question in turn (keywords as :meth:`answer`). A question that
+        cannot be asked raises QuestionError naming it (its place, from 1)."""
+        if isinstance(questions, str):  # one question, not the characters of one
+            questions = [questions]
+        answers = []
+        for n, question in enumerate(questions, 1):
+            try:
+                answers.append(self.answer(question, **kwargs))
+            except QuestionError as exc:
+                shown = question if not isinstance(question, str) or len(question) <= 60 \
+                    else question[:60] + "…"
+                raise QuestionError(f"question {n} ({shown!r}): {exc}") from exc
+        return answers
 
 
 def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[Reading],

@@ -11,6 +11,7 @@ probability and its passage's no-answer score.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ import numpy as np
 from qa.confidence import Calibration
 from qa.config import PRECISIONS, default_reader_compile, default_reader_precision
 from qa.errors import ConfigError, ModelLoadError
-from qa.fileio import looks_like_path
+from qa.fileio import looks_like_path, quiet_model_loading
 from qa.hardware import resolve_precision
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,8 @@ def _log_softmax(x: np.ndarray) -> np.ndarray:
 #: Markdown emphasis and code marks: never at the edge of an answer ("rye sourdough*").
 #: ('_' and '~' stay: "__init__", "~/.config"; '#' stays: "C#".)
 _MARKUP = frozenset("*`")
+#: A blank line: an answer never spans two paragraphs (or a heading and its text).
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
 def _trim_markup(text: str, start: int, end: int) -> tuple[int, int]:
@@ -190,8 +193,9 @@ class ExtractiveReader:
                 "qa/models/reader."
             )
         try:
-            self._tokenizer = AutoTokenizer.from_pretrained(self.model_name)
-            model = AutoModelForQuestionAnswering.from_pretrained(self.model_name)
+            with quiet_model_loading(logger):
+                self._tokenizer = AutoTokenizer.from_pretrained(self.model_name)
+                model = AutoModelForQuestionAnswering.from_pretrained(self.model_name)
         except (OSError, ValueError) as exc:
             raise ModelLoadError(
                 f"cannot load the reader model '{self.model_name}': {str(exc).rstrip('.')}. "
@@ -287,6 +291,8 @@ class ExtractiveReader:
             ctx = np.array([s == 1 for s in seq_ids])
             for (s, e), score in self._spans(ls, le, ctx):
                 key = _trim_markup(contexts[sample], offsets[s][0], offsets[e][1])
+                if _PARAGRAPH_BREAK.search(contexts[sample], *key):
+                    continue  # 'Armenia\n\nArmenia': a heading and the next paragraph
                 if score > best[sample].get(key, -1.0):
                     best[sample][key] = score
         readings = []

@@ -110,3 +110,22 @@ def test_a_questions_file_splits_at_line_feeds_only(seeds_pipeline, tmp_path: Pa
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert [r["text"] for r in rows] == ["Ramzan Kadyrov"]
+
+
+def test_each_place_of_the_answer_is_cited_once(capsys) -> None:
+    # found at scale: overlapping passages hold the same span, and it was cited twice
+    from qa.cli_ask import _print_answer
+    from qa.types import Answer, Source
+
+    text = "Yerevan is the capital of Armenia. Armenia lies in the South Caucasus."
+
+    def src(start: int, end: int, a: int | None, rank: int) -> Source:
+        return Source("armenia.md", "Armenia", text[start:end], start, end, a,
+                      None if a is None else a + 7, 0.5, 0.9, rank)
+
+    answer = Answer("What is the capital of Armenia?", "Yerevan", 0.9,
+                    (src(0, 34, 0, 1), src(0, 70, None, 2), src(0, 70, 0, 3),
+                     src(35, 70, None, 4)))
+    _print_answer(answer)
+    cited = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  from")]
+    assert cited == ["  from Armenia (armenia.md, chars 0-7):"]

@@ -365,3 +365,16 @@ def test_qa_index_refuses_a_path_that_is_not_there(tmp_path: Path) -> None:
     assert f"'{tmp_path / 'nots'}' does not exist" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+@pytest.mark.parametrize("text, title", [
+    ("# The **Hekla** Volcano\n\nIt erupted.", "The Hekla Volcano"),
+    ("## *Gateway* to `Hell` ##\n", "Gateway to Hell"),
+    ("# [Hekla](https://example.org/hekla) ![map](map.png)\n", "Hekla map"),
+    ("# snake_case_name and _emphasis_\n", "snake_case_name and emphasis"),
+    ("No heading, but **bold** words on the first line.\n", "No heading, but bold words on "
+                                                            "the first line."),
+])
+def test_markdown_titles_are_read_as_text(tmp_path: Path, text: str, title: str) -> None:
+    (tmp_path / "a.md").write_text(text)
+    assert [d.title for d in load_documents([tmp_path]).documents] == [title]

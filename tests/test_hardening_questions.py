@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qa.checks import _ANSI_ESCAPE
 from qa.cli import main
 from qa.config import MAX_QUESTION_CHARS
 from qa.errors import ConfigError, QAError, QuestionError
-from qa.pipeline import _ANSI_ESCAPE, QAPipeline, clean_question
+from qa.pipeline import QAPipeline, clean_question
 from qa.types import Answer
 
 LIMIT = f"{MAX_QUESTION_CHARS:,}"
@@ -139,11 +140,21 @@ def test_non_text_questions_are_refused() -> None:
             clean_question(bad)
 
 
-def test_top_k_zero_is_refused(tmp_path: Path) -> None:
+def test_bad_top_k_and_threshold_are_config_errors(tmp_path: Path) -> None:
     pipe = QAPipeline(tmp_path / "index")
-    for k in (0, -1, 51):
-        with pytest.raises(ConfigError, match="top_k must be between 1 and 50"):
+    for k in (0, -1, 51, 2.5, "3", True, None.__class__):
+        with pytest.raises(ConfigError, match="top_k must be a whole number from 1 to 50"):
             pipe.answer("Who?", top_k=k)
+    for t in (-0.1, 1.5, float("nan"), "0.3", True):
+        with pytest.raises(ConfigError, match="threshold must be a number from 0 to 1"):
+            pipe.answer("Who?", threshold=t)
+        with pytest.raises(ConfigError, match="threshold must be a number from 0 to 1"):
+            QAPipeline(tmp_path / "index", threshold=t)
+    with pytest.raises(ConfigError, match="max_question_chars must be at least 1"):
+        QAPipeline(tmp_path / "index", max_question_chars=0)
+    import numpy as np  # numbers from numpy are numbers
+
+    assert QAPipeline(tmp_path / "index", top_k=np.int64(3), threshold=np.float32(0.5)).top_k == 3
 
 
 # -- QAPipeline.answer with the real models ------------------------------------------------
@@ -225,7 +236,8 @@ def test_qa_ask_without_an_index(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"Error: no index at {tmp_path / 'no-index'}. Build one with: "
-        f"qa index --index {tmp_path / 'no-index'} ARTICLES…"]
+        f"qa index --index {tmp_path / 'no-index'} ARTICLES… (in Python: "
+        f"QAPipeline('{tmp_path / 'no-index'}').build([ARTICLES…]))"]
 
 
 @pytest.mark.slow

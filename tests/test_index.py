@@ -244,3 +244,33 @@ def test_second_writer_waits_then_fails_clearly(tmp_path) -> None:
                 pass
     with other.lock():  # free again
         pass
+
+
+@pytest.mark.parametrize("damage", ["nan vectors", "passage text", "faiss bytes"])
+def test_data_changed_after_writing_is_caught_and_a_build_repairs_it(
+        tmp_path, corpus, embedder, damage: str) -> None:
+    import sqlite3
+
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    gen = store.current_generation()
+    if damage == "nan vectors":  # the same shape and header: only the numbers differ
+        vectors = np.load(gen / "vectors.npy")
+        vectors[:] = np.nan
+        np.save(gen / "vectors.npy", vectors)
+    elif damage == "passage text":
+        with sqlite3.connect(gen / "passages.sqlite") as con:
+            con.execute("UPDATE passages SET text = 'nothing here' WHERE id = 0")
+        con.close()
+    else:
+        data = bytearray((gen / "dense.faiss").read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        (gen / "dense.faiss").write_bytes(bytes(data))
+    with pytest.raises(IndexCorruptError, match="not as it was written.*qa index --rebuild"):
+        store.load(embedder.name)
+    before = len(embedder.encoded)
+    stats = build(store, corpus, embedder)  # an ordinary build: nothing damaged is reused
+    assert stats.reused_documents == [] and len(embedder.encoded) > before
+    loaded = store.load(embedder.name)
+    assert np.isfinite(loaded.vectors).all()
+    assert all(p.text != "nothing here" for p in loaded.passages)

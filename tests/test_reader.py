@@ -211,3 +211,15 @@ def test_markdown_marks_stay_out_of_answers(reader) -> None:
         assert best.text.strip("*`") == best.text, best.text  # no marks at its edges
         assert answer in best.text
         assert passage[best.start:best.end] == best.text
+
+
+def test_no_answer_spans_a_blank_line(reader: ExtractiveReader) -> None:
+    # found at scale: 'Armenia\n\nArmenia', a Markdown heading and the paragraph below it
+    passage = ("# Armenia\n\nArmenia is a unitary, multi-party, democratic nation-state with an "
+               "ancient cultural heritage. Armenia was the first country to adopt "
+               "Christianity as its state religion, in 301.")
+    spans = reader.read("What was the first country to make Christianity its official "
+                        "religion?", [passage])[0].spans
+    assert spans and spans[0].text == "Armenia"
+    assert not any("\n\n" in s.text for s in spans)
+    assert all(passage[s.start:s.end] == s.text for s in spans)

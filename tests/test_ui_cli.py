@@ -51,11 +51,12 @@ def test_chat_builds_the_index_then_serves_locally(tmp_path: Path) -> None:
     proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "seeds"),
                  "--port", str(port))
     try:
-        lines = _wait_for_line(proc, "Running on local URL")
+        lines = _wait_for_line(proc, "Chat ready on")
         text = "".join(lines)
         assert "Building the index from" in text
         assert text.index("Building the index") < text.index("Starting the chat")
-        assert f"http://127.0.0.1:{port}" in text
+        assert f"Chat ready on http://127.0.0.1:{port}" in text
+        assert "share=True" not in text and "public link" not in text  # never shared
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
             assert resp.status == 200
         assert (tmp_path / "index" / "CURRENT").is_file()
@@ -81,7 +82,7 @@ def test_chat_with_a_corpus_adds_that_corpus_to_an_existing_index(
     proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(second),
                  "--port", str(port))
     try:
-        text = "".join(_wait_for_line(proc, "Running on local URL"))
+        text = "".join(_wait_for_line(proc, "Chat ready on"))
         assert f"Indexing {second}/" in text and "Traceback" not in text
         manifest = QAPipeline(tmp_path / "index").store.read_manifest()
         # the chat's corpus, besides what the index held: nothing dropped
@@ -97,7 +98,7 @@ def test_chat_compiles_the_reader_in_the_background(tmp_path: Path) -> None:
     proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "seeds"),
                  "--port", str(port), "--compile")
     try:
-        text = "".join(_wait_for_line(proc, "Running on local URL"))
+        text = "".join(_wait_for_line(proc, "Chat ready on"))
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
             assert resp.status == 200  # served while the reader compiles
         assert "compiling the reader" in text
