@@ -392,7 +392,8 @@ def format_table(metrics: dict[str, Any]) -> str:
         if key == "questions":
             continue
         value = metrics[key]
-        text = "n/a" if value is None else f"{value:g}"
+        digits = 4 if key == "mrr" else 1 if key.startswith("latency") else 2
+        text = f"{'n/a' if value is None else f'{value:.{digits}f}':>7}"  # aligned points
         bounds = metrics.get("intervals_95", {}).get(key)
         if bounds:
             text += f"  (95% interval {bounds[0]:.1f}-{bounds[1]:.1f})"
