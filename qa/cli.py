@@ -299,7 +299,7 @@ def _run_info(gold: str, pipe: Any) -> dict[str, str]:
         "index": str(pipe.index_dir.resolve()),
         "reader_model": str(getattr(pipe.reader, "model_name", type(pipe.reader).__name__)),
         "embedding_model": pipe.embedder.name,
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 

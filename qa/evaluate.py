@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from tqdm.auto import tqdm
 
-from qa.errors import DataError, QuestionError
+from qa.errors import ConfigError, DataError, QuestionError
 from qa.intervals import bootstrap_interval, per_question
 from qa.metrics import best_over_golds, contains_answer, normalize_answer
 from qa.threshold import Outcome, ThresholdChoice, choose_threshold, overall_f1
@@ -196,8 +196,10 @@ def record_from_answer(item: GoldItem, answer: Answer, latency_ms: float) -> Rec
 def run_gold(pipeline: QAPipeline, items: Sequence[GoldItem], *,
              top_k: int | None = None) -> list[Record]:
     """Answer every gold question once through ``pipeline.answer(threshold=0.0)``."""
-    _ = pipeline.index  # load (or build) the index and the models before timing anything
-    pipeline.embedder.encode(["warm-up"])
+    own_retriever = pipeline.retriever is not None  # then no index is involved
+    if not own_retriever:
+        _ = pipeline.index  # load (or build) the index and the models before timing anything
+        pipeline.embedder.encode(["warm-up"])
     pipeline.reader.read("warm-up", ["warm-up"])
     records = []
     disable = not logger.isEnabledFor(logging.INFO)
@@ -209,6 +211,8 @@ def run_gold(pipeline: QAPipeline, items: Sequence[GoldItem], *,
             raise DataError(f"gold question '{item.id}': {exc}") from exc
         latency = (time.perf_counter() - t0) * 1e3
         records.append(record_from_answer(item, answer, latency))
+    if own_retriever:  # its passages are its own business: no gold check against them
+        return records
     return mark_golds_not_in_articles(records, [p.text for p in pipeline.index.passages])
 
 
@@ -453,6 +457,10 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
 
     From then on ``answer()`` uses it (unless a pipeline was given an explicit threshold).
     """
+    if store and pipeline.retriever is not None:
+        raise ConfigError("a pipeline with a retriever of its own has no index to store a "
+                          "threshold in: calibrate with store=False and pass the threshold "
+                          "chosen as QAPipeline(threshold=…)")
     records = run_gold(pipeline, items, top_k=top_k)
     before = pipeline.threshold
     choice = choose_threshold([r.outcome for r in records])

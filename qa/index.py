@@ -116,8 +116,11 @@ DATA_FILES = ("passages.sqlite", "vectors.npy", "dense.faiss")
 
 
 def _sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:  # (hashlib.file_digest is Python 3.11+)
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _same_contents(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -218,6 +221,21 @@ class IndexStore:
             )
         return manifest
 
+    def settings(self) -> dict[str, Any]:
+        """The live index's stored settings (e.g. the calibrated threshold), from its
+        manifest alone; {} without an index. Like :meth:`load`, reads again when a build
+        swaps generations meanwhile."""
+        for _ in range(3):
+            gen = self.current_generation()
+            if gen is None:
+                return {}
+            try:
+                return dict(self.checked_manifest(gen).get("settings") or {})
+            except IndexCorruptError:
+                if self._live_generation() == gen:
+                    raise
+        return dict(self.checked_manifest().get("settings") or {})
+
     def load(self, embedding_model: str | None = None) -> LoadedIndex:
         """Load the live index; check it was built by ``embedding_model`` (its stable name).
 
@@ -250,15 +268,12 @@ class IndexStore:
                 f"qa index --rebuild --index {self.path}{flag} [ARTICLES…], or use the model "
                 f"it was built with ({use})."
             )
-        for name, digest in (manifest.get("files") or {}).items():  # indexes since 2026-12-02
-            if name in DATA_FILES and (not (gen / name).is_file()
-                                       or _sha256(gen / name) != digest):
-                raise IndexCorruptError(
-                    f"the index file {gen / name} is "
-                    f"{'missing' if not (gen / name).is_file() else 'not as it was written'} "
-                    f"(changed or damaged since). {rebuild_hint(self.path)}"
-                )
         try:
+            for name, digest in (manifest.get("files") or {}).items():  # since 2026-12-02
+                if name in DATA_FILES and _sha256(gen / name) != digest:
+                    raise IndexCorruptError(
+                        f"the index file {gen / name} is not as it was written (changed or "
+                        f"damaged since). {rebuild_hint(self.path)}")
             import faiss
 
             passages = self._read_passages(gen / "passages.sqlite")

@@ -22,10 +22,12 @@ DEFAULT_MAX_BYTES = 5_000_000
 
 @dataclass
 class IngestReport:
-    """The documents read, and each skipped file with its reason."""
+    """The documents read, each skipped file with its reason, and the file each
+    document was read from (by doc id)."""
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -126,7 +128,8 @@ def html_to_text(html: str) -> tuple[str, str | None]:
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url), ![alt](src)
+_MD_CODE = re.compile(r"(`+)(.+?)\1")  # `code`, ``code``: its content is literal
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [text](url), ![alt](src)
 _MD_EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1"  # *em*, **strong**
                           r"|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")  # _em_, not snake_case
 
@@ -134,11 +137,17 @@ _MD_EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1"  # *em*, **strong**
 def plain_markdown(line: str) -> str:
     """A Markdown line's text as read: links and images by their text, emphasis marks,
     code ticks and a closing '#' run dropped ('The **Hekla** Volcano ##' -> 'The Hekla
-    Volcano')."""
-    line = _MD_LINK.sub(r"\1", line)
-    line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), line)
-    line = re.sub(r"\s+#+\s*$", "", line.replace("`", ""))
-    return " ".join(line.split())
+    Volcano'); what is inside code ticks stays as written ('`__init__.py`')."""
+    line = re.sub(r"\s+#+\s*$", "", line)
+    parts = _MD_CODE.split(line)  # text, ticks, code, text, ticks, code, …, text
+    out = []
+    for i, part in enumerate(parts):
+        if i % 3 == 0:
+            part = _MD_LINK.sub(r"\1", part)
+            out.append(_MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), part))
+        elif i % 3 == 2:
+            out.append(part.strip())
+    return " ".join("".join(out).split())
 
 
 def make_title(text: str, kind: str, name: str, html_title: str | None = None) -> str:
@@ -290,6 +299,7 @@ def load_documents(
             seen[doc.content_hash] = doc_id
             ids.add(doc_id)
             report.documents.append(doc)
+            report.paths[doc_id] = path
     for skipped_path, reason in report.skipped:
         logger.warning("skipped %s: %s", skipped_path, reason)
     return report

@@ -118,13 +118,14 @@ class QAPipeline:
     def _stored_settings(self) -> dict[str, Any]:
         """What `qa calibrate` stored: from the loaded index, else read from its manifest
         (a setting is no reason to load the index, or to build a missing one: that one's
-        settings will be the defaults)."""
+        settings will be the defaults). None with a retriever of one's own: the index's
+        threshold was chosen for its own retrieval."""
+        if self.retriever is not None:
+            return {}
         with self._lock:
             if self._index is not None:
                 return self._index.settings
-        if not self.store.exists():
-            return {}
-        return dict(self.store.checked_manifest().get("settings") or {})
+        return self.store.settings()
 
     @property
     def index(self) -> LoadedIndex:
@@ -255,7 +256,7 @@ class QAPipeline:
     def retrieve(self, question: str, top_k: int | None = None) -> list[Retrieved]:
         question = clean_question(question, self.max_question_chars)
         k = check_top_k(self.top_k if top_k is None else top_k)
-        return self._ready_retriever().retrieve(question, k)
+        return list(self._ready_retriever().retrieve(question, k))[:k]
 
     def _ready_retriever(self) -> Retriever:
         """The retriever given, else the built-in one over the loaded index (loading or
@@ -275,7 +276,9 @@ class QAPipeline:
         k = check_top_k(self.top_k if top_k is None else top_k)
         cutoff = self.threshold if threshold is None else check_threshold(threshold)
         retriever = self._ready_retriever()
-        builtin = retriever if isinstance(retriever, HybridRetriever) else None
+        # the built-in retriever gets the question's vector, so that embedding is timed apart
+        builtin = (retriever if self.retriever is None and isinstance(retriever, HybridRetriever)
+                   else None)
         if builtin is not None:
             self.embedder.load()  # loading is not the answer's time: timings_ms measure work
         load_reader = getattr(self.reader, "load", None)
@@ -291,7 +294,7 @@ class QAPipeline:
             hits = list(retriever.retrieve(query, k))[:k]
         t2 = time.perf_counter()
         passages = [h.passage.text for h in hits]
-        readings = self.reader.read(question, passages) if hits else []
+        readings = list(self.reader.read(question, passages)) if hits else []
         check_readings(passages, readings)
         t3 = time.perf_counter()
         timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3,

@@ -131,3 +131,73 @@ def test_loading_the_models_from_a_script_draws_no_progress_bars() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "Loading weights" not in out.stderr and "%|" not in out.stderr, out.stderr
+
+
+class _FirstWordReader:
+    def read(self, question: str, passages: Sequence[str]) -> list[Reading]:
+        return [Reading((Span(p.split()[0], 0, len(p.split()[0]), 0.9),), 0.0)
+                for p in passages]
+
+
+def test_a_hybrid_retriever_of_ones_own_uses_its_own_embedder(tmp_path: Path) -> None:
+    import faiss
+    import numpy as np
+
+    from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+
+    class ToyEmbedder:  # 8 dimensions: the pipeline's own 384-dimension model would not fit
+        name = "toy"
+
+        def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+            out = np.zeros((len(texts), 8), dtype=np.float32)
+            for row, text in enumerate(texts):
+                for word in text.lower().split():
+                    out[row, hash(word.strip("?.,")) % 8] += 1.0
+            return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+    texts = ["Kadyrov leads Chechnya.", "The ferry leaves at noon.", "Bees make honey."]
+    passages = [Passage("d.txt", "D", t, 0, len(t), i) for i, t in enumerate(texts)]
+    embedder = ToyEmbedder()
+    dense = faiss.IndexFlatIP(8)
+    dense.add(embedder.encode(texts))
+    hybrid = HybridRetriever(DenseRetriever(passages, dense, embedder),  # type: ignore[arg-type]
+                             BM25Retriever(passages))
+    pipe = QAPipeline(tmp_path / "i", retriever=hybrid, reader=_FirstWordReader())
+    a = pipe.answer("Who leads Chechnya?", top_k=2)
+    assert a.sources[0].passage == "Kadyrov leads Chechnya."
+    assert pipe.embedder._model is None  # the pipeline's own model was never needed
+
+
+def test_eval_with_a_retriever_of_ones_own_needs_no_index(tmp_path: Path) -> None:
+    from qa.evaluate import GoldItem, calibrate, run_gold
+
+    passages = [Passage("d.txt", "D", "Kadyrov leads Chechnya.", 0, 23)]
+    pipe = QAPipeline(tmp_path / "index", corpus=tmp_path, retriever=KeywordRetriever(passages),
+                      reader=_FirstWordReader())
+    records = run_gold(pipe, [GoldItem("q1", "Who leads Chechnya?", ("Kadyrov",))])
+    assert records[0].em == 1.0 and records[0].hit_rank == 1
+    assert not (tmp_path / "index").exists()  # nothing built from corpus=
+    with pytest.raises(ConfigError, match="no index to store a threshold in"):
+        calibrate(pipe, [GoldItem("q1", "Who leads Chechnya?", ("Kadyrov",))])
+
+
+def test_settings_are_read_again_when_a_build_swaps_the_generation(
+        seeds_pipeline, monkeypatch) -> None:
+    from qa.errors import IndexCorruptError
+    from qa.index import IndexStore
+
+    store = IndexStore(seeds_pipeline.index_dir)
+    real = IndexStore.checked_manifest
+    calls = {"n": 0}
+
+    def swapped_once(self, gen=None):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 1:  # the old generation was deleted while we read it
+            monkeypatch.setattr(IndexStore, "_live_generation", lambda self: None)
+            raise IndexCorruptError("the index manifest cannot be read")
+        monkeypatch.undo()
+        return real(self, gen)
+
+    monkeypatch.setattr(IndexStore, "checked_manifest", swapped_once)
+    assert store.settings() == dict(seeds_pipeline.index.settings)
+    assert calls["n"] == 2

@@ -282,3 +282,23 @@ def test_what_is_typed_after_enter_stays_in_the_box(server: dict[str, Any]) -> N
     assert chat[-1]["role"] == "user" and question in chat[-1]["content"]
     assert service.show(question, [], question)[0] == ""
     assert service.show(question, [], "a new question")[0] == "a new question"
+
+
+def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
+    # a corpus file of the same name, added after the last build, takes the plain id at
+    # the upload's build; the upload goes in as uploads/notes.md, and is named by its title
+    from qa.pipeline import QAPipeline
+    from ui.service import ChatService
+
+    corpus, staging = tmp_path / "corpus", tmp_path / "staging"
+    corpus.mkdir()
+    staging.mkdir()
+    (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus, uploads_dir=tmp_path / "uploads")
+    pipe.build([corpus])
+    (corpus / "notes.md").write_text("# Corpus notes\n\nThe market opens at nine.")
+    (staging / "notes.md").write_text("# Upload notes\n\nThe museum closes at six.")
+    status, _ = ChatService(pipe, tmp_path / "uploads").upload([str(staging / "notes.md")])
+    assert "added &#x27;notes.md&#x27; (Upload notes)" in status, status
+    assert set(pipe.store.read_manifest()["documents"]) == {"ferry.md", "notes.md",
+                                                            "uploads/notes.md"}

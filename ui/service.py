@@ -264,7 +264,9 @@ class ChatService:
             logger.warning("indexing uploads failed: %s", why)
             return [(False, f"indexing failed, nothing was added: {why}")]
         skipped = {Path(p).resolve(): reason for p, reason in report.skipped}
-        titles = self.documents()
+        # by file, not by name: a corpus file of the same name may hold the plain id
+        titles = {path.resolve(): doc.title for doc in report.documents
+                  if (path := report.paths.get(doc.doc_id)) is not None}
         lines = []
         for p in saved:
             reason = skipped.get(p.resolve())
@@ -272,7 +274,7 @@ class ChatService:
                 p.unlink(missing_ok=True)
                 lines.append((False, f"'{p.name}' was not added: {reason}"))
             else:
-                title = titles.get(p.name, {}).get("title", p.name)
+                title = titles.get(p.resolve(), p.name)
                 lines.append((True, f"added '{p.name}' ({title}): you can ask about it now"))
         return lines
 
