@@ -445,7 +445,8 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
         raise click.ClickException(f"cannot serve on {host}:{port} ({exc}). "
                                    "Try another --port.") from exc
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop)")
+    click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop); uploaded articles "
+               f"are saved in {pipe.uploads_dir}")
     demo.block_thread()
 
 

@@ -193,7 +193,7 @@ def test_uploads_are_indexed_at_once_and_bad_files_refused(server: dict[str, Any
     status, articles = service.upload([str(good), str(bad), str(big), str(dup)])
     assert "added &#x27;lighthouse.md&#x27;" in status
     assert "unsupported file type" in status and "limit is" in status
-    assert "duplicate" in status
+    assert "the same text as rovers.txt, already indexed" in status
     assert "The Harwick lighthouse" in articles
     assert sorted(p.name for p in (server["root"] / "uploads").iterdir()) == ["lighthouse.md"]
     answer, _ = service.answer("What colour was the Harwick lighthouse painted?")
@@ -266,7 +266,8 @@ def test_a_copy_uploaded_under_an_earlier_name_is_refused(server: dict[str, Any]
     copy = staging / "a-zoo-copy.html"  # sorts before zoo.html
     copy.write_bytes(zoo.read_bytes())
     status, articles = service.upload([str(copy)])
-    assert "&#x27;a-zoo-copy.html&#x27; was not added: duplicate of zoo.html" in status
+    assert ("&#x27;a-zoo-copy.html&#x27; was not added: the same text as zoo.html, already "
+            "indexed") in status
     assert "zoo.html" in service.documents() and "a-zoo-copy.html" not in service.documents()
     assert not (server["root"] / "uploads" / "a-zoo-copy.html").exists()
 
@@ -302,3 +303,13 @@ def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
     assert "added &#x27;notes.md&#x27; (Upload notes)" in status, status
     assert set(pipe.store.read_manifest()["documents"]) == {"ferry.md", "notes.md",
                                                             "uploads/notes.md"}
+    # uploaded again under a name already indexed: saved as notes-1.md, and said so; the
+    # same text again: refused under the name the user gave it, not the one it was saved as
+    (staging / "notes.md").write_text("# Later notes\n\nThe pier is closed on Sundays.")
+    service = ChatService(pipe, tmp_path / "uploads")
+    status, _ = service.upload([str(staging / "notes.md")])
+    assert ("added &#x27;notes.md&#x27; as &#x27;notes-1.md&#x27; (an article named "
+            "&#x27;notes.md&#x27; is indexed) (Later notes)") in status, status
+    status, _ = service.upload([str(staging / "notes.md")])
+    assert ("&#x27;notes.md&#x27; was not added: the same text as notes-1.md, already "
+            "indexed") in status, status

@@ -77,6 +77,13 @@ def test_reply_has_no_blank_lines_so_markdown_keeps_it_html() -> None:
     assert not re.search(r"\n\s*\n", html)
 
 
+def test_a_passages_line_breaks_stay_so_a_heading_keeps_apart() -> None:
+    passage = "New lighthouse opens\n\n  The new lighthouse in Porthaven shines\nfar."
+    html = render_answer(Answer("q", "far", 0.7, (_source(passage, "far"),)))
+    assert "New lighthouse opens<br>The new lighthouse in Porthaven shines<br><mark>far" in html
+    assert "\n" not in html
+
+
 def test_the_users_question_is_shown_as_typed_not_as_markdown() -> None:
     shown = render_user("# Who is 2*3*4?\n\n1. <script>x</script> & _y_")
     # one HTML block (no blank line inside), which the chat's Markdown leaves alone

@@ -19,6 +19,7 @@ from qa.types import Answer, Source
 
 NOT_FOUND = "I could not find the answer in the articles."
 _SPACE = re.compile(r"\s+")
+_BREAKS = re.compile(r"[^\S\n]*\n\s*")  # a line break with the white space around it
 
 
 def esc(text: str) -> str:
@@ -26,11 +27,17 @@ def esc(text: str) -> str:
     return html.escape(_SPACE.sub(" ", text), quote=True)
 
 
+def lines_html(text: str) -> str:
+    """Like :func:`esc`, but a line break (or a run of them) stays, as ``<br>``: a heading
+    and its paragraph do not run together ("Porthaven The new lighthouse…")."""
+    return "<br>".join(esc(line) for line in _BREAKS.split(text))
+
+
 def _passage_html(source: Source) -> str:
     before, answer, after = source.highlight()
     if not answer:
-        return esc(before)
-    return f"{esc(before)}<mark>{esc(answer)}</mark>{esc(after)}"
+        return lines_html(before)
+    return f"{lines_html(before)}<mark>{lines_html(answer)}</mark>{lines_html(after)}"
 
 
 def _source_html(source: Source) -> str:

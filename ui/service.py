@@ -28,7 +28,7 @@ from ui.render import (
     render_status,
     render_user,
 )
-from ui.uploads import DEFAULT_MAX_UPLOAD_BYTES, save_upload
+from ui.uploads import DEFAULT_MAX_UPLOAD_BYTES, safe_filename, save_upload
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +214,7 @@ class ChatService:
         lines: list[tuple[bool, str]] = []
         with self._upload_lock:
             saved: list[Path] = []
+            uploaded: dict[Path, str] = {}  # saved file -> the name it was uploaded under
             try:
                 documents = self.documents()
             except QAError as exc:  # a damaged index: say so, save nothing
@@ -243,17 +244,19 @@ class ChatService:
                     continue
                 if content_hash in known:
                     dest.unlink(missing_ok=True)
-                    lines.append((False, f"'{dest.name}' was not added: duplicate of "
-                                         f"{known[content_hash]}"))
+                    lines.append((False, f"'{src.name}' was not added: the same text as "
+                                         f"{known[content_hash]}, already indexed"))
                     continue
                 known[content_hash] = dest.name
                 taken.add(dest.name)
                 saved.append(dest)
+                uploaded[dest] = src.name
             if saved:
-                lines.extend(self._index_saved(saved))
+                lines.extend(self._index_saved(saved, uploaded))
         return render_status(lines), self.articles_html()
 
-    def _index_saved(self, saved: list[Path]) -> list[tuple[bool, str]]:
+    def _index_saved(self, saved: list[Path],
+                     uploaded: dict[Path, str]) -> list[tuple[bool, str]]:
         try:
             _, report = self.pipeline.add_documents()
         except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
@@ -275,7 +278,12 @@ class ChatService:
                 lines.append((False, f"'{p.name}' was not added: {reason}"))
             else:
                 title = titles.get(p.resolve(), p.name)
-                lines.append((True, f"added '{p.name}' ({title}): you can ask about it now"))
+                given = uploaded.get(p, p.name)
+                renamed = "" if given == p.name else f" as '{p.name}'"
+                if renamed and safe_filename(given) != p.name:
+                    renamed += f" (an article named '{safe_filename(given)}' is indexed)"
+                lines.append((True, f"added '{given}'{renamed} ({title}): "
+                                    "you can ask about it now"))
         return lines
 
 
