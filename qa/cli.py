@@ -249,9 +249,9 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         failure_rows,
         format_failures,
         format_table,
-        load_gold,
         run_gold,
     )
+    from qa.gold import load_gold
     from qa.pipeline import QAPipeline
 
     if compare_reader and (report_dir or show_failures):
@@ -347,7 +347,8 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
       qa calibrate eval/gold.jsonl
       qa calibrate my-gold.jsonl --index ~/notes-index --top-k 3
     """
-    from qa.evaluate import calibrate, compute_metrics, format_comparison, load_gold
+    from qa.evaluate import calibrate, compute_metrics, format_comparison
+    from qa.gold import load_gold
     from qa.pipeline import QAPipeline
 
     items = load_gold(file)
@@ -376,129 +377,9 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
                    "recalibrate after changing the reader.", err=True)
 
 
-@main.command("chat")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to serve on (keep 127.0.0.1 unless you mean to share it).")
-@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
-@_index_option
-@click.option("--corpus", default=None, type=_ExistingPath(exists=True, file_okay=False),
-              help="Article folder the index is built from (default with no --index: seeds/); "
-                   "given, it is added to an existing index at start.")
-@click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
-              help="Where uploaded articles are saved (default: uploads/ beside the index).")
-@click.option("--top-k", default=None, type=click.IntRange(1, 10),
-              help="Passages to read, changeable on the page (default: what the index was "
-                   "calibrated with, else 5).")
-@click.option("--max-upload-mb", default=2.0, show_default=True, type=click.FloatRange(0.01, 50),
-              help="Size limit for uploaded articles.")
-@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
-@click.option("--compile/--no-compile", "compile_reader", default=None,
-              help="Compile the reader (torch.compile) in the background after start: "
-              "answers 5-10% faster once done (10-40 s; needs a C++ compiler). "
-              "Default: $QA_READER_COMPILE, else off.")
-@_friendly
-def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
-             uploads_dir: str | None, top_k: int | None, max_upload_mb: float,
-             reader_model: str | None, compile_reader: bool | None) -> None:
-    """Open the web chat: ask questions, see sources, upload articles.
-
-    On first start the index is built from seeds/ (or --corpus).
-
-    \b
-    Examples:
-      qa chat                       # http://127.0.0.1:7860
-      qa chat --corpus ~/notes --index ~/notes-index --port 8000
-    """
-    from qa.pipeline import QAPipeline
-    from qa.reader import ExtractiveReader
-    from ui.app import launch
-    from ui.uploads import default_uploads_dir
-
-    reader = ExtractiveReader(reader_model, compile=compile_reader)
-    pipe = QAPipeline(index_dir, corpus=corpus, reader=reader, top_k=top_k)
-    pipe.uploads_dir = Path(uploads_dir) if uploads_dir else default_uploads_dir(pipe.index_dir)
-    if not pipe.store.exists() and pipe.corpus is not None:
-        click.echo(f"Building the index from {pipe.corpus}/ … (first start only)")
-    elif corpus is not None and pipe.corpus is not None:
-        # Asked for this folder: the index holds it as it is now, besides what it held.
-        if pipe.recorded_sources() is None:
-            raise click.ClickException(
-                f"the index at {pipe.index_dir} does not record what it was built from (it "
-                "was made before 2026-12-02), so adding --corpus could drop articles: index "
-                f"everything it should hold with qa index PATH… --index {pipe.index_dir}, "
-                "then start the chat.")
-        click.echo(f"Indexing {pipe.corpus}/ into {pipe.index_dir}/ … "
-                   "(unchanged articles are not re-embedded)")
-        pipe.build([*pipe.sources(), pipe.corpus])
-    _ = pipe.index
-    pipe.embedder.load()  # now, not on the first question (which would take seconds)
-    reader.warm_up(background=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"Warning: serving on {host}: others on your network can use this chat.",
-                   err=True)
-    click.echo("Starting the chat …")
-    try:
-        # quiet: Gradio's own lines would suggest share=True, which this chat never uses
-        demo = launch(pipe, host=host, port=port, prevent_thread_lock=True, quiet=True,
-                      max_upload_bytes=int(max_upload_mb * 1_000_000))
-    except OSError as exc:
-        raise click.ClickException(f"cannot serve on {host}:{port} ({exc}). "
-                                   "Try another --port.") from exc
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop); uploaded articles "
-               f"are saved in {pipe.uploads_dir}")
-    demo.block_thread()
-
-
-@main.command("bench")
-@click.option("--corpus", default=None, type=click.Path(file_okay=False),
-              help="Articles to index and ask over (default: seeds/).")
-@click.option("--rounds", default=3, show_default=True, help="Passes over the questions.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@_friendly
-def bench_cmd(corpus: str | None, rounds: int, as_json: bool) -> None:
-    """Benchmark: answer latency per stage, reader latency, indexing throughput.
-
-    \b
-    Examples:
-      qa bench                      # over the seed articles
-      qa bench --corpus ~/notes --rounds 5 --json
-    """
-    from pathlib import Path
-
-    from qa.bench import SEED_QUESTIONS, bench_answers, bench_indexing, bench_reader
-    from qa.config import default_corpus
-
-    root = Path(corpus) if corpus else default_corpus()
-    figures = {
-        "indexing": bench_indexing(root),
-        "answer": bench_answers(SEED_QUESTIONS, root, rounds),
-        "reader_5x150_words": bench_reader(),
-        "reader_5x150_words_compiled": bench_reader(compile=True),
-    }
-    if as_json:
-        click.echo(json.dumps(figures, indent=2))
-        return
-    ix = figures["indexing"]
-    click.echo(f"indexing: {ix['passages']} passages in {ix['seconds']:.2f}s "
-               f"({ix['passages_per_second']:.0f} passages/s, models loaded)")
-    click.echo(f"answer latency over {figures['answer']['questions']} questions (ms):")
-    for stage, p in figures["answer"]["stages_ms"].items():
-        click.echo(f"  {stage:<9} p50 {p['p50']:>7.1f}   p95 {p['p95']:>7.1f}")
-    for key, label in (("reader_5x150_words", ""), ("reader_5x150_words_compiled", "compiled, ")):
-        rd = figures[key]
-        r = rd["latency_ms"]
-        if label and not rd["compiled"]:
-            label = "compile failed, "
-        elif label:
-            label += f"{rd['compile_seconds']:.0f} s to compile, "
-        click.echo(f"reader, 1 question x 5 passages of 150 words: p50 {r['p50']:.1f} ms, "
-                   f"p95 {r['p95']:.1f} ms ({label}{rd['precision']}; {rd['cpu']})")
-
-
-# `qa ask` and the reader's own commands (train-reader, eval-reader, calibrate-reader)
-# register on `main`.
-from qa import cli_ask, cli_info, cli_reader  # noqa: E402, F401
+# The other commands (ask, info, chat, bench, and the reader's own: train-reader,
+# eval-reader, calibrate-reader) live in their own modules and register on `main`.
+from qa import cli_ask, cli_bench, cli_chat, cli_info, cli_reader  # noqa: E402, F401
 
 if __name__ == "__main__":
     # Run as `python -m qa.cli`, this file is __main__, and qa.cli_reader registered its

@@ -169,7 +169,8 @@ def test_a_hybrid_retriever_of_ones_own_uses_its_own_embedder(tmp_path: Path) ->
 
 
 def test_eval_with_a_retriever_of_ones_own_needs_no_index(tmp_path: Path) -> None:
-    from qa.evaluate import GoldItem, calibrate, run_gold
+    from qa.evaluate import calibrate, run_gold
+    from qa.gold import GoldItem
 
     passages = [Passage("d.txt", "D", "Kadyrov leads Chechnya.", 0, 23)]
     pipe = QAPipeline(tmp_path / "index", corpus=tmp_path, retriever=KeywordRetriever(passages),

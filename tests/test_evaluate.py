@@ -15,7 +15,6 @@ from qa.cli import main
 from qa.errors import DataError
 from qa.evaluate import (
     ERROR_KINDS,
-    GoldItem,
     Record,
     SourceRef,
     compute_metrics,
@@ -23,12 +22,12 @@ from qa.evaluate import (
     failure_kind,
     first_hit_rank,
     format_table,
-    load_gold,
     mean_reciprocal_rank,
     recall_at,
     record_from_answer,
     run_gold,
 )
+from qa.gold import GoldItem, load_gold
 from qa.metrics import best_over_golds
 from qa.types import Answer, Source
 

@@ -1,0 +1,83 @@
+"""`qa chat`: serve the web chat (ui/) over an index, building or extending it first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qa.cli import _ExistingPath, _friendly, _index_option, main
+
+
+@main.command("chat")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on (keep 127.0.0.1 unless you mean to share it).")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
+@_index_option
+@click.option("--corpus", default=None, type=_ExistingPath(exists=True, file_okay=False),
+              help="Article folder the index is built from (default with no --index: seeds/); "
+                   "given, it is added to an existing index at start.")
+@click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
+              help="Where uploaded articles are saved (default: uploads/ beside the index).")
+@click.option("--top-k", default=None, type=click.IntRange(1, 10),
+              help="Passages to read, changeable on the page (default: what the index was "
+                   "calibrated with, else 5).")
+@click.option("--max-upload-mb", default=2.0, show_default=True, type=click.FloatRange(0.01, 50),
+              help="Size limit for uploaded articles.")
+@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
+@click.option("--compile/--no-compile", "compile_reader", default=None,
+              help="Compile the reader (torch.compile) in the background after start: "
+              "answers 5-10% faster once done (10-40 s; needs a C++ compiler). "
+              "Default: $QA_READER_COMPILE, else off.")
+@_friendly
+def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
+             uploads_dir: str | None, top_k: int | None, max_upload_mb: float,
+             reader_model: str | None, compile_reader: bool | None) -> None:
+    """Open the web chat: ask questions, see sources, upload articles.
+
+    On first start the index is built from seeds/ (or --corpus).
+
+    \b
+    Examples:
+      qa chat                       # http://127.0.0.1:7860
+      qa chat --corpus ~/notes --index ~/notes-index --port 8000
+    """
+    from qa.pipeline import QAPipeline
+    from qa.reader import ExtractiveReader
+    from ui.app import launch
+    from ui.uploads import default_uploads_dir
+
+    reader = ExtractiveReader(reader_model, compile=compile_reader)
+    pipe = QAPipeline(index_dir, corpus=corpus, reader=reader, top_k=top_k)
+    pipe.uploads_dir = Path(uploads_dir) if uploads_dir else default_uploads_dir(pipe.index_dir)
+    if not pipe.store.exists() and pipe.corpus is not None:
+        click.echo(f"Building the index from {pipe.corpus}/ … (first start only)")
+    elif corpus is not None and pipe.corpus is not None:
+        # Asked for this folder: the index holds it as it is now, besides what it held.
+        if pipe.recorded_sources() is None:
+            raise click.ClickException(
+                f"the index at {pipe.index_dir} does not record what it was built from (it "
+                "was made before 2026-12-02), so adding --corpus could drop articles: index "
+                f"everything it should hold with qa index PATH… --index {pipe.index_dir}, "
+                "then start the chat.")
+        click.echo(f"Indexing {pipe.corpus}/ into {pipe.index_dir}/ … "
+                   "(unchanged articles are not re-embedded)")
+        pipe.build([*pipe.sources(), pipe.corpus])
+    _ = pipe.index
+    pipe.embedder.load()  # now, not on the first question (which would take seconds)
+    reader.warm_up(background=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: serving on {host}: others on your network can use this chat.",
+                   err=True)
+    click.echo("Starting the chat …")
+    try:
+        # quiet: Gradio's own lines would suggest share=True, which this chat never uses
+        demo = launch(pipe, host=host, port=port, prevent_thread_lock=True, quiet=True,
+                      max_upload_bytes=int(max_upload_mb * 1_000_000))
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port} ({exc}). "
+                                   "Try another --port.") from exc
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop); uploaded articles "
+               f"are saved in {pipe.uploads_dir}")
+    demo.block_thread()
