@@ -211,7 +211,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
 
 
 @main.command("eval")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @_index_option
 @_top_k_option
 @_threshold_option
@@ -235,7 +235,8 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     """Evaluate the whole pipeline on a gold FILE of questions and answers.
 
     FILE holds one JSON object a line: {"id", "question", "answers": [...]},
-    an empty answers list for questions the articles do not answer.
+    an empty answers list for questions the articles do not answer; - reads
+    it from standard input.
 
     \b
     Examples:
@@ -295,7 +296,7 @@ def _run_info(gold: str, pipe: Any) -> dict[str, str]:
     import datetime
 
     return {
-        "gold": str(Path(gold).resolve()),
+        "gold": "standard input" if gold == "-" else str(Path(gold).resolve()),
         "index": str(pipe.index_dir.resolve()),
         "reader_model": str(getattr(pipe.reader, "model_name", type(pipe.reader).__name__)),
         "embedding_model": pipe.embedder.name,
@@ -323,7 +324,7 @@ def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str,
 
 
 @main.command("calibrate")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @_index_option
 @_top_k_option
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")

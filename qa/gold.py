@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,14 @@ class GoldItem:
 
 
 def load_gold(path: str | Path) -> list[GoldItem]:
-    """Read a JSON-lines gold file; DataError naming the line for anything malformed."""
-    path = Path(path)
+    """Read a JSON-lines gold file ('-': standard input); DataError naming the line for
+    anything malformed."""
+    stdin = str(path) == "-"
+    path = Path("standard input") if stdin else Path(path)
     try:
         # a BOM is no error; split on line feeds only: JSON strings may hold U+2028 raw
-        text = path.read_text(encoding="utf-8-sig")
+        text = (sys.stdin.buffer.read().decode("utf-8-sig") if stdin
+                else path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise DataError(f"gold file not found: {path}") from exc
     except UnicodeDecodeError as exc:

@@ -496,3 +496,15 @@ def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
     assert f"<th>index</th><td>{seeds_pipeline.index_dir.resolve()}</td>" in run
     assert "<th>reader model</th>" in run and "<th>date</th>" in run
     assert "white-space: pre-wrap" in html  # a passage's line breaks stay
+
+
+def test_load_gold_reads_standard_input(monkeypatch) -> None:
+    import io
+    import sys
+
+    data = '\ufeff{"id": "q1", "question": "Who?", "answers": ["Kadyrov"]}\n{"id": "q2"}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode())))
+    with pytest.raises(DataError, match=r"^standard input, line 2: missing question, answers"):
+        load_gold("-")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode()[:-13])))
+    assert load_gold("-") == [GoldItem("q1", "Who?", ("Kadyrov",))]
