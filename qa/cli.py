@@ -258,6 +258,7 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     if compare_reader and (report_dir or show_failures):
         raise click.UsageError(f"{'--report' if report_dir else '--failures'} shows one run: "
                                "leave it out with --compare-reader")
+    name = _gold_name(file)
     items = load_gold(file)
     other_reader = None
     if compare_reader:
@@ -287,8 +288,17 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         from qa.report import write_report
 
         path = write_report(report_dir, records, metrics, pipe.threshold,
-                            title=f"QA evaluation: {file}")
+                            title=f"QA evaluation: {name}")
         click.echo(f"Report: {path}", err=as_json)
+
+
+def _gold_name(file: str) -> str:
+    """The gold file as messages name it; reading standard input from a terminal, say so."""
+    if file != "-":
+        return file
+    if sys.stdin is not None and sys.stdin.isatty():
+        click.echo("Reading the gold file from standard input (end it with Ctrl+D) …", err=True)
+    return "standard input"
 
 
 def _run_info(gold: str, pipe: Any) -> dict[str, str]:
@@ -352,12 +362,13 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
     from qa.gold import load_gold
     from qa.pipeline import QAPipeline
 
+    name = _gold_name(file)
     items = load_gold(file)
     answerable = sum(it.answerable for it in items)
     if answerable in (0, len(items)):
         # one-sided, the best threshold is an extreme: never answer, or never abstain
         raise DataError(
-            f"{file} holds only {'unanswerable' if answerable == 0 else 'answerable'} "
+            f"{name} holds only {'unanswerable' if answerable == 0 else 'answerable'} "
             "questions, so the threshold would be chosen to "
             f"{'abstain on everything' if answerable == 0 else 'never abstain'}; nothing was "
             "stored. Calibrate on questions of both kinds (an empty answers list marks one "

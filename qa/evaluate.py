@@ -20,7 +20,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from qa.errors import ConfigError, DataError, QuestionError
-from qa.gold import GoldItem
+from qa.gold import GoldItem, load_gold  # noqa: F401 (load_gold: its old home)
 from qa.intervals import bootstrap_interval, per_question
 from qa.metrics import best_over_golds, contains_answer, normalize_answer
 from qa.threshold import Outcome, ThresholdChoice, choose_threshold, overall_f1

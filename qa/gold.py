@@ -28,6 +28,8 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     anything malformed."""
     stdin = str(path) == "-"
     path = Path("standard input") if stdin else Path(path)
+    if stdin and sys.stdin is None:  # started with standard input closed
+        raise DataError("there is no standard input to read the gold file from")
     try:
         # a BOM is no error; split on line feeds only: JSON strings may hold U+2028 raw
         text = (sys.stdin.buffer.read().decode("utf-8-sig") if stdin

@@ -508,3 +508,6 @@ def test_load_gold_reads_standard_input(monkeypatch) -> None:
         load_gold("-")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode()[:-13])))
     assert load_gold("-") == [GoldItem("q1", "Who?", ("Kadyrov",))]
+    monkeypatch.setattr(sys, "stdin", None)  # started with standard input closed
+    with pytest.raises(DataError, match="no standard input to read the gold file from"):
+        load_gold("-")

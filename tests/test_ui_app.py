@@ -313,3 +313,14 @@ def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
     status, _ = service.upload([str(staging / "notes.md")])
     assert ("&#x27;notes.md&#x27; was not added: the same text as notes-1.md, already "
             "indexed") in status, status
+    # two equal files in one upload; a failure named as uploaded; a name NFC changes
+    (staging / "a.md").write_text("# Tide\n\nHigh tide is at four.")
+    (staging / "b.md").write_text("# Tide\n\nHigh tide is at four.")
+    (staging / "x(1).html").write_text("<html><body></body></html>")
+    (staging / "cafe\u0301.md").write_text("# Cafe\n\nThe cafe opens at eight.")
+    status, _ = service.upload([str(staging / n) for n in
+                                ("a.md", "b.md", "x(1).html", "cafe\u0301.md")])
+    assert "&#x27;b.md&#x27; was not added: the same text as a.md, uploaded with it" in status
+    assert "&#x27;x(1).html&#x27; was not added: empty file (no text)" in status, status
+    assert "added &#x27;caf\u00e9.md&#x27; (Cafe)" in status.replace("e\u0301", "\u00e9"), status
+    assert " as &#x27;caf" not in status

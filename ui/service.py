@@ -10,6 +10,7 @@ import math
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,7 @@ class ChatService:
             # may be the new one, so a copy is refused here, before it can displace the
             # article already indexed
             known = {meta.get("hash"): doc_id for doc_id, meta in documents.items()}
+            batch: dict[str, str] = {}  # the same, for the files of this upload
             for f in files:
                 src = Path(f)
                 try:
@@ -240,14 +242,15 @@ class ChatService:
                                                  ).content_hash
                 except (QAError, OSError) as exc:
                     dest.unlink(missing_ok=True)
-                    lines.append((False, f"'{dest.name}' was not added: {exc}"))
+                    lines.append((False, f"'{src.name}' was not added: {exc}"))
                     continue
                 if content_hash in known:
                     dest.unlink(missing_ok=True)
+                    where = ("uploaded with it" if content_hash in batch else "already indexed")
                     lines.append((False, f"'{src.name}' was not added: the same text as "
-                                         f"{known[content_hash]}, already indexed"))
+                                         f"{known[content_hash]}, {where}"))
                     continue
-                known[content_hash] = dest.name
+                known[content_hash] = batch[content_hash] = dest.name
                 taken.add(dest.name)
                 saved.append(dest)
                 uploaded[dest] = src.name
@@ -275,11 +278,12 @@ class ChatService:
             reason = skipped.get(p.resolve())
             if reason is not None:
                 p.unlink(missing_ok=True)
-                lines.append((False, f"'{p.name}' was not added: {reason}"))
+                lines.append((False, f"'{uploaded.get(p, p.name)}' was not added: {reason}"))
             else:
                 title = titles.get(p.resolve(), p.name)
                 given = uploaded.get(p, p.name)
-                renamed = "" if given == p.name else f" as '{p.name}'"
+                same = unicodedata.normalize("NFC", given).strip() == p.name
+                renamed = "" if same else f" as '{p.name}'"
                 if renamed and safe_filename(given) != p.name:
                     renamed += f" (an article named '{safe_filename(given)}' is indexed)"
                 lines.append((True, f"added '{given}'{renamed} ({title}): "
