@@ -118,7 +118,7 @@ class QAPipeline:
     def _stored_settings(self) -> dict[str, Any]:
         """What `qa calibrate` stored: from the loaded index, else read from its manifest
         (a setting is no reason to load the index, or to build a missing one: that one's
-        settings will be the defaults). None with a retriever of one's own: the index's
+        settings will be the defaults). Nothing with a retriever of one's own: the index's
         threshold was chosen for its own retrieval."""
         if self.retriever is not None:
             return {}
