@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from qa.errors import DataError, QAError
+from qa.errors import QAError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -364,18 +364,9 @@ def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
 
     name = _gold_name(file)
     items = load_gold(file)
-    answerable = sum(it.answerable for it in items)
-    if answerable in (0, len(items)):
-        # one-sided, the best threshold is an extreme: never answer, or never abstain
-        raise DataError(
-            f"{name} holds only {'unanswerable' if answerable == 0 else 'answerable'} "
-            "questions, so the threshold would be chosen to "
-            f"{'abstain on everything' if answerable == 0 else 'never abstain'}; nothing was "
-            "stored. Calibrate on questions of both kinds (an empty answers list marks one "
-            "the articles do not answer).")
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
                       answer_types=answer_types)
-    result = calibrate(pipe, items, top_k=top_k)
+    result = calibrate(pipe, items, top_k=top_k, name=name)
     k = top_k or pipe.top_k
     before = compute_metrics(result.records, result.before, k)
     after = compute_metrics(result.records, result.choice.threshold, k)

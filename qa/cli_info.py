@@ -15,7 +15,6 @@ def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
     """What the index at ``index_dir`` (default: the default index) holds: its articles,
     how it was built and the answering settings in force. Reads the manifest only; a
     missing index is an IndexNotFoundError (nothing is built)."""
-    from qa.config import DEFAULT_THRESHOLD, DEFAULT_TOP_K
     from qa.pipeline import QAPipeline
 
     pipe = QAPipeline(index_dir)
@@ -31,10 +30,10 @@ def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
         "index_type": manifest.get("index_type", "flat"),
         "passages": manifest.get("passages"),
         "sources": manifest.get("sources") or [],
-        "settings": {
-            "threshold": stored.get("threshold", DEFAULT_THRESHOLD),
-            "top_k": stored.get("top_k", DEFAULT_TOP_K),
-            "answer_types": stored.get("answer_types", True),
+        "settings": {  # in force: what answering uses, stored or default
+            "threshold": pipe.threshold,
+            "top_k": pipe.top_k,
+            "answer_types": pipe.answer_types,
             "calibrated": stored.get("threshold") is not None,
         },
         "documents": [{"doc_id": doc_id, "title": (meta or {}).get("title") or doc_id}

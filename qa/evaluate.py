@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from qa.errors import ConfigError, DataError, QuestionError
 from qa.gold import GoldItem, load_gold  # noqa: F401 (load_gold: its old home)
 from qa.intervals import bootstrap_interval, per_question
-from qa.metrics import best_over_golds, contains_answer, normalize_answer
+from qa.metrics import best_over_golds, contains_answer, holds_answer, normalize_answer
 from qa.threshold import Outcome, ThresholdChoice, choose_threshold, overall_f1
 from qa.types import Answer, Source
 
@@ -156,8 +156,7 @@ def mark_golds_not_in_articles(records: Sequence[Record],
         return list(records)
     # one string of every normalized passage, apart, so a match is word-aligned and inside one
     corpus = " \x00 ".join(f" {normalize_answer(p)} " for p in passages)
-    missing = {r.id for r in unfound
-               if not any((g := normalize_answer(a)) and f" {g} " in corpus for a in r.golds)}
+    missing = {r.id for r in unfound if not holds_answer(corpus, r.golds)}
     if missing:
         named = [f"{r.id} ({' | '.join(map(repr, r.golds))})" for r in records
                  if r.id in missing]
@@ -382,11 +381,21 @@ class Calibration:
 
 
 def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | None = None,
-              store: bool = True) -> Calibration:
+              store: bool = True, name: str = "the gold file") -> Calibration:
     """Run the gold questions once, choose the threshold, store it in the index settings.
 
     From then on ``answer()`` uses it (unless a pipeline was given an explicit threshold).
+    DataError, before anything runs, when ``items`` (read from ``name``) are all of one
+    kind: the best threshold would then be an extreme, never answer or never abstain.
     """
+    answerable = sum(it.answerable for it in items)
+    if answerable in (0, len(items)):
+        raise DataError(
+            f"{name} holds only {'unanswerable' if answerable == 0 else 'answerable'} "
+            "questions, so the threshold would be chosen to "
+            f"{'abstain on everything' if answerable == 0 else 'never abstain'}; nothing was "
+            "stored. Calibrate on questions of both kinds (an empty answers list marks one "
+            "the articles do not answer).")
     if store and pipeline.retriever is not None:
         raise ConfigError("a pipeline with a retriever of its own has no index to store a "
                           "threshold in: calibrate with store=False and pass the threshold "

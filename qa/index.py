@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.checks import check_threshold, check_top_k
 from qa.chunk import ChunkSettings, chunk_document
 from qa.embed import DEFAULT_MODEL_ID, Embedder
 from qa.errors import (
@@ -97,15 +98,14 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     settings = manifest.get("settings", {})
     if not isinstance(settings, dict):
         return "'settings' is not an object"
-    threshold = settings.get("threshold")
-    if threshold is not None and (isinstance(threshold, bool)
-                                  or not isinstance(threshold, (int, float))
-                                  or not 0.0 <= threshold <= 1.0):
-        return f"the stored threshold {threshold!r} is not a number between 0 and 1"
-    top_k = settings.get("top_k")
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int)
-                              or not 1 <= top_k <= 50):
-        return f"the stored top_k {top_k!r} is not a whole number from 1 to 50"
+    for key, check, what in (("threshold", check_threshold, "a number between 0 and 1"),
+                             ("top_k", check_top_k, "a whole number from 1 to 50")):
+        value = settings.get(key)
+        try:
+            if value is not None:
+                check(value)  # what answering accepts as given is what may be stored
+        except ConfigError:
+            return f"the stored {key} {value!r} is not {what}"
     if not isinstance(settings.get("answer_types", True), bool):
         return "the stored answer_types is not true or false"
     return None

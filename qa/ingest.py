@@ -155,8 +155,8 @@ def make_title(text: str, kind: str, name: str, html_title: str | None = None) -
         return html_title[:200]
     if kind == "markdown":
         m = _MD_HEADING.search(text)
-        if m and plain_markdown(m.group(1)):
-            return plain_markdown(m.group(1))[:200]
+        if m and (heading := plain_markdown(m.group(1))):
+            return heading[:200]
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
         if kind == "markdown":

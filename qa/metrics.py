@@ -55,7 +55,12 @@ def best_over_golds(prediction: str | None, golds: Sequence[str]) -> tuple[float
 
 def contains_answer(passage: str, golds: Iterable[str]) -> bool:
     """True when a normalized gold answer occurs in the normalized passage (word-aligned)."""
-    norm_passage = f" {normalize_answer(passage)} "
+    return holds_answer(f" {normalize_answer(passage)} ", golds)
+
+
+def holds_answer(normalized: str, golds: Iterable[str]) -> bool:
+    """:func:`contains_answer` for text normalized already, with a space at each end
+    (normalize a large text once, then look for many answers in it)."""
     return any(
-        normalize_answer(g) and f" {normalize_answer(g)} " in norm_passage for g in golds
+        normalize_answer(g) and f" {normalize_answer(g)} " in normalized for g in golds
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import qa
-from qa import ConfigError, Passage, QAPipeline, QuestionError, Reading, Retrieved, Span
+from qa import ConfigError, DataError, Passage, QAPipeline, QuestionError, Reading, Retrieved, Span
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -178,8 +178,13 @@ def test_eval_with_a_retriever_of_ones_own_needs_no_index(tmp_path: Path) -> Non
     records = run_gold(pipe, [GoldItem("q1", "Who leads Chechnya?", ("Kadyrov",))])
     assert records[0].em == 1.0 and records[0].hit_rank == 1
     assert not (tmp_path / "index").exists()  # nothing built from corpus=
+    both = [GoldItem("q1", "Who leads Chechnya?", ("Kadyrov",)),
+            GoldItem("u1", "Who leads Belarus?", ())]
     with pytest.raises(ConfigError, match="no index to store a threshold in"):
-        calibrate(pipe, [GoldItem("q1", "Who leads Chechnya?", ("Kadyrov",))])
+        calibrate(pipe, both)
+    # one kind only is refused by the library too, before anything runs
+    with pytest.raises(DataError, match="the gold file holds only answerable questions"):
+        calibrate(pipe, both[:1], store=False)
 
 
 def test_settings_are_read_again_when_a_build_swaps_the_generation(
