@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from qa.errors import ConfigError, DataError, QuestionError
 from qa.gold import GoldItem, load_gold  # noqa: F401 (load_gold: its old home)
 from qa.intervals import bootstrap_interval, per_question
-from qa.metrics import best_over_golds, contains_answer, holds_answer, normalize_answer
+from qa.metrics import best_over_golds, contains_answer, holds_answer, normalize_text
 from qa.threshold import Outcome, ThresholdChoice, choose_threshold, overall_f1
 from qa.types import Answer, Source
 
@@ -155,7 +155,7 @@ def mark_golds_not_in_articles(records: Sequence[Record],
     if not unfound:
         return list(records)
     # one string of every normalized passage, apart, so a match is word-aligned and inside one
-    corpus = " \x00 ".join(f" {normalize_answer(p)} " for p in passages)
+    corpus = " \x00 ".join(f" {normalize_text(p)} " for p in passages)
     missing = {r.id for r in unfound if not holds_answer(corpus, r.golds)}
     if missing:
         named = [f"{r.id} ({' | '.join(map(repr, r.golds))})" for r in records

@@ -73,3 +73,21 @@ def test_contains_answer_is_word_aligned_and_normalized() -> None:
     assert not contains_answer(passage, ["Zelenskiy"])
     assert not contains_answer(passage, [])
     assert not contains_answer(passage, ["the"])  # normalizes to nothing
+
+
+def test_contains_answer_sees_past_unicode_punctuation_and_forms() -> None:
+    # the seed article's words: curly quotes are punctuation like straight ones
+    passage = "his organization can only account for \u201cdozens.\u201d Other estimates"
+    assert contains_answer(passage, ["dozens"])
+    assert contains_answer(passage, ['"dozens"'])
+    assert not contains_answer(passage, ["dozen"])
+    # decomposed (NFD) text and a ligature match the composed answer, and the other way
+    assert contains_answer("Zoe\u0308 M\u00fcller \ufb01led it", ["Zo\u00eb", "filed"])
+    assert contains_answer("Zo\u00eb M\u00fcller", ["Zoe\u0308"])
+    assert contains_answer("fighting \u2014 in Syria", ["in syria"])
+
+
+def test_exact_match_keeps_the_official_normalization() -> None:
+    # SQuAD's script drops ASCII punctuation only; reader scores stay comparable with it
+    assert exact_match("\u201cdozens\u201d", "dozens") == 0.0
+    assert exact_match('"dozens"', "dozens") == 1.0
