@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from qa.cli import main
 from qa.evaluate import format_comparison
+from qa.reader import DEFAULT_READER_PATH
 from qa.threshold import Outcome, choose_threshold, overall_f1
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "gold_small.jsonl"
@@ -167,8 +168,8 @@ def test_cli_calibrate_refuses_a_one_sided_gold_file(seeds_pipeline, tmp_path: P
 
 
 @pytest.mark.slow
-def test_cli_eval_names_a_gold_answer_that_is_in_no_article(seeds_pipeline,
-                                                            tmp_path: Path) -> None:
+def test_cli_eval_names_a_gold_answer_that_is_in_no_article(seeds_pipeline, tmp_path: Path,
+                                                            caplog) -> None:
     gold = tmp_path / "typo.jsonl"
     gold.write_text(
         '{"id": "t1", "question": "Who is the Chechen leader?", "answers": ["Kadyroff"]}\n'
@@ -179,6 +180,21 @@ def test_cli_eval_names_a_gold_answer_that_is_in_no_article(seeds_pipeline,
     m = json.loads(result.stdout)
     assert m["errors"]["gold_not_in_articles"] == 1 and m["errors"]["retrieval_miss"] == 0
     assert [(f["id"], f["kind"]) for f in m["failures"]] == [("t1", "gold_not_in_articles")]
+    def warnings() -> int:
+        return sum("occur in no indexed article" in r.getMessage() for r in caplog.records)
+
+    assert warnings() == 1
+    caplog.clear()
+
+    # a comparison runs the file twice: one warning, and both runs know of the typo
+    result = CliRunner().invoke(main, ["eval", str(gold), "--index",
+                                       str(seeds_pipeline.index_dir), "--json",
+                                       "--compare-reader", str(DEFAULT_READER_PATH)])
+    assert result.exit_code == 0, result.output
+    assert warnings() == 1
+    out = json.loads(result.stdout)
+    assert out["a"]["errors"] == out["b"]["errors"]
+    assert out["b"]["errors"]["gold_not_in_articles"] == 1
 
 
 def test_qa_index_reminds_that_a_calibrated_threshold_stays(tmp_path: Path) -> None:
