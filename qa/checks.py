@@ -10,6 +10,7 @@ from typing import Any
 
 from qa.config import MAX_QUESTION_CHARS
 from qa.errors import ConfigError, QuestionError
+from qa.text import unify
 
 
 def check_threshold(threshold: Any) -> float:
@@ -38,14 +39,15 @@ _ANSI_ESCAPE = re.compile(
 def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """The question, stripped; QuestionError when it is empty or too long. Terminal
     escape sequences and format characters (zero-width, bidi marks, BOMs) are removed,
-    other control characters and runs of whitespace become one space."""
+    other control characters and runs of whitespace become one space, and the text takes
+    the Unicode form articles are indexed in (:func:`qa.text.unify`)."""
     if not isinstance(question, str):
         raise QuestionError(f"a question must be text, got {type(question).__name__}")
     text = _ANSI_ESCAPE.sub("", question)  # a pasted terminal colour code: not a word
     text = text.replace("\u200b", " ")  # a zero-width space still parts words
     text = "".join(ch if ch.isprintable() else ("" if unicodedata.category(ch) == "Cf" else " ")
                    for ch in text)  # format characters (zero-width, bidi marks) go
-    text = " ".join(text.split())
+    text = unify(" ".join(text.split()))  # the form the articles were indexed in
     if not text:
         raise QuestionError("the question is empty: type a question about your articles")
     if len(text) > max_chars:

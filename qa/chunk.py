@@ -6,12 +6,16 @@ import re
 from dataclasses import dataclass
 
 from qa.errors import ConfigError
+from qa.text import CJK
 from qa.types import Document, Passage
 
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by white space,
-# or at a line break.
-_SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
-_WORD = re.compile(r"\S+")
+# at a Chinese or Japanese full stop, exclamation or question mark (no space follows
+# those), or at a line break.
+_SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？]+[」』”’）]*|\n")
+# A word: a run of non-space characters, or one Chinese character or kana (those scripts
+# have no spaces, so a whole clause would count as one word).
+_WORD = re.compile(f"[{CJK}]|[^\\s{CJK}]+")
 
 
 @dataclass(frozen=True)

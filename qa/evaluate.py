@@ -102,7 +102,8 @@ def record_from_answer(item: GoldItem, answer: Answer, latency_ms: float) -> Rec
     """Build the record of ``item`` from an answer given with ``threshold=0.0``."""
     # The retriever's order: fused scores can tie, so the rank decides, not the score.
     ranked = sorted(answer.sources, key=lambda s: (s.retrieval_rank, -s.retrieval_score))
-    em, f1 = best_over_golds(answer.text, item.answers) if item.answerable else (0.0, 0.0)
+    em, f1 = (best_over_golds(answer.text, item.answers, normalize_text) if item.answerable
+              else (0.0, 0.0))
 
     def ref(s: Source | None) -> SourceRef | None:
         if s is None:

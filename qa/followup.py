@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 __all__ = ["contextualize", "is_followup", "resolve_person", "retrieval_query"]
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-])*|\d+")  # any script: 'Łódź'
 _OPENERS = ("and ", "what about ", "how about ", "also ", "and,", "but what ", "so what ")
 _PRONOUNS = frozenset({
     "he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs",
@@ -105,7 +105,13 @@ def retrieval_query(question: str, previous: Sequence[str]) -> str:
     return _join(_context(previous), question)
 
 
-_NAME = re.compile(r"^[A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,4}$")
+_NAME_WORD = re.compile(r"[\w.’'\-]+")
+
+
+def _looks_like_name(text: str) -> bool:
+    """One to five words, each capitalized: 'Ramzan Kadyrov', 'Émile Zola'."""
+    words = text.split(" ")
+    return len(words) <= 5 and all(w[:1].isupper() and _NAME_WORD.fullmatch(w) for w in words)
 _NOT_A_NOUN = frozenset({"to", "and", "or", "in", "on", "at", "for", "with", "from", "by",
                          "about", "as", "than", "if", "when", "so", "but"})
 
@@ -118,7 +124,7 @@ def resolve_person(question: str, previous_question: str, previous_answer: str |
     extractive reader then reads a self-contained question. Anything else: unchanged.
     """
     answer = " ".join((previous_answer or "").split())
-    if (not answer or not _NAME.match(answer)
+    if (not answer or not _looks_like_name(answer)
             or not previous_question.strip().lower().startswith("who")):
         return question
     tokens = question.split(" ")

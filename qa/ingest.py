@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import os
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.errors import IngestError
+from qa.text import unify
 from qa.types import Document
 
 logger = logging.getLogger(__name__)
@@ -40,19 +42,44 @@ def decode_bytes(data: bytes) -> str:
     Raises IngestError for data that looks binary (NUL bytes outside UTF-16, or more
     than 1% control characters).
     """
+    return decode(data)[0]
+
+
+def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
+    """:func:`decode_bytes`, and the name of the encoding when it was a guess
+    ('Windows-1252', 'Latin-1'; None when the data said). For an HTML page that is not
+    UTF-8, the charset its ``<meta>`` declares comes before the guess."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
+        text, guessed = data.decode("utf-16", errors="replace"), None
     else:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        text = _utf16_without_bom(data) if b"\x00" in data else _decode_8bit(data)
+        if b"\x00" in data:
+            text, guessed = _utf16_without_bom(data)
+        else:
+            text, guessed = _decode_8bit(data, _declared_charset(data) if html else None)
     sample = text[:65536]
     if len(_CONTROL.findall(sample)) > max(1, len(sample) // 100):
         raise IngestError("binary content (control characters); not a text article")
-    return text
+    return text, guessed
 
 
-def _utf16_without_bom(data: bytes) -> str:
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page's ``<meta charset>`` (or http-equiv) names, when Python
+    knows it; None otherwise."""
+    found = _META_CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    try:
+        return codecs.lookup(found.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, None]:
     """UTF-16 text without a BOM shows NUL bytes on one side only; else it is binary."""
     half = len(data) // 2
     even, odd = data[0::2].count(0), data[1::2].count(0)
@@ -64,21 +91,23 @@ def _utf16_without_bom(data: bytes) -> str:
             encoding = "utf-16-be"
     if encoding:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), None
         except UnicodeDecodeError:
             pass
     raise IngestError("binary content (NUL bytes); not a text article")
 
 
-def _decode_8bit(data: bytes) -> str:
+def _decode_8bit(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    for encoding in ("utf-8", declared):
+        if encoding is not None:
+            try:
+                return data.decode(encoding), None
+            except UnicodeDecodeError:
+                pass
     try:
-        return data.decode("utf-8")
+        return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return data.decode("latin-1"), "Latin-1"
 
 
 #: Elements a browser lays out as blocks: their text starts and ends a line. Everything
@@ -181,11 +210,15 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     if size > max_bytes:
         raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
                           "(raise it with qa index --max-file-mb)")
-    text = decode_bytes(path.read_bytes())
+    text, guessed = decode(path.read_bytes(), html=kind == "html")
+    if guessed:
+        logger.warning("%s is not UTF-8; it was read as %s. If its letters look wrong, save "
+                       "it as UTF-8 (or, for a web page, declare its charset) and index again",
+                       path, guessed)
     html_title = None
     if kind == "html":
         text, html_title = html_to_text(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unify(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise IngestError("empty file (no text)")
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,14 +1,16 @@
-"""Answer-matching metrics with the official SQuAD v1.1 normalization."""
+"""Answer-matching metrics: the official SQuAD v1.1 normalization, and the same extended
+to all of Unicode (:func:`normalize_text`) for gold files written by people."""
 
 from __future__ import annotations
 
 import re
 import string
-import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+
+from qa.text import CJK
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 _PUNCT = set(string.punctuation)
@@ -22,19 +24,23 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
-def exact_match(prediction: str | None, gold: str) -> float:
+Normalize = Callable[[str], str]
+
+
+def exact_match(prediction: str | None, gold: str,
+                normalize: Normalize = normalize_answer) -> float:
     """1.0 when the normalized prediction equals the normalized gold answer."""
     if prediction is None:
         return 0.0
-    return float(normalize_answer(prediction) == normalize_answer(gold))
+    return float(normalize(prediction) == normalize(gold))
 
 
-def f1(prediction: str | None, gold: str) -> float:
+def f1(prediction: str | None, gold: str, normalize: Normalize = normalize_answer) -> float:
     """Token-overlap F1 between normalized prediction and gold answer."""
     if prediction is None:
         return 0.0
-    pred_tokens = normalize_answer(prediction).split()
-    gold_tokens = normalize_answer(gold).split()
+    pred_tokens = normalize(prediction).split()
+    gold_tokens = normalize(gold).split()
     if not pred_tokens or not gold_tokens:
         return float(pred_tokens == gold_tokens)
     common = Counter(pred_tokens) & Counter(gold_tokens)
@@ -46,30 +52,36 @@ def f1(prediction: str | None, gold: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def best_over_golds(prediction: str | None, golds: Sequence[str]) -> tuple[float, float]:
+def best_over_golds(prediction: str | None, golds: Sequence[str],
+                    normalize: Normalize = normalize_answer) -> tuple[float, float]:
     """(EM, F1) of a prediction, each the best over the acceptable gold answers."""
     if not golds:
         raise ValueError("best_over_golds needs at least one gold answer")
     return (
-        max(exact_match(prediction, g) for g in golds),
-        max(f1(prediction, g) for g in golds),
+        max(exact_match(prediction, g, normalize) for g in golds),
+        max(f1(prediction, g, normalize) for g in golds),
     )
 
 
 @cache
 def _unicode_punctuation() -> dict[int, None]:
-    """A str.translate table deleting every Unicode punctuation character (category P*)."""
-    return {cp: None for cp in range(sys.maxunicode + 1)
-            if unicodedata.category(chr(cp)).startswith("P")}
+    """A str.translate table deleting every Unicode punctuation character (category P*;
+    all of them lie in the first two planes)."""
+    return {cp: None for cp in range(0x20000) if unicodedata.category(chr(cp)).startswith("P")}
+
+
+_CJK_CHAR = re.compile(f"([{CJK}])")
 
 
 def normalize_text(text: str) -> str:
-    """:func:`normalize_answer` for finding an answer in article text: also compatibility-
-    composed (NFKC: 'Zoë' typed or decomposed, 'ﬁ' and 'fi' alike) and without *any*
-    punctuation, so that the curly quotes and dashes of an article ('can only account for
-    “dozens.”') drop like ASCII ones do. (EM and F1 keep the official normalization.)"""
+    """:func:`normalize_answer` extended to all of Unicode, for answers people write and
+    the articles they come from: compatibility-composed (NFKC: 'Zoë' typed or decomposed,
+    'ﬁ' and 'fi' alike), without *any* punctuation (the curly quotes and dashes of
+    'account for “dozens.”' drop like ASCII ones do), and each Chinese character or kana
+    a word of its own (those scripts have no spaces; F1 over characters is how Chinese
+    reading comprehension is scored). Equal to the official normalization on ASCII text."""
     text = unicodedata.normalize("NFKC", text).translate(_unicode_punctuation())
-    return normalize_answer(text)
+    return normalize_answer(_CJK_CHAR.sub(r" \1 ", text))
 
 
 def contains_answer(passage: str, golds: Iterable[str]) -> bool:
@@ -84,3 +96,55 @@ def holds_answer(normalized: str, golds: Iterable[str]) -> bool:
     return any(
         normalize_text(g) and f" {normalize_text(g)} " in normalized for g in golds
     )
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """The words of ``text`` as :func:`normalize_text` leaves them, each with the
+    [start, end) of the characters it came from; articles left out."""
+    words: list[tuple[str, int, int]] = []
+    chars: list[str] = []
+    start = end = 0
+
+    def close() -> None:
+        word = normalize_answer("".join(chars))  # the ASCII punctuation and articles
+        if word:
+            words.append((word, start, end))
+        chars.clear()
+
+    i, punct = 0, _unicode_punctuation()
+    while i < len(text):
+        j = i + 1  # a letter with the combining marks after it is one character
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1
+        form = unicodedata.normalize("NFKC", text[i:j]).translate(punct)
+        if not form:  # punctuation drops out of its word: O’Connell’s, 19:00–23:30
+            pass
+        elif form.isspace() or _CJK_CHAR.fullmatch(form):
+            close()
+            if not form.isspace():  # a Chinese character or kana: a word alone
+                chars.append(form)
+                start, end = i, j
+                close()
+        else:
+            if not chars:
+                start = i
+            chars.append(form)
+            end = j
+        i = j
+    close()
+    return words
+
+
+def answer_spans(passage: str, golds: Iterable[str]) -> list[tuple[int, int]]:
+    """[start, end) of each place in ``passage`` that holds a gold answer, matched word by
+    word as :func:`contains_answer` matches (to show where the answer stands)."""
+    words = _words(passage)
+    found = []
+    for gold in golds:
+        want = normalize_text(gold).split()
+        if not want:
+            continue
+        for i in range(len(words) - len(want) + 1):
+            if all(words[i + k][0] == w for k, w in enumerate(want)):
+                found.append((words[i][1], words[i + len(want) - 1][2]))
+    return sorted(set(found))

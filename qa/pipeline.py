@@ -23,7 +23,7 @@ from qa.embed import Embedder
 from qa.errors import ConfigError, IngestError, QAError, QuestionError
 from qa.index import INDEX_TYPES, BuildStats, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
-from qa.metrics import normalize_answer
+from qa.metrics import normalize_text
 from qa.reader import ExtractiveReader, Reading, Span
 from qa.retrieve import BM25_CACHE, BM25Retriever, DenseRetriever, HybridRetriever, Retriever
 from qa.types import Alternative, Answer, Retrieved, Source
@@ -334,7 +334,7 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
         spans = (admissible(question, hit.passage.text, reading.spans) if answer_types
                  else reading.spans)
         for span in spans:
-            key = normalize_answer(span.text)
+            key = normalize_text(span.text)  # 'O’Brien' and 'O'Brien' are one answer
             if not key:
                 continue
             score = _score(span)

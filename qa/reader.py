@@ -14,6 +14,7 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -78,12 +79,16 @@ _MARKUP = frozenset("*`")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
-def _trim_markup(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) without Markdown marks at its edges (an empty span stays empty)."""
+def _span_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without Markdown marks at its edges (an empty span stays empty), and
+    with the combining marks that follow its last letter: the tokenizer's offsets end
+    before them, which cut a decomposed 'Zoë' to 'Zoe'."""
     while start < end and text[start] in _MARKUP:
         start += 1
     while end > start and text[end - 1] in _MARKUP:
         end -= 1
+    while start < end < len(text) and unicodedata.combining(text[end]):
+        end += 1
     return start, end
 
 
@@ -290,7 +295,7 @@ class ExtractiveReader:
             no_answer[sample] = min(no_answer[sample], float(np.exp(ls[0] + le[0])))
             ctx = np.array([s == 1 for s in seq_ids])
             for (s, e), score in self._spans(ls, le, ctx):
-                key = _trim_markup(contexts[sample], offsets[s][0], offsets[e][1])
+                key = _span_edges(contexts[sample], offsets[s][0], offsets[e][1])
                 if _PARAGRAPH_BREAK.search(contexts[sample], *key):
                     continue  # 'Armenia\n\nArmenia': a heading and the next paragraph
                 if score > best[sample].get(key, -1.0):

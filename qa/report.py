@@ -6,13 +6,13 @@ import base64
 import html
 import io
 import logging
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError
 from qa.evaluate import LABELS, RIGHT_F1, Record, SourceRef, coverage_curve, failures
+from qa.metrics import answer_spans
 
 logger = logging.getLogger(__name__)
 
@@ -101,21 +101,16 @@ def _cell(value: Any, cls: str = "") -> str:
 
 def _marked(passage: str, span: tuple[int, int] | None, golds: Sequence[str]) -> str:
     """``passage`` as HTML with the answer span in ``<mark class="pred">`` and every
-    occurrence of a gold answer (case and spacing aside) in ``<mark class="gold">``;
+    occurrence of a gold answer (matched as eval matches it) in ``<mark class="gold">``;
     where they overlap, the mark has both classes."""
     n = len(passage)
     pred, gold = [False] * n, [False] * n
     if span is not None:
         for i in range(max(0, span[0]), min(n, span[1])):
             pred[i] = True
-    for g in golds:
-        words = g.split()
-        if not words:
-            continue
-        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
-        for m in re.finditer(pattern, passage, re.IGNORECASE):
-            for i in range(m.start(), m.end()):
-                gold[i] = True
+    for start, end in answer_spans(passage, golds):  # as eval counted the passage a hit
+        for i in range(start, end):
+            gold[i] = True
     out, i = [], 0
     while i < n:
         kind, j = (pred[i], gold[i]), i

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Mapping, Sequence
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.embed import Embedder
+from qa.text import CJK, unify
 from qa.types import Passage, Retrieved
 
 logger = logging.getLogger(__name__)
@@ -99,7 +101,7 @@ class BM25Retriever:
         if cached is not None:
             self._bm25 = cached
             return
-        tokens = bm25s.tokenize([p.text for p in passages], stopwords="en",
+        tokens = bm25s.tokenize([bm25_text(p.text) for p in passages], stopwords="en",
                                 stemmer=self._stemmer, show_progress=False)
         self._bm25.index(tokens, show_progress=False)
         if cache_dir:
@@ -111,7 +113,7 @@ class BM25Retriever:
         k = min(top_k, len(self.passages))
         if k <= 0:
             return []
-        q = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer,
+        q = bm25s.tokenize([bm25_text(query)], stopwords="en", stemmer=self._stemmer,
                            return_ids=False, show_progress=False)
         if not q or not q[0]:
             return []
@@ -132,7 +134,26 @@ def _cache_key(passages: Sequence[Passage], stemmed: bool) -> dict[str, Any]:
         digest.update(p.text.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return {"passages": len(passages), "sha256": digest.hexdigest(), "stemmed": stemmed,
-            "stopwords": "en", "bm25s": bm25s.__version__}
+            "stopwords": "en", "bm25s": bm25s.__version__, "text": BM25_TEXT_VERSION}
+
+
+#: What :func:`bm25_text` does, in the cache key: a cache built otherwise is rebuilt.
+BM25_TEXT_VERSION = "unify+cjk-bigrams"
+#: Runs of Chinese characters and Japanese kana, which no spaces part into words.
+_CJK_RUN = re.compile(f"[{CJK}]+")
+
+
+def _bigrams(run: re.Match[str]) -> str:
+    chars = run.group(0)  # one character alone stays: bm25s drops it as too short
+    return " " + " ".join(chars[i:i + 2] for i in range(max(len(chars) - 1, 1))) + " "
+
+
+def bm25_text(text: str) -> str:
+    """The text BM25 tokenizes: in one Unicode form (:func:`qa.text.unify`; an article's
+    decomposed 'Brasília' must meet the one a keyboard types), with each run of Chinese
+    or Japanese characters as its overlapping character pairs ('毎年五月' -> '毎年 年五
+    五月'), the usual way to give keyword search words where no spaces mark them."""
+    return _CJK_RUN.sub(_bigrams, unify(text))
 
 
 def _load_cache(cache_dir: Path, key: dict[str, Any]) -> Any | None:

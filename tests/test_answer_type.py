@@ -201,3 +201,12 @@ def test_cli_ask_with_and_without_the_check(seeds_pipeline) -> None:
     assert texts["--answer-types"] is None  # the default: no number in the articles
     assert texts["--no-answer-types"] is not None
     assert not names_number(texts["--no-answer-types"])
+
+
+def test_compose_merges_one_answer_spelled_with_other_quotes_or_accents() -> None:
+    hits = _hits("Seán O\u2019Brien runs it.", "Sea\u0301n O'Brien runs it.")
+    readings = [Reading((Span("Seán O\u2019Brien", 0, 13, 0.6),), 0.1),
+                Reading((Span("Sea\u0301n O'Brien", 0, 14, 0.7),), 0.1)]
+    a = compose_answer("Who runs it?", hits, readings, threshold=0.25)
+    assert a.text == "Sea\u0301n O'Brien" and a.alternatives == ()  # one answer, two places
+    assert [s.has_answer for s in a.sources] == [True, True]

@@ -78,3 +78,15 @@ def test_offsets_round_trip_on_arbitrary_text(text: str, max_words: int, overlap
         assert text[p.start : p.end] == p.text
         assert p.text.strip() == p.text and p.text
     assert (not text.split()) == (not passages)
+
+
+def test_chinese_and_japanese_text_is_cut_into_sentences_and_counted_by_character() -> None:
+    text = "茶は毎年五月に収穫される。これは伝統です！ Tea is grown here. 什么？"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "茶は毎年五月に収穫される。", "これは伝統です！", "Tea is grown here.", "什么？"]
+    sentence = "茶は毎年五月に収穫される。"  # 12 characters: 12 words
+    doc = Document("tea.md", "Tea", sentence * 20, "h")
+    chunks = chunk_document(doc, ChunkSettings(max_words=50, overlap_words=10))
+    assert len(chunks) > 5  # one passage before: the whole text counted as one word
+    assert all(len(p.text) <= 50 for p in chunks)
+    assert all(doc.text[p.start:p.end] == p.text for p in chunks)

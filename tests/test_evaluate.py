@@ -294,13 +294,16 @@ def test_marked_passage_shows_answer_and_gold_answers() -> None:
     passage = "It is near  The South <border>, south of Kyiv; southern parts too."
     out = _marked(passage, (passage.index("Kyiv"), passage.index("Kyiv") + 4),
                   ["the south", "south", "Kyiv"])
-    # gold matches ignore case and spacing, stop at word edges ('southern' is not 'south')
-    assert '<mark class="gold">The South</mark>' in out
+    # gold matches ignore case, spacing and articles, stop at word edges ('southern' is not
+    # 'south'), and see past any punctuation, as eval's hit count does
+    assert 'The <mark class="gold">South</mark>' in out
     assert '<mark class="gold">south</mark> of' in out and "southern parts" in out
     assert '<mark class="pred gold">Kyiv</mark>' in out  # the answer is a gold answer
     assert "&lt;border&gt;" in out and "<border>" not in out
     assert _marked("a <b>", (0, 1), []) == '<mark class="pred">a</mark> &lt;b&gt;'
     assert _marked("plain", None, ["absent"]) == "plain"
+    assert _marked("account for \u201cdozens.\u201d Other", None, ["dozens"]) == (
+        'account for \u201c<mark class="gold">dozens</mark>.\u201d Other')
 
 
 def test_report_shows_the_passage_holding_the_gold_answer(tmp_path: Path) -> None:

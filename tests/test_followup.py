@@ -28,6 +28,11 @@ SELF_CONTAINED = [
     "Is there any sign of the Belarusian army taking part in the invasion?",
     "How many battalion tactical groups did Putin deploy?",
     "Which countries do the volunteers of the international legion come from?",
+    # names that start with a letter outside ASCII
+    "What did Łukasiewicz say about her film?",
+    "Why did Ólafur leave his job?",
+    "What is Łódź?",
+    "Who is Émile?",
 ]
 
 
@@ -87,6 +92,8 @@ def test_person_pronouns_become_the_previous_answer() -> None:
         "What is Helen Park's role?")
     assert resolve_person("Who met her in Kyiv?", "Who chairs it?", "Helen Park") == (
         "Who met Helen Park in Kyiv?")
+    assert resolve_person("Where did he study?", "Who wrote it?", "Émile Zola") == (
+        "Where did Émile Zola study?")
 
 
 @pytest.mark.parametrize("previous_question, previous_answer", [

@@ -380,3 +380,47 @@ def test_qa_index_refuses_a_path_that_is_not_there(tmp_path: Path) -> None:
 def test_markdown_titles_are_read_as_text(tmp_path: Path, text: str, title: str) -> None:
     (tmp_path / "a.md").write_text(text)
     assert [d.title for d in load_documents([tmp_path]).documents] == [title]
+
+
+# -- one Unicode form ---------------------------------------------------------------------
+def test_articles_are_read_in_one_unicode_form(tmp_path: Path) -> None:
+    decomposed = "Zoe\u0308 Mu\u0308ller tasted coffee in Sa\u0303o Paulo."
+    (tmp_path / "nfd.txt").write_text(decomposed, encoding="utf-8")
+    (tmp_path / "pdf.txt").write_text("The sta\ufb00 \ufb01nished the o\ufb03ce.\n"
+                                      "Con\u00adference in Ber\u200blin.", encoding="utf-8")
+    report = load_documents([tmp_path])
+    texts = {d.doc_id: d.text for d in report.documents}
+    assert texts["nfd.txt"] == "Zoë Müller tasted coffee in São Paulo."
+    assert texts["pdf.txt"] == "The staff finished the office.\nConference in Ber lin."
+
+
+def test_the_same_article_composed_and_decomposed_is_a_duplicate(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Zoë Müller tasted coffee.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Zoe\u0308 Mu\u0308ller tasted coffee.", encoding="utf-8")
+    report = load_documents([tmp_path])
+    assert _ids(report) == {"a.txt"}
+    assert "duplicate of a.txt" in _reasons(report)["b.txt"]
+
+
+def test_a_web_page_is_read_in_the_charset_it_declares(tmp_path: Path, caplog) -> None:
+    for name, head in (("meta.html", '<meta charset="windows-1251">'),
+                       ("equiv.html", '<meta http-equiv="Content-Type" '
+                                      'content="text/html; charset=windows-1251">')):
+        (tmp_path / name).write_bytes(f"<html><head>{head}</head><body><p>{name}: Директор — "
+                                      "Ольга Смирнова.</p></body></html>".encode("cp1251"))
+    with caplog.at_level("WARNING", logger="qa.ingest"):
+        report = load_documents([tmp_path])
+    assert {d.doc_id: d.text for d in report.documents} == {
+        "equiv.html": "equiv.html: Директор — Ольга Смирнова.",
+        "meta.html": "meta.html: Директор — Ольга Смирнова."}
+    assert "not UTF-8" not in caplog.text  # declared, not guessed
+
+
+def test_a_guessed_encoding_is_named_in_a_warning(tmp_path: Path, caplog) -> None:
+    (tmp_path / "old.txt").write_bytes("Café crème in Zürich.".encode("cp1252"))
+    (tmp_path / "new.txt").write_text("Tea in Zürich.", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="qa.ingest"):
+        report = load_documents([tmp_path])
+    assert {d.doc_id for d in report.documents} == {"old.txt", "new.txt"}
+    assert "old.txt is not UTF-8; it was read as Windows-1252" in caplog.text
+    assert "new.txt" not in caplog.text

@@ -122,6 +122,12 @@ def test_clean_question_cases(name: str, question: str, expect: str) -> None:
     assert cleaned == cleaned.strip() and cleaned.isprintable()
 
 
+def test_a_question_takes_the_unicode_form_of_the_articles() -> None:
+    # typed decomposed (some keyboards and pastes), or with a ligature: as articles are read
+    assert clean_question("Who founded Cafe\u0301 Brasi\u0301lia?") == "Who founded Café Brasília?"
+    assert clean_question("Who runs the o\ufb03ce?") == "Who runs the office?"
+
+
 @settings(max_examples=300, deadline=None)
 @given(question_text)
 def test_clean_question_property(question: str) -> None:

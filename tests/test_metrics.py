@@ -91,3 +91,40 @@ def test_exact_match_keeps_the_official_normalization() -> None:
     # SQuAD's script drops ASCII punctuation only; reader scores stay comparable with it
     assert exact_match("\u201cdozens\u201d", "dozens") == 0.0
     assert exact_match('"dozens"', "dozens") == 1.0
+
+
+def test_gold_files_are_scored_with_the_unicode_normalization() -> None:
+    from qa.metrics import normalize_text
+
+    # what people write against what articles print
+    assert best_over_golds("O\u2019Connell\u2019s", ["O'Connell's"], normalize_text) == (1.0, 1.0)
+    assert best_over_golds("19:00\u201323:30", ["19:00-23:30"], normalize_text) == (1.0, 1.0)
+    assert best_over_golds("Jose\u0301", ["José"], normalize_text) == (1.0, 1.0)
+    assert best_over_golds("fair and final", ["\u201cfair and final\u201d"],
+                           normalize_text) == (1.0, 1.0)
+    # Chinese is scored by character
+    em, f1_ = best_over_golds("毎年五月に", ["毎年五月"], normalize_text)
+    assert em == 0.0 and f1_ == pytest.approx(2 * 0.8 * 1.0 / 1.8)
+    # the official normalization scores the same pairs lower; on ASCII the two agree
+    assert best_over_golds("O\u2019Connell\u2019s", ["O'Connell's"]) == (0.0, 0.0)
+    for text in ("The U.S. Army's 3rd unit", "a $5 fee (or less)", "rock-n-roll"):
+        assert normalize_text(text) == normalize_answer(text)
+
+
+def test_answer_spans_mark_what_contains_answer_finds() -> None:
+    from qa.metrics import answer_spans
+
+    cases = [
+        ("his organization can only account for \u201cdozens.\u201d Other", ["dozens"], "dozens"),
+        ("Zoe\u0308 Bronte\u0308 tasted it", ["Zoë Brontë"], "Zoe\u0308 Bronte\u0308"),
+        ("The Bank of the West opened", ["bank of west"], "Bank of the West"),
+        ("The O\u2019Connell\u2019s Bar", ["O'Connell's"], "O\u2019Connell\u2019s"),
+        ("open 19:00\u201323:30 daily", ["19:00-23:30"], "19:00\u201323:30"),
+        ("\u8336\u306f\u6bce\u5e74\u4e94\u6708\u306b", ["\u6bce\u5e74\u4e94\u6708"],
+         "\u6bce\u5e74\u4e94\u6708"),
+    ]
+    for passage, golds, marked in cases:
+        assert contains_answer(passage, golds), passage
+        assert [passage[a:b] for a, b in answer_spans(passage, golds)] == [marked]
+    assert answer_spans("Kadyrov's men", ["Kadyr"]) == []  # whole words only
+    assert answer_spans("Kadyrov and Kadyrov", ["kadyrov", "the"]) == [(0, 7), (12, 19)]

@@ -193,12 +193,29 @@ def test_concurrent_reads_keep_every_window_within_the_limit(monkeypatch) -> Non
 
 
 def test_only_emphasis_and_code_marks_are_trimmed() -> None:
-    from qa.reader import _trim_markup
+    from qa.reader import _span_edges
 
     for text in ("__init__", "~/.config/toolrc", "_id", "~300 metres", "C#"):
-        assert _trim_markup(text, 0, len(text)) == (0, len(text)), text
-    assert _trim_markup("**bold** and `code`", 0, 8) == (2, 6)
-    assert _trim_markup("**", 0, 2) == (2, 2)
+        assert _span_edges(text, 0, len(text)) == (0, len(text)), text
+    assert _span_edges("**bold** and `code`", 0, 8) == (2, 6)
+    assert _span_edges("**", 0, 2) == (2, 2)
+
+
+def test_a_span_keeps_the_combining_marks_of_its_last_letter() -> None:
+    from qa.reader import _span_edges
+
+    text = "Zoe\u0308 Bronte\u0308 tasted it"  # decomposed: e + combining diaeresis
+    assert _span_edges(text, 0, 3) == (0, 4)
+    assert _span_edges(text, 0, 11) == (0, 12)
+    assert _span_edges(text, 5, 5) == (5, 5)  # an empty span stays empty
+    assert _span_edges("Zoe", 0, 3) == (0, 3)
+
+
+def test_the_reader_answers_a_decomposed_name_whole(reader) -> None:
+    passage = "The chief taster of the exporter is Zoe\u0308 Bronte\u0308, who joined in 2019."
+    best = reader.read("Who is the chief taster of the exporter?", [passage])[0].best
+    assert best is not None and best.text == "Zoe\u0308 Bronte\u0308", best
+    assert passage[best.start:best.end] == best.text
 
 
 def test_markdown_marks_stay_out_of_answers(reader) -> None:

@@ -162,3 +162,27 @@ def test_a_built_index_carries_its_bm25_cache_and_the_next_start_loads_it(
     assert index_calls == []  # BM25 came from the cache
     assert [h.passage.passage_id for h in hits] == [
         h.passage.passage_id for h in seeds_pipeline.retrieve("Who is the Chechen leader?", 3)]
+
+
+def test_bm25_matches_accents_however_they_are_stored() -> None:
+    # the article stores its accents decomposed (NFD); the question types them composed
+    nfd = "Jose\u0301 Conceic\u0327a\u0303o founded Cafe\u0301 Brasi\u0301lia in 1958."
+    bm25 = BM25Retriever(passages("Tea grows on the hills of Assam.", nfd,
+                                  "The sta\ufb00 \ufb01nished the o\ufb03ce early."))
+    assert [i for i, _ in bm25.search("Who founded Café Brasília?", 3)][:1] == [1]  # composed
+    assert [i for i, _ in bm25.search("Conceic\u0327a\u0303o", 3)] == [1]
+    assert [i for i, _ in bm25.search("Who finished the office?", 3)][:1] == [2]  # ligatures
+
+
+def test_bm25_finds_chinese_and_japanese_words_without_spaces() -> None:
+    bm25 = BM25Retriever(passages("茶は毎年五月に収穫される。", "Tea is harvested in May.",
+                                  "コーヒーは南米から輸入される。"))
+    assert [i for i, _ in bm25.search("毎年五月", 3)] == [0]
+    assert [i for i, _ in bm25.search("コーヒー", 3)] == [2]
+
+
+def test_a_bm25_cache_of_other_text_handling_is_rebuilt(tmp_path) -> None:
+    from qa.retrieve import BM25_TEXT_VERSION, _cache_key
+
+    key = _cache_key(passages("x y"), True)
+    assert key["text"] == BM25_TEXT_VERSION  # an older cache has none: it does not match

@@ -1,0 +1,33 @@
+"""One Unicode form for the text of articles and questions.
+
+The same words can reach the index in different code points: accents composed ('é', NFC,
+what keyboards type) or decomposed ('e' + U+0301, NFD, what some macOS tools and PDFs
+write), ligatures from PDFs ('ﬁ'), and invisible break hints from HTML (soft hyphens,
+zero-width spaces). Keyword search and the reader's tokenizer see those as different
+words, or as no word at all: "Brasília" typed on a keyboard did not find the decomposed
+"Brasília", and the reader read "staﬀ" as an unknown token. Articles and questions both
+pass through :func:`unify` so that they meet in one form.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: Latin ligatures (U+FB00-FB06) spelled out; invisible hints dropped (soft hyphen, word
+#: joiner, a byte-order mark inside the text), and a zero-width space, which parts words
+#: without showing it, made a plain space.
+_TABLE = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
+          0xFB05: "st", 0xFB06: "st", 0x00AD: None, 0x2060: None, 0xFEFF: None, 0x200B: " "}
+
+
+def unify(text: str) -> str:
+    """``text`` in composed form (NFC), its Latin ligatures spelled out, its invisible
+    hints removed and zero-width spaces made spaces. Everything else is kept as written:
+    curly quotes, non-breaking spaces, superscripts, emoji and other scripts."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text).translate(_TABLE)
+
+
+#: Chinese characters and Japanese kana: scripts that no spaces part into words.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
