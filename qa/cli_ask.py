@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from qa.cli import (
     main,
 )
 from qa.errors import QuestionError
+from qa.text import fold_space
 
 logger = logging.getLogger(__name__)
 
@@ -148,11 +150,11 @@ def _print_answer(a: Any) -> None:
 def _snippet(text: str, a: int, b: int, width: int = 90) -> str:
     """About ``width`` characters of ``text`` around [a, b), answer in brackets."""
     lo = max(0, a - width)
-    hi = min(len(text), b + width)
-    if b > a:
-        body = f"{text[lo:a]}[{text[a:b]}]{text[b:hi]}"
-    else:
-        hi = min(len(text), 2 * width)
-        body = text[:hi]
-    body = " ".join(body.split())
+    hi = min(len(text), b + width) if b > a else min(len(text), 2 * width)
+    while 0 < lo < len(text) and unicodedata.combining(text[lo]):
+        lo -= 1  # not between a letter and its accent
+    while hi < len(text) and unicodedata.combining(text[hi]):
+        hi += 1
+    body = f"{text[lo:a]}[{text[a:b]}]{text[b:hi]}" if b > a else text[:hi]
+    body = fold_space(body).strip()
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")

@@ -11,6 +11,7 @@ pass through :func:`unify` so that they meet in one form.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Latin ligatures (U+FB00-FB06) spelled out; invisible hints dropped (soft hyphen, word
@@ -31,3 +32,12 @@ def unify(text: str) -> str:
 
 #: Chinese characters and Japanese kana: scripts that no spaces part into words.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
+
+
+def fold_space(text: str) -> str:
+    """Each run of white space in ``text`` one space, for showing it on one line; a
+    no-break space stays one ("12\u00a0000" must not wrap)."""
+    return _SPACE.sub(" ", text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,14 @@ def test_each_place_of_the_answer_is_cited_once(capsys) -> None:
     _print_answer(answer)
     cited = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  from")]
     assert cited == ["  from Armenia (armenia.md, chars 0-7):"]
+
+
+def test_a_snippet_keeps_no_break_spaces_and_accents_whole() -> None:
+    from qa.cli_ask import _snippet
+
+    text = "x" * 9 + "e\u0301 then 12\u00a0000 seats in Zoe\u0308 Hall" + "y" * 30
+    a, b = text.index("12"), text.index("12") + 6
+    # the cut falls on a combining accent: it moves to keep the accent with its letter
+    assert unicodedata.combining(text[a - 7]) and unicodedata.combining(text[b + 13])
+    assert _snippet(text, a, b, width=7).startswith("…e\u0301 then [12\u00a0000]")
+    assert _snippet(text, a, b, width=13).endswith("seats in Zoe\u0308…")

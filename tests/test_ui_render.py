@@ -117,3 +117,9 @@ def test_last_answer_and_questions_come_back_from_a_rendered_history() -> None:
     assert last_answer(not_found) is None
     assert last_answer([{"role": "assistant", "content": "Putin"}]) == "Putin"
     assert last_answer([]) is None
+
+
+def test_a_no_break_space_stays_one() -> None:
+    passage = "The hall seats 12\u00a0000 people and costs \u20ac30\u202fper seat."
+    html = render_answer(Answer("q", "12\u00a0000", 0.7, (_source(passage, "12\u00a0000"),)))
+    assert "12\u00a0000" in html and "\u20ac30\u202fper" in html

@@ -15,16 +15,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from qa.text import fold_space
 from qa.types import Answer, Source
 
 NOT_FOUND = "I could not find the answer in the articles."
-_SPACE = re.compile(r"\s+")
 _BREAKS = re.compile(r"[^\S\n]*\n\s*")  # a line break with the white space around it
 
 
 def esc(text: str) -> str:
-    """Escape ``text`` for HTML and fold its white space (no blank lines survive)."""
-    return html.escape(_SPACE.sub(" ", text), quote=True)
+    """Escape ``text`` for HTML and fold its white space (no blank lines survive); a
+    no-break space stays one, so that "12\u00a0000" does not wrap."""
+    return html.escape(fold_space(text), quote=True)
 
 
 def lines_html(text: str) -> str:
