@@ -21,7 +21,7 @@ MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_
 TEMPLATE = """# qa extractive reader (MiniLM-L6, SQuAD v1.1 + no-answer windows)
 
 An extractive question-answering model (`BertForQuestionAnswering`, 6 layers, hidden size
-384, 22.7M parameters, fp16 safetensors) that picks an answer span out of a passage, or
+384, 22.6M parameters, fp16 safetensors) that picks an answer span out of a passage, or
 gives a high score to the [CLS] position when the passage does not hold the answer.
 It is the default reader of `qa` and loads with
 `AutoModelForQuestionAnswering.from_pretrained("qa/models/reader")`.
@@ -62,10 +62,10 @@ Time: {hours:.2f} h on {machine}; {tps:.0f} tokens/s.{base_time}
 {near_miss_rows}{confidence}
 ## Reproduce
 ```bash
-{base_command}qa train-reader --data ../shared/data/qa/squad-v1.1-train.json --out {out} \\
+{base_command}qa train-reader --data data/squad-v1.1-train.json --out {out} \\
   {cli_args}
 # training ends by fitting calibration.json on the held-out articles; to refit it:
-qa calibrate-reader --data ../shared/data/qa/squad-v1.1-train.json --model {out}/model
+qa calibrate-reader --data data/squad-v1.1-train.json --model {out}/model
 scripts/install-reader {out}/model   # only if it beats the shipped model
 qa eval-reader FILE --model qa/models/reader      # any SQuAD-format file
 ```
@@ -161,8 +161,9 @@ def _lineage(base: dict[str, Any] | None) -> dict[str, str]:
                    "which was trained from that base; the figures below are this model's.",
         "base_time": f" Before that, {hours:.2f} h for the {steps}-step {readers} it starts "
                      "from.",
-        "base_command": f"# --base-model: the {base['steps']:,}-step reader, trained as its own "
-                        "model card says (`git log -- qa/models/reader/MODEL_CARD.md`)\n",
+        "base_command": f"# --base-model: the folder the {base['steps']:,}-step reader was in when "
+                        "this one was trained; that reader was trained as its own model card "
+                        "says (`git log -- qa/models/reader/MODEL_CARD.md`)\n",
     }
 
 
