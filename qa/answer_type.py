@@ -17,7 +17,8 @@ cheap to check, read off the question's first wh-phrase:
 In the SQuAD v1.1 training file the gold answer fails its type for 1.2 % of the 9,951 such
 questions ("very few", "several", "Only a few" for how many). On the 25 held-out articles
 the check turns a quarter of the blurred near misses ("at one point", "several recruits")
-into abstentions for 0.04 F1; see README, *Answer types*, and ``scripts/bench-answer-types``.
+into abstentions for 0.04 F1; see README, *Answer types*, docs/results.md, *Answer
+types*, and ``scripts/bench-answer-types``.
 
 A count can also be of the wrong thing: "How many Syrian volunteers…?" over "hundreds of
 Russian volunteers…". ``binds`` compares the name the question gives the counted thing

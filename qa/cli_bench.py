@@ -1,4 +1,4 @@
-"""`qa bench`: the latency and throughput figures of the README's Benchmarks."""
+"""`qa bench`: the latency and throughput figures of docs/results.md, Benchmarks."""
 
 from __future__ import annotations
 

@@ -118,8 +118,8 @@ def calibrate_reader_cmd(data: str, model: str | None, questions: int) -> None:
 
     \b
     Examples:
-      qa calibrate-reader --data ../shared/data/qa/squad-v1.1-train.json
-      qa calibrate-reader --data squad-v1.1-train.json --model runs/reader/model
+      qa calibrate-reader --data data/squad-v1.1-train.json
+      qa calibrate-reader --data data/squad-v1.1-train.json --model runs/reader/model
     """
     from qa.model_card import record_calibration
     from qa.reader import DEFAULT_READER_PATH, ExtractiveReader

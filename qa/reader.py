@@ -212,7 +212,7 @@ class ExtractiveReader:
             model = model.to(torch.bfloat16)
         elif self.int8:
             # Dynamic int8 quantization of the linear layers: faster on CPUs, same answers
-            # on our checks (see README, Benchmarks).
+            # on our checks (see docs/results.md, Benchmarks).
             import warnings
 
             with warnings.catch_warnings():
