@@ -48,10 +48,20 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 _GENERATION_NAME = re.compile(r"gen-[A-Za-z0-9-]+")
+#: The folders a build writes ('gen-20261202024518-6ceb5a1a'), and what they may hold: a
+#: build removes a folder left behind only when both fit, never a folder of the user's.
+_BUILT_GENERATION = re.compile(r"gen-\d{14}-[0-9a-f]{8}")
+_BUILT_FILES = frozenset({"passages.sqlite", "passages.sqlite-journal", "vectors.npy",
+                          "dense.faiss", "manifest.json", "bm25"})
 INDEX_TYPES = ("flat", "hnsw")
 
 
-def rebuild_hint(path: Path) -> str:
+def rebuild_hint(path: Path, articles_needed: bool = False) -> str:
+    """How to rebuild the index at ``path``; ``articles_needed`` when the index's record of
+    what it was built from is what is damaged, so a rebuild must be told."""
+    if articles_needed:
+        return (f"Rebuild it with: qa index --rebuild --index {path} ARTICLES… (the folders "
+                "and files it held: its record of them is damaged too)")
     return f"Rebuild it with: qa index --rebuild --index {path} [ARTICLES…]"
 
 
@@ -162,19 +172,35 @@ class IndexStore:
         """
         pointer = self.path / "CURRENT"
         if not pointer.is_file():
-            return None
+            return self._unnamed_generation()
         try:
             name = pointer.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
             raise IndexCorruptError(
-                f"the index pointer {pointer} cannot be read ({exc}). {rebuild_hint(self.path)}"
+                f"the index pointer {pointer} cannot be read ({exc}). "
+                f"{rebuild_hint(self.path, articles_needed=True)}"
             ) from exc
         if not _GENERATION_NAME.fullmatch(name):
             raise IndexCorruptError(
                 f"the index pointer {pointer} is damaged (it does not name a generation). "
-                f"{rebuild_hint(self.path)}"
+                f"{rebuild_hint(self.path, articles_needed=True)}"
             )
         return self.path / name
+
+    def _unnamed_generation(self) -> Path | None:
+        """Without CURRENT, the newest complete generation a build wrote (CURRENT deleted by
+        hand, or a build stopped right before naming its generation); None when there is
+        none. Taking it keeps a build from replacing the user's index with the default
+        articles, and from deleting it as a leftover."""
+        complete = sorted(d for d in self.path.glob("gen-*") if _is_built_generation(d)
+                          and (d / "manifest.json").is_file())
+        if not complete:
+            return None
+        if self.path not in _WARNED_UNNAMED:
+            _WARNED_UNNAMED.add(self.path)
+            logger.warning("%s has no CURRENT file; using its newest complete generation, %s "
+                           "(the next qa index names it)", self.path, complete[-1].name)
+        return complete[-1]
 
     def _live_generation(self) -> Path | None:
         """The live generation for a build to keep; None when there is none or it is damaged."""
@@ -184,7 +210,7 @@ class IndexStore:
             return None
 
     def exists(self) -> bool:
-        return (self.path / "CURRENT").is_file()
+        return (self.path / "CURRENT").is_file() or self._unnamed_generation() is not None
 
     def read_manifest(self, gen: Path | None = None) -> dict[str, Any]:
         """The manifest of generation ``gen`` (default: the live one)."""
@@ -201,7 +227,8 @@ class IndexStore:
             return manifest
         except (OSError, ValueError) as exc:
             raise IndexCorruptError(
-                f"the index manifest in {gen} cannot be read ({exc}). {rebuild_hint(self.path)}"
+                f"the index manifest in {gen} cannot be read ({exc}). "
+                f"{rebuild_hint(self.path, articles_needed=True)}"
             ) from exc
 
     def checked_manifest(self, gen: Path | None = None) -> dict[str, Any]:
@@ -296,7 +323,8 @@ class IndexStore:
     def _read_passages(path: Path) -> list[Passage]:
         if not path.is_file():
             raise OSError(f"{path.name} is missing")
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # as a URI, for read-only: quoted, so '#', '?' or '%41' in a folder name stay in it
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = con.execute(
                 "SELECT id, doc_id, title, text, start, end FROM passages ORDER BY id"
@@ -366,6 +394,8 @@ class IndexStore:
                 manifest["sources"] = list(sources)
             if previous is not None and _same_contents(previous.manifest, manifest):
                 logger.info("the index at %s is up to date: nothing to write", self.path)
+                if previous.generation is not None and not (self.path / "CURRENT").is_file():
+                    write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
             else:
                 self._write_generation(manifest, passages, vectors, index_type)
         stats.seconds = round(time.perf_counter() - t0, 3)
@@ -484,8 +514,24 @@ class IndexStore:
         logger.info("index written to %s (%d passages)", gen, len(passages))
 
     def _remove_stale_generations(self) -> None:
-        """Drop generations a crashed build left behind (caller holds the lock)."""
+        """Drop generations a crashed build left behind (caller holds the lock): folders a
+        build wrote, by their name and what they hold; any other folder stays."""
         live = self._live_generation()
         for d in self.path.glob("gen-*"):
-            if d.is_dir() and d != live:
+            if d != live and _is_built_generation(d):
                 shutil.rmtree(d, ignore_errors=True)
+
+
+_WARNED_UNNAMED: set[Path] = set()
+
+
+def _is_built_generation(path: Path) -> bool:
+    """Whether ``path`` is a generation folder a build wrote: its name, and nothing in it
+    that a build does not write."""
+    if not (path.is_dir() and not path.is_symlink() and _BUILT_GENERATION.fullmatch(path.name)):
+        return False
+    try:
+        return all(entry.name in _BUILT_FILES or entry.name.startswith(".bm25.")
+                   for entry in path.iterdir())  # and the BM25 cache's temporary folders
+    except OSError:
+        return False

@@ -173,20 +173,26 @@ def _load_cache(cache_dir: Path, key: dict[str, Any]) -> Any | None:
 
 
 def _save_cache(bm25: Any, cache_dir: Path, key: dict[str, Any]) -> None:
-    """Write to a temporary folder, then rename it into place (another process may win).
-    Never creates the folder the cache goes in (a generation a new build removed)."""
+    """Write to a temporary folder, then rename it into place, moving an outdated cache
+    aside first (another process may win). Never creates the folder the cache goes in (a
+    generation a new build removed)."""
     if not cache_dir.parent.is_dir():
         logger.debug("BM25 cache not saved: %s is gone", cache_dir.parent)
         return
-    tmp = cache_dir.with_name(f".{cache_dir.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tag = uuid.uuid4().hex[:8]
+    tmp = cache_dir.with_name(f".{cache_dir.name}.tmp-{tag}")
+    old = cache_dir.with_name(f".{cache_dir.name}.old-{tag}")
     try:
         bm25.save(str(tmp), show_progress=False)
         (tmp / CACHE_KEY_FILE).write_text(json.dumps(key), encoding="utf-8")
+        if cache_dir.exists():  # for other passages, or another way of reading them
+            os.rename(cache_dir, old)
         os.rename(tmp, cache_dir)
     except OSError as exc:  # read-only index, a deleted generation, or lost the race
         logger.debug("BM25 cache not saved in %s: %s", cache_dir, exc)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _stemmer() -> Any:

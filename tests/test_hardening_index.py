@@ -173,6 +173,66 @@ def test_damaged_pointer_never_deletes_outside(pointer: str, seeds_pipeline: QAP
     assert_same_answer(pipe, seeds_pipeline)
 
 
+@pytest.mark.slow
+def test_a_build_leaves_folders_it_did_not_write(seeds_pipeline: QAPipeline, seeds_corpus: Path,
+                                                tmp_path: Path) -> None:
+    index_dir = copy_index(seeds_pipeline, tmp_path / "index")
+    photos = index_dir / "gen-2024-photos"  # a user's folder that happens to start so
+    photos.mkdir()
+    (photos / "keep.jpg").write_text("precious")
+    lookalike = index_dir / "gen-20240101000000-0123abcd"  # a build's name, a user's file
+    lookalike.mkdir()
+    (lookalike / "notes.txt").write_text("mine")
+    crashed = index_dir / "gen-20240101000000-89abcdef"  # what a crashed build leaves
+    crashed.mkdir()
+    (crashed / "passages.sqlite").write_text("half written")
+    sharing_models(index_dir, seeds_pipeline).build([seeds_corpus])
+    assert (photos / "keep.jpg").read_text() == "precious"
+    assert (lookalike / "notes.txt").read_text() == "mine"
+    assert not crashed.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["idx#1", "idx?x", "idx%41"])
+def test_an_index_folder_may_have_uri_characters_in_its_name(
+        name: str, seeds_pipeline: QAPipeline, seeds_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / name
+    pipe = sharing_models(index_dir, seeds_pipeline)
+    pipe.build([seeds_corpus])
+    assert_same_answer(pipe, seeds_pipeline)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written beside it
+
+
+@pytest.mark.slow
+def test_an_index_without_current_keeps_its_articles(seeds_pipeline: QAPipeline,
+                                                     tmp_path: Path, caplog) -> None:
+    corpus = tmp_path / "mine"
+    corpus.mkdir()
+    (corpus / "zembla.txt").write_text("Zembla is a city by the sea. Its mayor is Ana Kovac.")
+    index_dir = tmp_path / "index"
+    sharing_models(index_dir, seeds_pipeline).build([corpus])
+    (index_dir / "CURRENT").unlink()  # deleted by hand
+    pipe = sharing_models(index_dir, seeds_pipeline)
+    assert pipe.answer("Who is the mayor of Zembla?").text == "Ana Kovac"
+    assert "no CURRENT file" in caplog.text
+    # `qa index` without paths rebuilds what the index holds, not the seed articles
+    result = CliRunner().invoke(main, ["index", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert (index_dir / "CURRENT").is_file()
+    assert set(sharing_models(index_dir, seeds_pipeline).index.manifest["documents"]) == {
+        "zembla.txt"}
+
+
+@pytest.mark.slow
+def test_a_damaged_manifest_asks_for_the_articles(seeds_pipeline: QAPipeline,
+                                                  tmp_path: Path) -> None:
+    index_dir = copy_index(seeds_pipeline, tmp_path / "index")
+    _garbage(live_gen(index_dir) / "manifest.json")
+    result = CliRunner().invoke(main, ["ask", QUESTION, "--index", str(index_dir)])
+    assert_one_line_error(result, f"qa index --rebuild --index {index_dir} ARTICLES…")
+    assert "[ARTICLES…]" not in result.output  # without them the rebuild fails the same way
+
+
 # -- crashes mid-build ---------------------------------------------------------------------
 STALLED_BUILD = """
 import sys, time

@@ -17,6 +17,7 @@ from qa.cli import main
 from qa.config import MAX_QUESTION_CHARS
 from qa.errors import ConfigError, QAError, QuestionError
 from qa.pipeline import QAPipeline, clean_question
+from qa.text import unify
 from qa.types import Answer
 
 LIMIT = f"{MAX_QUESTION_CHARS:,}"
@@ -65,11 +66,12 @@ question_text = st.one_of(
 
 def visible_text(question: str) -> str:
     """What a question shows: terminal escapes and format characters gone, other
-    unprintable characters as spaces, whitespace runs as one space."""
+    unprintable characters as spaces, whitespace runs as one space, in the Unicode form
+    articles are read in."""
     question = _ANSI_ESCAPE.sub("", question).replace("\u200b", " ")
-    return " ".join("".join(
+    return unify(" ".join("".join(
         c if c.isprintable() else ("" if unicodedata.category(c) == "Cf" else " ")
-        for c in question).split())
+        for c in question).split()))
 
 
 def visible_length(question: str) -> int:

@@ -181,8 +181,18 @@ def test_bm25_finds_chinese_and_japanese_words_without_spaces() -> None:
     assert [i for i, _ in bm25.search("コーヒー", 3)] == [2]
 
 
-def test_a_bm25_cache_of_other_text_handling_is_rebuilt(tmp_path) -> None:
-    from qa.retrieve import BM25_TEXT_VERSION, _cache_key
+def test_an_outdated_bm25_cache_is_replaced_once(tmp_path, index_calls) -> None:
+    import json
 
-    key = _cache_key(passages("x y"), True)
-    assert key["text"] == BM25_TEXT_VERSION  # an older cache has none: it does not match
+    cache = tmp_path / "bm25"
+    BM25Retriever(passages(*CACHE_TEXTS), cache)
+    key_file = cache / "qa-cache-key.json"
+    key = json.loads(key_file.read_text())
+    del key["text"]  # a cache written before text was unified: it must not be used
+    key_file.write_text(json.dumps(key))
+    BM25Retriever(passages(*CACHE_TEXTS), cache)
+    assert len(index_calls) == 2
+    assert "text" in json.loads(key_file.read_text())  # replaced, not rebuilt at every start
+    BM25Retriever(passages(*CACHE_TEXTS), cache)
+    assert len(index_calls) == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["bm25"]  # nothing set aside is left
