@@ -21,6 +21,7 @@ from qa.errors import (
     IndexLockedError,
     IndexMismatchError,
     IndexNotFoundError,
+    IndexWriteError,
     IngestError,
     ModelLoadError,
     QAError,
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Alternative", "Answer", "ConfigError", "DataError", "IndexCorruptError",
-    "IndexLockedError", "IndexMismatchError", "IndexNotFoundError", "IngestError",
+    "IndexLockedError", "IndexMismatchError", "IndexNotFoundError", "IndexWriteError",
+    "IngestError",
     "ModelLoadError", "Passage", "QAError", "QAPipeline", "QuestionError", "Reader", "Reading",
     "Retrieved", "Retriever", "Source", "Span", "answer", "answer_many", "default_pipeline",
 ]

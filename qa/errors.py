@@ -41,3 +41,7 @@ class IngestError(QAError):
 
 class IndexLockedError(QAError):
     """Another process is writing the index."""
+
+
+class IndexWriteError(QAError):
+    """The index folder cannot be written (read-only, a file, a full disk)."""

@@ -40,6 +40,7 @@ from qa.errors import (
     IndexLockedError,
     IndexMismatchError,
     IndexNotFoundError,
+    IndexWriteError,
 )
 from qa.fileio import fsync_dir, write_atomic
 from qa.types import Document, Passage
@@ -336,16 +337,25 @@ class IndexStore:
     # -- writing -----------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the index's write lock; wait up to ``lock_timeout`` seconds for it."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path / ".lock", "a+")
+        """Hold the index's write lock; wait up to ``lock_timeout`` seconds for it.
+        IndexWriteError when the folder cannot be written."""
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            fh = open(self.path / ".lock", "a+")
+        except OSError as exc:
+            raise IndexWriteError(_cannot_write(self.path, exc)) from exc
         deadline = time.monotonic() + self.lock_timeout
+        waiting = False
         try:
             while True:
                 try:
                     fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if not waiting:
+                        waiting = True
+                        logger.info("waiting for another process to finish writing the index at "
+                                    "%s (up to %.0f s)…", self.path, self.lock_timeout)
                     if time.monotonic() >= deadline:
                         raise IndexLockedError(
                             f"another process is writing the index at {self.path}; "
@@ -397,7 +407,14 @@ class IndexStore:
                 if previous.generation is not None and not (self.path / "CURRENT").is_file():
                     write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
             else:
-                self._write_generation(manifest, passages, vectors, index_type)
+                try:
+                    self._write_generation(manifest, passages, vectors, index_type)
+                except (OSError, sqlite3.Error, RuntimeError) as exc:  # RuntimeError: FAISS's
+                    raise IndexWriteError(
+                        f"could not write the index at {self.path} ({exc}); the index in use "
+                        "is unchanged. A build writes a second copy of the index beside the "
+                        "first: free some space (or fix the folder's permissions) and try "
+                        "again") from exc
         stats.seconds = round(time.perf_counter() - t0, 3)
         return stats
 
@@ -535,3 +552,11 @@ def _is_built_generation(path: Path) -> bool:
                    for entry in path.iterdir())  # and the BM25 cache's temporary folders
     except OSError:
         return False
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    """Why the index folder ``path`` cannot be written, and what to do."""
+    if path.exists() and not path.is_dir():
+        return f"the index folder {path} is a file, not a folder: choose another with --index"
+    return (f"cannot write the index at {path} ({exc.strerror or exc}): choose a folder you "
+            "can write to with --index (or $QA_INDEX_DIR)")

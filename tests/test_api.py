@@ -35,7 +35,8 @@ def test_exports_load_lazily_and_errors_are_importable() -> None:
             "assert 'torch' not in sys.modules; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
-    for name in ("ConfigError", "DataError", "IngestError", "ModelLoadError", "IndexLockedError"):
+    for name in ("ConfigError", "DataError", "IngestError", "ModelLoadError", "IndexLockedError",
+                 "IndexWriteError"):
         assert issubclass(getattr(qa, name), qa.QAError)
     assert set(qa.__all__) <= set(dir(qa)) | set(qa._LAZY)
 

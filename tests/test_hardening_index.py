@@ -335,6 +335,59 @@ def test_locked_index_fails_with_a_clear_message(held_lock, tmp_path: Path) -> N
         store.update_settings(threshold=0.5)
 
 
+def test_waiting_for_the_lock_is_said_once(held_lock, caplog) -> None:
+    index_dir, _ = held_lock
+    with caplog.at_level("INFO", logger="qa.index"), pytest.raises(IndexLockedError):
+        IndexStore(index_dir, lock_timeout=0.6).update_settings(threshold=0.5)
+    waits = [r for r in caplog.records if "waiting for another process" in r.getMessage()]
+    assert len(waits) == 1 and str(index_dir) in waits[0].getMessage()
+
+
+def test_an_index_folder_that_cannot_be_written_says_so(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    corpus = synthetic_corpus(tmp_path / "corpus", 2)
+    result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(a_file)])
+    assert_one_line_error(result, f"the index folder {a_file} is a file", "--index")
+    assert a_file.read_text() == "not a folder"
+    if os.geteuid() != 0:  # root writes anywhere: a read-only folder only binds others
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o555)
+        result = CliRunner().invoke(main, ["index", str(corpus), "--index",
+                                           str(locked / "index")])
+        assert_one_line_error(result, "cannot write the index at", "--index")
+
+
+@pytest.mark.slow
+def test_a_full_disk_while_writing_keeps_the_index_in_use(
+        seeds_pipeline: QAPipeline, seeds_corpus: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    index_dir = copy_index(seeds_pipeline, tmp_path / "index")
+    before = live_gen(index_dir)
+    (seeds_corpus / "extra.txt").write_text("Zembla is a city by the sea. Its mayor is Ana.")
+    real = sqlite3.connect
+
+    def full(path, *args, **kwargs):  # what SQLite says when the disk fills up
+        if str(path).endswith("passages.sqlite"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    try:
+        result = CliRunner().invoke(main, ["index", str(seeds_corpus), "--index",
+                                           str(index_dir)])
+    finally:
+        (seeds_corpus / "extra.txt").unlink()
+    assert_one_line_error(result, "could not write the index", "database or disk is full",
+                          "the index in use is unchanged", "free some space")
+    monkeypatch.setattr(sqlite3, "connect", real)
+    assert live_gen(index_dir) == before and generations(index_dir) == [before]
+    assert_same_answer(sharing_models(index_dir, seeds_pipeline), seeds_pipeline)
+
+
 def test_qa_index_fails_cleanly_when_the_lock_stays_held(held_lock, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     index_dir, _ = held_lock
