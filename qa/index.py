@@ -459,12 +459,17 @@ class IndexStore:
         if previous:
             for row, p in enumerate(previous.passages):
                 old_rows.setdefault(p.doc_id, []).append(row)
+        # an article renamed or moved keeps its text: found by its hash, it is not embedded again
+        by_hash = {info["hash"]: doc_id for doc_id, info in old_docs.items()
+                   if doc_id in old_rows}
         parts: list[tuple[Document, list[Passage], np.ndarray | None]] = []
         to_embed: list[Passage] = []
         for doc in documents:
             old = old_docs.get(doc.doc_id)
-            if previous and old and old["hash"] == doc.content_hash and doc.doc_id in old_rows:
-                rows = old_rows[doc.doc_id]
+            same = (doc.doc_id if old and old["hash"] == doc.content_hash
+                    and doc.doc_id in old_rows else by_hash.get(doc.content_hash))
+            if previous and same is not None:
+                rows = old_rows[same]
                 parts.append((doc, [previous.passages[r] for r in rows], previous.vectors[rows]))
                 stats.reused_documents.append(doc.doc_id)
             else:
@@ -488,8 +493,8 @@ class IndexStore:
                 vecs = new_vectors[offset : offset + len(chunks)]
                 offset += len(chunks)
             blocks.append(vecs)
-            for p in chunks:  # the title as read now: an HTML <title> is not in the hash
-                passages.append(Passage(p.doc_id, doc.title, p.text, p.start, p.end,
+            for p in chunks:  # the id and title as read now: a title is not in the hash
+                passages.append(Passage(doc.doc_id, doc.title, p.text, p.start, p.end,
                                         len(passages)))
         dim = embedder.dimension if not blocks else blocks[0].shape[1]
         vectors = (np.concatenate(blocks).astype(np.float32) if blocks

@@ -9,7 +9,13 @@ import pytest
 
 from qa.chunk import ChunkSettings
 from qa.embed import Embedder
-from qa.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
+from qa.errors import (
+    IndexCorruptError,
+    IndexLockedError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    IndexWriteError,
+)
 from qa.index import IndexStore
 from qa.ingest import load_documents
 from tests.conftest import SEEDS
@@ -144,6 +150,26 @@ def test_a_new_html_title_reaches_the_reused_passages(tmp_path, embedder) -> Non
     assert {p.title for p in after.passages} == {"Honey bees"}
 
 
+def test_a_renamed_or_moved_article_is_not_embedded_again(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    before = store.load(embedder.name)
+    (corpus / "notes").mkdir()
+    (corpus / "extra.md").rename(corpus / "notes" / "bees.md")
+    embedder.encoded.clear()
+    stats = build(store, corpus, embedder)
+    assert embedder.encoded == [] and stats.embedded_documents == []
+    assert "notes/bees.md" in stats.reused_documents and stats.removed_documents == ["extra.md"]
+    after = store.load(embedder.name)
+    moved = [p for p in after.passages if p.doc_id == "notes/bees.md"]
+    old = [p for p in before.passages if p.doc_id == "extra.md"]
+    assert [p.text for p in moved] == [p.text for p in old] and moved
+    assert not [p for p in after.passages if p.doc_id == "extra.md"]
+    rows = [p.passage_id for p in moved]
+    old_rows = [p.passage_id for p in old]
+    assert np.array_equal(after.vectors[rows], before.vectors[old_rows])
+
+
 def test_changed_chunking_re_embeds_everything(tmp_path, corpus, embedder) -> None:
     store = IndexStore(tmp_path / "index")
     build(store, corpus, embedder)
@@ -164,7 +190,7 @@ def test_crash_mid_write_leaves_previous_index_usable(tmp_path, corpus, embedder
 
     monkeypatch.setattr(faiss, "write_index", boom)
     (corpus / "extra.md").write_text("# Changed\n\nNew text.", encoding="utf-8")
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(IndexWriteError, match="simulated.*the index in use is unchanged"):
         build(store, corpus, embedder)
     monkeypatch.undo()
     after = store.load(embedder.name)
@@ -175,11 +201,12 @@ def test_crash_mid_write_leaves_previous_index_usable(tmp_path, corpus, embedder
 def test_leftover_generation_from_a_killed_build_is_cleaned(tmp_path, corpus, embedder) -> None:
     store = IndexStore(tmp_path / "index")
     build(store, corpus, embedder)
-    (tmp_path / "index" / "gen-crashed").mkdir()
-    (tmp_path / "index" / "gen-crashed" / "dense.faiss").write_bytes(b"half")
+    crashed = tmp_path / "index" / "gen-20240101000000-deadbeef"  # as a build names it
+    crashed.mkdir()
+    (crashed / "dense.faiss").write_bytes(b"half")
     assert store.load(embedder.name).passages
     build(store, corpus, embedder)
-    assert not (tmp_path / "index" / "gen-crashed").exists()
+    assert not crashed.exists()
 
 
 def test_model_mismatch_says_how_to_rebuild(tmp_path, corpus, embedder) -> None:
