@@ -184,7 +184,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                       index_type=None if hnsw is None else ("hnsw" if hnsw else "flat"),
                       max_file_bytes=max(1, int(max_file_mb * 1_000_000)))
     if max_words is not None or overlap_words is not None:
-        pipe.chunking = pipe.build_settings()[0].with_changes(max_words, overlap_words)
+        pipe.chunking = _chunking(pipe.build_settings()[0], max_words, overlap_words)
     if paths:
         sources: Sequence[str | Path] = paths
     elif pipe.store.exists() and pipe.recorded_sources() is None:
@@ -209,6 +209,22 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
         click.echo(f"note: the threshold {calibrated:.4f} that qa calibrate chose stays in "
                    "force; with other articles it may no longer be the best: run qa calibrate "
                    "GOLD again", err=True)
+
+
+def _chunking(current: Any, max_words: int | None, overlap_words: int | None) -> Any:
+    """``current`` (ChunkSettings) with --max-words / --overlap-words applied; an overlap
+    that does not fit is a usage error naming the flags."""
+    from qa.errors import ConfigError
+
+    try:
+        return current.with_changes(max_words, overlap_words)
+    except ConfigError as exc:
+        words = current.max_words if max_words is None else max_words
+        whose = "" if max_words is not None else " (the index's own passage length)"
+        raise click.BadParameter(
+            f"{overlap_words} is not under half of --max-words {words}{whose}: give "
+            f"--overlap-words {words // 2 - 1} or less, or a larger --max-words.",
+            param_hint="'--overlap-words'") from exc
 
 
 @main.command("eval")
