@@ -116,12 +116,34 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _version() -> str:
+    """The installed package's version; the source's own when qa runs from a checkout
+    that is not installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("qa")
+    except metadata.PackageNotFoundError:
+        from qa import __version__
+
+        return __version__
+
+
+# invoke_without_command: a bare `qa` prints the help and exits 0 (a group's default, help
+# as a usage error, exits 2)
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
+@click.version_option(_version(), "--version", prog_name="qa",
+                      message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", count=True,
               help="Debug log output (the default is info: progress and what was loaded).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors; no progress bars.")
-def main(verbose: int, quiet: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Ask questions over your articles; answers come with their sources."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     level = logging.ERROR if quiet else (logging.DEBUG if verbose else logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -39,3 +42,44 @@ def test_an_overlap_too_long_for_the_index_passages_names_their_length(
     assert "Usage: " in result.stderr
     assert "--max-words 20 (the index's own passage length)" in result.stderr
     assert "--overlap-words 9 or less" in result.stderr
+
+
+def test_version_is_the_installed_package_version() -> None:
+    from importlib import metadata
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"qa {metadata.version('qa')}\n"
+
+
+def test_version_falls_back_to_the_source_when_qa_is_not_installed(monkeypatch) -> None:
+    from importlib import metadata
+
+    import qa
+    from qa.cli import _version
+
+    def not_installed(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    assert _version() == qa.__version__
+
+
+def test_qa_alone_prints_the_help_and_succeeds() -> None:
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0, result.output
+    assert "Usage: " in result.output and "Commands:" in result.output
+    assert "ask" in result.output and "index" in result.output
+
+
+def test_python_dash_m_qa_runs_the_command_line() -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    result = subprocess.run([sys.executable, "-m", "qa", "--version"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("qa ")
+    bad = subprocess.run([sys.executable, "-m", "qa", "no-such-command"], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "No such command" in bad.stderr
