@@ -83,3 +83,31 @@ def test_python_dash_m_qa_runs_the_command_line() -> None:
     bad = subprocess.run([sys.executable, "-m", "qa", "no-such-command"], cwd=root, env=env,
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "No such command" in bad.stderr
+
+
+def test_qa_chat_on_a_port_in_use_says_so_before_loading_anything(
+        tmp_path: Path, monkeypatch) -> None:
+    import socket
+
+    from qa.pipeline import QAPipeline
+
+    def no_pipeline(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the port is checked before the pipeline and its models load")
+
+    monkeypatch.setattr(QAPipeline, "__init__", no_pipeline)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["chat", "--port", str(port),
+                                           "--index", str(tmp_path / "i")])
+    assert result.exit_code == 1, result.output
+    assert result.output == f"Error: port {port} is in use; choose another with --port N\n"
+
+
+def test_qa_chat_on_an_address_this_machine_lacks_names_the_host(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["chat", "--host", "192.0.2.1", "--port", "7860",
+                                       "--index", str(tmp_path / "i")])  # TEST-NET-1
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: cannot serve on 192.0.2.1:7860 (")
+    assert result.output.endswith("check --host\n")
