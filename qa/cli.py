@@ -116,12 +116,34 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _version() -> str:
+    """The installed package's version; the source's own when qa runs from a checkout
+    that is not installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("qa")
+    except metadata.PackageNotFoundError:
+        from qa import __version__
+
+        return __version__
+
+
+# invoke_without_command: a bare `qa` prints the help and exits 0 (a group's default, help
+# as a usage error, exits 2)
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
+@click.version_option(_version(), "--version", prog_name="qa",
+                      message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", count=True,
               help="Debug log output (the default is info: progress and what was loaded).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors; no progress bars.")
-def main(verbose: int, quiet: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Ask questions over your articles; answers come with their sources."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     level = logging.ERROR if quiet else (logging.DEBUG if verbose else logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock",
@@ -184,7 +206,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                       index_type=None if hnsw is None else ("hnsw" if hnsw else "flat"),
                       max_file_bytes=max(1, int(max_file_mb * 1_000_000)))
     if max_words is not None or overlap_words is not None:
-        pipe.chunking = pipe.build_settings()[0].with_changes(max_words, overlap_words)
+        pipe.chunking = _chunking(pipe.build_settings()[0], max_words, overlap_words)
     if paths:
         sources: Sequence[str | Path] = paths
     elif pipe.store.exists() and pipe.recorded_sources() is None:
@@ -209,6 +231,22 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
         click.echo(f"note: the threshold {calibrated:.4f} that qa calibrate chose stays in "
                    "force; with other articles it may no longer be the best: run qa calibrate "
                    "GOLD again", err=True)
+
+
+def _chunking(current: Any, max_words: int | None, overlap_words: int | None) -> Any:
+    """``current`` (ChunkSettings) with --max-words / --overlap-words applied; an overlap
+    that does not fit is a usage error naming the flags."""
+    from qa.errors import ConfigError
+
+    try:
+        return current.with_changes(max_words, overlap_words)
+    except ConfigError as exc:
+        words = current.max_words if max_words is None else max_words
+        whose = "" if max_words is not None else " (the index's own passage length)"
+        raise click.BadParameter(
+            f"{overlap_words} is not under half of --max-words {words}{whose}: give "
+            f"--overlap-words {words // 2 - 1} or less, or a larger --max-words.",
+            param_hint="'--overlap-words'") from exc
 
 
 @main.command("eval")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import click
@@ -42,6 +44,7 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
       qa chat                       # http://127.0.0.1:7860
       qa chat --corpus ~/notes --index ~/notes-index --port 8000
     """
+    _check_port(host, port)  # now, not after the models have loaded
     from qa.pipeline import QAPipeline
     from qa.reader import ExtractiveReader
     from ui.app import launch
@@ -75,9 +78,30 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
         demo = launch(pipe, host=host, port=port, prevent_thread_lock=True, quiet=True,
                       max_upload_bytes=int(max_upload_mb * 1_000_000))
     except OSError as exc:
-        raise click.ClickException(f"cannot serve on {host}:{port} ({exc}). "
-                                   "Try another --port.") from exc
+        # taken since the check, most likely; Gradio's message would name its own settings
+        _check_port(host, port)
+        raise click.ClickException(f"cannot serve on {host}:{port}; choose another port "
+                                   "with --port N") from exc
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop); uploaded articles "
                f"are saved in {pipe.uploads_dir}")
     demo.block_thread()
+
+
+def _check_port(host: str, port: int) -> None:
+    """ClickException when ``host:port`` cannot be served on (a port in use, an address
+    this machine does not have), in words that name our options."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as probe:
+            # as the server sets it: a port left in TIME_WAIT by a stopped chat is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} is in use; choose another with --port N") from exc
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(f"cannot serve on {host}:{port} ({reason}); check "
+                                   "--host") from exc

@@ -308,6 +308,9 @@ def load_documents(
                 continue
             try:
                 _check_inside(path, root)
+                if path.is_dir():  # a link to a folder (iter_files enters no other)
+                    raise IngestError("link to a folder: not followed (index the folder "
+                                      "itself)")
                 _check_name(doc_id)
                 doc = read_document(path, doc_id, max_bytes)
             except IngestError as exc:

@@ -3,6 +3,8 @@ tests/test_hardware.py)."""
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 
@@ -27,3 +29,24 @@ def test_bf16_vectors_agree_with_fp32_and_find_the_same_passages() -> None:
 def test_a_missing_model_folder_is_named(tmp_path) -> None:
     with pytest.raises(ModelLoadError, match="no embedding model folder at .*missing"):
         Embedder(tmp_path / "missing").load()
+
+
+@pytest.mark.parametrize("level, progress, shown", [
+    (logging.INFO, True, True),       # qa index: the bar, as qa eval's (a log file too)
+    (logging.ERROR, True, False),     # qa -q: no bars
+    (logging.INFO, False, False),     # a question's one vector: never a bar
+])
+def test_the_embedding_bar_follows_the_log_level_as_ours_do(
+        level: int, progress: bool, shown: bool, caplog) -> None:
+    seen: list[bool] = []
+
+    class Model:
+        def encode(self, texts, *, show_progress_bar, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(show_progress_bar)
+            return np.ones((len(texts), 4), dtype=np.float32)
+
+    embedder = Embedder("stub", precision="fp32")
+    embedder._model = Model()
+    caplog.set_level(level, logger="qa.embed")
+    embedder.encode(["one", "two"], progress=progress)
+    assert seen == [shown]

@@ -424,3 +424,20 @@ def test_a_guessed_encoding_is_named_in_a_warning(tmp_path: Path, caplog) -> Non
     assert {d.doc_id for d in report.documents} == {"old.txt", "new.txt"}
     assert "old.txt is not UTF-8; it was read as Windows-1252" in caplog.text
     assert "new.txt" not in caplog.text
+
+
+def test_links_to_folders_inside_the_corpus_are_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text(GOOD)
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "inner.md").write_text("# Inner\n\nAn article in a folder.")
+    os.symlink(".", tmp_path / "dot")
+    os.symlink("../loop", tmp_path / "loop" / "self")
+    os.symlink("loop", tmp_path / "loop-link.txt")  # a folder link with a file's name
+    os.symlink("ok.txt", tmp_path / "z-link.md")  # a link to a file: read as before
+
+    report = load_documents([tmp_path])
+    assert _ids(report) == {"ok.txt", "loop/inner.md"}
+    reasons = _reasons(report)
+    for name in ("dot", "self", "loop-link.txt"):
+        assert reasons[name] == "link to a folder: not followed (index the folder itself)"
+    assert reasons["z-link.md"] == "duplicate of ok.txt"
