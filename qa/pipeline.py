@@ -18,6 +18,7 @@ from qa.config import (
     MAX_QUESTION_CHARS,
     default_corpus,
     default_index_dir,
+    env_index_dir,
 )
 from qa.embed import Embedder
 from qa.errors import ConfigError, IngestError, QAError, QuestionError
@@ -38,8 +39,10 @@ class Reader(Protocol):
 class QAPipeline:
     """Answers questions over an index of articles.
 
-    Models and the index load on first use. With ``corpus`` set (the default is
-    ``seeds/``), a missing index is built from it on first use. ``answer_types`` drops
+    Models and the index load on first use. With ``corpus`` set, a missing index is
+    built from it on first use; so is the checkout's own ``index/`` (no ``index_dir``
+    and no ``$QA_INDEX_DIR``), from ``$QA_CORPUS``, else ``seeds/``. Another folder
+    must hold an index (else IndexNotFoundError, saying how to build one). ``answer_types`` drops
     candidate answers of the wrong type (a "how many" question answered without a
     number) and counts of another named thing ("how many Syrian…" answered with a count
     of Russians); see :mod:`qa.answer_type`.
@@ -70,8 +73,12 @@ class QAPipeline:
         if max_file_bytes < 1:
             raise ConfigError(f"the file size limit must be positive, got {max_file_bytes}")
         self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        # Only the checkout's own index/ is built from the corpus (seeds/) when missing: a
+        # folder chosen by index_dir, --index or $QA_INDEX_DIR must hold an index, so a
+        # mistyped one is an IndexNotFoundError, not an index of the seeds.
+        chosen = index_dir or env_index_dir()
         self.corpus = (Path(corpus).expanduser() if corpus
-                       else (None if index_dir else default_corpus()))
+                       else (None if chosen else default_corpus()))
         self.uploads_dir = Path(uploads_dir).expanduser() if uploads_dir else None
         self.store = IndexStore(self.index_dir)
         self.embedder = Embedder(embedding_model)
