@@ -312,3 +312,41 @@ def test_following_current_costs_one_small_read(seeds_pipeline, tmp_path) -> Non
     _ = chat.index
     per_call = min(timeit.repeat(chat._follow_current, number=200, repeat=5)) / 200
     assert per_call < 0.002  # ~25 µs measured; an answer takes 50 ms or more
+
+
+def test_one_thread_loads_a_new_build_while_the_others_answer(seeds_pipeline, tmp_path,
+                                                               monkeypatch) -> None:
+    corpus = _folder(tmp_path / "corpus", ART1)
+    index = tmp_path / "index"
+    _pipeline(seeds_pipeline, index).build([corpus])
+    chat = _pipeline(seeds_pipeline, index)
+    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    _pipeline(seeds_pipeline, index).build([corpus])
+    opens = []
+    real_open = chat._open
+
+    def slow_open():
+        opens.append(threading.get_ident())
+        time.sleep(1.0)  # a large index loading
+        return real_open()
+
+    monkeypatch.setattr(chat, "_open", slow_open)
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            start.wait(timeout=60)
+            assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    assert len(opens) == 1  # loaded once, by one of them
+    assert chat.answer(LIGHTHOUSE).text == "Ada Brook"
