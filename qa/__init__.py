@@ -48,7 +48,8 @@ _default_lock = threading.Lock()
 
 
 def default_pipeline() -> QAPipeline:
-    """The shared pipeline over the default index (built from ``seeds/`` when missing)."""
+    """The shared pipeline over the default index: ``$QA_INDEX_DIR`` (which must hold an
+    index), else the checkout's ``index/`` (built from ``seeds/`` when missing)."""
     global _default
     with _default_lock:
         if _default is None:

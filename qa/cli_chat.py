@@ -17,8 +17,8 @@ from qa.cli import _ExistingPath, _friendly, _index_option, main
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
 @_index_option
 @click.option("--corpus", default=None, type=_ExistingPath(exists=True, file_okay=False),
-              help="Article folder the index is built from (default with no --index: seeds/); "
-                   "given, it is added to an existing index at start.")
+              help="Article folder the index is built from (default with no --index and no "
+                   "$QA_INDEX_DIR: seeds/); given, it is added to an existing index at start.")
 @click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
               help="Where uploaded articles are saved (default: uploads/ beside the index).")
 @click.option("--top-k", default=None, type=click.IntRange(1, 10),
@@ -37,7 +37,9 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
              reader_model: str | None, compile_reader: bool | None) -> None:
     """Open the web chat: ask questions, see sources, upload articles.
 
-    On first start the index is built from seeds/ (or --corpus).
+    On first start the index is built from seeds/ (or --corpus). An index
+    folder given by --index or $QA_INDEX_DIR is built only from --corpus:
+    without it, a missing index is an error, not an index of seeds/.
 
     \b
     Examples:

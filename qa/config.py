@@ -8,9 +8,15 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def env_index_dir() -> Path | None:
+    """$QA_INDEX_DIR, when set: a folder chosen like ``--index``, never built from the seeds."""
+    value = os.environ.get("QA_INDEX_DIR")
+    return Path(value).expanduser() if value else None
+
+
 def default_index_dir() -> Path:
     """$QA_INDEX_DIR, else ``index/`` of the project checkout."""
-    return Path(os.environ.get("QA_INDEX_DIR") or PROJECT_ROOT / "index")
+    return env_index_dir() or PROJECT_ROOT / "index"
 
 
 def default_corpus() -> Path:

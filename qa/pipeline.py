@@ -18,9 +18,10 @@ from qa.config import (
     MAX_QUESTION_CHARS,
     default_corpus,
     default_index_dir,
+    env_index_dir,
 )
 from qa.embed import Embedder
-from qa.errors import ConfigError, IngestError, QAError, QuestionError
+from qa.errors import ConfigError, IndexCorruptError, IngestError, QAError, QuestionError
 from qa.index import INDEX_TYPES, BuildStats, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_text
@@ -38,8 +39,10 @@ class Reader(Protocol):
 class QAPipeline:
     """Answers questions over an index of articles.
 
-    Models and the index load on first use. With ``corpus`` set (the default is
-    ``seeds/``), a missing index is built from it on first use. ``answer_types`` drops
+    Models and the index load on first use. With ``corpus`` set, a missing index is
+    built from it on first use; so is the checkout's own ``index/`` (no ``index_dir``
+    and no ``$QA_INDEX_DIR``), from ``$QA_CORPUS``, else ``seeds/``. Another folder
+    must hold an index (else IndexNotFoundError, saying how to build one). ``answer_types`` drops
     candidate answers of the wrong type (a "how many" question answered without a
     number) and counts of another named thing ("how many Syrian…" answered with a count
     of Russians); see :mod:`qa.answer_type`.
@@ -70,8 +73,12 @@ class QAPipeline:
         if max_file_bytes < 1:
             raise ConfigError(f"the file size limit must be positive, got {max_file_bytes}")
         self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        # Only the checkout's own index/ is built from the corpus (seeds/) when missing: a
+        # folder chosen by index_dir, --index or $QA_INDEX_DIR must hold an index, so a
+        # mistyped one is an IndexNotFoundError, not an index of the seeds.
+        chosen = index_dir or env_index_dir()
         self.corpus = (Path(corpus).expanduser() if corpus
-                       else (None if index_dir else default_corpus()))
+                       else (None if chosen else default_corpus()))
         self.uploads_dir = Path(uploads_dir).expanduser() if uploads_dir else None
         self.store = IndexStore(self.index_dir)
         self.embedder = Embedder(embedding_model)
@@ -92,6 +99,9 @@ class QAPipeline:
         self._index: LoadedIndex | None = None
         self._retriever: HybridRetriever | None = None
         self._lock = threading.RLock()
+        # held by the one thread that loads a generation another process built
+        self._follow_lock = threading.Lock()
+        self._unloadable: str | None = None  # what CURRENT named when that load failed
 
     # -- index -------------------------------------------------------------------
     # What `qa calibrate` stored with the index is the default for what was not given:
@@ -129,6 +139,13 @@ class QAPipeline:
 
     @property
     def index(self) -> LoadedIndex:
+        """The live index: loaded (or built) on first use, and loaded again when another
+        process has built a new generation since (see :meth:`_follow_current`)."""
+        self._follow_current()
+        return self._loaded()
+
+    def _loaded(self) -> LoadedIndex:
+        """The index answers come from, loading (or building) it first if none is."""
         with self._lock:
             if self._index is None:
                 if not self.store.exists() and self.corpus is not None:
@@ -141,7 +158,65 @@ class QAPipeline:
             return self._index
 
     def _load(self) -> None:
-        self._index, self._retriever = self._open()
+        self._swap_in(self._open())
+
+    def _swap_in(self, opened: tuple[LoadedIndex, HybridRetriever],
+                 replacing: LoadedIndex | None = None) -> bool:
+        """Answer from ``opened`` (see :meth:`_open`) from now on. The pipeline's lock is
+        held only for the swap, so questions are answered from the index loaded before
+        while ``opened`` was read. With ``replacing``, only when that is still the one
+        loaded (a build of this pipeline may have swapped in a newer one meanwhile)."""
+        with self._lock:
+            if replacing is not None and self._index is not replacing:
+                return False
+            self._index, self._retriever = opened
+            return True
+
+    def _follow_current(self) -> None:
+        """Load the generation that the index folder's CURRENT names, when it is not the
+        loaded one: another process (`qa index`, another chat) has built the index again.
+
+        Cheap when nothing changed: one read of the small CURRENT file (about 25 µs; an
+        answer takes 50 ms or more). Does nothing before the first load, or with a
+        retriever of one's own. One thread loads while the others go on answering from the
+        loaded index. When CURRENT is gone or damaged, or names a generation that cannot
+        be loaded (damaged, another embedding model), answers keep coming from the loaded
+        one, and a warning is logged once (until CURRENT changes again)."""
+        loaded = self._index
+        if loaded is None or self.retriever is not None:
+            return
+        try:
+            current = self.store.current_generation()
+            seen = "no CURRENT" if current is None else current.name
+            problem: Exception | None = None
+        except IndexCorruptError as exc:
+            current, seen, problem = None, "a damaged CURRENT", exc
+        if current is not None and current == loaded.generation:
+            self._unloadable = None
+            return
+        if seen == self._unloadable or not self._follow_lock.acquire(blocking=False):
+            return  # known not to load, or another thread is loading it now
+        try:
+            if self._index is not loaded:
+                return  # swapped meanwhile (by another thread, or a build of this pipeline)
+            if current is not None:
+                try:
+                    opened = self._open()
+                except (QAError, OSError) as exc:
+                    problem = exc
+                else:
+                    if self._swap_in(opened, replacing=loaded):
+                        logger.info("the index at %s was built again: answering from %s",
+                                    self.index_dir, opened[0].generation)
+                    self._unloadable = None
+                    return
+            self._unloadable = seen
+            why = f": {problem}" if problem else " (the index was removed)"
+            logger.warning("cannot load the index at %s as it is now (%s)%s; answering from "
+                           "the one loaded before (%s)", self.index_dir, seen, why,
+                           loaded.generation.name if loaded.generation else "?")
+        finally:
+            self._follow_lock.release()
 
     def _open(self) -> tuple[LoadedIndex, HybridRetriever]:
         """The live index and a retriever over it, ready to swap in (IndexNotFoundError,
@@ -180,9 +255,7 @@ class QAPipeline:
         stats = self.store.build(report.documents, self.embedder, chunking,
                                  index_type, rebuild=rebuild,
                                  sources=[str(p.resolve()) for p in roots])
-        opened = self._open()
-        with self._lock:
-            self._index, self._retriever = opened
+        self._swap_in(self._open())
         return stats, report
 
     def build_settings(self) -> tuple[ChunkSettings, str]:
@@ -255,6 +328,7 @@ class QAPipeline:
     # -- answering ---------------------------------------------------------------
     def retrieve(self, question: str, top_k: int | None = None) -> list[Retrieved]:
         question = clean_question(question, self.max_question_chars)
+        self._follow_current()  # a build by another process: retrieve from it
         k = check_top_k(self.top_k if top_k is None else top_k)
         return list(self._ready_retriever().retrieve(question, k))[:k]
 
@@ -263,9 +337,10 @@ class QAPipeline:
         building it first)."""
         if self.retriever is not None:
             return self.retriever
-        _ = self.index
-        assert self._retriever is not None
-        return self._retriever
+        with self._lock:
+            self._loaded()
+            assert self._retriever is not None
+            return self._retriever
 
     def answer(self, question: str, *, top_k: int | None = None,
                threshold: float | None = None, query: str | None = None) -> Answer:
@@ -273,6 +348,7 @@ class QAPipeline:
         retrieval searches."""
         question = clean_question(question, self.max_question_chars)
         query = clean_question(query, self.max_question_chars) if query else question
+        self._follow_current()  # a build by another process: answer from it
         k = check_top_k(self.top_k if top_k is None else top_k)
         cutoff = self.threshold if threshold is None else check_threshold(threshold)
         retriever = self._ready_retriever()

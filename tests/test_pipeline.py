@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -75,14 +77,44 @@ def test_answer_many_and_to_dict(seeds_pipeline) -> None:
 
 
 @pytest.mark.slow
-def test_top_level_answer_builds_the_default_index_on_first_use(tmp_path, monkeypatch) -> None:
+def test_top_level_answer_builds_the_default_index_on_first_use(tmp_path, monkeypatch,
+                                                                seeds_corpus) -> None:
     import qa
+    import qa.config
 
-    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "default-index"))
+    # the checkout's own index/ (here a stand-in checkout), built from its seeds/
+    shutil.copytree(seeds_corpus, tmp_path / "seeds")
+    monkeypatch.setattr(qa.config, "PROJECT_ROOT", tmp_path)
+    monkeypatch.delenv("QA_INDEX_DIR")
+    monkeypatch.delenv("QA_CORPUS", raising=False)
     monkeypatch.setattr(qa, "_default", None)
     a = qa.answer(CASES[0][0])
     assert _matches(a.text, CASES[0][1])
-    assert (tmp_path / "default-index" / "CURRENT").exists()
+    assert (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_an_index_folder_from_the_environment_is_not_built_from_the_seeds(
+        tmp_path, monkeypatch) -> None:
+    """$QA_INDEX_DIR is the same setting as --index: a missing index there is an error
+    saying how to build one, never an index of the bundled seeds."""
+    import qa
+
+    missing = tmp_path / "missing" / "deep"
+    monkeypatch.setenv("QA_INDEX_DIR", str(missing))
+    monkeypatch.setattr(qa, "_default", None)
+    assert QAPipeline().index_dir == missing and QAPipeline().corpus is None
+    hint = f"no index at {missing}. Build one with: qa index --index {missing} ARTICLES"
+    with pytest.raises(IndexNotFoundError, match=re.escape(hint)):
+        qa.answer("Who is the Chechen leader?")
+    runner = CliRunner()
+    by_env = runner.invoke(main, ["ask", "Who is the Chechen leader?"])
+    by_option = runner.invoke(main, ["ask", "Who is the Chechen leader?", "--index", str(missing)])
+    assert by_env.exit_code == by_option.exit_code == 1
+    assert by_env.output == by_option.output and hint in by_env.output
+    chat = runner.invoke(main, ["chat", "--port", "1"])  # fails before serving anything
+    assert chat.exit_code == 1 and hint in chat.output, chat.output
+    assert "Building the index" not in chat.output
+    assert not (tmp_path / "missing").exists()
 
 
 @pytest.mark.slow

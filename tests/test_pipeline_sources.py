@@ -240,3 +240,113 @@ def test_refreshing_an_index_that_records_no_sources_asks_for_paths(
     res = CliRunner().invoke(main, ["chat", "--index", str(index),
                                     "--corpus", str(tmp_path / "typo")])
     assert res.exit_code == 2 and "does not exist" in res.stderr
+
+
+# -- a build by another process (`qa index` while `qa chat` runs) ------------------------------
+LIGHTHOUSE = "Who is the lighthouse keeper?"
+
+
+def _cited(answer) -> set[str]:
+    return {s.doc_id for s in answer.sources}
+
+
+def test_answers_follow_a_build_by_another_process(seeds_pipeline, tmp_path) -> None:
+    from ui.service import ChatService
+
+    corpus = _folder(tmp_path / "corpus", ART1, ART2)
+    index = tmp_path / "index"
+    _pipeline(seeds_pipeline, index).build([corpus])
+    chat = _pipeline(seeds_pipeline, index)  # `qa chat --index index`, running
+    service = ChatService(chat, tmp_path / "uploads")
+    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    assert "lighthouse.md" not in _cited(chat.answer(LIGHTHOUSE))
+    # meanwhile, in another terminal: `qa index corpus --index index`, one article added
+    (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    _pipeline(seeds_pipeline, index).build([corpus])
+    assert "lighthouse.md" in service.articles_html()  # the page's "Indexed articles"
+    answer = chat.answer(LIGHTHOUSE)
+    assert answer.text == "Ada Brook" and answer.sources[0].doc_id == "lighthouse.md"
+    # and one removed: no longer cited
+    (corpus / ART1).unlink()
+    _pipeline(seeds_pipeline, index).build([corpus])
+    assert ART1 not in _cited(chat.answer(QUESTION))
+    assert ART1 not in {r.passage.doc_id for r in chat.retrieve(QUESTION)}
+    assert sorted(chat.index.manifest["documents"]) == [ART2, "lighthouse.md"]
+
+
+def test_a_build_that_cannot_be_loaded_leaves_the_loaded_index(seeds_pipeline, tmp_path,
+                                                               caplog) -> None:
+    corpus = _folder(tmp_path / "corpus", ART1)
+    index = tmp_path / "index"
+    _pipeline(seeds_pipeline, index).build([corpus])
+    chat = _pipeline(seeds_pipeline, index)
+    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    loaded = chat.index.generation
+    (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    _pipeline(seeds_pipeline, index).build([corpus])
+    new = index / (index / "CURRENT").read_text().strip()
+    (new / "dense.faiss").write_bytes(b"damaged")
+    with caplog.at_level("WARNING", logger="qa.pipeline"):
+        for _ in range(3):
+            assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    assert chat.index.generation == loaded
+    warned = [r for r in caplog.records if "cannot load the index" in r.getMessage()]
+    assert len(warned) == 1 and new.name in warned[0].getMessage()
+    # a damaged pointer: the same, warned once
+    caplog.clear()
+    (index / "CURRENT").write_text("../elsewhere\n")
+    with caplog.at_level("WARNING", logger="qa.pipeline"):
+        for _ in range(2):
+            assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    assert len([r for r in caplog.records if "damaged CURRENT" in r.getMessage()]) == 1
+    # repaired by the next build: followed
+    _pipeline(seeds_pipeline, index).build([corpus], rebuild=True)
+    assert chat.answer(LIGHTHOUSE).text == "Ada Brook"
+
+
+def test_following_current_costs_one_small_read(seeds_pipeline, tmp_path) -> None:
+    import timeit
+
+    _pipeline(seeds_pipeline, tmp_path / "index").build([_folder(tmp_path / "c", ART1)])
+    chat = _pipeline(seeds_pipeline, tmp_path / "index")
+    _ = chat.index
+    per_call = min(timeit.repeat(chat._follow_current, number=200, repeat=5)) / 200
+    assert per_call < 0.002  # ~25 µs measured; an answer takes 50 ms or more
+
+
+def test_one_thread_loads_a_new_build_while_the_others_answer(seeds_pipeline, tmp_path,
+                                                               monkeypatch) -> None:
+    corpus = _folder(tmp_path / "corpus", ART1)
+    index = tmp_path / "index"
+    _pipeline(seeds_pipeline, index).build([corpus])
+    chat = _pipeline(seeds_pipeline, index)
+    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    _pipeline(seeds_pipeline, index).build([corpus])
+    opens = []
+    real_open = chat._open
+
+    def slow_open():
+        opens.append(threading.get_ident())
+        time.sleep(1.0)  # a large index loading
+        return real_open()
+
+    monkeypatch.setattr(chat, "_open", slow_open)
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            start.wait(timeout=60)
+            assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    assert len(opens) == 1  # loaded once, by one of them
+    assert chat.answer(LIGHTHOUSE).text == "Ada Brook"
