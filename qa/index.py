@@ -48,12 +48,18 @@ from qa.types import Document, Passage
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-_GENERATION_NAME = re.compile(r"gen-[A-Za-z0-9-]+")
-#: The folders a build writes ('gen-20261202024518-6ceb5a1a'), and what they may hold: a
-#: build removes a folder left behind only when both fit, never a folder of the user's.
-_BUILT_GENERATION = re.compile(r"gen-\d{14}-[0-9a-f]{8}")
-_BUILT_FILES = frozenset({"passages.sqlite", "passages.sqlite-journal", "vectors.npy",
-                          "dense.faiss", "manifest.json", "bm25"})
+#: The name of a generation folder ('gen-20261202024518-6ceb5a1a': when, and a random tag).
+_GENERATION_NAME = re.compile(r"gen-\d{14}-[0-9a-f]{8}")
+#: What a generation holds: its data files (the manifest holds a checksum of each), the
+#: manifest, and the BM25 cache (a folder).
+DATA_FILES = ("passages.sqlite", "vectors.npy", "dense.faiss")
+BM25_CACHE = "bm25"
+_GENERATION_FILES = frozenset({*DATA_FILES, "passages.sqlite-journal", "manifest.json",
+                               BM25_CACHE})
+
+
+def _new_generation_name() -> str:
+    return f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
 INDEX_TYPES = ("flat", "hnsw")
 
 
@@ -120,10 +126,6 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     if not isinstance(settings.get("answer_types", True), bool):
         return "the stored answer_types is not true or false"
     return None
-
-
-#: The files of a generation that its manifest holds a checksum of.
-DATA_FILES = ("passages.sqlite", "vectors.npy", "dense.faiss")
 
 
 def _sha256(path: Path) -> str:
@@ -506,7 +508,8 @@ class IndexStore:
                           vectors: np.ndarray, index_type: str) -> None:
         import faiss
 
-        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        old = self._live_generation()  # before the new one exists: never taken for it
+        name = _new_generation_name()
         gen = self.path / name
         gen.mkdir(parents=True)
         try:
@@ -526,7 +529,6 @@ class IndexStore:
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
             fsync_dir(gen)
-            old = self._live_generation()
             write_atomic(self.path / "CURRENT", name + "\n")
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
@@ -550,11 +552,11 @@ _WARNED_UNNAMED: set[Path] = set()
 def _is_built_generation(path: Path) -> bool:
     """Whether ``path`` is a generation folder a build wrote: its name, and nothing in it
     that a build does not write."""
-    if not (path.is_dir() and not path.is_symlink() and _BUILT_GENERATION.fullmatch(path.name)):
+    if not (path.is_dir() and not path.is_symlink() and _GENERATION_NAME.fullmatch(path.name)):
         return False
     try:
-        return all(entry.name in _BUILT_FILES or entry.name.startswith(".bm25.")
-                   for entry in path.iterdir())  # and the BM25 cache's temporary folders
+        return all(entry.name in _GENERATION_FILES or entry.name.startswith(".")
+                   for entry in path.iterdir())  # and temporary files ('.bm25.tmp-…')
     except OSError:
         return False
 

@@ -21,8 +21,6 @@ from qa.types import Passage, Retrieved
 
 logger = logging.getLogger(__name__)
 
-#: The folder, inside an index generation, that caches its BM25 index.
-BM25_CACHE = "bm25"
 CACHE_KEY_FILE = "qa-cache-key.json"
 
 #: Reciprocal rank fusion's k, and how much a BM25 rank counts against a dense one. Chosen

@@ -301,3 +301,9 @@ def test_data_changed_after_writing_is_caught_and_a_build_repairs_it(
     loaded = store.load(embedder.name)
     assert np.isfinite(loaded.vectors).all()
     assert all(p.text != "nothing here" for p in loaded.passages)
+
+
+def test_a_first_build_warns_of_nothing(tmp_path, corpus, embedder, caplog) -> None:
+    with caplog.at_level("WARNING", logger="qa.index"):
+        build(IndexStore(tmp_path / "index"), corpus, embedder)
+    assert caplog.records == []  # its own new generation is not a lost one
