@@ -64,19 +64,40 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
     return text, guessed
 
 
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_META = re.compile(rb"<meta\s([^>]*)>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_CONTENT_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+#: Labels that browsers read otherwise than their name says (WHATWG Encoding): pages
+#: labelled Latin-1 or ASCII are Windows-1252, and a page labelled UTF-16 that has
+#: reached an 8-bit decoder (no NUL bytes) is not UTF-16.
+_LABELS = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+           "l1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252", "utf-16": None,
+           "utf-16le": None, "utf-16be": None, "utf-32": None}
 
 
 def _declared_charset(data: bytes) -> str | None:
-    """The encoding an HTML page's ``<meta charset>`` (or http-equiv) names, when Python
-    knows it; None otherwise."""
-    found = _META_CHARSET.search(data[:4096])
-    if found is None:
-        return None
-    try:
-        return codecs.lookup(found.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
-        return None
+    """The text encoding an HTML page declares in its first 4 KB, as a browser reads it:
+    ``<meta charset=…>``, or ``<meta http-equiv="Content-Type" content="…; charset=…">``
+    (not a charset named in other text). None when there is none, or it is not a text
+    encoding Python knows."""
+    for meta in _META.finditer(data[:4096]):
+        attributes = {key.lower(): value.strip(b"\"'")
+                      for key, value in _ATTRIBUTE.findall(meta.group(1))}
+        label = attributes.get(b"charset")
+        if label is None and attributes.get(b"http-equiv", b"").lower() == b"content-type":
+            found = _CONTENT_CHARSET.search(attributes.get(b"content", b""))
+            label = found.group(1) if found else None
+        if label:
+            name = label.decode("ascii", "replace").strip().lower()
+            name = _LABELS.get(name, name)
+            if name is None:
+                return None
+            try:
+                b"a".decode(name)  # LookupError: unknown, or not text ('hex', 'base64')
+            except (LookupError, UnicodeDecodeError):
+                return None
+            return codecs.lookup(name).name
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, None]:
@@ -102,7 +123,7 @@ def _decode_8bit(data: bytes, declared: str | None = None) -> tuple[str, str | N
         if encoding is not None:
             try:
                 return data.decode(encoding), None
-            except UnicodeDecodeError:
+            except (UnicodeDecodeError, LookupError):
                 pass
     try:
         return data.decode("cp1252"), "Windows-1252"

@@ -416,6 +416,29 @@ def test_a_web_page_is_read_in_the_charset_it_declares(tmp_path: Path, caplog) -
     assert "not UTF-8" not in caplog.text  # declared, not guessed
 
 
+def test_a_declared_charset_is_read_as_browsers_read_it(tmp_path: Path, caplog) -> None:
+    pages = {  # name: (head, body bytes, text expected)
+        "latin1.html": ('<meta charset="iso-8859-1">',
+                        "He said “hello” – café.".encode("cp1252"),
+                        "He said “hello” – café."),  # Latin-1 labels mean Windows-1252
+        "hex.html": ('<meta charset="hex">', "Un café.".encode("cp1252"), "Un café."),
+        "described.html": ('<meta name="description" content="about charset=koi8-r">',
+                           "Un café.".encode("cp1252"), "Un café."),
+    }
+    for name, (head, body, _) in pages.items():
+        (tmp_path / name).write_bytes(f"<html><head>{head}</head><body><p>{name}: ".encode()
+                                      + body + b"</p></body></html>")
+    with caplog.at_level("WARNING", logger="qa.ingest"):
+        report = load_documents([tmp_path])
+    assert report.skipped == []
+    assert {d.doc_id: d.text for d in report.documents} == {
+        name: f"{name}: {text}" for name, (_, _, text) in pages.items()}
+    # a charset that is no text encoding, or not a declaration, is a guess: said
+    assert "hex.html is not UTF-8" in caplog.text
+    assert "described.html is not UTF-8" in caplog.text
+    assert "latin1.html" not in caplog.text
+
+
 def test_a_guessed_encoding_is_named_in_a_warning(tmp_path: Path, caplog) -> None:
     (tmp_path / "old.txt").write_bytes("Café crème in Zürich.".encode("cp1252"))
     (tmp_path / "new.txt").write_text("Tea in Zürich.", encoding="utf-8")
