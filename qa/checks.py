@@ -36,6 +36,11 @@ _ANSI_ESCAPE = re.compile(
     r"|\x1b[@-Z\\-_]")  # other two-character escapes
 
 
+#: Zero-width non-joiner and joiner: part of how Persian, Indic scripts and emoji are
+#: written, kept in articles (qa.text.unify), so kept in questions too.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """The question, stripped; QuestionError when it is empty or too long. Terminal
     escape sequences and format characters (zero-width, bidi marks, BOMs) are removed,
@@ -45,8 +50,9 @@ def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
         raise QuestionError(f"a question must be text, got {type(question).__name__}")
     text = _ANSI_ESCAPE.sub("", question)  # a pasted terminal colour code: not a word
     text = text.replace("\u200b", " ")  # a zero-width space still parts words
-    text = "".join(ch if ch.isprintable() else ("" if unicodedata.category(ch) == "Cf" else " ")
-                   for ch in text)  # format characters (zero-width, bidi marks) go
+    text = "".join(ch if ch.isprintable() or ch in _JOINERS
+                   else ("" if unicodedata.category(ch) == "Cf" else " ")
+                   for ch in text)  # other format characters (bidi marks, BOMs) go
     text = unify(" ".join(text.split()))  # the form the articles were indexed in
     if not text:
         raise QuestionError("the question is empty: type a question about your articles")

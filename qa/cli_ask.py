@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from qa.cli import (
     main,
 )
 from qa.errors import QuestionError
-from qa.text import fold_space
+from qa.text import fold_space, is_mark, mark_end
 
 logger = logging.getLogger(__name__)
 
@@ -151,10 +150,9 @@ def _snippet(text: str, a: int, b: int, width: int = 90) -> str:
     """About ``width`` characters of ``text`` around [a, b), answer in brackets."""
     lo = max(0, a - width)
     hi = min(len(text), b + width) if b > a else min(len(text), 2 * width)
-    while 0 < lo < len(text) and unicodedata.combining(text[lo]):
+    while 0 < lo < len(text) and is_mark(text[lo]):
         lo -= 1  # not between a letter and its accent
-    while hi < len(text) and unicodedata.combining(text[hi]):
-        hi += 1
+    hi = mark_end(text, hi)
     body = f"{text[lo:a]}[{text[a:b]}]{text[b:hi]}" if b > a else text[:hi]
     body = fold_space(body).strip()
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
-from qa.text import CJK
+from qa.text import CJK, is_mark, unify
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 _PUNCT = set(string.punctuation)
@@ -80,7 +80,7 @@ def normalize_text(text: str) -> str:
     'account for “dozens.”' drop like ASCII ones do), and each Chinese character or kana
     a word of its own (those scripts have no spaces; F1 over characters is how Chinese
     reading comprehension is scored). Equal to the official normalization on ASCII text."""
-    text = unicodedata.normalize("NFKC", text).translate(_unicode_punctuation())
+    text = unicodedata.normalize("NFKC", unify(text)).translate(_unicode_punctuation())
     return normalize_answer(_CJK_CHAR.sub(r" \1 ", text))
 
 
@@ -113,26 +113,36 @@ def _words(text: str) -> list[tuple[str, int, int]]:
 
     i, punct = 0, _unicode_punctuation()
     while i < len(text):
-        j = i + 1  # a letter with the combining marks after it is one character
-        while j < len(text) and unicodedata.combining(text[j]):
-            j += 1
-        form = unicodedata.normalize("NFKC", text[i:j]).translate(punct)
-        if not form:  # punctuation drops out of its word: O’Connell’s, 19:00–23:30
-            pass
-        elif form.isspace() or _CJK_CHAR.fullmatch(form):
-            close()
-            if not form.isspace():  # a Chinese character or kana: a word alone
-                chars.append(form)
+        j = _cluster_end(text, i)
+        for ch in unicodedata.normalize("NFKC", unify(text[i:j])).translate(punct):
+            if ch.isspace():  # ('´' is a space and an accent in NFKC)
+                close()
+            elif _CJK_CHAR.fullmatch(ch):  # a Chinese character or kana: a word alone
+                close()
+                chars.append(ch)
                 start, end = i, j
                 close()
-        else:
-            if not chars:
-                start = i
-            chars.append(form)
-            end = j
+            else:  # punctuation dropped out of its word above: O’Connell’s, 19:00–23:30
+                if not chars:
+                    start = i
+                chars.append(ch)
+                end = j
         i = j
     close()
     return words
+
+
+#: What NFKC composes with the character before it besides combining marks: Hangul vowel
+#: and final jamo, and the half-width katakana voicing marks ('ｶﾞ' -> 'ガ').
+_CONJOINING = re.compile("[\u1160-\u11ff\ud7b0-\ud7ff\uff9e\uff9f]")
+
+
+def _cluster_end(text: str, i: int) -> int:
+    """The end of the character at ``i`` with what composes with it (accents, jamo)."""
+    j = i + 1
+    while j < len(text) and (is_mark(text[j]) or _CONJOINING.match(text[j])):
+        j += 1
+    return j
 
 
 def answer_spans(passage: str, golds: Iterable[str]) -> list[tuple[int, int]]:

@@ -14,7 +14,6 @@ import logging
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from qa.config import PRECISIONS, default_reader_compile, default_reader_precisi
 from qa.errors import ConfigError, ModelLoadError
 from qa.fileio import looks_like_path, quiet_model_loading
 from qa.hardware import resolve_precision
+from qa.text import mark_end
 
 logger = logging.getLogger(__name__)
 
@@ -82,14 +82,12 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 def _span_edges(text: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) without Markdown marks at its edges (an empty span stays empty), and
     with the combining marks that follow its last letter: the tokenizer's offsets end
-    before them, which cut a decomposed 'Zoë' to 'Zoe'."""
+    before them, which cut a decomposed 'Zoë' to 'Zoe' and 'गुरु' to 'गुर'."""
     while start < end and text[start] in _MARKUP:
         start += 1
     while end > start and text[end - 1] in _MARKUP:
         end -= 1
-    while start < end < len(text) and unicodedata.combining(text[end]):
-        end += 1
-    return start, end
+    return start, (mark_end(text, end) if start < end else end)
 
 
 class ExtractiveReader:

@@ -136,7 +136,7 @@ def _cache_key(passages: Sequence[Passage], stemmed: bool) -> dict[str, Any]:
 
 
 #: What :func:`bm25_text` does, in the cache key: a cache built otherwise is rebuilt.
-BM25_TEXT_VERSION = "unify+cjk-bigrams"
+BM25_TEXT_VERSION = "unify+cjk-bigrams-2"
 #: Runs of Chinese characters and Japanese kana, which no spaces part into words.
 _CJK_RUN = re.compile(f"[{CJK}]+")
 

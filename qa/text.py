@@ -27,11 +27,29 @@ def unify(text: str) -> str:
     curly quotes, non-breaking spaces, superscripts, emoji and other scripts."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFC", text).translate(_TABLE)
+    # the table first: a soft hyphen or ligature before an accent must not keep it apart
+    return unicodedata.normalize("NFC", text.translate(_TABLE))
 
 
-#: Chinese characters and Japanese kana: scripts that no spaces part into words.
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+def is_mark(char: str) -> bool:
+    """Whether ``char`` is a combining mark (Unicode category M): an accent written after
+    its letter, or a vowel sign of Devanagari or Thai. It belongs with the letter before
+    it: no cut falls between them."""
+    return unicodedata.category(char).startswith("M")
+
+
+def mark_end(text: str, end: int) -> int:
+    """``end`` moved past the combining marks that follow it in ``text``."""
+    while end < len(text) and is_mark(text[end]):
+        end += 1
+    return end
+
+
+#: Chinese characters (with the ideographic iteration and closing marks 々〆〇, and the
+#: supplementary planes' ideographs) and Japanese kana, full and half width: scripts that
+#: no spaces part into words. The katakana middle dot ・ is punctuation, not in it.
+CJK = ("\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+       "\uff66-\uff9f\U00020000-\U0003134f")
 
 
 _SPACE = re.compile(r"[^\S\u00a0\u202f]+")

@@ -70,8 +70,14 @@ def visible_text(question: str) -> str:
     articles are read in."""
     question = _ANSI_ESCAPE.sub("", question).replace("\u200b", " ")
     return unify(" ".join("".join(
-        c if c.isprintable() else ("" if unicodedata.category(c) == "Cf" else " ")
+        c if c.isprintable() or c in "\u200c\u200d"
+        else ("" if unicodedata.category(c) == "Cf" else " ")
         for c in question).split()))
+
+
+def _printable(text: str) -> bool:
+    """Printable, but for the joiners a question keeps."""
+    return text.replace("\u200c", "").replace("\u200d", "").isprintable()
 
 
 def visible_length(question: str) -> int:
@@ -121,13 +127,16 @@ def test_clean_question_cases(name: str, question: str, expect: str) -> None:
         assert ("empty" if expect == "empty" else f"the limit is {LIMIT}") in str(exc)
         return
     assert expect == "answer", f"{name} was accepted: {cleaned[:50]!r}"
-    assert cleaned == cleaned.strip() and cleaned.isprintable()
+    assert cleaned == cleaned.strip() and _printable(cleaned)
 
 
 def test_a_question_takes_the_unicode_form_of_the_articles() -> None:
     # typed decomposed (some keyboards and pastes), or with a ligature: as articles are read
     assert clean_question("Who founded Cafe\u0301 Brasi\u0301lia?") == "Who founded Café Brasília?"
     assert clean_question("Who runs the o\ufb03ce?") == "Who runs the office?"
+    # joiners are how Persian words and emoji are written: kept, as in articles
+    persian = "\u06a9\u062a\u0627\u0628 \u0645\u06cc\u200c\u062e\u0648\u0627\u0646\u0645?"
+    assert clean_question(persian) == persian
 
 
 @settings(max_examples=300, deadline=None)
@@ -139,7 +148,7 @@ def test_clean_question_property(question: str) -> None:
         check_outcome(question, exc)
         return
     assert 0 < len(cleaned) <= MAX_QUESTION_CHARS
-    assert cleaned.isprintable() and cleaned == " ".join(cleaned.split())
+    assert _printable(cleaned) and cleaned == " ".join(cleaned.split())
 
 
 def test_non_text_questions_are_refused() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.metrics import best_over_golds, contains_answer, exact_match, f1, normalize_answer
 
@@ -128,3 +130,26 @@ def test_answer_spans_mark_what_contains_answer_finds() -> None:
         assert [passage[a:b] for a, b in answer_spans(passage, golds)] == [marked]
     assert answer_spans("Kadyrov's men", ["Kadyr"]) == []  # whole words only
     assert answer_spans("Kadyrov and Kadyrov", ["kadyrov", "the"]) == [(0, 7), (12, 19)]
+
+
+#: Pieces of text that tripped word matching up: curly quotes, dashes, decomposed accents
+#: and vowel signs (after their letter), ligatures, no-break and ideographic spaces, CJK,
+#: half-width kana with a voicing mark, a squared era name, Hangul, a zero-width space.
+_TRICKY = st.sampled_from([
+    "a", "b", " ", "e", "T", "h", ".", ",", "'", "-", "\u2019", "\u201c", "\u201d", "\u2013",
+    "e\u0301", "o\u0308", "\u00e9", "\ufb01", "\u3000", "\u00a0", "茶", "年", "五", "々", "・",
+    "ｶﾞ", "ｽ", "㍻", "한", "\u0939\u093f", "\u200b"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TRICKY, max_size=25), st.data())
+def test_answer_spans_and_contains_answer_agree(pieces: list[str], data) -> None:
+    from qa.metrics import answer_spans
+
+    passage = "".join(pieces)
+    start = data.draw(st.integers(0, len(pieces)))
+    gold = data.draw(st.one_of(
+        st.just("".join(pieces[start:start + data.draw(st.integers(0, 10))])),
+        st.lists(_TRICKY, max_size=5).map("".join)))
+    assert contains_answer(passage, [gold]) == bool(answer_spans(passage, [gold])), (
+        passage, gold)

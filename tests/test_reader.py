@@ -209,6 +209,9 @@ def test_a_span_keeps_the_combining_marks_of_its_last_letter() -> None:
     assert _span_edges(text, 0, 11) == (0, 12)
     assert _span_edges(text, 5, 5) == (5, 5)  # an empty span stays empty
     assert _span_edges("Zoe", 0, 3) == (0, 3)
+    # vowel signs are marks too: Devanagari, Thai
+    assert _span_edges("mera guru \u0917\u0941\u0930\u0941 hai", 10, 13) == (10, 14)
+    assert _span_edges("\u0e04\u0e19 \u0e14\u0e35", 3, 4) == (3, 5)
 
 
 def test_the_reader_answers_a_decomposed_name_whole(reader) -> None:

@@ -1,0 +1,45 @@
+"""One Unicode form for articles and questions (qa/text.py)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.text import CJK, fold_space, is_mark, mark_end, unify
+
+
+def test_unify_composes_spells_out_and_drops_hints() -> None:
+    assert unify("Cafe\u0301 \ufb01sh sta\ufb00") == "Café fish staff"
+    assert unify("Con\u00adference, Ber\u200blin") == "Conference, Ber lin"
+    assert unify("“Quotes” – 12\u00a0000 € ²") == "“Quotes” – 12\u00a0000 € ²"  # kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ae \u0301\u0308\u00ad\ufb01\u200b\u2060é"))))
+def test_unify_is_stable_and_composed(text: str) -> None:
+    once = unify(text)
+    assert unify(once) == once  # 'ﬁ' or a soft hyphen before an accent: still one form
+    assert unicodedata.is_normalized("NFC", once)
+
+
+def test_marks_belong_to_their_letter() -> None:
+    assert is_mark("\u0301") and is_mark("\u093f") and is_mark("\u0e35")  # accent, vowel signs
+    assert not is_mark("e") and not is_mark(" ")
+    text = "Zoe\u0308\u0301 and \u0917\u0941\u0930\u0941"
+    assert mark_end(text, 3) == 5 and mark_end(text, 0) == 0
+    assert mark_end(text, len(text) - 1) == len(text)
+
+
+def test_cjk_covers_iteration_marks_half_width_kana_and_rare_ideographs() -> None:
+    chars = re.compile(f"[{CJK}]")
+    for ch in "人々〆〇茶カナかなｶﾞ\U00020bb7":
+        assert chars.fullmatch(ch), ch
+    for ch in "・。、「a1한":
+        assert not chars.fullmatch(ch), ch
+
+
+def test_fold_space_keeps_no_break_spaces() -> None:
+    assert fold_space("a \n\t b\u00a0c\u202fd") == "a b\u00a0c\u202fd"
