@@ -9,6 +9,11 @@ from qa.errors import ConfigError
 from qa.text import CJK
 from qa.types import Document, Passage
 
+#: How passages are cut, recorded in an index's manifest: an index cut otherwise is cut
+#: again at its next build (only passages whose text changed are embedded). 1: sentences
+#: and words of Latin-like scripts; 2: also Chinese and Japanese sentences and characters.
+CHUNKER_VERSION = 2
+
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by white space,
 # at a Chinese or Japanese full stop, exclamation or question mark (no space follows
 # those), or at a line break.

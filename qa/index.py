@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from qa.checks import check_threshold, check_top_k
-from qa.chunk import ChunkSettings, chunk_document
+from qa.chunk import CHUNKER_VERSION, ChunkSettings, chunk_document
 from qa.embed import DEFAULT_MODEL_ID, Embedder
 from qa.errors import (
     ConfigError,
@@ -139,8 +139,8 @@ def _sha256(path: Path) -> str:
 def _same_contents(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether a build's manifest describes the very index already live (then the build
     writes nothing, and the live generation keeps its caches)."""
-    keys = ("format_version", "embedding_model", "dimension", "chunking", "index_type",
-            "documents", "passages", "sources")
+    keys = ("format_version", "embedding_model", "dimension", "chunking", "chunker",
+            "index_type", "documents", "passages", "sources")
     return all(old.get(k) == new.get(k) for k in keys)
 
 
@@ -395,6 +395,7 @@ class IndexStore:
                 "embedding_model": embedder.name,
                 "dimension": int(vectors.shape[1]),
                 "chunking": asdict(chunking),
+                "chunker": CHUNKER_VERSION,
                 "index_type": index_type,
                 "documents": {d.doc_id: {"hash": d.content_hash, "title": d.title}
                               for d in documents},
@@ -455,52 +456,58 @@ class IndexStore:
     def _assemble(self, documents: Sequence[Document], embedder: Embedder,
                   chunking: ChunkSettings, previous: LoadedIndex | None,
                   progress: bool) -> tuple[BuildStats, list[Passage], np.ndarray]:
+        """The passages and vectors of ``documents``: an article whose text the previous
+        index holds (under its id, or another: renamed, moved) keeps its passages and
+        vectors; any other is chunked, and only passages whose text the previous index
+        lacks are embedded (an edit re-embeds the passages it touched)."""
         stats = BuildStats(documents=len(documents))
         old_docs = previous.manifest["documents"] if previous else {}
         old_rows: dict[str, list[int]] = {}
+        by_text: dict[str, int] = {}
         if previous:
             for row, p in enumerate(previous.passages):
                 old_rows.setdefault(p.doc_id, []).append(row)
-        # an article renamed or moved keeps its text: found by its hash, it is not embedded again
+                by_text.setdefault(p.text, row)
+        # passages cut by another chunker (CHUNKER_VERSION) are cut again, not reused whole
+        same_cuts = previous is not None and previous.manifest.get("chunker", 1) == CHUNKER_VERSION
         by_hash = {info["hash"]: doc_id for doc_id, info in old_docs.items()
-                   if doc_id in old_rows}
-        parts: list[tuple[Document, list[Passage], np.ndarray | None]] = []
+                   if doc_id in old_rows} if same_cuts else {}
+        # per article: its passages, and for each the previous index's row (None: embed it)
+        parts: list[tuple[Document, list[Passage], list[int | None]]] = []
         to_embed: list[Passage] = []
         for doc in documents:
-            old = old_docs.get(doc.doc_id)
-            same = (doc.doc_id if old and old["hash"] == doc.content_hash
-                    and doc.doc_id in old_rows else by_hash.get(doc.content_hash))
-            if previous and same is not None:
-                rows = old_rows[same]
-                parts.append((doc, [previous.passages[r] for r in rows], previous.vectors[rows]))
-                stats.reused_documents.append(doc.doc_id)
+            same = by_hash.get(doc.content_hash)
+            if same is not None:
+                rows: list[int | None] = list(old_rows[same])
+                chunks = [previous.passages[r] for r in old_rows[same]]  # type: ignore[union-attr]
             else:
                 chunks = chunk_document(doc, chunking)
-                parts.append((doc, chunks, None))
-                to_embed.extend(chunks)
+                rows = [by_text.get(c.text) for c in chunks]
+                to_embed.extend(c for c, r in zip(chunks, rows) if r is None)
+            parts.append((doc, chunks, rows))
+            known = doc.doc_id in old_docs and old_docs[doc.doc_id]["hash"] == doc.content_hash
+            if None in rows or not (known or same is not None):
                 stats.embedded_documents.append(doc.doc_id)
+            else:
+                stats.reused_documents.append(doc.doc_id)
         stats.removed_documents = sorted(set(old_docs) - {d.doc_id for d in documents})
         if to_embed:  # nothing new: the embedding model need not even load
             logger.info("embedding %d passages of %d articles (%d unchanged, %d removed)",
                         len(to_embed), len(stats.embedded_documents),
                         len(stats.reused_documents), len(stats.removed_documents))
-        new_vectors = (embedder.encode([p.text for p in to_embed], progress=progress)
-                       if to_embed else np.zeros((0, 0), dtype=np.float32))
+        new_vectors = iter(embedder.encode([p.text for p in to_embed], progress=progress)
+                           if to_embed else ())
         stats.embedded_passages = len(to_embed)
         passages: list[Passage] = []
-        blocks: list[np.ndarray] = []
-        offset = 0
-        for doc, chunks, vecs in parts:
-            if vecs is None:
-                vecs = new_vectors[offset : offset + len(chunks)]
-                offset += len(chunks)
-            blocks.append(vecs)
-            for p in chunks:  # the id and title as read now: a title is not in the hash
+        rows_out: list[np.ndarray] = []
+        for doc, chunks, rows in parts:
+            for p, old_row in zip(chunks, rows):  # the id and title as read now (not hashed)
+                rows_out.append(next(new_vectors) if old_row is None
+                                else previous.vectors[old_row])  # type: ignore[union-attr]
                 passages.append(Passage(doc.doc_id, doc.title, p.text, p.start, p.end,
                                         len(passages)))
-        dim = embedder.dimension if not blocks else blocks[0].shape[1]
-        vectors = (np.concatenate(blocks).astype(np.float32) if blocks
-                   else np.zeros((0, dim), dtype=np.float32))
+        vectors = (np.stack(rows_out).astype(np.float32) if rows_out
+                   else np.zeros((0, embedder.dimension), dtype=np.float32))
         stats.passages = len(passages)
         return stats, passages, vectors
 

@@ -307,3 +307,44 @@ def test_a_first_build_warns_of_nothing(tmp_path, corpus, embedder, caplog) -> N
     with caplog.at_level("WARNING", logger="qa.index"):
         build(IndexStore(tmp_path / "index"), corpus, embedder)
     assert caplog.records == []  # its own new generation is not a lost one
+
+
+def test_an_edit_embeds_only_the_passages_it_changed(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder, chunking=ChunkSettings(40, 0))
+    doc = corpus / "extra.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n\nWasps do not.", encoding="utf-8")
+    embedder.encoded.clear()
+    stats = build(store, corpus, embedder, chunking=ChunkSettings(40, 0))
+    assert stats.embedded_documents == ["extra.md"]
+    assert embedder.encoded and all("Wasps" in t for t in embedder.encoded)  # the new end only
+    assert stats.embedded_passages == len(embedder.encoded) < len(
+        [p for p in store.load(embedder.name).passages if p.doc_id == "extra.md"])
+
+
+def test_an_index_cut_by_an_older_chunker_is_cut_again(tmp_path, corpus, embedder,
+                                                       monkeypatch) -> None:
+    import qa.index
+    from qa.chunk import chunk_document
+    from qa.types import Passage
+
+    tea = "茶は毎年五月に収穫される。" * 30
+    (corpus / "tea.md").write_text(tea, encoding="utf-8")
+
+    def version_1(doc, settings):  # type: ignore[no-untyped-def]
+        if doc.doc_id == "tea.md":  # Chinese and Japanese text was one long "word"
+            return [Passage(doc.doc_id, doc.title, doc.text, 0, len(doc.text), 0)]
+        return chunk_document(doc, settings)
+
+    monkeypatch.setattr(qa.index, "chunk_document", version_1)
+    monkeypatch.setattr(qa.index, "CHUNKER_VERSION", 1)
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder, chunking=ChunkSettings(50, 10))
+    monkeypatch.undo()
+    embedder.encoded.clear()
+    stats = build(store, corpus, embedder, chunking=ChunkSettings(50, 10))
+    after = store.load(embedder.name)
+    tea_passages = [p.text for p in after.passages if p.doc_id == "tea.md"]
+    assert len(tea_passages) > 5 and sorted(embedder.encoded) == sorted(tea_passages)
+    assert stats.embedded_documents == ["tea.md"]  # the others' passages were known
+    assert after.manifest["chunker"] == 2
