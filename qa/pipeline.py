@@ -250,12 +250,15 @@ class QAPipeline:
                 "the index was left unchanged. Give folders or .txt/.md/.html files."
             )
         # The store's file lock keeps writers apart; the pipeline's lock is held only to
-        # swap the new index in, so answers go on meanwhile.
+        # swap the new index in, so answers go on meanwhile. Holding the follow lock, this
+        # build is the one that loads the generation it writes (questions asked meanwhile
+        # do not load it a second time, see _follow_current).
         chunking, index_type = self.build_settings()
-        stats = self.store.build(report.documents, self.embedder, chunking,
-                                 index_type, rebuild=rebuild,
-                                 sources=[str(p.resolve()) for p in roots])
-        self._swap_in(self._open())
+        with self._follow_lock:
+            stats = self.store.build(report.documents, self.embedder, chunking,
+                                     index_type, rebuild=rebuild,
+                                     sources=[str(p.resolve()) for p in roots])
+            self._swap_in(self._open())
         return stats, report
 
     def build_settings(self) -> tuple[ChunkSettings, str]:

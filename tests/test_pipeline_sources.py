@@ -332,30 +332,67 @@ def test_one_thread_loads_a_new_build_while_the_others_answer(seeds_pipeline, tm
     assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
     (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
     _pipeline(seeds_pipeline, index).build([corpus])
-    opens = []
+    opens: list[int] = []
+    loading, release = threading.Event(), threading.Event()
     real_open = chat._open
 
-    def slow_open():
+    def held_open():  # a large index loading, until the test lets it finish
         opens.append(threading.get_ident())
-        time.sleep(1.0)  # a large index loading
+        loading.set()
+        assert release.wait(timeout=120)
         return real_open()
 
-    monkeypatch.setattr(chat, "_open", slow_open)
+    monkeypatch.setattr(chat, "_open", held_open)
     start = threading.Barrier(4)
+    answered: list[str | None] = []
     errors: list[BaseException] = []
 
     def ask() -> None:
         try:
             start.wait(timeout=60)
-            assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+            answered.append(chat.answer(QUESTION).text)
         except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=ask) for _ in range(4)]
     for t in threads:
         t.start()
+    assert loading.wait(timeout=60)
+    deadline = time.monotonic() + 120
+    while len(answered) < 3 and time.monotonic() < deadline and not errors:
+        time.sleep(0.05)
+    # three answered from the loaded index while the fourth was still loading the new one
+    assert answered == ["Ramzan Kadyrov"] * 3 and not release.is_set(), (answered, errors)
+    release.set()
     for t in threads:
         t.join(timeout=300)
     assert not errors, errors
-    assert len(opens) == 1  # loaded once, by one of them
+    assert len(answered) == 4 and len(opens) == 1  # loaded once, by one of them
+    assert chat.answer(LIGHTHOUSE).text == "Ada Brook"
+
+
+def test_a_pipelines_own_build_is_loaded_once(seeds_pipeline, tmp_path, monkeypatch) -> None:
+    corpus = _folder(tmp_path / "corpus", ART1)
+    chat = _pipeline(seeds_pipeline, tmp_path / "index")
+    chat.build([corpus])
+    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    opens: list[str] = []
+    real_open, real_build = chat._open, chat.store.build
+
+    def counted_open():
+        opens.append(threading.current_thread().name)
+        return real_open()
+
+    def build_then_ask(*args, **kwargs):  # CURRENT names the new generation from here on
+        stats = real_build(*args, **kwargs)
+        asker = threading.Thread(target=chat.answer, args=(QUESTION,), name="asker")
+        asker.start()  # a question while the build has yet to load what it wrote
+        asker.join(timeout=120)
+        return stats
+
+    monkeypatch.setattr(chat, "_open", counted_open)
+    monkeypatch.setattr(chat.store, "build", build_then_ask)
+    (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    chat.build([corpus])
+    assert opens == ["MainThread"]  # the build loaded it; the question did not load it too
     assert chat.answer(LIGHTHOUSE).text == "Ada Brook"
