@@ -31,9 +31,15 @@ class ChunkSettings:
     def __post_init__(self) -> None:
         if self.max_words < 10:
             raise ConfigError(f"max_words must be at least 10, got {self.max_words}")
-        if not 0 <= self.overlap_words < self.max_words // 2:
-            raise ConfigError(f"overlap_words must be at least 0 and under half of max_words "
-                              f"({self.max_words}), got {self.overlap_words}")
+        if not 0 <= self.overlap_words <= self.max_overlap(self.max_words):
+            raise ConfigError(f"overlap_words must be from 0 to {self.max_overlap(self.max_words)}"
+                              f" (under half of max_words, {self.max_words}), got "
+                              f"{self.overlap_words}")
+
+    @staticmethod
+    def max_overlap(max_words: int) -> int:
+        """The largest overlap passages of ``max_words`` words may have: under half."""
+        return max_words // 2 - 1
 
     def with_changes(self, max_words: int | None = None,
                      overlap_words: int | None = None) -> ChunkSettings:
@@ -41,7 +47,7 @@ class ChunkSettings:
         the overlap where it still fits, else a fifth of the length."""
         words = self.max_words if max_words is None else max_words
         if overlap_words is None:
-            fits = 0 <= self.overlap_words < words // 2
+            fits = self.overlap_words <= self.max_overlap(words)
             overlap_words = self.overlap_words if fits else words // 5
         return ChunkSettings(words, overlap_words)
 

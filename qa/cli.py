@@ -236,17 +236,14 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
 def _chunking(current: Any, max_words: int | None, overlap_words: int | None) -> Any:
     """``current`` (ChunkSettings) with --max-words / --overlap-words applied; an overlap
     that does not fit is a usage error naming the flags."""
-    from qa.errors import ConfigError
-
-    try:
-        return current.with_changes(max_words, overlap_words)
-    except ConfigError as exc:
-        words = current.max_words if max_words is None else max_words
+    words = current.max_words if max_words is None else max_words
+    if overlap_words is not None and overlap_words > current.max_overlap(words):
         whose = "" if max_words is not None else " (the index's own passage length)"
         raise click.BadParameter(
             f"{overlap_words} is not under half of --max-words {words}{whose}: give "
-            f"--overlap-words {words // 2 - 1} or less, or a larger --max-words.",
-            param_hint="'--overlap-words'") from exc
+            f"--overlap-words {current.max_overlap(words)} or less, or a larger --max-words.",
+            param_hint="'--overlap-words'")
+    return current.with_changes(max_words, overlap_words)
 
 
 @main.command("eval")
@@ -364,8 +361,8 @@ def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str,
     threshold, k = pipe.threshold, top_k or pipe.top_k
     pipe.reader = reader
     # the same gold file on the same index: run A's search for unfound gold answers holds
-    other_records = [replace(b, gold_in_articles=a.gold_in_articles) for a, b in
-                     zip(records, run_gold(pipe, items, top_k=top_k, check_golds=False))]
+    other_records = [replace(b, gold_in_articles=a.gold_in_articles) for a, b in zip(
+        records, run_gold(pipe, items, top_k=top_k, check_golds=False), strict=True)]
     result = compare_runs(records, other_records, metrics,
                           compute_metrics(other_records, threshold, k), threshold, k)
     if as_json:

@@ -82,12 +82,17 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
     except OSError as exc:
         # taken since the check, most likely; Gradio's message would name its own settings
         _check_port(host, port)
-        raise click.ClickException(f"cannot serve on {host}:{port}; choose another port "
-                                   "with --port N") from exc
+        raise click.ClickException(f"cannot serve on {host}:{port} ({_first_line(exc)}); "
+                                   "choose another port with --port N") from exc
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop); uploaded articles "
                f"are saved in {pipe.uploads_dir}")
     demo.block_thread()
+
+
+def _first_line(exc: OSError) -> str:
+    """The gist of a launch error: its reason, without Gradio's advice on its settings."""
+    return exc.strerror or str(exc).split("\n")[0].split(". ")[0]
 
 
 def _check_port(host: str, port: int) -> None:
@@ -104,6 +109,10 @@ def _check_port(host: str, port: int) -> None:
         if exc.errno == errno.EADDRINUSE:
             raise click.ClickException(
                 f"port {port} is in use; choose another with --port N") from exc
+        if exc.errno == errno.EACCES:
+            raise click.ClickException(
+                f"port {port} needs administrator rights (ports below 1024 do); choose "
+                "another with --port N, such as 7860") from exc
         reason = exc.strerror or str(exc)
         raise click.ClickException(f"cannot serve on {host}:{port} ({reason}); check "
                                    "--host") from exc

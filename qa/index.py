@@ -199,8 +199,9 @@ class IndexStore:
                           and (d / "manifest.json").is_file())
         if not complete:
             return None
-        if self.path not in _WARNED_UNNAMED:
-            _WARNED_UNNAMED.add(self.path)
+        key = (self.path.resolve(), complete[-1].name)  # once per folder and generation
+        if key not in _WARNED_UNNAMED:
+            _WARNED_UNNAMED.add(key)
             logger.warning("%s has no CURRENT file; using its newest complete generation, %s "
                            "(the next qa index names it)", self.path, complete[-1].name)
         return complete[-1]
@@ -408,7 +409,10 @@ class IndexStore:
             if previous is not None and _same_contents(previous.manifest, manifest):
                 logger.info("the index at %s is up to date: nothing to write", self.path)
                 if previous.generation is not None and not (self.path / "CURRENT").is_file():
-                    write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
+                    try:  # the generation taken without CURRENT: named again
+                        write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
+                    except OSError as exc:
+                        raise IndexWriteError(_cannot_write(self.path, exc)) from exc
             else:
                 try:
                     self._write_generation(manifest, passages, vectors, index_type)
@@ -553,7 +557,7 @@ class IndexStore:
                 shutil.rmtree(d, ignore_errors=True)
 
 
-_WARNED_UNNAMED: set[Path] = set()
+_WARNED_UNNAMED: set[tuple[Path, str]] = set()
 
 
 def _is_built_generation(path: Path) -> bool:

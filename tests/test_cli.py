@@ -111,3 +111,21 @@ def test_qa_chat_on_an_address_this_machine_lacks_names_the_host(tmp_path: Path)
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Error: cannot serve on 192.0.2.1:7860 (")
     assert result.output.endswith("check --host\n")
+
+
+def test_qa_chat_on_a_privileged_port_says_how_to_choose(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import socket
+
+    real_bind = socket.socket.bind
+
+    def refused(self, address):  # type: ignore[no-untyped-def]
+        if address[1] == 80:  # as for anyone but root
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_bind(self, address)
+
+    monkeypatch.setattr(socket.socket, "bind", refused)
+    result = CliRunner().invoke(main, ["chat", "--port", "80", "--index", str(tmp_path / "i")])
+    assert result.exit_code == 1, result.output
+    assert "port 80 needs administrator rights" in result.output and "--port N" in result.output
+    assert "--host" not in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 
 import pytest
 from click.testing import CliRunner
@@ -111,7 +112,10 @@ def test_an_index_folder_from_the_environment_is_not_built_from_the_seeds(
     by_option = runner.invoke(main, ["ask", "Who is the Chechen leader?", "--index", str(missing)])
     assert by_env.exit_code == by_option.exit_code == 1
     assert by_env.output == by_option.output and hint in by_env.output
-    chat = runner.invoke(main, ["chat", "--port", "1"])  # fails before serving anything
+    with socket.socket() as probe:  # a free port: the chat fails on the index before serving
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chat = runner.invoke(main, ["chat", "--port", str(port)])
     assert chat.exit_code == 1 and hint in chat.output, chat.output
     assert "Building the index" not in chat.output
     assert not (tmp_path / "missing").exists()
