@@ -60,6 +60,8 @@ _GENERATION_FILES = frozenset({*DATA_FILES, "passages.sqlite-journal", "manifest
 
 def _new_generation_name() -> str:
     return f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+
 INDEX_TYPES = ("flat", "hnsw")
 
 

@@ -102,6 +102,7 @@ class QAPipeline:
         # held by the one thread that loads a generation another process built
         self._follow_lock = threading.Lock()
         self._unloadable: str | None = None  # what CURRENT named when that load failed
+        self._manifest_stamp: tuple[int, int] | None = None  # see _manifest_stamp
 
     # -- index -------------------------------------------------------------------
     # What `qa calibrate` stored with the index is the default for what was not given:
@@ -132,6 +133,7 @@ class QAPipeline:
         threshold was chosen for its own retrieval."""
         if self.retriever is not None:
             return {}
+        self._follow_current()  # a new build, or settings stored since (qa calibrate)
         with self._lock:
             if self._index is not None:
                 return self._index.settings
@@ -170,7 +172,26 @@ class QAPipeline:
             if replacing is not None and self._index is not replacing:
                 return False
             self._index, self._retriever = opened
+            self._manifest_stamp = _manifest_stamp(opened[0].generation)
             return True
+
+    def _follow_settings(self, loaded: LoadedIndex) -> None:
+        """Take the settings of the loaded generation's manifest again when it has been
+        rewritten since it was read: `qa calibrate` stores a threshold in place, without
+        a new generation. One stat of the manifest when nothing changed."""
+        stamp = _manifest_stamp(loaded.generation)
+        if stamp is None or stamp == self._manifest_stamp or loaded.generation is None:
+            return
+        try:
+            manifest = self.store.checked_manifest(loaded.generation)
+        except QAError as exc:
+            logger.warning("cannot read the settings stored with the index at %s (%s); "
+                           "keeping those read before", self.index_dir, exc)
+        else:
+            loaded.manifest = manifest  # the same generation: only its settings differ
+            logger.info("the index at %s has new settings: %s", self.index_dir,
+                        loaded.settings)
+        self._manifest_stamp = stamp
 
     def _follow_current(self) -> None:
         """Load the generation that the index folder's CURRENT names, when it is not the
@@ -193,6 +214,7 @@ class QAPipeline:
             current, seen, problem = None, "a damaged CURRENT", exc
         if current is not None and current == loaded.generation:
             self._unloadable = None
+            self._follow_settings(loaded)
             return
         if seen == self._unloadable or not self._follow_lock.acquire(blocking=False):
             return  # known not to load, or another thread is loading it now
@@ -449,3 +471,13 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
 
 def _score(span: Span) -> float:
     return span.confidence if span.confidence is not None else span.score
+
+
+def _manifest_stamp(generation: Path | None) -> tuple[int, int] | None:
+    """Which file ``generation``'s manifest is, and when it was written (a rewrite replaces
+    the file); None when it cannot be told."""
+    try:
+        info = (generation / "manifest.json").stat() if generation else None
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns) if info else None

@@ -396,3 +396,14 @@ def test_a_pipelines_own_build_is_loaded_once(seeds_pipeline, tmp_path, monkeypa
     chat.build([corpus])
     assert opens == ["MainThread"]  # the build loaded it; the question did not load it too
     assert chat.answer(LIGHTHOUSE).text == "Ada Brook"
+
+
+def test_a_threshold_stored_meanwhile_is_followed(seeds_pipeline, tmp_path) -> None:
+    corpus = _folder(tmp_path / "corpus", ART1)
+    index = tmp_path / "index"
+    _pipeline(seeds_pipeline, index).build([corpus])
+    chat = _pipeline(seeds_pipeline, index)
+    assert chat.answer(QUESTION).text == "Ramzan Kadyrov" and chat.threshold == 0.25
+    _pipeline(seeds_pipeline, index).store.update_settings(threshold=0.999)  # qa calibrate
+    assert chat.threshold == 0.999
+    assert chat.answer(QUESTION).text is None  # abstains at the stored threshold
