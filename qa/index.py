@@ -3,7 +3,8 @@
 Layout of an index folder::
 
     CURRENT              name of the live generation (replaced atomically)
-    gen-<id>/            manifest.json, passages.sqlite, vectors.npy, dense.faiss
+    gen-<id>/            manifest.json, passages.sqlite, vectors.npy, dense.faiss (see
+                         qa.generations: which folders are generations)
                          (+ bm25/, the retriever's cache of its keyword index)
     .lock                held while a build writes
 
@@ -19,11 +20,9 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,25 +42,20 @@ from qa.errors import (
     IndexWriteError,
 )
 from qa.fileio import fsync_dir, write_atomic
+from qa.generations import (
+    DATA_FILES,
+    GENERATION_NAME,
+    cannot_write,
+    new_generation_name,
+    newest_complete_generation,
+    remove_leftover_generations,
+    warn_once,
+)
 from qa.types import Document, Passage
 
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-#: The name of a generation folder ('gen-20261202024518-6ceb5a1a': when, and a random tag).
-_GENERATION_NAME = re.compile(r"gen-\d{14}-[0-9a-f]{8}")
-#: What a generation holds: its data files (the manifest holds a checksum of each), the
-#: manifest, and the BM25 cache (a folder).
-DATA_FILES = ("passages.sqlite", "vectors.npy", "dense.faiss")
-BM25_CACHE = "bm25"
-_GENERATION_FILES = frozenset({*DATA_FILES, "passages.sqlite-journal", "manifest.json",
-                               BM25_CACHE})
-
-
-def _new_generation_name() -> str:
-    return f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
-
-
 INDEX_TYPES = ("flat", "hnsw")
 
 
@@ -185,7 +179,7 @@ class IndexStore:
                 f"the index pointer {pointer} cannot be read ({exc}). "
                 f"{rebuild_hint(self.path, articles_needed=True)}"
             ) from exc
-        if not _GENERATION_NAME.fullmatch(name):
+        if not GENERATION_NAME.fullmatch(name):
             raise IndexCorruptError(
                 f"the index pointer {pointer} is damaged (it does not name a generation). "
                 f"{rebuild_hint(self.path, articles_needed=True)}"
@@ -197,16 +191,10 @@ class IndexStore:
         hand, or a build stopped right before naming its generation); None when there is
         none. Taking it keeps a build from replacing the user's index with the default
         articles, and from deleting it as a leftover."""
-        complete = sorted(d for d in self.path.glob("gen-*") if _is_built_generation(d)
-                          and (d / "manifest.json").is_file())
-        if not complete:
-            return None
-        key = (self.path.resolve(), complete[-1].name)  # once per folder and generation
-        if key not in _WARNED_UNNAMED:
-            _WARNED_UNNAMED.add(key)
-            logger.warning("%s has no CURRENT file; using its newest complete generation, %s "
-                           "(the next qa index names it)", self.path, complete[-1].name)
-        return complete[-1]
+        newest = newest_complete_generation(self.path)
+        if newest is not None:
+            warn_once(self.path, newest)
+        return newest
 
     def _live_generation(self) -> Path | None:
         """The live generation for a build to keep; None when there is none or it is damaged."""
@@ -348,7 +336,7 @@ class IndexStore:
             self.path.mkdir(parents=True, exist_ok=True)
             fh = open(self.path / ".lock", "a+")
         except OSError as exc:
-            raise IndexWriteError(_cannot_write(self.path, exc)) from exc
+            raise IndexWriteError(cannot_write(self.path, exc)) from exc
         deadline = time.monotonic() + self.lock_timeout
         waiting = False
         try:
@@ -414,7 +402,7 @@ class IndexStore:
                     try:  # the generation taken without CURRENT: named again
                         write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
                     except OSError as exc:
-                        raise IndexWriteError(_cannot_write(self.path, exc)) from exc
+                        raise IndexWriteError(cannot_write(self.path, exc)) from exc
             else:
                 try:
                     self._write_generation(manifest, passages, vectors, index_type)
@@ -522,7 +510,7 @@ class IndexStore:
         import faiss
 
         old = self._live_generation()  # before the new one exists: never taken for it
-        name = _new_generation_name()
+        name = new_generation_name()
         gen = self.path / name
         gen.mkdir(parents=True)
         try:
@@ -553,30 +541,4 @@ class IndexStore:
     def _remove_stale_generations(self) -> None:
         """Drop generations a crashed build left behind (caller holds the lock): folders a
         build wrote, by their name and what they hold; any other folder stays."""
-        live = self._live_generation()
-        for d in self.path.glob("gen-*"):
-            if d != live and _is_built_generation(d):
-                shutil.rmtree(d, ignore_errors=True)
-
-
-_WARNED_UNNAMED: set[tuple[Path, str]] = set()
-
-
-def _is_built_generation(path: Path) -> bool:
-    """Whether ``path`` is a generation folder a build wrote: its name, and nothing in it
-    that a build does not write."""
-    if not (path.is_dir() and not path.is_symlink() and _GENERATION_NAME.fullmatch(path.name)):
-        return False
-    try:
-        return all(entry.name in _GENERATION_FILES or entry.name.startswith(".")
-                   for entry in path.iterdir())  # and temporary files ('.bm25.tmp-…')
-    except OSError:
-        return False
-
-
-def _cannot_write(path: Path, exc: OSError) -> str:
-    """Why the index folder ``path`` cannot be written, and what to do."""
-    if path.exists() and not path.is_dir():
-        return f"the index folder {path} is a file, not a folder: choose another with --index"
-    return (f"cannot write the index at {path} ({exc.strerror or exc}): choose a folder you "
-            "can write to with --index (or $QA_INDEX_DIR)")
+        remove_leftover_generations(self.path, keep=self._live_generation())

@@ -22,7 +22,8 @@ from qa.config import (
 )
 from qa.embed import Embedder
 from qa.errors import ConfigError, IndexCorruptError, IngestError, QAError, QuestionError
-from qa.index import BM25_CACHE, INDEX_TYPES, BuildStats, IndexStore, LoadedIndex
+from qa.generations import BM25_CACHE
+from qa.index import INDEX_TYPES, BuildStats, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_text
 from qa.reader import ExtractiveReader, Reading, Span

@@ -1,0 +1,81 @@
+"""The generation folders of an index: their names, what they hold, and which of them a
+build may remove.
+
+A build writes each index as a new generation folder beside the live one and names it in
+CURRENT (see :mod:`qa.index`). A build removes only folders it wrote (a generation's name
+and nothing in them but a generation's files), never a folder of the user's that happens
+to be called ``gen-…``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+#: The name of a generation folder ('gen-20261202024518-6ceb5a1a': when, and a random tag).
+GENERATION_NAME = re.compile(r"gen-\d{14}-[0-9a-f]{8}")
+#: What a generation holds: its data files (the manifest holds a checksum of each), the
+#: manifest, and the BM25 cache (a folder).
+DATA_FILES = ("passages.sqlite", "vectors.npy", "dense.faiss")
+BM25_CACHE = "bm25"
+_GENERATION_FILES = frozenset({*DATA_FILES, "passages.sqlite-journal", "manifest.json",
+                               BM25_CACHE})
+
+
+def new_generation_name() -> str:
+    return f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+
+def is_built_generation(path: Path) -> bool:
+    """Whether ``path`` is a generation folder a build wrote: its name, and nothing in it
+    that a build does not write."""
+    if not (path.is_dir() and not path.is_symlink() and GENERATION_NAME.fullmatch(path.name)):
+        return False
+    try:
+        return all(entry.name in _GENERATION_FILES or entry.name.startswith(".")
+                   for entry in path.iterdir())  # and temporary files ('.bm25.tmp-…')
+    except OSError:
+        return False
+
+
+def newest_complete_generation(index_dir: Path) -> Path | None:
+    """The newest generation in ``index_dir`` that a build finished writing (it has its
+    manifest); None when there is none."""
+    complete = sorted(d for d in index_dir.glob("gen-*") if is_built_generation(d)
+                      and (d / "manifest.json").is_file())
+    return complete[-1] if complete else None
+
+
+_WARNED: set[tuple[Path, str]] = set()
+
+
+def warn_once(index_dir: Path, generation: Path) -> None:
+    """Warn, once per folder and generation, that ``index_dir`` has no CURRENT and
+    ``generation`` is used."""
+    key = (index_dir.resolve(), generation.name)
+    if key not in _WARNED:
+        _WARNED.add(key)
+        logger.warning("%s has no CURRENT file; using its newest complete generation, %s "
+                       "(the next qa index names it)", index_dir, generation.name)
+
+
+def remove_leftover_generations(index_dir: Path, keep: Path | None) -> None:
+    """Remove the generations a stopped build left in ``index_dir``, all but ``keep``;
+    folders a build did not write stay."""
+    for d in index_dir.glob("gen-*"):
+        if d != keep and is_built_generation(d):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def cannot_write(path: Path, exc: OSError) -> str:
+    """Why the index folder ``path`` cannot be written, and what to do."""
+    if path.exists() and not path.is_dir():
+        return f"the index folder {path} is a file, not a folder: choose another with --index"
+    return (f"cannot write the index at {path} ({exc.strerror or exc}): choose a folder you "
+            "can write to with --index (or $QA_INDEX_DIR)")
