@@ -32,16 +32,32 @@ def new_generation_name() -> str:
     return f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
 
 
+#: Temporary names a build or a cache write uses inside a generation.
+_TEMPORARY = re.compile(r"\.bm25\.(?:tmp|old)-[0-9a-f]{8}|\.manifest\.json\.[0-9a-f]{32}\.tmp")
+_CACHE_FILE = re.compile(r"[\w.-]+\.(?:json|npy|npz)")
+
+
 def is_built_generation(path: Path) -> bool:
     """Whether ``path`` is a generation folder a build wrote: its name, and nothing in it
-    that a build does not write."""
+    that a build does not write (its files as files, the BM25 cache as a folder of cache
+    files, temporary names), so that removing it removes nothing of the user's."""
     if not (path.is_dir() and not path.is_symlink() and GENERATION_NAME.fullmatch(path.name)):
         return False
     try:
-        return all(entry.name in _GENERATION_FILES or entry.name.startswith(".")
-                   for entry in path.iterdir())  # and temporary files ('.bm25.tmp-…')
+        return all(_written_by_a_build(entry) for entry in path.iterdir())
     except OSError:
         return False
+
+
+def _written_by_a_build(entry: Path) -> bool:
+    if entry.is_symlink():
+        return False
+    if entry.name == BM25_CACHE or (_TEMPORARY.fullmatch(entry.name) and entry.is_dir()):
+        return entry.is_dir() and all(  # the cache: files bm25s and qa write, no folders
+            f.is_file() and not f.is_symlink() and _CACHE_FILE.fullmatch(f.name)
+            for f in entry.iterdir())
+    return entry.is_file() and (entry.name in _GENERATION_FILES
+                                or bool(_TEMPORARY.fullmatch(entry.name)))
 
 
 def newest_complete_generation(index_dir: Path) -> Path | None:

@@ -26,8 +26,19 @@ def test_a_new_name_is_a_generation_name() -> None:
 
 
 def test_only_folders_a_build_wrote_are_generations(tmp_path: Path) -> None:
-    assert is_built_generation(_generation(tmp_path, "gen-20240101000000-0123abcd",
-                                           "passages.sqlite", ".manifest.json.1.tmp"))
+    built = _generation(tmp_path, "gen-20240101000000-0123abcd", "passages.sqlite",
+                        f".manifest.json.{'0' * 32}.tmp")
+    (built / "bm25").mkdir()
+    (built / "bm25" / "params.index.json").write_text("{}")
+    assert is_built_generation(built)
+    # a build's names, but something of the user's at any depth: not a generation
+    for i, (where, what) in enumerate([("bm25", "data.txt"), ("passages.sqlite", "keep.txt"),
+                                       (".bm25.mine", "x.txt"), (".git", "HEAD"),
+                                       (".", ".notes.txt")]):
+        gen = tmp_path / f"gen-2024010100000{i}-abcdef12"
+        (gen / where).mkdir(parents=True, exist_ok=True)
+        (gen / where / what).write_text("mine")
+        assert not is_built_generation(gen), (where, what)
     assert not is_built_generation(_generation(tmp_path, "gen-2024-photos", "vectors.npy"))
     assert not is_built_generation(_generation(tmp_path, "gen-20240101000000-89abcdef",
                                                "vectors.npy", "holiday.jpg"))
