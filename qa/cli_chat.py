@@ -20,7 +20,8 @@ from qa.cli import _ExistingPath, _friendly, _index_option, main
               help="Article folder the index is built from (default with no --index and no "
                    "$QA_INDEX_DIR: seeds/); given, it is added to an existing index at start.")
 @click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
-              help="Where uploaded articles are saved (default: uploads/ beside the index).")
+              help="Where uploaded articles are saved (default: beside the index folder, "
+                   "uploads/ for index/, else NAME-uploads/).")
 @click.option("--top-k", default=None, type=click.IntRange(1, 10),
               help="Passages to read, changeable on the page (default: what the index was "
                    "calibrated with, else 5).")

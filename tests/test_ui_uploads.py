@@ -81,3 +81,6 @@ def test_failed_validation_leaves_no_file(tmp_path: Path) -> None:
 
 def test_default_uploads_dir_is_beside_the_index(tmp_path: Path) -> None:
     assert default_uploads_dir(tmp_path / "index") == (tmp_path / "uploads").resolve()
+    # two indexes in one folder: each its own uploads
+    a, b = default_uploads_dir(tmp_path / "a"), default_uploads_dir(tmp_path / "b")
+    assert a == (tmp_path / "a-uploads").resolve() and b == (tmp_path / "b-uploads").resolve()

@@ -26,8 +26,12 @@ _UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
 def default_uploads_dir(index_dir: Path) -> Path:
-    """``uploads/`` beside the index folder (``index/`` -> ``uploads/``)."""
-    return Path(index_dir).resolve().parent / "uploads"
+    """The uploads folder of the index in ``index_dir``, beside it and its own: ``index/``
+    -> ``uploads/`` (the checkout's layout), any other name -> ``NAME-uploads/``, so two
+    indexes in one folder (``~/indexes/a``, ``~/indexes/b``) never share their uploads."""
+    index_dir = Path(index_dir).resolve()
+    name = "uploads" if index_dir.name == "index" else f"{index_dir.name}-uploads"
+    return index_dir.parent / name
 
 
 def safe_filename(name: str) -> str:
