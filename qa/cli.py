@@ -206,7 +206,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                       index_type=None if hnsw is None else ("hnsw" if hnsw else "flat"),
                       max_file_bytes=max(1, int(max_file_mb * 1_000_000)))
     if max_words is not None or overlap_words is not None:
-        pipe.chunking = _chunking(pipe.build_settings()[0], max_words, overlap_words)
+        pipe.chunking = _chunking(pipe.build_settings()[0], max_words, overlap_words,
+                                  from_index=pipe.store.exists())
     if paths:
         sources: Sequence[str | Path] = paths
     elif pipe.store.exists() and pipe.recorded_sources() is None:
@@ -224,8 +225,9 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
     click.echo(f"Indexed {_count(stats.documents, 'document')}, "
                f"{_count(stats.passages, 'passage')} in "
                f"{stats.seconds:.1f}s ({len(stats.embedded_documents)} embedded, "
-               f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed)"
-               f" -> {pipe.index_dir}")
+               f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed"
+               + (f", {len(stats.renamed_documents)} renamed or moved"
+                  if stats.renamed_documents else "") + f") -> {pipe.index_dir}")
     calibrated = pipe.index.settings.get("threshold")
     if calibrated is not None and (stats.embedded_documents or stats.removed_documents):
         click.echo(f"note: the threshold {calibrated:.4f} that qa calibrate chose stays in "
@@ -233,12 +235,15 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                    "GOLD again", err=True)
 
 
-def _chunking(current: Any, max_words: int | None, overlap_words: int | None) -> Any:
-    """``current`` (ChunkSettings) with --max-words / --overlap-words applied; an overlap
-    that does not fit is a usage error naming the flags."""
+def _chunking(current: Any, max_words: int | None, overlap_words: int | None,
+              from_index: bool) -> Any:
+    """``current`` (ChunkSettings: the index's own when ``from_index``, else the defaults)
+    with --max-words / --overlap-words applied; an overlap that does not fit is a usage
+    error naming the flags."""
     words = current.max_words if max_words is None else max_words
     if overlap_words is not None and overlap_words > current.max_overlap(words):
-        whose = "" if max_words is not None else " (the index's own passage length)"
+        whose = ("" if max_words is not None else " (the index's own passage length)"
+                 if from_index else " (the default passage length)")
         raise click.BadParameter(
             f"{overlap_words} is not under half of --max-words {words}{whose}: give "
             f"--overlap-words {current.max_overlap(words)} or less, or a larger --max-words.",

@@ -89,6 +89,8 @@ class BuildStats:
     embedded_documents: list[str] = field(default_factory=list)
     reused_documents: list[str] = field(default_factory=list)
     removed_documents: list[str] = field(default_factory=list)
+    #: (old id, new id) of articles renamed or moved: their vectors were reused
+    renamed_documents: list[tuple[str, str]] = field(default_factory=list)
     embedded_passages: int = 0
     seconds: float = 0.0
 
@@ -108,6 +110,9 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     files = manifest.get("files", {})
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         return "no valid 'files'"
+    sources = manifest.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(v, str) for v in sources):
+        return "'sources' is not a list of paths"
     settings = manifest.get("settings", {})
     if not isinstance(settings, dict):
         return "'settings' is not an object"
@@ -209,6 +214,8 @@ class IndexStore:
     def read_manifest(self, gen: Path | None = None) -> dict[str, Any]:
         """The manifest of generation ``gen`` (default: the live one)."""
         gen = gen or self.current_generation()
+        if gen is None and self.path.exists() and not self.path.is_dir():
+            raise IndexNotFoundError(cannot_write(self.path, NotADirectoryError()))
         if gen is None:
             raise IndexNotFoundError(
                 f"no index at {self.path}. Build one with: qa index --index {self.path} "
@@ -422,7 +429,13 @@ class IndexStore:
             manifest.setdefault("settings", {}).update(settings)
             gen = self.current_generation()
             assert gen is not None
-            write_atomic(gen / "manifest.json", json.dumps(manifest, indent=2))
+            try:
+                write_atomic(gen / "manifest.json", json.dumps(manifest, indent=2))
+            except OSError as exc:
+                raise IndexWriteError(
+                    f"could not store the settings in the index at {self.path} ({exc}); the "
+                    "index is unchanged. Free some space (or fix the folder's permissions) "
+                    "and try again") from exc
 
     def _old_settings(self) -> dict[str, Any]:
         try:
@@ -484,7 +497,15 @@ class IndexStore:
                 stats.embedded_documents.append(doc.doc_id)
             else:
                 stats.reused_documents.append(doc.doc_id)
-        stats.removed_documents = sorted(set(old_docs) - {d.doc_id for d in documents})
+        gone = set(old_docs) - {d.doc_id for d in documents}
+        for doc in documents:
+            was = by_hash.get(doc.content_hash)
+            if was is not None and was in gone:  # its text under another name: renamed or
+                stats.renamed_documents.append((was, doc.doc_id))  # moved, not removed
+                gone.discard(was)
+                if doc.doc_id in stats.reused_documents:  # counted once, as renamed
+                    stats.reused_documents.remove(doc.doc_id)
+        stats.removed_documents = sorted(gone)
         if to_embed:  # nothing new: the embedding model need not even load
             logger.info("embedding %d passages of %d articles (%d unchanged, %d removed)",
                         len(to_embed), len(stats.embedded_documents),

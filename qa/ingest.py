@@ -75,11 +75,17 @@ _LABELS = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "l
            "utf-16le": None, "utf-16be": None, "utf-32": None}
 
 
+_XML_DECLARATION = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
+
+
 def _declared_charset(data: bytes) -> str | None:
     """The text encoding an HTML page declares in its first 4 KB, as a browser reads it:
-    ``<meta charset=…>``, or ``<meta http-equiv="Content-Type" content="…; charset=…">``
-    (not a charset named in other text). None when there is none, or it is not a text
-    encoding Python knows."""
+    an XML declaration (XHTML), ``<meta charset=…>``, or ``<meta http-equiv="Content-Type"
+    content="…; charset=…">`` (not a charset named in other text). None when there is
+    none, or it is not a text encoding Python knows."""
+    xml = _XML_DECLARATION.match(data[:512])
+    if xml:
+        return _text_encoding(xml.group(1))
     for meta in _META.finditer(data[:4096]):
         attributes = {key.lower(): value.strip(b"\"'")
                       for key, value in _ATTRIBUTE.findall(meta.group(1))}
@@ -88,16 +94,22 @@ def _declared_charset(data: bytes) -> str | None:
             found = _CONTENT_CHARSET.search(attributes.get(b"content", b""))
             label = found.group(1) if found else None
         if label:
-            name = label.decode("ascii", "replace").strip().lower()
-            name = _LABELS.get(name, name)
-            if name is None:
-                return None
-            try:
-                b"a".decode(name)  # LookupError: unknown, or not text ('hex', 'base64')
-            except (LookupError, UnicodeDecodeError):
-                return None
-            return codecs.lookup(name).name
+            return _text_encoding(label)
     return None
+
+
+def _text_encoding(label: bytes) -> str | None:
+    """The codec a declared charset ``label`` names, read as browsers read labels; None
+    for an unknown label or a codec that is no text encoding ('hex', 'base64')."""
+    raw = label.decode("ascii", "replace").strip().lower()
+    name = _LABELS.get(raw, raw)
+    if name is None:
+        return None
+    try:
+        b"a".decode(name)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return codecs.lookup(name).name
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, None]:

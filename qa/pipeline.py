@@ -263,6 +263,11 @@ class QAPipeline:
             root = Path(p).expanduser()
             if root.resolve() not in {r.resolve() for r in roots}:
                 roots.append(root)
+        if self.index_dir.resolve() in {r.resolve() for r in roots}:
+            raise ConfigError(
+                f"the index folder {self.index_dir} is also a folder to index: its own files "
+                "would be read as articles. Keep the index in a folder of its own, e.g. qa "
+                f"index {self.index_dir} --index {self.index_dir}-index")
         # the index and uploads folders may sit inside the corpus: not articles of it
         own = [self.index_dir, *([self.uploads_dir] if self.uploads_dir else [])]
         report = load_documents(roots, max_bytes=self.max_file_bytes, exclude=own)

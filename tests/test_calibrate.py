@@ -209,6 +209,10 @@ def test_qa_index_reminds_that_a_calibrated_threshold_stays(tmp_path: Path) -> N
     IndexStore(index).update_settings(threshold=0.42, top_k=5, answer_types=True)
     unchanged = CliRunner().invoke(main, args)
     assert unchanged.exit_code == 0 and "note:" not in unchanged.output
+    (corpus / "elbe.md").rename(corpus / "river.md")  # the same articles under another name
+    renamed = CliRunner().invoke(main, args)
+    assert renamed.exit_code == 0 and "note:" not in renamed.output
+    assert "(0 embedded, 0 unchanged, 0 removed, 1 renamed or moved)" in renamed.stdout
     (corpus / "rhine.md").write_text("The Rhine flows through Basel and Cologne.")
     changed = CliRunner().invoke(main, args)
     assert changed.exit_code == 0, changed.output

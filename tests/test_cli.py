@@ -129,3 +129,14 @@ def test_qa_chat_on_a_privileged_port_says_how_to_choose(tmp_path: Path, monkeyp
     assert result.exit_code == 1, result.output
     assert "port 80 needs administrator rights" in result.output and "--port N" in result.output
     assert "--host" not in result.output
+
+
+def test_an_overlap_too_long_for_the_default_length_says_default(tmp_path: Path) -> None:
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("The Elbe flows through Dresden.")
+    result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(tmp_path / "new"),
+                                       "--overlap-words", "999"])
+    assert result.exit_code == 2, result.output
+    assert "(the default passage length)" in result.output
+    assert "index's own" not in result.output and not (tmp_path / "new").exists()

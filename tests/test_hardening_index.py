@@ -119,6 +119,7 @@ CORRUPTIONS = {
     "manifest-bad-documents": lambda g: _edit_manifest(g, documents=5),
     "manifest-bad-dimension": lambda g: _edit_manifest(g, dimension="384"),
     "manifest-bad-threshold": lambda g: _edit_manifest(g, settings={"threshold": "high"}),
+    "manifest-bad-sources": lambda g: _edit_manifest(g, sources=5),
     "current-garbage": lambda g: (g.parent / "CURRENT").write_bytes(b"\xff\xfe\x00junk"),
     "current-empty": lambda g: (g.parent / "CURRENT").write_text(""),
     "current-traversal": lambda g: (g.parent / "CURRENT").write_text("../../etc\n"),
@@ -349,6 +350,8 @@ def test_an_index_folder_that_cannot_be_written_says_so(tmp_path: Path) -> None:
     corpus = synthetic_corpus(tmp_path / "corpus", 2)
     result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(a_file)])
     assert_one_line_error(result, f"the index folder {a_file} is a file", "--index")
+    asked = CliRunner().invoke(main, ["ask", QUESTION, "--index", str(a_file)])
+    assert_one_line_error(asked, f"the index folder {a_file} is a file", "--index")
     assert a_file.read_text() == "not a folder"
     if os.geteuid() != 0:  # root writes anywhere: a read-only folder only binds others
         locked = tmp_path / "locked"
@@ -357,6 +360,27 @@ def test_an_index_folder_that_cannot_be_written_says_so(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["index", str(corpus), "--index",
                                            str(locked / "index")])
         assert_one_line_error(result, "cannot write the index at", "--index")
+
+
+def test_storing_settings_on_a_full_disk_is_a_plain_error(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.index
+    from qa.errors import IndexWriteError
+
+    index_dir = tmp_path / "index"
+    gen = index_dir / "gen-20240101000000-0123abcd"
+    gen.mkdir(parents=True)
+    (gen / "manifest.json").write_text('{"format_version": 1}')
+    (index_dir / "CURRENT").write_text(gen.name + "\n")
+
+    def full(path, data):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(qa.index, "write_atomic", full)
+    with pytest.raises(IndexWriteError, match="could not store the settings.*No space left.*"
+                                              "the index is unchanged"):
+        IndexStore(index_dir).update_settings(threshold=0.5)
+    assert (gen / "manifest.json").read_text() == '{"format_version": 1}'
 
 
 @pytest.mark.slow

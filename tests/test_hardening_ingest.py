@@ -424,10 +424,12 @@ def test_a_declared_charset_is_read_as_browsers_read_it(tmp_path: Path, caplog) 
         "hex.html": ('<meta charset="hex">', "Un café.".encode("cp1252"), "Un café."),
         "described.html": ('<meta name="description" content="about charset=koi8-r">',
                            "Un café.".encode("cp1252"), "Un café."),
+        "page.xhtml.html": ("", "Казань.".encode("cp1251"), "Казань."),
     }
     for name, (head, body, _) in pages.items():
-        (tmp_path / name).write_bytes(f"<html><head>{head}</head><body><p>{name}: ".encode()
-                                      + body + b"</p></body></html>")
+        xml = b'<?xml version="1.0" encoding="windows-1251"?>\n' if "xhtml" in name else b""
+        (tmp_path / name).write_bytes(xml + f"<html><head>{head}</head><body><p>{name}: "
+                                      .encode() + body + b"</p></body></html>")
     with caplog.at_level("WARNING", logger="qa.ingest"):
         report = load_documents([tmp_path])
     assert report.skipped == []

@@ -159,7 +159,8 @@ def test_a_renamed_or_moved_article_is_not_embedded_again(tmp_path, corpus, embe
     embedder.encoded.clear()
     stats = build(store, corpus, embedder)
     assert embedder.encoded == [] and stats.embedded_documents == []
-    assert "notes/bees.md" in stats.reused_documents and stats.removed_documents == ["extra.md"]
+    assert "notes/bees.md" not in stats.reused_documents and stats.removed_documents == []
+    assert stats.renamed_documents == [("extra.md", "notes/bees.md")]
     after = store.load(embedder.name)
     moved = [p for p in after.passages if p.doc_id == "notes/bees.md"]
     old = [p for p in before.passages if p.doc_id == "extra.md"]

@@ -407,3 +407,15 @@ def test_a_threshold_stored_meanwhile_is_followed(seeds_pipeline, tmp_path) -> N
     _pipeline(seeds_pipeline, index).store.update_settings(threshold=0.999)  # qa calibrate
     assert chat.threshold == 0.999
     assert chat.answer(QUESTION).text is None  # abstains at the stored threshold
+
+
+def test_the_index_folder_cannot_be_a_folder_to_index(seeds_pipeline, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from qa.cli import main
+
+    corpus = _folder(tmp_path / "notes", ART1)
+    result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(corpus)])
+    assert result.exit_code == 1 and "is also a folder to index" in result.output
+    assert f"--index {corpus}-index" in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in corpus.iterdir()) == [ART1]  # nothing written into it
