@@ -84,6 +84,14 @@ def normalize_text(text: str) -> str:
     return normalize_answer(_CJK_CHAR.sub(r" \1 ", text))
 
 
+def mentions(text: str, golds: Iterable[str]) -> bool:
+    """Whether a gold answer occurs anywhere in ``text`` under the official normalization,
+    inside words too: how training data and SQuAD evaluation tell a paragraph that must not
+    hold the answer (a negative must not even come close)."""
+    normalized = normalize_answer(text)
+    return any(g and g in normalized for g in map(normalize_answer, golds))
+
+
 def contains_answer(passage: str, golds: Iterable[str]) -> bool:
     """True when a gold answer occurs in the passage, both :func:`normalize_text`-ed,
     word-aligned."""

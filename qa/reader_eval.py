@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from qa.confidence import Calibration, fit
 from qa.errors import DataError
 from qa.intervals import bootstrap_interval
-from qa.metrics import best_over_golds, normalize_answer
+from qa.metrics import best_over_golds, mentions
 from qa.reader import ExtractiveReader
 from qa.squad import Article, QAExample
 from qa.threshold import Outcome, choose_threshold
@@ -83,8 +83,7 @@ def calibration_rows(reader: ExtractiveReader, articles: Sequence[Article], ques
     disable = not logger.isEnabledFor(logging.INFO)
     for art, ex in tqdm(rng.sample(pool, min(questions, len(pool))), desc="calibrate",
                         unit="q", disable=disable):
-        golds = [normalize_answer(g) for g in ex.answers]
-        others = [p for p in art.paragraphs if not any(g in normalize_answer(p) for g in golds)]
+        others = [p for p in art.paragraphs if not mentions(p, ex.answers)]
         if len(others) < passages:
             continue
         negatives = rng.sample(others, passages)

@@ -12,7 +12,7 @@ from typing import Any
 
 from qa.chunk import sentence_spans
 from qa.errors import DataError
-from qa.metrics import normalize_answer
+from qa.metrics import mentions
 
 
 @dataclass(frozen=True)
@@ -121,11 +121,8 @@ def mine_negatives(
                 continue
             context = None
             if rng.random() < 0.5 and len(art.paragraphs) > 1:
-                golds = [normalize_answer(g) for g in ex.answers]
-                candidates = [
-                    p for p in art.paragraphs
-                    if p != ex.context and not any(g and g in normalize_answer(p) for g in golds)
-                ]
+                candidates = [p for p in art.paragraphs
+                              if p != ex.context and not mentions(p, ex.answers)]
                 if candidates:
                     context = rng.choice(candidates)
             other = _other_article(rng, n_articles, a_idx) if context is None else None
@@ -301,8 +298,7 @@ def mine_answer_removed(articles: list[Article], ratio: float, seed: int) -> lis
         if not kept or len(kept) == len(sentences):
             continue
         context = " ".join(ex.context[s:e] for s, e in kept)
-        left = normalize_answer(context)
-        if any(g and g in left for g in map(normalize_answer, ex.answers)):
+        if mentions(context, ex.answers):
             continue
         removed.append(QAExample(f"{ex.id}-removed", ex.title, ex.question, context,
                                  ex.answers, None))
@@ -425,8 +421,7 @@ def mine_blurred_answers(articles: list[Article], ratio: float, seed: int) -> li
             if head and not head.endswith(" "):
                 head += " "
         context = head + vague + tail
-        left = normalize_answer(context)
-        if any(g and g in left for g in map(normalize_answer, ex.answers)):
+        if mentions(context, ex.answers):
             continue
         out.append(QAExample(f"{ex.id}-blur", ex.title, ex.question, context, ex.answers,
                              None))

@@ -153,3 +153,11 @@ def test_answer_spans_and_contains_answer_agree(pieces: list[str], data) -> None
         st.lists(_TRICKY, max_size=5).map("".join)))
     assert contains_answer(passage, [gold]) == bool(answer_spans(passage, [gold])), (
         passage, gold)
+
+
+def test_mentions_finds_an_answer_even_inside_words() -> None:
+    from qa.metrics import mentions
+
+    assert mentions("The Kadyrovs' men.", ["Kadyrov"])  # inside a word too (negatives)
+    assert mentions("paid US $200.", ["$200"])
+    assert not mentions("Nothing here.", ["Kadyrov", "the"])  # an empty gold is no mention
