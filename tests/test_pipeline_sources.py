@@ -33,6 +33,17 @@ def _pipeline(like: QAPipeline, index_dir: Path, **kwargs) -> QAPipeline:
     return pipe
 
 
+def _answering(like: QAPipeline, tmp_path: Path) -> tuple[Path, Path, QAPipeline]:
+    """A corpus of one article, its index (built by one pipeline), and another pipeline
+    that has answered from it: a chat, when another process builds the index again."""
+    corpus = _folder(tmp_path / "corpus", ART1)
+    index = tmp_path / "index"
+    _pipeline(like, index).build([corpus])
+    chat = _pipeline(like, index)
+    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    return corpus, index, chat
+
+
 def test_adding_articles_keeps_what_the_index_was_built_from(seeds_pipeline, tmp_path) -> None:
     notes = _folder(tmp_path / "notes", ART1)
     other = _folder(tmp_path / "other", ART2)
@@ -276,11 +287,7 @@ def test_answers_follow_a_build_by_another_process(seeds_pipeline, tmp_path) -> 
 
 def test_a_build_that_cannot_be_loaded_leaves_the_loaded_index(seeds_pipeline, tmp_path,
                                                                caplog) -> None:
-    corpus = _folder(tmp_path / "corpus", ART1)
-    index = tmp_path / "index"
-    _pipeline(seeds_pipeline, index).build([corpus])
-    chat = _pipeline(seeds_pipeline, index)
-    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    corpus, index, chat = _answering(seeds_pipeline, tmp_path)
     loaded = chat.index.generation
     (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
     _pipeline(seeds_pipeline, index).build([corpus])
@@ -325,11 +332,7 @@ def test_following_current_costs_one_small_read(seeds_pipeline, tmp_path,
 
 def test_one_thread_loads_a_new_build_while_the_others_answer(seeds_pipeline, tmp_path,
                                                                monkeypatch) -> None:
-    corpus = _folder(tmp_path / "corpus", ART1)
-    index = tmp_path / "index"
-    _pipeline(seeds_pipeline, index).build([corpus])
-    chat = _pipeline(seeds_pipeline, index)
-    assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
+    corpus, index, chat = _answering(seeds_pipeline, tmp_path)
     (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
     _pipeline(seeds_pipeline, index).build([corpus])
     opens: list[int] = []
@@ -399,11 +402,8 @@ def test_a_pipelines_own_build_is_loaded_once(seeds_pipeline, tmp_path, monkeypa
 
 
 def test_a_threshold_stored_meanwhile_is_followed(seeds_pipeline, tmp_path) -> None:
-    corpus = _folder(tmp_path / "corpus", ART1)
-    index = tmp_path / "index"
-    _pipeline(seeds_pipeline, index).build([corpus])
-    chat = _pipeline(seeds_pipeline, index)
-    assert chat.answer(QUESTION).text == "Ramzan Kadyrov" and chat.threshold == 0.25
+    _, index, chat = _answering(seeds_pipeline, tmp_path)
+    assert chat.threshold == 0.25
     _pipeline(seeds_pipeline, index).store.update_settings(threshold=0.999)  # qa calibrate
     assert chat.threshold == 0.999
     assert chat.answer(QUESTION).text is None  # abstains at the stored threshold
