@@ -76,6 +76,9 @@ class LoadedIndex:
     vectors: np.ndarray
     faiss_index: Any
     generation: Path | None = None  # the folder the files came from (immutable once live)
+    #: which manifest file was read, and when it was written (see manifest_stamp), taken
+    #: before reading it: a rewrite after that (qa calibrate) shows as another stamp
+    manifest_stamp: tuple[int, int] | None = None
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -127,6 +130,16 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     if not isinstance(settings.get("answer_types", True), bool):
         return "the stored answer_types is not true or false"
     return None
+
+
+def manifest_stamp(generation: Path | None) -> tuple[int, int] | None:
+    """Which file ``generation``'s manifest is, and when it was written (a rewrite replaces
+    the file); None when it cannot be told."""
+    try:
+        info = (generation / "manifest.json").stat() if generation else None
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns) if info else None
 
 
 def _sha256(path: Path) -> str:
@@ -282,6 +295,7 @@ class IndexStore:
     def _load_live(self, embedding_model: str | None) -> LoadedIndex:
         # One look at CURRENT: the manifest and the files must come from the same generation.
         gen = self.current_generation()
+        stamp = manifest_stamp(gen)
         manifest = self.checked_manifest(gen)
         assert gen is not None
         if embedding_model is not None and manifest.get("embedding_model") != embedding_model:
@@ -318,7 +332,7 @@ class IndexStore:
                 f"the index files in {gen} disagree ({n} passages, vectors {vectors.shape}, "
                 f"FAISS {index.ntotal}). {rebuild_hint(self.path)}"
             )
-        return LoadedIndex(self.path, manifest, passages, vectors, index, gen)
+        return LoadedIndex(self.path, manifest, passages, vectors, index, gen, stamp)
 
     @staticmethod
     def _read_passages(path: Path) -> list[Passage]:
@@ -478,25 +492,24 @@ class IndexStore:
         # passages cut by another chunker (CHUNKER_VERSION) are cut again, not reused whole
         same_cuts = previous is not None and previous.manifest.get("chunker", 1) == CHUNKER_VERSION
         by_hash = {info["hash"]: doc_id for doc_id, info in old_docs.items()
-                   if doc_id in old_rows} if same_cuts else {}
+                   if doc_id in old_rows}
         # per article: its passages, and for each the previous index's row (None: embed it)
         parts: list[tuple[Document, list[Passage], list[int | None]]] = []
         to_embed: list[Passage] = []
         for doc in documents:
-            same = by_hash.get(doc.content_hash)
-            if same is not None:
+            own = old_docs.get(doc.doc_id)  # the article's own id first, then its text
+            same = (doc.doc_id if own and own["hash"] == doc.content_hash
+                    and doc.doc_id in old_rows else by_hash.get(doc.content_hash))
+            if same is not None and same_cuts:  # passages and vectors as they are
                 rows: list[int | None] = list(old_rows[same])
                 chunks = [previous.passages[r] for r in old_rows[same]]  # type: ignore[union-attr]
-            else:
+            else:  # cut (again); passages whose text the previous index holds keep vectors
                 chunks = chunk_document(doc, chunking)
                 rows = [by_text.get(c.text) for c in chunks]
                 to_embed.extend(c for c, r in zip(chunks, rows) if r is None)
             parts.append((doc, chunks, rows))
-            known = doc.doc_id in old_docs and old_docs[doc.doc_id]["hash"] == doc.content_hash
-            if None in rows or not (known or same is not None):
-                stats.embedded_documents.append(doc.doc_id)
-            else:
-                stats.reused_documents.append(doc.doc_id)
+            (stats.embedded_documents if None in rows else stats.reused_documents).append(
+                doc.doc_id)
         gone = set(old_docs) - {d.doc_id for d in documents}
         for doc in documents:
             was = by_hash.get(doc.content_hash)

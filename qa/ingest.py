@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -57,59 +56,83 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
         if b"\x00" in data:
             text, guessed = _utf16_without_bom(data)
         else:
-            text, guessed = _decode_8bit(data, _declared_charset(data) if html else None)
+            text, guessed = _decode_8bit(data, _declared_charsets(data) if html else [])
     sample = text[:65536]
     if len(_CONTROL.findall(sample)) > max(1, len(sample) // 100):
         raise IngestError("binary content (control characters); not a text article")
     return text, guessed
 
 
-_META = re.compile(rb"<meta\s([^>]*)>", re.IGNORECASE)
+_META = re.compile(rb"<meta[\s/]([^>]*)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _CONTENT_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
-#: Labels that browsers read otherwise than their name says (WHATWG Encoding): pages
-#: labelled Latin-1 or ASCII are Windows-1252, and a page labelled UTF-16 that has
-#: reached an 8-bit decoder (no NUL bytes) is not UTF-16.
-_LABELS = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-           "l1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252", "utf-16": None,
-           "utf-16le": None, "utf-16be": None, "utf-32": None}
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+
+
+def _browser_labels() -> dict[str, str | None]:
+    """Charset labels as browsers read them (the WHATWG Encoding standard's common labels)
+    -> a Python codec; None: a label an 8-bit page cannot mean (UTF-16). Browsers read
+    Latin-1 and ASCII labels as Windows-1252, and legacy CJK labels as the supersets the
+    pages really use (GBK as GB18030, EUC-KR as CP949, Shift_JIS as CP932)."""
+    labels: dict[str, str | None] = {}
+    for codec, names in {
+        "utf-8": "utf-8 utf8 unicode-1-1-utf-8",
+        "cp1252": "windows-1252 cp1252 x-cp1252 iso-8859-1 iso8859-1 iso_8859-1 latin1 l1 "
+                  "ascii us-ascii cp819 ibm819 iso-ir-100",
+        "cp1254": "iso-8859-9 iso8859-9 latin5 windows-1254 cp1254",
+        "cp874": "tis-620 windows-874 iso-8859-11 iso8859-11 dos-874",
+        "iso8859-8": "iso-8859-8 iso-8859-8-i iso8859-8 visual hebrew logical",
+        "koi8_r": "koi8-r koi8_r koi8 cskoi8r", "koi8_u": "koi8-u koi8-ru",
+        "gb18030": "gbk gb2312 x-gbk chinese csgb2312 gb_2312-80 iso-ir-58 gb18030",
+        "big5hkscs": "big5 big5-hkscs cn-big5 x-x-big5 csbig5",
+        "euc_jp": "euc-jp x-euc-jp cseucpkdfmtjapanese", "iso2022_jp": "iso-2022-jp",
+        "cp932": "shift_jis shift-jis sjis x-sjis ms_kanji ms932 windows-31j csshiftjis",
+        "cp949": "euc-kr ks_c_5601-1987 korean windows-949 cp949 cseuckr",
+        "mac_cyrillic": "x-mac-cyrillic x-mac-ukrainian", "mac_roman": "macintosh mac "
+                                                                       "x-mac-roman",
+    }.items():
+        labels.update(dict.fromkeys(names.split(), codec))
+    for n in (2, 3, 4, 5, 6, 7, 10, 13, 14, 15, 16):
+        labels.update(dict.fromkeys((f"iso-8859-{n}", f"iso8859-{n}", f"iso_8859-{n}"),
+                                    f"iso8859-{n}"))
+    for n in range(1250, 1259):
+        labels.setdefault(f"windows-{n}", f"cp{n}")
+        labels.setdefault(f"cp{n}", f"cp{n}")
+    labels.update(dict.fromkeys("utf-16 utf-16le utf-16be utf-32".split(), None))
+    return labels
+
+
+_LABELS = _browser_labels()
 
 
 _XML_DECLARATION = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
 
 
-def _declared_charset(data: bytes) -> str | None:
-    """The text encoding an HTML page declares in its first 4 KB, as a browser reads it:
-    an XML declaration (XHTML), ``<meta charset=…>``, or ``<meta http-equiv="Content-Type"
-    content="…; charset=…">`` (not a charset named in other text). None when there is
-    none, or it is not a text encoding Python knows."""
+def _declared_charsets(data: bytes) -> list[str]:
+    """The text encodings an HTML page declares in its first 64 KB, outside comments, as a
+    browser reads them: an XML declaration (XHTML), ``<meta charset=…>``, and ``<meta
+    http-equiv="Content-Type" content="…; charset=…">`` (not a charset named in other
+    text), in that order, each once; labels browsers do not know are left out."""
+    found: list[str | None] = []
     xml = _XML_DECLARATION.match(data[:512])
     if xml:
-        return _text_encoding(xml.group(1))
-    for meta in _META.finditer(data[:4096]):
+        found.append(_text_encoding(xml.group(1)))
+    for meta in _META.finditer(_COMMENT.sub(b"", data[:65536])):
         attributes = {key.lower(): value.strip(b"\"'")
                       for key, value in _ATTRIBUTE.findall(meta.group(1))}
         label = attributes.get(b"charset")
         if label is None and attributes.get(b"http-equiv", b"").lower() == b"content-type":
-            found = _CONTENT_CHARSET.search(attributes.get(b"content", b""))
-            label = found.group(1) if found else None
+            match = _CONTENT_CHARSET.search(attributes.get(b"content", b""))
+            label = match.group(1) if match else None
         if label:
-            return _text_encoding(label)
-    return None
+            found.append(_text_encoding(label))
+    return list(dict.fromkeys(name for name in found if name))
 
 
 def _text_encoding(label: bytes) -> str | None:
     """The codec a declared charset ``label`` names, read as browsers read labels; None
-    for an unknown label or a codec that is no text encoding ('hex', 'base64')."""
-    raw = label.decode("ascii", "replace").strip().lower()
-    name = _LABELS.get(raw, raw)
-    if name is None:
-        return None
-    try:
-        b"a".decode(name)
-    except (LookupError, UnicodeDecodeError):
-        return None
-    return codecs.lookup(name).name
+    for a label browsers do not know ('hex', 'utf-7') or one an 8-bit page cannot mean."""
+    return _LABELS.get(label.decode("ascii", "replace").strip().lower())
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, None]:
@@ -130,13 +153,12 @@ def _utf16_without_bom(data: bytes) -> tuple[str, None]:
     raise IngestError("binary content (NUL bytes); not a text article")
 
 
-def _decode_8bit(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
-    for encoding in ("utf-8", declared):
-        if encoding is not None:
-            try:
-                return data.decode(encoding), None
-            except (UnicodeDecodeError, LookupError):
-                pass
+def _decode_8bit(data: bytes, declared: Sequence[str] = ()) -> tuple[str, str | None]:
+    for encoding in ("utf-8", *declared):
+        try:
+            return data.decode(encoding), None
+        except (UnicodeDecodeError, LookupError):
+            pass
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:

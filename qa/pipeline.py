@@ -23,7 +23,7 @@ from qa.config import (
 from qa.embed import Embedder
 from qa.errors import ConfigError, IndexCorruptError, IngestError, QAError, QuestionError
 from qa.generations import BM25_CACHE
-from qa.index import INDEX_TYPES, BuildStats, IndexStore, LoadedIndex
+from qa.index import INDEX_TYPES, BuildStats, IndexStore, LoadedIndex, manifest_stamp
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_text
 from qa.reader import ExtractiveReader, Reading, Span
@@ -100,10 +100,12 @@ class QAPipeline:
         self._index: LoadedIndex | None = None
         self._retriever: HybridRetriever | None = None
         self._lock = threading.RLock()
-        # held by the one thread that loads a generation another process built
+        # held by the one thread that loads a generation another process built (or that
+        # builds one); then self._lock, never the other way round
         self._follow_lock = threading.Lock()
+        self._first_build = threading.Lock()  # one build of a missing index
         self._unloadable: str | None = None  # what CURRENT named when that load failed
-        self._manifest_stamp: tuple[int, int] | None = None  # see _manifest_stamp
+        self._manifest_stamp: tuple[int, int] | None = None  # see manifest_stamp
 
     # -- index -------------------------------------------------------------------
     # What `qa calibrate` stored with the index is the default for what was not given:
@@ -134,7 +136,6 @@ class QAPipeline:
         threshold was chosen for its own retrieval."""
         if self.retriever is not None:
             return {}
-        self._follow_current()  # a new build, or settings stored since (qa calibrate)
         with self._lock:
             if self._index is not None:
                 return self._index.settings
@@ -149,14 +150,16 @@ class QAPipeline:
 
     def _loaded(self) -> LoadedIndex:
         """The index answers come from, loading (or building) it first if none is."""
-        with self._lock:
-            if self._index is None:
-                if not self.store.exists() and self.corpus is not None:
+        if self._index is None and self.corpus is not None:
+            # built outside self._lock: build() takes the follow lock, then self._lock
+            with self._first_build:
+                if self._index is None and not self.store.exists():
                     logger.info("no index at %s: building it from %s", self.index_dir,
                                 self.corpus)
                     self.build(self.sources())
-                if self._index is None:
-                    self._load()
+        with self._lock:
+            if self._index is None:
+                self._load()
             assert self._index is not None
             return self._index
 
@@ -173,14 +176,14 @@ class QAPipeline:
             if replacing is not None and self._index is not replacing:
                 return False
             self._index, self._retriever = opened
-            self._manifest_stamp = _manifest_stamp(opened[0].generation)
+            self._manifest_stamp = opened[0].manifest_stamp
             return True
 
     def _follow_settings(self, loaded: LoadedIndex) -> None:
         """Take the settings of the loaded generation's manifest again when it has been
         rewritten since it was read: `qa calibrate` stores a threshold in place, without
         a new generation. One stat of the manifest when nothing changed."""
-        stamp = _manifest_stamp(loaded.generation)
+        stamp = manifest_stamp(loaded.generation)
         if stamp is None or stamp == self._manifest_stamp or loaded.generation is None:
             return
         try:
@@ -478,12 +481,3 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
 def _score(span: Span) -> float:
     return span.confidence if span.confidence is not None else span.score
 
-
-def _manifest_stamp(generation: Path | None) -> tuple[int, int] | None:
-    """Which file ``generation``'s manifest is, and when it was written (a rewrite replaces
-    the file); None when it cannot be told."""
-    try:
-        info = (generation / "manifest.json").stat() if generation else None
-    except OSError:
-        return None
-    return (info.st_ino, info.st_mtime_ns) if info else None

@@ -32,11 +32,13 @@ def test_an_overlap_too_long_for_the_passages_is_a_usage_error(tmp_path: Path) -
 
 def test_an_overlap_too_long_for_the_index_passages_names_their_length(
         tmp_path: Path, monkeypatch) -> None:
+    from qa.index import IndexStore
     from qa.pipeline import QAPipeline
 
     # an index built with --max-words 20
     monkeypatch.setattr(QAPipeline, "build_settings",
                         lambda self: (ChunkSettings(20, 4), "flat"))
+    monkeypatch.setattr(IndexStore, "exists", lambda self: True)
     result = _index(tmp_path, "--overlap-words", "25")
     assert result.exit_code == 2, result.output
     assert "Usage: " in result.stderr

@@ -425,9 +425,17 @@ def test_a_declared_charset_is_read_as_browsers_read_it(tmp_path: Path, caplog) 
         "described.html": ('<meta name="description" content="about charset=koi8-r">',
                            "Un café.".encode("cp1252"), "Un café."),
         "page.xhtml.html": ("", "Казань.".encode("cp1251"), "Казань."),
+        "gbk.html": ('<meta charset="gb2312">', "朱镕基。".encode("gbk"), "朱镕基。"),
+        "both.xhtml.html": ('<meta http-equiv="Content-Type" content="text/html; '
+                            'charset=windows-1251">', "Казань.".encode("cp1251"), "Казань."),
+        "late.html": ("<style>" + "p {}" * 2000 + '</style><meta charset="koi8-r">',
+                      "Казань.".encode("koi8-r"), "Казань."),
+        "commented.html": ('<!-- <meta charset="koi8-r"> --><meta charset="windows-1251">',
+                           "Казань.".encode("cp1251"), "Казань."),
     }
     for name, (head, body, _) in pages.items():
-        xml = b'<?xml version="1.0" encoding="windows-1251"?>\n' if "xhtml" in name else b""
+        xml = (b'<?xml version="1.0" encoding="utf-8"?>\n' if name == "both.xhtml.html" else
+               b'<?xml version="1.0" encoding="windows-1251"?>\n' if "xhtml" in name else b"")
         (tmp_path / name).write_bytes(xml + f"<html><head>{head}</head><body><p>{name}: "
                                       .encode() + body + b"</p></body></html>")
     with caplog.at_level("WARNING", logger="qa.ingest"):

@@ -193,10 +193,11 @@ def test_compose_merges_the_same_answer_across_passages_and_abstains() -> None:
 def test_clean_question_removes_escapes_and_format_characters() -> None:
     assert clean_question("Who \x1b[31mfounded\x1b[0m the bakery?") == "Who founded the bakery?"
     assert clean_question("Who\u200bfounded it?") == "Who founded it?"  # a word break
-    assert clean_question("Who\u200dfounded it?") == "Whofounded it?"  # a joiner: gone
+    # joiners stay, as in articles: part of how Persian words and emoji are written
+    assert clean_question("Who\u200dfounded it?") == "Who\u200dfounded it?"
     assert clean_question("Who \x1b]8;;http://x\x1b\\founded it\x1b]8;;\x1b\\?") == (
         "Who founded it?")  # a terminal hyperlink
     assert clean_question("Who \x1b(B\x9b31mfounded it?") == "Who founded it?"
     assert clean_question("\u202eWho founded it?\u202c\ufeff") == "Who founded it?"
     assert clean_question("Who\x00founded\x07it?") == "Who founded it?"  # controls: spaces
-    assert clean_question("\u0622\u200c\u0647") == "\u0622\u0647"
+    assert clean_question("\u0622\u200c\u0647") == "\u0622\u200c\u0647"

@@ -326,8 +326,8 @@ def test_following_current_costs_one_small_read(seeds_pipeline, tmp_path,
 
     monkeypatch.setattr(Path, "read_text", counted)
     for _ in range(3):
-        chat._follow_current()
-    assert reads == ["CURRENT"] * 3  # each question reads the pointer, nothing else
+        chat.answer(QUESTION)
+    assert [r for r in reads if r != "calibration.json"] == ["CURRENT"] * 3, reads
 
 
 def test_one_thread_loads_a_new_build_while_the_others_answer(seeds_pipeline, tmp_path,
@@ -390,7 +390,7 @@ def test_a_pipelines_own_build_is_loaded_once(seeds_pipeline, tmp_path, monkeypa
         stats = real_build(*args, **kwargs)
         asker = threading.Thread(target=chat.answer, args=(QUESTION,), name="asker")
         asker.start()  # a question while the build has yet to load what it wrote
-        asker.join(timeout=120)
+        asker.join(timeout=60)
         return stats
 
     monkeypatch.setattr(chat, "_open", counted_open)
@@ -405,8 +405,52 @@ def test_a_threshold_stored_meanwhile_is_followed(seeds_pipeline, tmp_path) -> N
     _, index, chat = _answering(seeds_pipeline, tmp_path)
     assert chat.threshold == 0.25
     _pipeline(seeds_pipeline, index).store.update_settings(threshold=0.999)  # qa calibrate
-    assert chat.threshold == 0.999
     assert chat.answer(QUESTION).text is None  # abstains at the stored threshold
+    assert chat.threshold == 0.999
+
+
+def test_a_calibration_while_the_index_loads_is_not_missed(seeds_pipeline, tmp_path,
+                                                           monkeypatch) -> None:
+    corpus = _folder(tmp_path / "corpus", ART1)
+    index = tmp_path / "index"
+    _pipeline(seeds_pipeline, index).build([corpus])
+    chat = _pipeline(seeds_pipeline, index)
+    real_read = chat.store.checked_manifest
+
+    def calibrated_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        manifest = real_read(*args, **kwargs)  # read; then qa calibrate stores a threshold
+        monkeypatch.setattr(chat.store, "checked_manifest", real_read)
+        _pipeline(seeds_pipeline, index).store.update_settings(threshold=0.999)
+        return manifest
+
+    monkeypatch.setattr(chat.store, "checked_manifest", calibrated_meanwhile)
+    _ = chat.index  # loads the manifest as it was before
+    assert chat.answer(QUESTION).text is None and chat.threshold == 0.999
+
+
+def test_a_build_and_a_first_question_at_once_do_not_wait_for_each_other(
+        seeds_pipeline, tmp_path, monkeypatch) -> None:
+    corpus = _folder(tmp_path / "corpus", ART1)
+    pipe = _pipeline(seeds_pipeline, tmp_path / "index", corpus=corpus)  # no index yet
+    real_build, started, go_on = pipe.store.build, threading.Event(), threading.Event()
+
+    def slow_build(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        assert go_on.wait(timeout=60)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(pipe.store, "build", slow_build)
+    builder = threading.Thread(target=pipe.build, args=([corpus],), daemon=True)
+    builder.start()
+    assert started.wait(timeout=60)
+    asker = threading.Thread(target=lambda: pipe.index, daemon=True)  # a first question
+    asker.start()
+    time.sleep(0.5)
+    go_on.set()
+    builder.join(timeout=60)
+    asker.join(timeout=60)
+    assert not builder.is_alive() and not asker.is_alive(), "deadlocked"
+    assert pipe.answer(QUESTION).text == "Ramzan Kadyrov"
 
 
 def test_the_index_folder_cannot_be_a_folder_to_index(seeds_pipeline, tmp_path) -> None:
