@@ -511,13 +511,18 @@ class IndexStore:
             (stats.embedded_documents if None in rows else stats.reused_documents).append(
                 doc.doc_id)
         gone = set(old_docs) - {d.doc_id for d in documents}
-        for doc in documents:
-            was = by_hash.get(doc.content_hash)
-            if was is not None and was in gone:  # its text under another name: renamed or
-                stats.renamed_documents.append((was, doc.doc_id))  # moved, not removed
-                gone.discard(was)
-                if doc.doc_id in stats.reused_documents:  # counted once, as renamed
-                    stats.reused_documents.remove(doc.doc_id)
+        gone_by_hash: dict[str, list[str]] = {}
+        for doc_id in sorted(gone):
+            gone_by_hash.setdefault(old_docs[doc_id]["hash"], []).append(doc_id)
+        for doc in documents:  # a new id whose text a removed id had: renamed or moved
+            left = gone_by_hash.get(doc.content_hash)
+            if doc.doc_id in old_docs or not left:
+                continue
+            was = left.pop(0)
+            stats.renamed_documents.append((was, doc.doc_id))
+            gone.discard(was)
+            if doc.doc_id in stats.reused_documents:  # counted once, as renamed
+                stats.reused_documents.remove(doc.doc_id)
         stats.removed_documents = sorted(gone)
         if to_embed:  # nothing new: the embedding model need not even load
             logger.info("embedding %d passages of %d articles (%d unchanged, %d removed)",

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -56,17 +56,17 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
         if b"\x00" in data:
             text, guessed = _utf16_without_bom(data)
         else:
-            text, guessed = _decode_8bit(data, _declared_charsets(data) if html else [])
+            text, guessed = _decode_8bit(data, html)
     sample = text[:65536]
     if len(_CONTROL.findall(sample)) > max(1, len(sample) // 100):
         raise IngestError("binary content (control characters); not a text article")
     return text, guessed
 
 
-_META = re.compile(rb"<meta[\s/]([^>]*)>", re.IGNORECASE)
+_META = re.compile(rb"<meta[\s/]([^>]*)(?:>|\Z)", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _CONTENT_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
-_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)  # unclosed: to the end, as browsers
 
 
 def _browser_labels() -> dict[str, str | None]:
@@ -153,8 +153,12 @@ def _utf16_without_bom(data: bytes) -> tuple[str, None]:
     raise IngestError("binary content (NUL bytes); not a text article")
 
 
-def _decode_8bit(data: bytes, declared: Sequence[str] = ()) -> tuple[str, str | None]:
-    for encoding in ("utf-8", *declared):
+def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    for encoding in _declared_charsets(data) if html else ():  # only a page that needs it
         try:
             return data.decode(encoding), None
         except (UnicodeDecodeError, LookupError):

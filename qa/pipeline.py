@@ -100,12 +100,12 @@ class QAPipeline:
         self._index: LoadedIndex | None = None
         self._retriever: HybridRetriever | None = None
         self._lock = threading.RLock()
-        # held by the one thread that loads a generation another process built (or that
-        # builds one); then self._lock, never the other way round
+        # Lock order: _first_build, then _follow_lock, then _lock; never the other way
+        # round. _follow_lock: held by the one thread that loads a generation another
+        # process built, or by a build of this pipeline.
         self._follow_lock = threading.Lock()
-        self._first_build = threading.Lock()  # one build of a missing index
+        self._first_build = threading.RLock()  # one build at a time, from this pipeline
         self._unloadable: str | None = None  # what CURRENT named when that load failed
-        self._manifest_stamp: tuple[int, int] | None = None  # see manifest_stamp
 
     # -- index -------------------------------------------------------------------
     # What `qa calibrate` stored with the index is the default for what was not given:
@@ -176,7 +176,6 @@ class QAPipeline:
             if replacing is not None and self._index is not replacing:
                 return False
             self._index, self._retriever = opened
-            self._manifest_stamp = opened[0].manifest_stamp
             return True
 
     def _follow_settings(self, loaded: LoadedIndex) -> None:
@@ -184,18 +183,19 @@ class QAPipeline:
         rewritten since it was read: `qa calibrate` stores a threshold in place, without
         a new generation. One stat of the manifest when nothing changed."""
         stamp = manifest_stamp(loaded.generation)
-        if stamp is None or stamp == self._manifest_stamp or loaded.generation is None:
+        if stamp is None or stamp == loaded.manifest_stamp:
             return
         try:
             manifest = self.store.checked_manifest(loaded.generation)
         except QAError as exc:
             logger.warning("cannot read the settings stored with the index at %s (%s); "
                            "keeping those read before", self.index_dir, exc)
-        else:
-            loaded.manifest = manifest  # the same generation: only its settings differ
-            logger.info("the index at %s has new settings: %s", self.index_dir,
-                        loaded.settings)
-        self._manifest_stamp = stamp
+            manifest = loaded.manifest
+        with self._lock:  # the manifest and the stamp it was read under, together
+            if loaded.manifest_stamp != stamp:
+                loaded.manifest, loaded.manifest_stamp = manifest, stamp
+                logger.info("the index at %s has new settings: %s", self.index_dir,
+                            loaded.settings)
 
     def _follow_current(self) -> None:
         """Load the generation that the index folder's CURRENT names, when it is not the
@@ -285,7 +285,7 @@ class QAPipeline:
         # build is the one that loads the generation it writes (questions asked meanwhile
         # do not load it a second time, see _follow_current).
         chunking, index_type = self.build_settings()
-        with self._follow_lock:
+        with self._first_build, self._follow_lock:
             stats = self.store.build(report.documents, self.embedder, chunking,
                                      index_type, rebuild=rebuild,
                                      sources=[str(p.resolve()) for p in roots])
@@ -371,8 +371,8 @@ class QAPipeline:
         building it first)."""
         if self.retriever is not None:
             return self.retriever
+        self._loaded()  # not under self._lock: it may build (lock order in __init__)
         with self._lock:
-            self._loaded()
             assert self._retriever is not None
             return self._retriever
 

@@ -474,3 +474,11 @@ def test_links_to_folders_inside_the_corpus_are_named_as_such(tmp_path: Path) ->
     for name in ("dot", "self", "loop-link.txt"):
         assert reasons[name] == "link to a folder: not followed (index the folder itself)"
     assert reasons["z-link.md"] == "duplicate of ok.txt"
+
+
+def test_a_charset_in_an_unclosed_comment_is_no_declaration() -> None:
+    from qa.ingest import _declared_charsets
+
+    assert _declared_charsets(b'<!-- <meta charset="koi8-r"> and the page goes on') == []
+    assert _declared_charsets(b'<!-- x --><meta charset="koi8-r"><!-- y') == ["koi8_r"]
+    assert _declared_charsets(b"<meta/charset=windows-1251>") == ["cp1251"]

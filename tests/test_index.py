@@ -350,3 +350,39 @@ def test_an_index_cut_by_an_older_chunker_is_cut_again(tmp_path, corpus, embedde
     assert len(tea_passages) > 5 and sorted(embedder.encoded) == sorted(tea_passages)
     assert stats.embedded_documents == ["tea.md"]  # the others' passages were known
     assert after.manifest["chunker"] == 2
+
+
+def test_build_counts_tell_renames_from_removals(tmp_path, embedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "Bees make honey from nectar. " * 20
+    for name in ("a.md", "b.md"):
+        (corpus / name).write_text(text, encoding="utf-8")  # b.md: a duplicate, skipped
+    (corpus / "c.md").write_text("Wasps do not make honey. " * 20, encoding="utf-8")
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    (corpus / "b.md").unlink()
+    (corpus / "c.md").rename(corpus / "d.md")
+    stats = build(store, corpus, embedder)
+    assert stats.renamed_documents == [("c.md", "d.md")]
+    assert stats.reused_documents == ["a.md"] and stats.removed_documents == []
+    (corpus / "d.md").unlink()
+    (corpus / "a.md").rename(corpus / "e.md")
+    (corpus / "f.md").write_text(text + "More.", encoding="utf-8")
+    stats = build(store, corpus, embedder)
+    assert stats.renamed_documents == [("a.md", "e.md")]
+    assert stats.removed_documents == ["d.md"] and stats.embedded_documents == ["f.md"]
+
+
+def test_counts_when_two_articles_share_their_text(tmp_path, embedder) -> None:
+    from qa.types import Document
+
+    text = "Bees make honey from nectar. " * 20
+    a, b = (Document(i, "Bees", text, "same-hash") for i in ("a.md", "b.md"))
+    store = IndexStore(tmp_path / "index")
+    store.build([a, b], embedder, progress=False)  # the API does not drop duplicates
+    stats = store.build([a], embedder, progress=False)
+    assert stats.removed_documents == ["b.md"] and stats.renamed_documents == []
+    stats = store.build([a, Document("c.md", "Bees", text, "same-hash")], embedder,
+                        progress=False)
+    assert stats.renamed_documents == [] and stats.reused_documents == ["a.md", "c.md"]

@@ -428,13 +428,16 @@ def test_a_calibration_while_the_index_loads_is_not_missed(seeds_pipeline, tmp_p
     assert chat.answer(QUESTION).text is None and chat.threshold == 0.999
 
 
+@pytest.mark.parametrize("first_question", ["index", "answer"])
 def test_a_build_and_a_first_question_at_once_do_not_wait_for_each_other(
-        seeds_pipeline, tmp_path, monkeypatch) -> None:
+        first_question, seeds_pipeline, tmp_path, monkeypatch) -> None:
     corpus = _folder(tmp_path / "corpus", ART1)
     pipe = _pipeline(seeds_pipeline, tmp_path / "index", corpus=corpus)  # no index yet
     real_build, started, go_on = pipe.store.build, threading.Event(), threading.Event()
+    builds: list[int] = []
 
     def slow_build(*args, **kwargs):  # type: ignore[no-untyped-def]
+        builds.append(1)
         started.set()
         assert go_on.wait(timeout=60)
         return real_build(*args, **kwargs)
@@ -443,13 +446,16 @@ def test_a_build_and_a_first_question_at_once_do_not_wait_for_each_other(
     builder = threading.Thread(target=pipe.build, args=([corpus],), daemon=True)
     builder.start()
     assert started.wait(timeout=60)
-    asker = threading.Thread(target=lambda: pipe.index, daemon=True)  # a first question
+    ask = (lambda: pipe.index) if first_question == "index" else (
+        lambda: pipe.answer(QUESTION))  # what qa.answer() does on a first call
+    asker = threading.Thread(target=ask, daemon=True)
     asker.start()
     time.sleep(0.5)
     go_on.set()
     builder.join(timeout=60)
     asker.join(timeout=60)
     assert not builder.is_alive() and not asker.is_alive(), "deadlocked"
+    assert len(builds) == 1  # the question waited for the build, it did not build again
     assert pipe.answer(QUESTION).text == "Ramzan Kadyrov"
 
 
