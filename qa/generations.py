@@ -89,9 +89,14 @@ def remove_leftover_generations(index_dir: Path, keep: Path | None) -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
+def a_file_not_a_folder(path: Path) -> str:
+    """What to say when the index folder ``path`` is a file."""
+    return f"the index folder {path} is a file, not a folder: choose another with --index"
+
+
 def cannot_write(path: Path, exc: OSError) -> str:
     """Why the index folder ``path`` cannot be written, and what to do."""
     if path.exists() and not path.is_dir():
-        return f"the index folder {path} is a file, not a folder: choose another with --index"
+        return a_file_not_a_folder(path)
     return (f"cannot write the index at {path} ({exc.strerror or exc}): choose a folder you "
             "can write to with --index (or $QA_INDEX_DIR)")

@@ -45,6 +45,7 @@ from qa.fileio import fsync_dir, write_atomic
 from qa.generations import (
     DATA_FILES,
     GENERATION_NAME,
+    a_file_not_a_folder,
     cannot_write,
     new_generation_name,
     newest_complete_generation,
@@ -228,7 +229,7 @@ class IndexStore:
         """The manifest of generation ``gen`` (default: the live one)."""
         gen = gen or self.current_generation()
         if gen is None and self.path.exists() and not self.path.is_dir():
-            raise IndexNotFoundError(cannot_write(self.path, NotADirectoryError()))
+            raise IndexNotFoundError(a_file_not_a_folder(self.path))
         if gen is None:
             raise IndexNotFoundError(
                 f"no index at {self.path}. Build one with: qa index --index {self.path} "
@@ -493,6 +494,16 @@ class IndexStore:
         same_cuts = previous is not None and previous.manifest.get("chunker", 1) == CHUNKER_VERSION
         by_hash = {info["hash"]: doc_id for doc_id, info in old_docs.items()
                    if doc_id in old_rows}
+        # a new id whose text a removed id had: renamed or moved (new id -> old id)
+        gone = set(old_docs) - {d.doc_id for d in documents}
+        gone_by_hash: dict[str, list[str]] = {}
+        for doc_id in sorted(gone):
+            gone_by_hash.setdefault(old_docs[doc_id]["hash"], []).append(doc_id)
+        renamed_from: dict[str, str] = {}
+        for doc in documents:
+            left = gone_by_hash.get(doc.content_hash)
+            if doc.doc_id not in old_docs and left:
+                renamed_from[doc.doc_id] = left.pop(0)
         # per article: its passages, and for each the previous index's row (None: embed it)
         parts: list[tuple[Document, list[Passage], list[int | None]]] = []
         to_embed: list[Passage] = []
@@ -508,22 +519,13 @@ class IndexStore:
                 rows = [by_text.get(c.text) for c in chunks]
                 to_embed.extend(c for c, r in zip(chunks, rows) if r is None)
             parts.append((doc, chunks, rows))
-            (stats.embedded_documents if None in rows else stats.reused_documents).append(
-                doc.doc_id)
-        gone = set(old_docs) - {d.doc_id for d in documents}
-        gone_by_hash: dict[str, list[str]] = {}
-        for doc_id in sorted(gone):
-            gone_by_hash.setdefault(old_docs[doc_id]["hash"], []).append(doc_id)
-        for doc in documents:  # a new id whose text a removed id had: renamed or moved
-            left = gone_by_hash.get(doc.content_hash)
-            if doc.doc_id in old_docs or not left:
-                continue
-            was = left.pop(0)
-            stats.renamed_documents.append((was, doc.doc_id))
-            gone.discard(was)
-            if doc.doc_id in stats.reused_documents:  # counted once, as renamed
-                stats.reused_documents.remove(doc.doc_id)
-        stats.removed_documents = sorted(gone)
+            if None in rows:
+                stats.embedded_documents.append(doc.doc_id)
+            elif doc.doc_id in renamed_from:
+                stats.renamed_documents.append((renamed_from[doc.doc_id], doc.doc_id))
+            else:
+                stats.reused_documents.append(doc.doc_id)
+        stats.removed_documents = sorted(gone - set(renamed_from.values()))
         if to_embed:  # nothing new: the embedding model need not even load
             logger.info("embedding %d passages of %d articles (%d unchanged, %d removed)",
                         len(to_embed), len(stats.embedded_documents),

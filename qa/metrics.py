@@ -101,9 +101,7 @@ def contains_answer(passage: str, golds: Iterable[str]) -> bool:
 def holds_answer(normalized: str, golds: Iterable[str]) -> bool:
     """:func:`contains_answer` for text normalized already (:func:`normalize_text`), with
     a space at each end (normalize a large text once, then look for many answers in it)."""
-    return any(
-        normalize_text(g) and f" {normalize_text(g)} " in normalized for g in golds
-    )
+    return any((n := normalize_text(g)) and f" {n} " in normalized for g in golds)
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:

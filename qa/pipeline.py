@@ -190,12 +190,14 @@ class QAPipeline:
         except QAError as exc:
             logger.warning("cannot read the settings stored with the index at %s (%s); "
                            "keeping those read before", self.index_dir, exc)
-            manifest = loaded.manifest
+            manifest = None
         with self._lock:  # the manifest and the stamp it was read under, together
             if loaded.manifest_stamp != stamp:
-                loaded.manifest, loaded.manifest_stamp = manifest, stamp
-                logger.info("the index at %s has new settings: %s", self.index_dir,
-                            loaded.settings)
+                loaded.manifest_stamp = stamp  # (a damaged one is not read again)
+                if manifest is not None:
+                    loaded.manifest = manifest
+                    logger.info("the index at %s has new settings: %s", self.index_dir,
+                                loaded.settings)
 
     def _follow_current(self) -> None:
         """Load the generation that the index folder's CURRENT names, when it is not the
