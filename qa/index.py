@@ -24,14 +24,14 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from qa.checks import check_threshold, check_top_k
-from qa.chunk import CHUNKER_VERSION, ChunkSettings, chunk_document
+from qa.chunk import CHUNKER_VERSION, ChunkSettings
 from qa.embed import DEFAULT_MODEL_ID, Embedder
 from qa.errors import (
     ConfigError,
@@ -52,6 +52,7 @@ from qa.generations import (
     remove_leftover_generations,
     warn_once,
 )
+from qa.reuse import BuildStats, assemble
 from qa.types import Document, Passage
 
 logger = logging.getLogger(__name__)
@@ -84,22 +85,6 @@ class LoadedIndex:
     @property
     def settings(self) -> dict[str, Any]:
         return dict(self.manifest.get("settings", {}))
-
-
-@dataclass
-class BuildStats:
-    documents: int = 0
-    passages: int = 0
-    embedded_documents: list[str] = field(default_factory=list)
-    reused_documents: list[str] = field(default_factory=list)
-    removed_documents: list[str] = field(default_factory=list)
-    #: (old id, new id) of articles renamed or moved: their vectors were reused
-    renamed_documents: list[tuple[str, str]] = field(default_factory=list)
-    embedded_passages: int = 0
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _manifest_problem(manifest: dict[str, Any]) -> str | None:
@@ -400,8 +385,8 @@ class IndexStore:
         with self.lock():
             self._remove_stale_generations()
             previous = None if rebuild else self._previous_for_reuse(embedder.name, chunking)
-            stats, passages, vectors = self._assemble(documents, embedder, chunking,
-                                                      previous, progress)
+            stats, passages, vectors = assemble(documents, embedder, chunking, previous,
+                                                progress)
             settings = previous.settings if previous else self._old_settings()
             manifest = {
                 "format_version": FORMAT_VERSION,
@@ -474,77 +459,6 @@ class IndexStore:
             logger.info("chunking settings changed: re-embedding everything")
             return None
         return prev
-
-    def _assemble(self, documents: Sequence[Document], embedder: Embedder,
-                  chunking: ChunkSettings, previous: LoadedIndex | None,
-                  progress: bool) -> tuple[BuildStats, list[Passage], np.ndarray]:
-        """The passages and vectors of ``documents``: an article whose text the previous
-        index holds (under its id, or another: renamed, moved) keeps its passages and
-        vectors; any other is chunked, and only passages whose text the previous index
-        lacks are embedded (an edit re-embeds the passages it touched)."""
-        stats = BuildStats(documents=len(documents))
-        old_docs = previous.manifest["documents"] if previous else {}
-        old_rows: dict[str, list[int]] = {}
-        by_text: dict[str, int] = {}
-        if previous:
-            for row, p in enumerate(previous.passages):
-                old_rows.setdefault(p.doc_id, []).append(row)
-                by_text.setdefault(p.text, row)
-        # passages cut by another chunker (CHUNKER_VERSION) are cut again, not reused whole
-        same_cuts = previous is not None and previous.manifest.get("chunker", 1) == CHUNKER_VERSION
-        by_hash = {info["hash"]: doc_id for doc_id, info in old_docs.items()
-                   if doc_id in old_rows}
-        # a new id whose text a removed id had: renamed or moved (new id -> old id)
-        gone = set(old_docs) - {d.doc_id for d in documents}
-        gone_by_hash: dict[str, list[str]] = {}
-        for doc_id in sorted(gone):
-            gone_by_hash.setdefault(old_docs[doc_id]["hash"], []).append(doc_id)
-        renamed_from: dict[str, str] = {}
-        for doc in documents:
-            left = gone_by_hash.get(doc.content_hash)
-            if doc.doc_id not in old_docs and left:
-                renamed_from[doc.doc_id] = left.pop(0)
-        # per article: its passages, and for each the previous index's row (None: embed it)
-        parts: list[tuple[Document, list[Passage], list[int | None]]] = []
-        to_embed: list[Passage] = []
-        for doc in documents:
-            own = old_docs.get(doc.doc_id)  # the article's own id first, then its text
-            same = (doc.doc_id if own and own["hash"] == doc.content_hash
-                    and doc.doc_id in old_rows else by_hash.get(doc.content_hash))
-            if same is not None and same_cuts:  # passages and vectors as they are
-                rows: list[int | None] = list(old_rows[same])
-                chunks = [previous.passages[r] for r in old_rows[same]]  # type: ignore[union-attr]
-            else:  # cut (again); passages whose text the previous index holds keep vectors
-                chunks = chunk_document(doc, chunking)
-                rows = [by_text.get(c.text) for c in chunks]
-                to_embed.extend(c for c, r in zip(chunks, rows) if r is None)
-            parts.append((doc, chunks, rows))
-            if None in rows:
-                stats.embedded_documents.append(doc.doc_id)
-            elif doc.doc_id in renamed_from:
-                stats.renamed_documents.append((renamed_from[doc.doc_id], doc.doc_id))
-            else:
-                stats.reused_documents.append(doc.doc_id)
-        stats.removed_documents = sorted(gone - set(renamed_from.values()))
-        if to_embed:  # nothing new: the embedding model need not even load
-            logger.info("embedding %d passages of %d articles (%d unchanged, %d removed)",
-                        len(to_embed), len(stats.embedded_documents),
-                        len(stats.reused_documents), len(stats.removed_documents))
-        new_vectors = iter(embedder.encode([p.text for p in to_embed], progress=progress)
-                           if to_embed else ())
-        stats.embedded_passages = len(to_embed)
-        passages: list[Passage] = []
-        rows_out: list[np.ndarray] = []
-        for doc, chunks, rows in parts:
-            for p, old_row in zip(chunks, rows):  # the id and title as read now (not hashed)
-                rows_out.append(next(new_vectors) if old_row is None
-                                else previous.vectors[old_row])  # type: ignore[union-attr]
-                passages.append(Passage(doc.doc_id, doc.title, p.text, p.start, p.end,
-                                        len(passages)))
-        vectors = (np.stack(rows_out).astype(np.float32) if rows_out
-                   else np.zeros((0, embedder.dimension), dtype=np.float32))
-        stats.passages = len(passages)
-        return stats, passages, vectors
 
     def _write_generation(self, manifest: dict[str, Any], passages: list[Passage],
                           vectors: np.ndarray, index_type: str) -> None:

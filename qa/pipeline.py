@@ -23,11 +23,12 @@ from qa.config import (
 from qa.embed import Embedder
 from qa.errors import ConfigError, IndexCorruptError, IngestError, QAError, QuestionError
 from qa.generations import BM25_CACHE
-from qa.index import INDEX_TYPES, BuildStats, IndexStore, LoadedIndex, manifest_stamp
+from qa.index import INDEX_TYPES, IndexStore, LoadedIndex, manifest_stamp
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_text
 from qa.reader import ExtractiveReader, Reading, Span
 from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, Retriever
+from qa.reuse import BuildStats
 from qa.types import Alternative, Answer, Retrieved, Source
 
 logger = logging.getLogger(__name__)

@@ -327,6 +327,7 @@ def test_an_edit_embeds_only_the_passages_it_changed(tmp_path, corpus, embedder)
 def test_an_index_cut_by_an_older_chunker_is_cut_again(tmp_path, corpus, embedder,
                                                        monkeypatch) -> None:
     import qa.index
+    import qa.reuse
     from qa.chunk import chunk_document
     from qa.types import Passage
 
@@ -338,7 +339,7 @@ def test_an_index_cut_by_an_older_chunker_is_cut_again(tmp_path, corpus, embedde
             return [Passage(doc.doc_id, doc.title, doc.text, 0, len(doc.text), 0)]
         return chunk_document(doc, settings)
 
-    monkeypatch.setattr(qa.index, "chunk_document", version_1)
+    monkeypatch.setattr(qa.reuse, "chunk_document", version_1)
     monkeypatch.setattr(qa.index, "CHUNKER_VERSION", 1)
     store = IndexStore(tmp_path / "index")
     build(store, corpus, embedder, chunking=ChunkSettings(50, 10))
