@@ -366,18 +366,22 @@ class IndexStore:
         finally:
             fh.close()
 
-    def build(
-        self,
-        documents: Sequence[Document],
-        embedder: Embedder,
-        chunking: ChunkSettings | None = None,
-        index_type: str = "flat",
-        rebuild: bool = False,
-        progress: bool = True,
-        sources: Sequence[str] | None = None,
-    ) -> BuildStats:
+    def build(self, documents: Sequence[Document], embedder: Embedder,
+              chunking: ChunkSettings | None = None, index_type: str = "flat",
+              rebuild: bool = False, progress: bool = True,
+              sources: Sequence[str] | None = None) -> BuildStats:
         """Index ``documents`` (the whole corpus): reuse unchanged ones, drop missing ones.
         ``sources``, the folders and files they were read from, is recorded in the manifest."""
+        return self.build_loaded(documents, embedder, chunking, index_type, rebuild,
+                                 progress, sources)[0]
+
+    def build_loaded(self, documents: Sequence[Document], embedder: Embedder,
+                     chunking: ChunkSettings | None = None, index_type: str = "flat",
+                     rebuild: bool = False, progress: bool = True,
+                     sources: Sequence[str] | None = None) -> tuple[BuildStats, LoadedIndex]:
+        """:meth:`build`, and the index it leaves live, as it was written (or, when nothing
+        changed, as it was read and checked for reuse): no need to read and hash its files
+        again to answer from it."""
         if index_type not in INDEX_TYPES:
             raise ConfigError(f"index_type must be one of {INDEX_TYPES}, got '{index_type}'")
         chunking = chunking or ChunkSettings()
@@ -410,9 +414,10 @@ class IndexStore:
                         write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
                     except OSError as exc:
                         raise IndexWriteError(cannot_write(self.path, exc)) from exc
+                live = previous
             else:
                 try:
-                    self._write_generation(manifest, passages, vectors, index_type)
+                    live = self._write_generation(manifest, passages, vectors, index_type)
                 except (OSError, sqlite3.Error, RuntimeError) as exc:  # RuntimeError: FAISS's
                     raise IndexWriteError(
                         f"could not write the index at {self.path} ({exc}); the index in use "
@@ -420,7 +425,7 @@ class IndexStore:
                         "first: free some space (or fix the folder's permissions) and try "
                         "again") from exc
         stats.seconds = round(time.perf_counter() - t0, 3)
-        return stats
+        return stats, live
 
     def update_settings(self, **settings: Any) -> None:
         """Merge ``settings`` (e.g. the calibrated threshold) into the live manifest."""
@@ -461,7 +466,9 @@ class IndexStore:
         return prev
 
     def _write_generation(self, manifest: dict[str, Any], passages: list[Passage],
-                          vectors: np.ndarray, index_type: str) -> None:
+                          vectors: np.ndarray, index_type: str) -> LoadedIndex:
+        """Write a new generation and make it live; it comes back as it was written (each
+        data file hashed once, here, for the manifest)."""
         import faiss
 
         old = self._live_generation()  # before the new one exists: never taken for it
@@ -478,13 +485,15 @@ class IndexStore:
                                  for p in passages])
             with open(gen / "vectors.npy", "wb") as fh:
                 np.save(fh, vectors, allow_pickle=False)
-            faiss.write_index(make_faiss_index(vectors, index_type), str(gen / "dense.faiss"))
+            faiss_index = make_faiss_index(vectors, index_type)
+            faiss.write_index(faiss_index, str(gen / "dense.faiss"))
             manifest = {**manifest, "files": {f: _sha256(gen / f) for f in DATA_FILES}}
             (gen / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             for f in gen.iterdir():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
             fsync_dir(gen)
+            stamp = manifest_stamp(gen)
             write_atomic(self.path / "CURRENT", name + "\n")
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
@@ -492,6 +501,7 @@ class IndexStore:
         if old is not None and old != gen:
             shutil.rmtree(old, ignore_errors=True)
         logger.info("index written to %s (%d passages)", gen, len(passages))
+        return LoadedIndex(self.path, manifest, passages, vectors, faiss_index, gen, stamp)
 
     def _remove_stale_generations(self) -> None:
         """Drop generations a crashed build left behind (caller holds the lock): folders a

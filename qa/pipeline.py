@@ -250,7 +250,10 @@ class QAPipeline:
     def _open(self) -> tuple[LoadedIndex, HybridRetriever]:
         """The live index and a retriever over it, ready to swap in (IndexNotFoundError,
         saying how to build one, when there is none)."""
-        loaded = self.store.load(self.embedder.name)
+        return self._retrieving(self.store.load(self.embedder.name))
+
+    def _retrieving(self, loaded: LoadedIndex) -> tuple[LoadedIndex, HybridRetriever]:
+        """``loaded`` and a retriever over it, ready to swap in."""
         dense = DenseRetriever(loaded.passages, loaded.faiss_index, self.embedder)
         cache = loaded.generation / BM25_CACHE if loaded.generation else None
         return loaded, HybridRetriever(dense, BM25Retriever(loaded.passages, cache))
@@ -289,10 +292,10 @@ class QAPipeline:
         # do not load it a second time, see _follow_current).
         chunking, index_type = self.build_settings()
         with self._first_build, self._follow_lock:
-            stats = self.store.build(report.documents, self.embedder, chunking,
-                                     index_type, rebuild=rebuild,
-                                     sources=[str(p.resolve()) for p in roots])
-            self._swap_in(self._open())
+            stats, built = self.store.build_loaded(report.documents, self.embedder, chunking,
+                                                   index_type, rebuild=rebuild,
+                                                   sources=[str(p.resolve()) for p in roots])
+            self._swap_in(self._retrieving(built))  # as written: not read and hashed again
         return stats, report
 
     def build_settings(self) -> tuple[ChunkSettings, str]:

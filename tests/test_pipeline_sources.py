@@ -94,14 +94,14 @@ def test_answers_go_on_while_articles_are_indexed(seeds_pipeline, tmp_path, monk
     assert pipe.answer(QUESTION).text == "Ramzan Kadyrov"  # loaded
     writing = threading.Event()
     release = threading.Event()
-    real_build = pipe.store.build
+    real_build = pipe.store.build_loaded
 
     def slow_build(*args, **kwargs):  # a long upload: held until the answer below is in
         writing.set()
         release.wait(timeout=120)
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(pipe.store, "build", slow_build)
+    monkeypatch.setattr(pipe.store, "build_loaded", slow_build)
     (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
     builder = threading.Thread(target=pipe.add_documents)
     builder.start()
@@ -380,25 +380,67 @@ def test_a_pipelines_own_build_is_loaded_once(seeds_pipeline, tmp_path, monkeypa
     chat.build([corpus])
     assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
     opens: list[str] = []
-    real_open, real_build = chat._open, chat.store.build
+    real_open, real_build = chat._open, chat.store.build_loaded
 
     def counted_open():
         opens.append(threading.current_thread().name)
         return real_open()
 
     def build_then_ask(*args, **kwargs):  # CURRENT names the new generation from here on
-        stats = real_build(*args, **kwargs)
+        built = real_build(*args, **kwargs)
         asker = threading.Thread(target=chat.answer, args=(QUESTION,), name="asker")
-        asker.start()  # a question while the build has yet to load what it wrote
+        asker.start()  # a question while the build has yet to swap in what it wrote
         asker.join(timeout=60)
-        return stats
+        return built
 
     monkeypatch.setattr(chat, "_open", counted_open)
-    monkeypatch.setattr(chat.store, "build", build_then_ask)
+    monkeypatch.setattr(chat.store, "build_loaded", build_then_ask)
     (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
     chat.build([corpus])
-    assert opens == ["MainThread"]  # the build loaded it; the question did not load it too
+    # the build swapped in the index as it wrote it; the question did not load it either
+    assert opens == []
     assert chat.answer(LIGHTHOUSE).text == "Ada Brook"
+    assert opens == []
+
+
+def test_a_build_hashes_each_index_file_once(seeds_pipeline, tmp_path, monkeypatch) -> None:
+    import qa.index
+    from qa.generations import DATA_FILES
+
+    corpus = _folder(tmp_path / "corpus", ART1)
+    pipe = _pipeline(seeds_pipeline, tmp_path / "index")
+    pipe.build([corpus])
+    first = pipe.store.current_generation()
+    assert first is not None
+    hashed: list[Path] = []
+    real_sha256 = qa.index._sha256
+
+    def counted(path: Path) -> str:
+        hashed.append(path)
+        return real_sha256(path)
+
+    monkeypatch.setattr(qa.index, "_sha256", counted)
+    pipe.build([corpus])  # nothing changed: the live generation is checked, once
+    assert pipe.store.current_generation() == first
+    assert sorted(hashed) == sorted(first / f for f in DATA_FILES)
+    hashed.clear()
+    (corpus / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    pipe.build([corpus])  # the old generation checked for reuse, the new one as written
+    second = pipe.store.current_generation()
+    assert second is not None and second != first
+    assert sorted(hashed) == sorted([*(first / f for f in DATA_FILES),
+                                     *(second / f for f in DATA_FILES)])
+    hashed.clear()
+    assert pipe.answer(LIGHTHOUSE).text == "Ada Brook"  # from what the build swapped in
+    assert pipe.answer(QUESTION).text == "Ramzan Kadyrov"
+    assert hashed == []
+    monkeypatch.undo()
+    # what the build kept in memory is what another process loads from its files
+    fresh = _pipeline(seeds_pipeline, tmp_path / "index")
+    assert fresh.index.manifest == pipe.index.manifest
+    assert fresh.index.passages == pipe.index.passages
+    assert (fresh.index.vectors == pipe.index.vectors).all()
+    assert fresh.index.manifest_stamp == pipe.index.manifest_stamp
 
 
 def test_a_threshold_stored_meanwhile_is_followed(seeds_pipeline, tmp_path) -> None:
@@ -433,7 +475,7 @@ def test_a_build_and_a_first_question_at_once_do_not_wait_for_each_other(
         first_question, seeds_pipeline, tmp_path, monkeypatch) -> None:
     corpus = _folder(tmp_path / "corpus", ART1)
     pipe = _pipeline(seeds_pipeline, tmp_path / "index", corpus=corpus)  # no index yet
-    real_build, started, go_on = pipe.store.build, threading.Event(), threading.Event()
+    real_build, started, go_on = pipe.store.build_loaded, threading.Event(), threading.Event()
     builds: list[int] = []
 
     def slow_build(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -442,7 +484,7 @@ def test_a_build_and_a_first_question_at_once_do_not_wait_for_each_other(
         assert go_on.wait(timeout=60)
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(pipe.store, "build", slow_build)
+    monkeypatch.setattr(pipe.store, "build_loaded", slow_build)
     builder = threading.Thread(target=pipe.build, args=([corpus],), daemon=True)
     builder.start()
     assert started.wait(timeout=60)

@@ -240,7 +240,7 @@ def test_an_upload_the_disk_cannot_take_is_refused_and_removed(server: dict[str,
     uploads = server["root"] / "uploads-full"
     monkeypatch.setattr(server["pipeline"], "uploads_dir", server["pipeline"].uploads_dir)
     service = ChatService(server["pipeline"], uploads)
-    monkeypatch.setattr(server["pipeline"].store, "build", full_disk)
+    monkeypatch.setattr(server["pipeline"].store, "build_loaded", full_disk)
     staging = server["root"] / "staging-full"
     staging.mkdir()
     (staging / "notes.txt").write_text("The ferry leaves at noon.\n", encoding="utf-8")
