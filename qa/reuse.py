@@ -26,9 +26,12 @@ class BuildStats:
     documents: int = 0
     passages: int = 0
     embedded_documents: list[str] = field(default_factory=list)
+    #: articles whose passages and vectors were reused: the text their id had (or a text
+    #: the previous index still holds under another id, e.g. a copy)
     reused_documents: list[str] = field(default_factory=list)
     removed_documents: list[str] = field(default_factory=list)
-    #: (old id, new id) of articles renamed or moved: their vectors were reused
+    #: (old id, new id) of articles renamed or moved: their vectors were reused. Two files
+    #: that swapped their texts are two of them (each text has another id now)
     renamed_documents: list[tuple[str, str]] = field(default_factory=list)
     embedded_passages: int = 0
     seconds: float = 0.0
@@ -56,15 +59,19 @@ def assemble(documents: Sequence[Document], embedder: Embedder,
     same_cuts = previous is not None and previous.manifest.get("chunker", 1) == CHUNKER_VERSION
     by_hash = {info["hash"]: doc_id for doc_id, info in old_docs.items()
                if doc_id in old_rows}
-    # a new id whose text a removed id had: renamed or moved (new id -> old id)
-    gone = set(old_docs) - {d.doc_id for d in documents}
-    gone_by_hash: dict[str, list[str]] = {}
-    for doc_id in sorted(gone):
-        gone_by_hash.setdefault(old_docs[doc_id]["hash"], []).append(doc_id)
+    # an id holding a text that another id held and no longer holds (that one is removed,
+    # or holds another text now: two files swapped their texts, one was moved over another)
+    # was renamed or moved (new id -> old id)
+    new_hashes = {d.doc_id: d.content_hash for d in documents}
+    gone = set(old_docs) - set(new_hashes)
+    left_by_hash: dict[str, list[str]] = {}
+    for doc_id in sorted(old_docs):
+        if new_hashes.get(doc_id) != old_docs[doc_id]["hash"]:
+            left_by_hash.setdefault(old_docs[doc_id]["hash"], []).append(doc_id)
     renamed_from: dict[str, str] = {}
     for doc in documents:
-        left = gone_by_hash.get(doc.content_hash)
-        if doc.doc_id not in old_docs and left:
+        left = left_by_hash.get(doc.content_hash)
+        if left and old_docs.get(doc.doc_id, {}).get("hash") != doc.content_hash:
             renamed_from[doc.doc_id] = left.pop(0)
     # per article: its passages, and for each the previous index's row (None: embed it)
     parts: list[tuple[Document, list[Passage], list[int | None]]] = []

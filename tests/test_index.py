@@ -387,3 +387,34 @@ def test_counts_when_two_articles_share_their_text(tmp_path, embedder) -> None:
     stats = store.build([a, Document("c.md", "Bees", text, "same-hash")], embedder,
                         progress=False)
     assert stats.renamed_documents == [] and stats.reused_documents == ["a.md", "c.md"]
+
+
+def test_articles_that_swap_their_texts_count_as_renamed(tmp_path, embedder) -> None:
+    from qa.retrieve import DenseRetriever
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    bees, ferry = "Bees make honey from nectar. " * 20, "The ferry to Elna leaves at noon. " * 20
+    (corpus / "a.txt").write_text(bees, encoding="utf-8")
+    (corpus / "b.txt").write_text(ferry, encoding="utf-8")
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    (corpus / "a.txt").write_text(ferry, encoding="utf-8")  # a.txt gets b's text, and back
+    (corpus / "b.txt").write_text(bees, encoding="utf-8")
+    embedder.encoded.clear()
+    stats = build(store, corpus, embedder)
+    assert embedder.encoded == [] and stats.embedded_documents == []  # nothing to embed
+    assert stats.reused_documents == [] and stats.removed_documents == []  # not "unchanged"
+    assert sorted(stats.renamed_documents) == [("a.txt", "b.txt"), ("b.txt", "a.txt")]
+    loaded = store.load(embedder.name)
+    assert {(p.doc_id, p.title) for p in loaded.passages if "ferry" in p.text} == {
+        ("a.txt", "The ferry to Elna leaves at noon.")}
+    assert {p.doc_id for p in loaded.passages if "Bees" in p.text} == {"b.txt"}
+    dense = DenseRetriever(loaded.passages, loaded.faiss_index, embedder)
+    assert dense.retrieve("When does the ferry to Elna leave?", 1)[0].passage.doc_id == "a.txt"
+    # one moved over the other: a rename, not "1 unchanged, 1 removed"
+    (corpus / "b.txt").replace(corpus / "a.txt")
+    stats = build(store, corpus, embedder)
+    assert stats.renamed_documents == [("b.txt", "a.txt")]
+    assert stats.reused_documents == [] and stats.removed_documents == []
+    assert {p.doc_id for p in store.load(embedder.name).passages} == {"a.txt"}

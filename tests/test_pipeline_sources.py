@@ -511,3 +511,28 @@ def test_the_index_folder_cannot_be_a_folder_to_index(seeds_pipeline, tmp_path) 
     assert result.exit_code == 1 and "is also a folder to index" in result.output
     assert f"--index {corpus}-index" in result.output and "Traceback" not in result.output
     assert sorted(p.name for p in corpus.iterdir()) == [ART1]  # nothing written into it
+
+
+def test_answers_follow_articles_that_swap_their_texts(seeds_pipeline, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from qa.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / ART1, corpus / "a.txt")
+    (corpus / "b.txt").write_text("The lighthouse keeper is Ada Brook.\n")
+    index = tmp_path / "index"
+    args = ["index", str(corpus), "--index", str(index)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    chat = _pipeline(seeds_pipeline, index)
+    assert chat.answer(LIGHTHOUSE).sources[0].doc_id == "b.txt"
+    first, second = (corpus / "a.txt").read_bytes(), (corpus / "b.txt").read_bytes()
+    (corpus / "a.txt").write_bytes(second)
+    (corpus / "b.txt").write_bytes(first)
+    swapped = CliRunner().invoke(main, args)
+    assert swapped.exit_code == 0, swapped.output
+    assert "(0 embedded, 0 unchanged, 0 removed, 2 renamed or moved)" in swapped.stdout
+    answer = chat.answer(LIGHTHOUSE)  # the chat follows the new build
+    assert answer.text == "Ada Brook" and answer.sources[0].doc_id == "a.txt"
+    assert chat.answer(QUESTION).sources[0].doc_id == "b.txt"
