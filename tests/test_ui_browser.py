@@ -139,6 +139,34 @@ def test_uploaded_article_is_searchable_and_its_html_is_inert(page: tuple[Any, l
     assert dialogs == []
 
 
+def test_refused_uploads_are_told_in_the_status_line(page: tuple[Any, list[str]],
+                                                     tmp_path: Path) -> None:
+    """A file of another type, or over the size limit, is named in the status line with
+    why it was refused, beside what was added; Gradio used to refuse such files in the
+    browser (a passing notice; a mixed upload failed whole), and the status line kept
+    whatever it said before."""
+    pg, _ = page
+    good = tmp_path / "tide-table.txt"
+    good.write_text("High tide at Porthaven is at four in the afternoon.\n", encoding="utf-8")
+    scan = tmp_path / "tides.pdf"
+    scan.write_bytes(b"%PDF-1.4 not an article")
+    atlas = tmp_path / "atlas.txt"
+    atlas.write_text("word " * 500_000, encoding="utf-8")  # 2.5 MB, over the 2 MB limit
+    upload = pg.locator("#qa-upload input[type=file]")
+    status = pg.locator("#qa-upload-status")
+    upload.set_input_files([str(good), str(scan), str(atlas)])
+    status.get_by_text("added 'tide-table.txt'").wait_for()
+    text = status.inner_text()
+    assert "'tides.pdf': unsupported file type '.pdf'" in text, text
+    assert "'atlas.txt' is 2.5 MB; the limit is 2.0 MB" in text, text
+    # alone, a refused file replaces what the status line said
+    memo = tmp_path / "memo.docx"
+    memo.write_bytes(b"PK\x03\x04 not an article")
+    upload.set_input_files(str(memo))
+    status.get_by_text("'memo.docx': unsupported file type '.docx'").wait_for()
+    assert "tide-table.txt" not in status.inner_text()
+
+
 def test_a_reloaded_page_lists_the_articles_uploaded_before(page: tuple[Any, list[str]],
                                                              tmp_path: Path) -> None:
     pg, _ = page

@@ -21,6 +21,7 @@ from ui.uploads import (
     ALLOWED_SUFFIXES,
     DEFAULT_MAX_UPLOAD_BYTES,
     default_uploads_dir,
+    transfer_limit,
 )
 
 __all__ = ["ChatService", "build_app", "launch"]
@@ -124,8 +125,12 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     if can_upload:
                         gr.Markdown(f"{', '.join(ALLOWED_SUFFIXES)} files, up to "
                                     f"{max_upload_bytes / 1e6:.1f} MB each.")
-                        files = gr.File(file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
-                                        label="Upload articles", elem_id="qa-upload")
+                        # No file_types, and a transfer limit above the article limit:
+                        # Gradio would refuse those files in the browser with a passing
+                        # notice, leaving the status line as it was. Our own check says
+                        # what became of each file there.
+                        files = gr.File(file_count="multiple", label="Upload articles",
+                                        elem_id="qa-upload")
                     else:
                         gr.Markdown("Uploads need a corpus folder: start with `--corpus`.")
                     status = gr.HTML(elem_id="qa-upload-status")
@@ -198,7 +203,8 @@ def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: in
     demo = build_app(pipeline or QAPipeline(), uploads_dir, max_upload_bytes=max_upload_bytes,
                      concurrency_limit=concurrency_limit)
     demo.launch(server_name=host, server_port=port, share=False,
-                max_file_size=max_upload_bytes, prevent_thread_lock=prevent_thread_lock,
+                max_file_size=transfer_limit(max_upload_bytes),
+                prevent_thread_lock=prevent_thread_lock,
                 quiet=quiet, show_error=False, css=CSS, footer_links=["api"],
                 theme=gr.themes.Soft())
     return demo
