@@ -5,6 +5,7 @@ Needs the `chromium` apt package; Playwright's own browsers are never downloaded
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -187,6 +188,32 @@ def test_the_question_shows_as_typed(page: tuple[Any, list[str]]) -> None:
     bubble = pg.locator("#qa-chat .qa-user").last
     assert bubble.inner_text().strip() == typed  # no heading, asterisks and underscores kept
     assert pg.locator("#qa-chat h1").count() == 0
+
+
+def test_messages_are_labelled_with_their_text_not_their_markup(
+        page: tuple[Any, list[str]]) -> None:
+    """A screen reader reads a message's aria-label, which Gradio sets to the message's
+    content as it is: our HTML ("bot's message: <div class=…"). The page labels each
+    message with its text, a folded list of sources by its summary."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    _ask(pg, "Who is the Chechen leader?")
+    _ask(pg, "And who is his <b>close ally</b>?")
+    users = pg.locator("#qa-chat [aria-label^=\"user's message\"]")
+    bots = pg.locator("#qa-chat [aria-label^=\"bot's message\"]")
+    expect(users.first).to_have_attribute("aria-label",
+                                          "user's message: Who is the Chechen leader?")
+    expect(users.last).to_have_attribute(  # the user's own <b> is text, and stays
+        "aria-label", "user's message: And who is his <b>close ally</b>?")
+    expect(bots.first).to_have_attribute("aria-label", re.compile(
+        r"bot's message: Ramzan Kadyrov \(confidence 0\.\d\d\) from Russia has reportedly "
+        r"recruited Syrians to fight in Ukraine\. Sources \(\d+\)"))
+    labels = [el.get_attribute("aria-label") or ""
+              for el in pg.locator("#qa-chat [aria-label]").all()]
+    assert len(labels) >= 5, labels  # the chat, two questions, two replies
+    ours = re.compile(r"<(p|div|strong|small|em|details|summary|ol|li|blockquote|mark|br)\b")
+    assert not [label for label in labels if ours.search(label)], labels
 
 
 def test_clear_empties_the_chat(page: tuple[Any, list[str]]) -> None:

@@ -49,6 +49,36 @@ CSS = """
 .qa-status .qa-bad { color: #c0392b; }
 """
 
+# Gradio labels each chat message with its content as it is: "bot's message: <div
+# class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
+# folded <details> by its summary ("Sources (5)"), as the page shows it. The content is
+# parsed in an inert document (DOMParser): nothing in it runs or loads.
+LABELS_JS = r"""
+() => {
+  const MARK = "'s message: ";
+  const labelled = new WeakMap();
+  const text = (html) => {
+    const body = new DOMParser().parseFromString(html, "text/html").body;
+    body.querySelectorAll("details").forEach((d) =>
+      d.replaceWith(d.querySelector("summary")?.textContent ?? ""));
+    body.querySelectorAll("br, p, div, li, blockquote").forEach((e) => e.after(" "));
+    return body.textContent.replace(/\s+/g, " ").trim();
+  };
+  const relabel = (el) => {
+    const label = el.getAttribute("aria-label") ?? "";
+    const at = label.indexOf(MARK);
+    if (at < 0 || labelled.get(el) === label) return;
+    const plain = label.slice(0, at + MARK.length) + text(label.slice(at + MARK.length));
+    labelled.set(el, plain);
+    el.setAttribute("aria-label", plain);
+  };
+  const relabelAll = () => document.querySelectorAll("#qa-chat [aria-label]").forEach(relabel);
+  new MutationObserver(relabelAll).observe(document.body,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"]});
+  relabelAll();
+}
+"""
+
 
 def _examples_for(service: ChatService) -> list[str]:
     try:
@@ -205,6 +235,6 @@ def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: in
     demo.launch(server_name=host, server_port=port, share=False,
                 max_file_size=transfer_limit(max_upload_bytes),
                 prevent_thread_lock=prevent_thread_lock,
-                quiet=quiet, show_error=False, css=CSS, footer_links=["api"],
+                quiet=quiet, show_error=False, css=CSS, js=LABELS_JS, footer_links=["api"],
                 theme=gr.themes.Soft())
     return demo
