@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import errno
 import socket
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qa.cli import _ExistingPath, _friendly, _index_option, main
+
+if TYPE_CHECKING:
+    import gradio as gr
 
 
 @main.command("chat")
@@ -88,7 +93,19 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop); uploaded articles "
                f"are saved in {pipe.uploads_dir}")
-    demo.block_thread()
+    _serve(demo)
+
+
+def _serve(demo: gr.Blocks) -> None:
+    """Serve until Ctrl+C, which closes the server and goes on to the CLI's own ending
+    ("Interrupted.", exit status 130). Not Gradio's ``block_thread()``: it catches Ctrl+C,
+    prints a line of its own and returns, so the command ended with status 0."""
+    try:
+        while demo.is_running:
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        demo.close(verbose=False)
+        raise
 
 
 def _first_line(exc: OSError) -> str:

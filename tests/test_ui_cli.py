@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +65,26 @@ def test_chat_builds_the_index_then_serves_locally(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_ctrl_c_stops_the_chat_with_status_130(tmp_path: Path) -> None:
+    # Gradio's block_thread() caught Ctrl+C, printed a line of its own and returned: status 0
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    port = _free_port()
+    proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "seeds"),
+                 "--port", str(port))
+    try:
+        _wait_for_line(proc, "Chat ready on")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
+            assert resp.status == 200  # serving, so waiting for Ctrl+C
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, rest
+    assert rest.strip() == "Interrupted.", rest  # no traceback, no Gradio line
 
 
 def test_chat_with_a_corpus_adds_that_corpus_to_an_existing_index(
