@@ -232,9 +232,15 @@ def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: in
     """Serve the chat on ``host:port`` (local only by default; never shared publicly)."""
     demo = build_app(pipeline or QAPipeline(), uploads_dir, max_upload_bytes=max_upload_bytes,
                      concurrency_limit=concurrency_limit)
-    demo.launch(server_name=host, server_port=port, share=False,
+    demo.launch(server_name=_server_name(host), server_port=port, share=False,
                 max_file_size=transfer_limit(max_upload_bytes),
                 prevent_thread_lock=prevent_thread_lock,
                 quiet=quiet, show_error=False, css=CSS, js=LABELS_JS, footer_links=["api"],
                 theme=gr.themes.Soft())
     return demo
+
+
+def _server_name(host: str) -> str:
+    """``host`` as Gradio takes it: an IPv6 address in brackets ("[::1]"), since Gradio
+    makes its own URLs from it (http://::1:7860/ is no URL, and launching failed)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
