@@ -160,7 +160,9 @@ def test_refused_uploads_are_told_in_the_status_line(page: tuple[Any, list[str]]
     text = status.inner_text()
     assert "'tides.pdf': unsupported file type '.pdf'" in text, text
     assert "'atlas.txt' is 2.5 MB; the limit is 2.0 MB" in text, text
-    # alone, a refused file replaces what the status line said
+    # alone, a refused file replaces what the status line said (once the upload box is
+    # emptied after the first upload: a file set before that goes with the emptying)
+    pg.locator("#qa-upload").get_by_text("Drop File Here").wait_for()
     memo = tmp_path / "memo.docx"
     memo.write_bytes(b"PK\x03\x04 not an article")
     upload.set_input_files(str(memo))
