@@ -155,10 +155,10 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     if can_upload:
                         gr.Markdown(f"{', '.join(ALLOWED_SUFFIXES)} files, up to "
                                     f"{max_upload_bytes / 1e6:.1f} MB each.")
-                        # No file_types, and a transfer limit above the article limit:
-                        # Gradio would refuse those files in the browser with a passing
-                        # notice, leaving the status line as it was. Our own check says
-                        # what became of each file there.
+                        # No file_types, and a transfer limit above the article limit
+                        # (launch): with either, Gradio refuses a file in the browser with a
+                        # passing notice and the status line stays as it was. Our own check
+                        # (service.upload) says there what became of each file.
                         files = gr.File(file_count="multiple", label="Upload articles",
                                         elem_id="qa-upload")
                     else:
