@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import errno
+import ipaddress
 import socket
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qa.cli import _ExistingPath, _friendly, _index_option, main
+
+if TYPE_CHECKING:
+    import gradio as gr
 
 
 @main.command("chat")
@@ -86,9 +92,39 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
         raise click.ClickException(f"cannot serve on {host}:{port} ({_first_line(exc)}); "
                                    "choose another port with --port N") from exc
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Chat ready on http://{shown}:{port} (Ctrl+C to stop); uploaded articles "
-               f"are saved in {pipe.uploads_dir}")
-    demo.block_thread()
+    bound = _bound_addresses(host, demo)
+    listening = f"listening on {' and '.join(bound)}; " if bound else ""
+    click.echo(f"Chat ready on http://{shown}:{port} ({listening}Ctrl+C to stop); uploaded "
+               f"articles are saved in {pipe.uploads_dir}")
+    _serve(demo)
+
+
+def _serve(demo: gr.Blocks) -> None:
+    """Serve until Ctrl+C, which closes the server and goes on to the CLI's own ending
+    ("Interrupted.", exit status 130). Not Gradio's ``block_thread()``: it catches Ctrl+C,
+    prints a line of its own and returns, so the command ended with status 0."""
+    try:
+        while demo.is_running:
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        demo.close(verbose=False)
+        raise
+
+
+def _bound_addresses(host: str, demo: gr.Blocks) -> list[str]:
+    """For a host name (not an address), the addresses it was bound to, as this system
+    resolves it: ["127.0.0.1"] for localhost where that names IPv4 only, so that no one
+    expects http://[::1]:PORT to answer. Empty for an address, or when they are unknown."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return []
+    except ValueError:
+        pass
+    try:  # uvicorn's listening servers, under Gradio's
+        sockets = [sock for server in demo.server.servers for sock in server.sockets]
+    except (AttributeError, TypeError):
+        return []
+    return sorted({str(sock.getsockname()[0]) for sock in sockets})
 
 
 def _first_line(exc: OSError) -> str:

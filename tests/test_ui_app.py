@@ -63,6 +63,27 @@ def _answer_source(result: dict[str, Any]) -> dict[str, Any]:
     return next(s for s in result["sources"] if s["answer_start"] is not None)
 
 
+def test_the_chat_serves_on_ipv6_loopback(server: dict[str, Any]) -> None:
+    import urllib.request
+
+    from ui.app import launch
+
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+            port = int(s.getsockname()[1])
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    # Gradio made http://::1:PORT/ of it, no URL: launching failed
+    demo = launch(server["pipeline"], host="::1", port=port,
+                  uploads_dir=server["root"] / "uploads", prevent_thread_lock=True, quiet=True)
+    try:
+        with urllib.request.urlopen(f"http://[::1]:{port}/", timeout=30) as resp:
+            assert resp.status == 200
+    finally:
+        demo.close()
+
+
 def test_ask_endpoint_returns_the_answer_with_its_source(client: Any) -> None:
     result = client.predict("What length of contract is Russia offering Syrian volunteers?",
                             None, None, None, api_name="/ask")

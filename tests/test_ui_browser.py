@@ -5,6 +5,7 @@ Needs the `chromium` apt package; Playwright's own browsers are never downloaded
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -139,6 +140,36 @@ def test_uploaded_article_is_searchable_and_its_html_is_inert(page: tuple[Any, l
     assert dialogs == []
 
 
+def test_refused_uploads_are_told_in_the_status_line(page: tuple[Any, list[str]],
+                                                     tmp_path: Path) -> None:
+    """A file of another type, or over the size limit, is named in the status line with
+    why it was refused, beside what was added; Gradio used to refuse such files in the
+    browser (a passing notice; a mixed upload failed whole), and the status line kept
+    whatever it said before."""
+    pg, _ = page
+    good = tmp_path / "tide-table.txt"
+    good.write_text("High tide at Porthaven is at four in the afternoon.\n", encoding="utf-8")
+    scan = tmp_path / "tides.pdf"
+    scan.write_bytes(b"%PDF-1.4 not an article")
+    atlas = tmp_path / "atlas.txt"
+    atlas.write_text("word " * 500_000, encoding="utf-8")  # 2.5 MB, over the 2 MB limit
+    upload = pg.locator("#qa-upload input[type=file]")
+    status = pg.locator("#qa-upload-status")
+    upload.set_input_files([str(good), str(scan), str(atlas)])
+    status.get_by_text("added 'tide-table.txt'").wait_for()
+    text = status.inner_text()
+    assert "'tides.pdf': unsupported file type '.pdf'" in text, text
+    assert "'atlas.txt' is 2.5 MB; the limit is 2.0 MB" in text, text
+    # alone, a refused file replaces what the status line said (once the upload box is
+    # emptied after the first upload: a file set before that goes with the emptying)
+    pg.locator("#qa-upload").get_by_text("Drop File Here").wait_for()
+    memo = tmp_path / "memo.docx"
+    memo.write_bytes(b"PK\x03\x04 not an article")
+    upload.set_input_files(str(memo))
+    status.get_by_text("'memo.docx': unsupported file type '.docx'").wait_for()
+    assert "tide-table.txt" not in status.inner_text()
+
+
 def test_a_reloaded_page_lists_the_articles_uploaded_before(page: tuple[Any, list[str]],
                                                              tmp_path: Path) -> None:
     pg, _ = page
@@ -159,6 +190,32 @@ def test_the_question_shows_as_typed(page: tuple[Any, list[str]]) -> None:
     bubble = pg.locator("#qa-chat .qa-user").last
     assert bubble.inner_text().strip() == typed  # no heading, asterisks and underscores kept
     assert pg.locator("#qa-chat h1").count() == 0
+
+
+def test_messages_are_labelled_with_their_text_not_their_markup(
+        page: tuple[Any, list[str]]) -> None:
+    """A screen reader reads a message's aria-label, which Gradio sets to the message's
+    content as it is: our HTML ("bot's message: <div class=…"). The page labels each
+    message with its text, a folded list of sources by its summary."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    _ask(pg, "Who is the Chechen leader?")
+    _ask(pg, "And who is his <b>close ally</b>?")
+    users = pg.locator("#qa-chat [aria-label^=\"user's message\"]")
+    bots = pg.locator("#qa-chat [aria-label^=\"bot's message\"]")
+    expect(users.first).to_have_attribute("aria-label",
+                                          "user's message: Who is the Chechen leader?")
+    expect(users.last).to_have_attribute(  # the user's own <b> is text, and stays
+        "aria-label", "user's message: And who is his <b>close ally</b>?")
+    expect(bots.first).to_have_attribute("aria-label", re.compile(
+        r"bot's message: Ramzan Kadyrov \(confidence 0\.\d\d\) from Russia has reportedly "
+        r"recruited Syrians to fight in Ukraine\. Sources \(\d+\)"))
+    labels = [el.get_attribute("aria-label") or ""
+              for el in pg.locator("#qa-chat [aria-label]").all()]
+    assert len(labels) >= 5, labels  # the chat, two questions, two replies
+    ours = re.compile(r"<(p|div|strong|small|em|details|summary|ol|li|blockquote|mark|br)\b")
+    assert not [label for label in labels if ours.search(label)], labels
 
 
 def test_clear_empties_the_chat(page: tuple[Any, list[str]]) -> None:

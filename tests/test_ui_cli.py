@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -61,6 +62,49 @@ def test_chat_builds_the_index_then_serves_locally(tmp_path: Path) -> None:
             assert resp.status == 200
         assert (tmp_path / "index" / "CURRENT").is_file()
         assert "compiling the reader" not in text  # only with --compile
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_ctrl_c_stops_the_chat_with_status_130(tmp_path: Path) -> None:
+    # Gradio's block_thread() caught Ctrl+C, printed a line of its own and returned: status 0
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    port = _free_port()
+    proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "seeds"),
+                 "--port", str(port))
+    try:
+        _wait_for_line(proc, "Chat ready on")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
+            assert resp.status == 200  # serving, so waiting for Ctrl+C
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, rest
+    assert rest.strip() == "Interrupted.", rest  # no traceback, no Gradio line
+
+
+def test_chat_on_a_host_name_says_which_addresses_it_serves(tmp_path: Path) -> None:
+    # `--host localhost` is served on the addresses localhost resolves to here (IPv4 only
+    # where /etc/hosts says so); the ready line says which, so that no one tries [::1]
+    # where it is not served.
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    port = _free_port()
+    addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(
+        "localhost", port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)})
+    proc = _chat("--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "seeds"),
+                 "--host", "localhost", "--port", str(port))
+    try:
+        text = "".join(_wait_for_line(proc, "Chat ready on"))
+        assert (f"Chat ready on http://localhost:{port} (listening on "
+                f"{' and '.join(addresses)}; Ctrl+C to stop)") in text, text
+        for address in addresses:
+            shown = f"[{address}]" if ":" in address else address
+            with urllib.request.urlopen(f"http://{shown}:{port}/", timeout=30) as resp:
+                assert resp.status == 200, address
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -21,6 +21,7 @@ from ui.uploads import (
     ALLOWED_SUFFIXES,
     DEFAULT_MAX_UPLOAD_BYTES,
     default_uploads_dir,
+    transfer_limit,
 )
 
 __all__ = ["ChatService", "build_app", "launch"]
@@ -46,6 +47,36 @@ CSS = """
 .qa-reply blockquote { margin: 0.3em 0 0.8em 0; padding-left: 0.8em; border-left: 3px solid #ccc; }
 .qa-reply small, .qa-articles small { opacity: 0.7; }
 .qa-status .qa-bad { color: #c0392b; }
+"""
+
+# Gradio labels each chat message with its content as it is: "bot's message: <div
+# class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
+# folded <details> by its summary ("Sources (5)"), as the page shows it. The content is
+# parsed in an inert document (DOMParser): nothing in it runs or loads.
+LABELS_JS = r"""
+() => {
+  const MARK = "'s message: ";
+  const labelled = new WeakMap();
+  const text = (html) => {
+    const body = new DOMParser().parseFromString(html, "text/html").body;
+    body.querySelectorAll("details").forEach((d) =>
+      d.replaceWith(d.querySelector("summary")?.textContent ?? ""));
+    body.querySelectorAll("br, p, div, li, blockquote").forEach((e) => e.after(" "));
+    return body.textContent.replace(/\s+/g, " ").trim();
+  };
+  const relabel = (el) => {
+    const label = el.getAttribute("aria-label") ?? "";
+    const at = label.indexOf(MARK);
+    if (at < 0 || labelled.get(el) === label) return;
+    const plain = label.slice(0, at + MARK.length) + text(label.slice(at + MARK.length));
+    labelled.set(el, plain);
+    el.setAttribute("aria-label", plain);
+  };
+  const relabelAll = () => document.querySelectorAll("#qa-chat [aria-label]").forEach(relabel);
+  new MutationObserver(relabelAll).observe(document.body,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"]});
+  relabelAll();
+}
 """
 
 
@@ -124,8 +155,12 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     if can_upload:
                         gr.Markdown(f"{', '.join(ALLOWED_SUFFIXES)} files, up to "
                                     f"{max_upload_bytes / 1e6:.1f} MB each.")
-                        files = gr.File(file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
-                                        label="Upload articles", elem_id="qa-upload")
+                        # No file_types, and a transfer limit above the article limit
+                        # (launch): with either, Gradio refuses a file in the browser with a
+                        # passing notice and the status line stays as it was. Our own check
+                        # (service.upload) says there what became of each file.
+                        files = gr.File(file_count="multiple", label="Upload articles",
+                                        elem_id="qa-upload")
                     else:
                         gr.Markdown("Uploads need a corpus folder: start with `--corpus`.")
                     status = gr.HTML(elem_id="qa-upload-status")
@@ -197,8 +232,15 @@ def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: in
     """Serve the chat on ``host:port`` (local only by default; never shared publicly)."""
     demo = build_app(pipeline or QAPipeline(), uploads_dir, max_upload_bytes=max_upload_bytes,
                      concurrency_limit=concurrency_limit)
-    demo.launch(server_name=host, server_port=port, share=False,
-                max_file_size=max_upload_bytes, prevent_thread_lock=prevent_thread_lock,
-                quiet=quiet, show_error=False, css=CSS, footer_links=["api"],
+    demo.launch(server_name=_server_name(host), server_port=port, share=False,
+                max_file_size=transfer_limit(max_upload_bytes),
+                prevent_thread_lock=prevent_thread_lock,
+                quiet=quiet, show_error=False, css=CSS, js=LABELS_JS, footer_links=["api"],
                 theme=gr.themes.Soft())
     return demo
+
+
+def _server_name(host: str) -> str:
+    """``host`` as Gradio takes it: an IPv6 address in brackets ("[::1]"), since Gradio
+    makes its own URLs from it (http://::1:7860/ is no URL, and launching failed)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host

@@ -21,6 +21,8 @@ from qa.ingest import decode_bytes
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 DEFAULT_MAX_UPLOAD_BYTES = 2_000_000
+#: How many times the article size limit a file may be on its way to the server.
+TRANSFER_FACTOR = 10
 _MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
@@ -32,6 +34,17 @@ def default_uploads_dir(index_dir: Path) -> Path:
     index_dir = Path(index_dir).resolve()
     name = "uploads" if index_dir.name == "index" else f"{index_dir.name}-uploads"
     return index_dir.parent / name
+
+
+def transfer_limit(max_upload_bytes: int) -> int:
+    """Gradio's own limit on a file sent to the server (``launch(max_file_size=)``).
+
+    Above the article limit, so that a file too large for an article still reaches
+    :func:`check_upload`, which says so in the chat's status line with the file's size and
+    the limit. Gradio refuses a file over this one in the browser, with a passing notice
+    and nothing in the status line; that is kept only so that no huge file is sent at all.
+    """
+    return TRANSFER_FACTOR * max_upload_bytes
 
 
 def safe_filename(name: str) -> str:
