@@ -183,6 +183,27 @@ def test_a_reloaded_page_lists_the_articles_uploaded_before(page: tuple[Any, lis
     pg.locator("#qa-articles").get_by_text("Ferry timetable").wait_for()  # not the start list
 
 
+def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]]) -> None:
+    # 250 indexed articles made the page ten thousand pixels tall: the list scrolls instead
+    pg, _ = page
+    listing = pg.locator("#qa-articles ul.qa-articles")
+    listing.wait_for()
+    pg.evaluate("""() => {
+        const ul = document.querySelector('#qa-articles ul.qa-articles');
+        for (let i = 0; i < 250; i++) {
+            const li = document.createElement('li');
+            li.textContent = 'Article ' + i;
+            ul.appendChild(li);
+        }
+    }""")
+    height, scroll = pg.evaluate(
+        "() => { const ul = document.querySelector('#qa-articles ul.qa-articles');"
+        " return [ul.clientHeight, ul.scrollHeight]; }")
+    assert 0 < height < 600
+    assert scroll > 2 * height
+    assert pg.evaluate("() => document.documentElement.scrollHeight") < 3000
+
+
 def test_the_question_shows_as_typed(page: tuple[Any, list[str]]) -> None:
     pg, _ = page
     typed = "# Who is the Chechen leader, 2*3*4 _times_?"

@@ -47,6 +47,7 @@ CSS = """
 .qa-reply blockquote { margin: 0.3em 0 0.8em 0; padding-left: 0.8em; border-left: 3px solid #ccc; }
 .qa-reply small, .qa-articles small { opacity: 0.7; }
 .qa-status .qa-bad { color: #c0392b; }
+ul.qa-articles { max-height: 22em; overflow-y: auto; margin-top: 0.3em; }
 """
 
 # Gradio labels each chat message with its content as it is: "bot's message: <div
