@@ -322,6 +322,39 @@ def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
     assert all(row.count("<td") + row.count("<th") == 3 for row in rows)  # no ragged rows
 
 
+def test_score_histogram_draws_every_question_by_its_kind_in_whole_counts() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from qa.report import _score_histogram
+
+    records = [
+        _record("r1", ("Kyiv",), "Kyiv", 0.92),  # right answer
+        _record("w1", ("Kyiv",), "Lviv", 0.62),  # wrong answer
+        _record("w2", ("Kyiv",), None, 0.0, hit_rank=None),  # no candidate: wrong, drawn at 0
+        _record("u1", (), "Lviv", 0.12),  # unanswerable, below the threshold: a right reply
+        _record("u2", (), None, 0.0),  # unanswerable, no candidate
+    ]
+    fig, ax = plt.subplots()
+    try:
+        title = _score_histogram(ax, records, 0.3)
+        drawn = {c[0].get_label(): sorted((round(p.get_x(), 2) + 0.0, p.get_height())
+                                          for p in c if p.get_height()) for c in ax.containers}
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        ticks = list(ax.get_yticks())
+    finally:
+        plt.close(fig)
+    assert drawn == {"right answer (F1 ≥ 0.5)": [(0.9, 1.0)],
+                     "wrong answer (F1 < 0.5)": [(0.0, 1.0), (0.6, 1.0)],
+                     "unanswerable (right: below the threshold)": [(0.0, 1.0), (0.1, 1.0)]}
+    assert legend == [*drawn, "threshold 0.300"]
+    assert title == "Scores of the best candidate, by kind of question (2 with no candidate " \
+                    "at all, drawn at 0)"
+    assert ticks and all(float(t).is_integer() for t in ticks)  # no 0.2 of a question
+
+
 def test_marked_passage_shows_answer_and_gold_answers() -> None:
     from qa.report import _marked
 
