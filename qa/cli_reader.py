@@ -81,11 +81,13 @@ def train_reader_cmd(**kwargs: Any) -> None:
 @main.command("eval-reader")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--model", default=None, help="Reader model folder or hub id (default: shipped).")
-@click.option("--limit", default=0, help="Evaluate only the first N questions.")
+@click.option("--limit", default=0, type=click.IntRange(min=0),
+              help="Evaluate only the first N questions (0: all).")
 @_friendly
 def eval_reader_cmd(file: str, model: str | None, limit: int) -> None:
     """EM/F1 (and no-answer accuracy) of the reader alone on a SQuAD-format FILE,
-    printed as JSON.
+    printed as JSON. Questions with an empty question or context are left out with a
+    warning; answers not at their answer_start and repeated ids are scored and named.
 
     \b
     Examples:
@@ -93,12 +95,11 @@ def eval_reader_cmd(file: str, model: str | None, limit: int) -> None:
       qa eval-reader dev-v2.0.json --model runs/reader/model
     """
     from qa.reader import ExtractiveReader
-    from qa.reader_eval import evaluate_reader
+    from qa.reader_eval import evaluate_reader, screen_examples
     from qa.squad import examples_of, load_squad
 
     examples = examples_of(load_squad(file))
-    if limit:
-        examples = examples[:limit]
+    examples = screen_examples(examples[:limit] if limit else examples)
     click.echo(json.dumps(evaluate_reader(ExtractiveReader(model), examples), indent=2))
 
 

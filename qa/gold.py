@@ -6,8 +6,17 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from qa.errors import DataError
+from qa.checks import clean_question
+from qa.errors import DataError, QuestionError
+from qa.metrics import normalize_text
+
+#: A file with several malformed lines names at most this many of them.
+MAX_LISTED = 10
+
+_HINT = ('each line must be a JSON object like {"id": "q1", "question": "…", '
+         '"answers": ["…"]} (an empty answers list: not answerable)')
 
 
 @dataclass(frozen=True)
@@ -23,61 +32,109 @@ class GoldItem:
         return bool(self.answers)
 
 
-def load_gold(path: str | Path) -> list[GoldItem]:
-    """Read a JSON-lines gold file ('-': standard input); DataError naming the line for
-    anything malformed."""
-    stdin = str(path) == "-"
-    path = Path("standard input") if stdin else Path(path)
-    if stdin and sys.stdin is None:  # started with standard input closed
-        raise DataError("there is no standard input to read the gold file from")
+class _LineError(ValueError):
+    """What is wrong with one line; ``hint``: show the expected line format too."""
+
+    def __init__(self, reason: str, hint: bool = False) -> None:
+        super().__init__(reason)
+        self.hint = hint
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; a key given twice is an error, not last-wins."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _LineError(f"the key '{key}' appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _item(line: str) -> GoldItem:
+    """One non-blank line as a GoldItem; _LineError saying what is wrong."""
     try:
-        # a BOM is no error; split on line feeds only: JSON strings may hold U+2028 raw
-        text = (sys.stdin.buffer.read().decode("utf-8-sig") if stdin
-                else path.read_text(encoding="utf-8-sig"))
+        obj = json.loads(line, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise _LineError(f"not valid JSON at column {exc.colno} ({exc.msg})", hint=True) from exc
+    if not isinstance(obj, dict):
+        raise _LineError(f"expected a JSON object, got {type(obj).__name__}", hint=True)
+    missing = [k for k in ("id", "question", "answers") if k not in obj]
+    if missing:
+        raise _LineError(f"missing {', '.join(missing)}", hint=True)
+    qid, question, answers = obj["id"], obj["question"], obj["answers"]
+    if not isinstance(qid, (str, int)) or isinstance(qid, bool) or not str(qid).strip():
+        raise _LineError(f"'id' must be a non-empty string or a whole number, got {qid!r}")
+    if not isinstance(question, str):
+        raise _LineError(f"'question' must be a non-empty string, got {type(question).__name__}")
+    try:
+        clean_question(question)  # what answer() will check: not empty, not too long
+    except QuestionError as exc:
+        raise _LineError(f"'question': {exc}") from exc
+    if not isinstance(answers, list) or not all(isinstance(a, str) and a.strip()
+                                                for a in answers):
+        raise _LineError("'answers' must be a list of non-empty strings (an empty list when "
+                         "the articles do not answer the question)")
+    for answer in answers:
+        if not normalize_text(answer):  # as EM/F1 and the article check see it
+            raise _LineError(f"the answer {answer!r} is empty once normalized (lower case, "
+                             "no punctuation or articles): eval could not find it in any "
+                             "article; give the words of the answer")
+    return GoldItem(str(qid), question, tuple(answers))
+
+
+def _read(path: str | Path) -> tuple[bytes, Path]:
+    """The gold file's bytes ('-': standard input) and the path to name it by."""
+    if str(path) == "-":
+        if sys.stdin is None:  # started with standard input closed
+            raise DataError("there is no standard input to read the gold file from")
+        return sys.stdin.buffer.read(), Path("standard input")
+    path = Path(path)
+    try:
+        return path.read_bytes(), path
     except FileNotFoundError as exc:
         raise DataError(f"gold file not found: {path}") from exc
-    except UnicodeDecodeError as exc:
-        raise DataError(f"cannot read the gold file {path}: it is not UTF-8 text (byte "
-                        f"{exc.object[exc.start]:#04x} at offset {exc.start}); save it as "
-                        "UTF-8 and try again") from exc
     except OSError as exc:
         raise DataError(f"cannot read the gold file {path}: {exc.strerror or exc}") from exc
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    hint = ('each line must be a JSON object like {"id": "q1", "question": "…", '
-            '"answers": ["…"]} (an empty answers list: not answerable)')
-    if text.lstrip().startswith("["):
-        raise DataError(f"{path} holds a JSON array; a gold file is JSON Lines: one object a "
-                        f"line, no enclosing [ ]; {hint}")
+
+
+def load_gold(path: str | Path) -> list[GoldItem]:
+    """Read a JSON-lines gold file ('-': standard input); DataError naming the line and
+    the reason for each malformed line (the first :data:`MAX_LISTED` of them)."""
+    raw, path = _read(path)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM is no error
     items: list[GoldItem] = []
+    problems: list[tuple[int, _LineError]] = []
     seen: dict[str, int] = {}
-    for no, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path}, line {no}"
+    # split on line feeds only: JSON strings may hold U+2028 raw (no UTF-8 byte is \n)
+    for no, data in enumerate(raw.split(b"\n"), 1):
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{where}: not valid JSON ({exc.msg}); {hint}") from exc
-        if not isinstance(obj, dict):
-            raise DataError(f"{where}: expected a JSON object, got {type(obj).__name__}; {hint}")
-        missing = [k for k in ("id", "question", "answers") if k not in obj]
-        if missing:
-            raise DataError(f"{where}: missing {', '.join(missing)}; {hint}")
-        qid, question, answers = obj["id"], obj["question"], obj["answers"]
-        if not isinstance(qid, (str, int)) or isinstance(qid, bool) or not str(qid).strip():
-            raise DataError(f"{where}: 'id' must be a non-empty string")
-        if not isinstance(question, str) or not question.strip():
-            raise DataError(f"{where}: 'question' must be a non-empty string")
-        if not isinstance(answers, list) or not all(
-            isinstance(a, str) and a.strip() for a in answers
-        ):
-            raise DataError(f"{where}: 'answers' must be a list of non-empty strings "
-                            "(an empty list when the articles do not answer the question)")
-        qid = str(qid)
-        if qid in seen:
-            raise DataError(f"{where}: duplicate id '{qid}' (first on line {seen[qid]})")
-        seen[qid] = no
-        items.append(GoldItem(qid, question, tuple(answers)))
+            line = data.decode("utf-8").rstrip("\r")
+            if not line.strip():
+                continue
+            if not items and not problems and line.lstrip().startswith("["):
+                raise DataError(f"{path} holds a JSON array; a gold file is JSON Lines: one "
+                                f"object a line, no enclosing [ ]; {_HINT}")
+            item = _item(line)
+            if item.id in seen:
+                raise _LineError(f"duplicate id '{item.id}' (first on line {seen[item.id]})")
+        except UnicodeDecodeError as exc:
+            column = len(data[:exc.start].decode("utf-8")) + 1
+            problems.append((no, _LineError(
+                f"not UTF-8 text (byte {data[exc.start]:#04x} at column {column}); save the "
+                "file as UTF-8")))
+        except _LineError as exc:
+            problems.append((no, exc))
+        else:
+            seen[item.id] = no
+            items.append(item)
+    if problems:
+        hint = f"; {_HINT}" if any(p.hint for _, p in problems) else ""
+        if len(problems) == 1:
+            no, problem = problems[0]
+            raise DataError(f"{path}, line {no}: {problem}{hint}")
+        listed = "; ".join(f"line {no}: {p}" for no, p in problems[:MAX_LISTED])
+        more = f"; and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+        raise DataError(f"{path}: {len(problems)} malformed lines: {listed}{more}{hint}")
     if not items:
-        raise DataError(f"the gold file {path} holds no questions; {hint}")
+        raise DataError(f"the gold file {path} holds no questions; {_HINT}")
     return items

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,7 +33,8 @@ def evaluate_reader(
     Examples without an answer give the no-answer accuracy: the share where the
     no-answer score beats the best span. ``intervals_95`` holds 95% bootstrap intervals
     of EM and F1 that resample whole articles (by title): questions about one article
-    succeed or fail together, so a few dozen articles pin F1 down only to some points.
+    succeed or fail together, so a few dozen articles pin F1 down only to some points;
+    with fewer than two articles there is nothing to resample and each is None.
     """
     em_sum = f1_sum = 0.0
     by_article: dict[str, list[tuple[float, float]]] = {}
@@ -59,15 +61,55 @@ def evaluate_reader(
         out["exact_match"] = round(100 * em_sum / n_ans, 2)
         out["f1"] = round(100 * f1_sum / n_ans, 2)
         out["answerable_abstained"] = round(100 * ans_abstained / n_ans, 2)
-        intervals = {}
-        for i, key in enumerate(("exact_match", "f1")):
-            bounds = bootstrap_interval([[[v[i] for v in pairs] for pairs in by_article.values()]])
-            if bounds is not None:
-                intervals[key] = [round(100 * bounds[0], 2), round(100 * bounds[1], 2)]
+        intervals: dict[str, list[float] | None] = {"exact_match": None, "f1": None}
+        if len(by_article) < 2:  # one article resampled is itself: [x, x] would claim certainty
+            logger.warning("95%% intervals: n/a (they resample whole articles; the answerable "
+                           "questions come from %d)", len(by_article))
+        else:
+            for i, key in enumerate(intervals):
+                bounds = bootstrap_interval([[[v[i] for v in pairs]
+                                              for pairs in by_article.values()]])
+                if bounds is not None:
+                    intervals[key] = [round(100 * bounds[0], 2), round(100 * bounds[1], 2)]
         out["intervals_95"] = intervals
     if n_null:
         out["no_answer_accuracy"] = round(100 * null_right / n_null, 2)
     return out
+
+
+def _named(ids: Sequence[str], shown: int = 10) -> str:
+    return ", ".join(ids[:shown]) + (" …" if len(ids) > shown else "")
+
+
+def screen_examples(examples: Sequence[QAExample]) -> list[QAExample]:
+    """The examples worth scoring, with a warning naming the doubtful ones: an empty
+    question or context leaves the example out; an answer that is empty or not the
+    context's characters at its ``answer_start`` is scored (EM/F1 compare texts) but named,
+    and so are ids given more than once. DataError when no example is left."""
+    kept, empty, misplaced = [], [], []
+    for ex in examples:
+        if not ex.question.strip() or not ex.context.strip():
+            empty.append(ex.id)
+            continue
+        kept.append(ex)
+        text, start = ex.answer_text, ex.answer_start
+        if text is not None and start is not None and (
+                not text.strip() or ex.context[start:start + len(text)] != text):
+            misplaced.append(ex.id)
+    if empty:
+        logger.warning("%d question(s) left out: an empty question or context: %s",
+                       len(empty), _named(empty))
+    if misplaced:
+        logger.warning("%d answer(s) empty or not in their context at answer_start (scored "
+                       "anyway; check the file): %s", len(misplaced), _named(misplaced))
+    repeated = [qid for qid, n in Counter(ex.id for ex in examples).items() if n > 1]
+    if repeated:
+        logger.warning("%d question id(s) given more than once (each copy is scored): %s",
+                       len(repeated), _named(repeated))
+    if not kept:
+        raise DataError(f"no question to evaluate: all {len(examples)} have an empty question "
+                        "or context")
+    return kept
 
 
 def calibration_rows(reader: ExtractiveReader, articles: Sequence[Article], questions: int = 300,

@@ -37,6 +37,31 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _score_histogram(ax: Any, records: Sequence[Record], threshold: float) -> str:
+    """Draw every question at its best candidate's score (0 when it had none), stacked by
+    kind: right answer, wrong answer, unanswerable question (whose right reply is "not
+    found": a score below the threshold). Returns the plot's title."""
+    from matplotlib.ticker import MaxNLocator
+
+    kinds: dict[str, list[float]] = {f"right answer (F1 ≥ {RIGHT_F1})": [],
+                                     f"wrong answer (F1 < {RIGHT_F1})": [],
+                                     "unanswerable (right: below the threshold)": []}
+    groups = list(kinds.values())
+    for r in records:
+        group = groups[0 if r.f1 >= RIGHT_F1 else 1] if r.answerable else groups[2]
+        group.append(r.score if r.candidate is not None else 0.0)
+    ax.hist(groups, bins=[i / 20 for i in range(21)], label=list(kinds), stacked=True,
+            color=["#2a9d8f", "#e76f51", "#8d99ae"])
+    ax.axvline(threshold, color="k", linestyle="--", label=f"threshold {threshold:.3f}")
+    ax.set_xlabel("score of the best candidate")
+    ax.set_ylabel("questions")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.2 of a question
+    ax.legend()
+    none = sum(r.candidate is None for r in records)
+    note = f" ({none} with no candidate at all, drawn at 0)" if none else ""
+    return f"Scores of the best candidate, by kind of question{note}"
+
+
 def _plots(records: Sequence[Record], threshold: float) -> list[tuple[str, str]]:
     """(title, base64 PNG): score histogram, coverage-accuracy curve, F1 by threshold."""
     import matplotlib
@@ -45,18 +70,8 @@ def _plots(records: Sequence[Record], threshold: float) -> list[tuple[str, str]]
     import matplotlib.pyplot as plt
 
     out = []
-    with_candidate = [r for r in records if r.candidate is not None]
-    right = [r.score for r in with_candidate if r.answerable and r.f1 >= RIGHT_F1]
-    wrong = [r.score for r in with_candidate if not (r.answerable and r.f1 >= RIGHT_F1)]
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    bins = [i / 20 for i in range(21)]
-    ax.hist([right, wrong], bins=bins, label=[f"right (F1 ≥ {RIGHT_F1})", "wrong / unanswerable"],
-            color=["#2a9d8f", "#e76f51"], stacked=True)
-    ax.axvline(threshold, color="k", linestyle="--", label=f"threshold {threshold:.3f}")
-    ax.set_xlabel("answer score")
-    ax.set_ylabel("questions")
-    ax.legend()
-    out.append(("Scores of the best candidate: right vs wrong", _png(fig)))
+    out.append((_score_histogram(ax, records, threshold), _png(fig)))
     plt.close(fig)
 
     curve = coverage_curve(records)

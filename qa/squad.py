@@ -1,93 +1,18 @@
-"""SQuAD-format data: loading, a by-article split, and no-answer example mining."""
+"""SQuAD-format data: a by-article split and no-answer example mining (the file format and
+its loader: :mod:`qa.squad_format`)."""
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from qa.chunk import sentence_spans
 from qa.errors import DataError
 from qa.metrics import mentions
-
-
-@dataclass(frozen=True)
-class QAExample:
-    """One question over one context. ``answer_start is None`` means: no answer here."""
-
-    id: str
-    title: str
-    question: str
-    context: str
-    answers: tuple[str, ...] = field(default_factory=tuple)
-    answer_start: int | None = None
-
-    @property
-    def answer_text(self) -> str | None:
-        return self.answers[0] if self.answer_start is not None and self.answers else None
-
-
-@dataclass(frozen=True)
-class Article:
-    title: str
-    paragraphs: tuple[str, ...]
-    examples: tuple[QAExample, ...]
-
-
-def load_squad(path: str | Path) -> list[Article]:
-    """Read a SQuAD v1.1/v2.0 JSON file into articles with their examples.
-
-    Unanswerable (``is_impossible``) questions become examples with no answer.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"SQuAD file not found: {path}. Pass the path of a SQuAD-format JSON file.")
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
-        data = raw["data"]
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
-        raise DataError(f"{path} is not a SQuAD-format JSON file ({exc}).") from exc
-    articles = []
-    for a_idx, art in enumerate(data):
-        try:
-            articles.append(_article(art, a_idx))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            what = f"missing {exc}" if isinstance(exc, KeyError) else f"{exc}"
-            raise DataError(
-                f"{path}: article {a_idx} is not in SQuAD format ({what}). Each article needs "
-                "'paragraphs', each paragraph 'context' and 'qas', each question 'question' "
-                "and 'answers' (a list of {'text', 'answer_start'}).") from exc
-    return articles
-
-
-def _article(art: dict[str, Any], a_idx: int) -> Article:
-    """One article of a SQuAD file (KeyError/TypeError/ValueError when malformed)."""
-    title = art.get("title", f"article-{a_idx}")
-    paragraphs, examples = [], []
-    for p_idx, para in enumerate(art["paragraphs"]):
-        context = para["context"]
-        paragraphs.append(context)
-        for q_idx, qa in enumerate(para["qas"]):
-            qid = qa.get("id") or f"{a_idx}-{p_idx}-{q_idx}"
-            answers = qa.get("answers") or []
-            if qa.get("is_impossible") or not answers:
-                examples.append(QAExample(qid, title, qa["question"], context))
-                continue
-            examples.append(
-                QAExample(
-                    qid,
-                    title,
-                    qa["question"],
-                    context,
-                    tuple(a["text"] for a in answers),
-                    int(answers[0]["answer_start"]),
-                )
-            )
-    return Article(title, tuple(paragraphs), tuple(examples))
+from qa.squad_format import Article, QAExample
+from qa.squad_format import examples_of as examples_of  # re-exported: the loader's old home
+from qa.squad_format import load_squad as load_squad
 
 
 def split_by_article(
@@ -186,10 +111,6 @@ def _other_article(rng: random.Random, n_articles: int, a_idx: int) -> int | Non
         return None
     other = rng.randrange(n_articles - 1)
     return other + (other >= a_idx)
-
-
-def examples_of(articles: list[Article]) -> list[QAExample]:
-    return [ex for art in articles for ex in art.examples]
 
 
 # Names and numbers in a question: runs of capitalized words (joined by a few lowercase

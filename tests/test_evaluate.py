@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import main
+from qa.config import MAX_QUESTION_CHARS
 from qa.errors import DataError
 from qa.evaluate import (
     ERROR_KINDS,
@@ -59,17 +60,31 @@ def test_load_gold_reads_items_and_skips_blank_lines(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("line, message", [
-    ("{not json", "not valid JSON"),
+    ("{not json", "not valid JSON at column 2 (Expecting property name"),
+    ('{"id": "x" "question": "Q?"}', "not valid JSON at column 12 (Expecting ',' delimiter)"),
     ('["a list"]', "expected a JSON object"),
     ('{"id": "x", "answers": []}', "missing question"),
     ('{"id": "x", "question": "Q?", "answers": "Kyiv"}', "'answers' must be a list"),
     ('{"id": "x", "question": "Q?", "answers": [""]}', "'answers' must be a list"),
-    ('{"id": "x", "question": "  ", "answers": []}', "'question' must be"),
+    ('{"id": "x", "question": "Q?", "answers": ["Kyiv", "the"]}',
+     "the answer 'the' is empty once normalized"),
+    ('{"id": "x", "question": "Q?", "answers": ["!!!"]}',
+     "the answer '!!!' is empty once normalized"),
+    ('{"id": "x", "question": "  ", "answers": []}', "'question': the question is empty"),
+    ('{"id": "x", "question": "\u200b", "answers": []}', "'question': the question is empty"),
+    ('{"id": "x", "question": 7, "answers": []}', "'question' must be a non-empty string"),
+    ('{"id": "x", "question": "' + "w" * MAX_QUESTION_CHARS + '?", "answers": []}',
+     f"the question is {MAX_QUESTION_CHARS + 1:,} characters long; the limit is "
+     f"{MAX_QUESTION_CHARS:,}"),
     ('{"id": "", "question": "Q?", "answers": []}', "'id' must be"),
+    ('{"id": 1.5, "question": "Q?", "answers": []}',
+     "'id' must be a non-empty string or a whole number, got 1.5"),
+    ('{"id": "x", "question": "Q?", "answers": [], "id": "y"}',
+     "the key 'id' appears twice in one object"),
     ('{"id": "q1", "question": "Again?", "answers": []}', "duplicate id 'q1' (first on line 1)"),
 ])
 def test_load_gold_names_the_bad_line(tmp_path: Path, line: str, message: str) -> None:
-    path = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["A"]}\n' + line + "\n")
+    path = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n' + line + "\n")
     with pytest.raises(DataError) as err:
         load_gold(path)
     assert "line 2" in str(err.value)
@@ -90,15 +105,34 @@ def test_load_gold_accepts_a_byte_order_mark(tmp_path: Path) -> None:
 
 
 def test_load_gold_a_json_array_or_another_encoding_says_what_to_do(tmp_path: Path) -> None:
-    pretty = '[\n  {"id": "q1", "question": "Who?", "answers": ["A"]}\n]\n'
+    pretty = '[\n  {"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n]\n'
     with pytest.raises(DataError, match=r"holds a JSON array; a gold file is JSON Lines"):
         load_gold(_write(tmp_path, pretty))
     latin1 = tmp_path / "latin1.jsonl"
     latin1.write_bytes('{"id": "q1", "question": "Où?", "answers": ["Zürich"]}\n'
                        .encode("latin-1"))
-    with pytest.raises(DataError, match=r"not UTF-8 text \(byte 0xf9 at offset 27\); save it "
-                                        r"as UTF-8"):
+    with pytest.raises(DataError, match=r"latin1.jsonl, line 1: not UTF-8 text \(byte 0xf9 "
+                                        r"at column 28\); save the file as UTF-8"):
         load_gold(latin1)
+    latin1.write_bytes('{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n'
+                       '{"id": "q2", "question": "Où?", "answers": ["Zürich"]}\n'
+                       .encode("latin-1"))
+    with pytest.raises(DataError, match=r"line 2: not UTF-8 text \(byte 0xf9 at column 28\)"):
+        load_gold(latin1)
+
+
+def test_load_gold_lists_every_malformed_line_up_to_a_limit(tmp_path: Path) -> None:
+    good = '{"id": "ok", "question": "Who?", "answers": ["Kyiv"]}\n'
+    bad = "".join(f'{{"id": "q{i}", "question": "", "answers": []}}\n' for i in range(12))
+    with pytest.raises(DataError) as err:
+        load_gold(_write(tmp_path, good + '{"id": 1.5}\n' + good.replace("ok", "x") + "{\n"))
+    assert str(err.value).startswith(f"{tmp_path / 'gold.jsonl'}: 2 malformed lines: line 2: "
+                                     "missing question, answers; line 4: not valid JSON")
+    with pytest.raises(DataError) as err:
+        load_gold(_write(tmp_path, good + bad))
+    message = str(err.value)
+    assert "12 malformed lines" in message and "and 2 more" in message
+    assert "line 11:" in message and "line 12:" not in message
 
 
 def test_load_gold_missing_and_empty_files(tmp_path: Path) -> None:
@@ -288,6 +322,39 @@ def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
     assert all(row.count("<td") + row.count("<th") == 3 for row in rows)  # no ragged rows
 
 
+def test_score_histogram_draws_every_question_by_its_kind_in_whole_counts() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from qa.report import _score_histogram
+
+    records = [
+        _record("r1", ("Kyiv",), "Kyiv", 0.92),  # right answer
+        _record("w1", ("Kyiv",), "Lviv", 0.62),  # wrong answer
+        _record("w2", ("Kyiv",), None, 0.0, hit_rank=None),  # no candidate: wrong, drawn at 0
+        _record("u1", (), "Lviv", 0.12),  # unanswerable, below the threshold: a right reply
+        _record("u2", (), None, 0.0),  # unanswerable, no candidate
+    ]
+    fig, ax = plt.subplots()
+    try:
+        title = _score_histogram(ax, records, 0.3)
+        drawn = {c[0].get_label(): sorted((round(p.get_x(), 2) + 0.0, p.get_height())
+                                          for p in c if p.get_height()) for c in ax.containers}
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        ticks = list(ax.get_yticks())
+    finally:
+        plt.close(fig)
+    assert drawn == {"right answer (F1 ≥ 0.5)": [(0.9, 1.0)],
+                     "wrong answer (F1 < 0.5)": [(0.0, 1.0), (0.6, 1.0)],
+                     "unanswerable (right: below the threshold)": [(0.0, 1.0), (0.1, 1.0)]}
+    assert legend == [*drawn, "threshold 0.300"]
+    assert title == "Scores of the best candidate, by kind of question (2 with no candidate " \
+                    "at all, drawn at 0)"
+    assert ticks and all(float(t).is_integer() for t in ticks)  # no 0.2 of a question
+
+
 def test_marked_passage_shows_answer_and_gold_answers() -> None:
     from qa.report import _marked
 
@@ -324,7 +391,7 @@ def test_report_shows_the_passage_holding_the_gold_answer(tmp_path: Path) -> Non
 
 
 def test_cli_eval_reports_bad_gold_file_without_traceback(tmp_path: Path) -> None:
-    bad = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["A"]}\n{oops\n')
+    bad = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n{oops\n')
     result = CliRunner().invoke(main, ["eval", str(bad), "--index", str(tmp_path / "i")])
     assert result.exit_code == 1
     assert "line 2" in result.output and "Traceback" not in result.output
@@ -332,8 +399,18 @@ def test_cli_eval_reports_bad_gold_file_without_traceback(tmp_path: Path) -> Non
     assert result.exit_code == 1 and "not found" in result.output
 
 
+def test_cli_eval_refuses_a_too_long_gold_question_before_answering_any(tmp_path: Path) -> None:
+    long = json.dumps({"id": "q2", "question": "why " * MAX_QUESTION_CHARS, "answers": []})
+    gold = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n' + long)
+    # no index there: the file is refused before any index or model is looked for
+    result = CliRunner().invoke(main, ["eval", str(gold), "--index", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"Error: {gold}, line 2: 'question': the question is "
+                                    f"{4 * MAX_QUESTION_CHARS - 1:,} characters long; the limit")
+
+
 def test_cli_eval_checks_the_report_folder_before_the_run(tmp_path: Path) -> None:
-    gold = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["A"]}\n')
+    gold = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n')
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     result = CliRunner().invoke(main, ["eval", str(gold), "--index", str(tmp_path / "none"),

@@ -298,18 +298,73 @@ def test_blurred_answers_follow_ratio_and_seed() -> None:
     assert made == mine_blurred_answers(many, 0.25, seed=1)
 
 
-@pytest.mark.parametrize("article, missing", [
-    ({"title": "x", "paragraphs": [{"context": "abc"}]}, "missing 'qas'"),
-    ({"title": "x", "paragraphs": [{"context": "abc", "qas": [{"question": "Q?",
-      "answers": [{"text": "a"}]}]}]}, "missing 'answer_start'"),
-    ({"title": "x"}, "missing 'paragraphs'"),
+def _file(*paragraphs: dict, title: str = "x") -> dict:
+    return {"data": [{"title": title, "paragraphs": list(paragraphs)}]}
+
+
+_QA = {"id": "s1", "question": "Who came?", "answers": [{"text": "Syrians", "answer_start": 0}]}
+_PARA = {"context": "Syrians came.", "qas": [_QA]}
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"data": [{"title": "x"}]}, ": article 0 ('x'): missing 'paragraphs' (a list of paragraphs)"),
+    (_file({"context": "abc"}), ": article 0 ('x'), paragraph 0: missing 'qas'"),
+    (_file({"context": "abc", "qas": [{"question": "Q?", "answers": [{"text": "a"}]}]}),
+     ": article 0 ('x'), paragraph 0, question 0 (id '0-0-0'), answer 0: missing "
+     "'answer_start'"),
+    (_file(_PARA, {"context": "abc", "qas": [{**_QA, "answers": "Syrians"}]}),
+     ": article 0 ('x'), paragraph 1, question 0 (id 's1'): 'answers' must be a list of "
+     "{'text', 'answer_start'} objects (empty: not answerable), got a string"),
+    (_file({"context": "abc", "qas": [{**_QA, "answers": ["Syrians"]}]}),
+     ": article 0 ('x'), paragraph 0, question 0 (id 's1'), answer 0 must be a JSON object, "
+     "got a string"),
+    (_file({"context": "abc", "qas": [_PARA["qas"][0], {"id": "s2", "answers": []}]}),
+     ": article 0 ('x'), paragraph 0, question 1 (id 's2'): missing 'question'"),
+    (_file({"context": "abc", "qas": [{**_QA, "answers": [{"text": "a", "answer_start": -3}]}]}),
+     ": article 0 ('x'), paragraph 0, question 0 (id 's1'), answer 0: 'answer_start' must be "
+     "a character offset, 0 or more, got -3"),
+    (_file({"context": 7, "qas": []}), ": article 0 ('x'), paragraph 0: 'context' must be the "
+                                       "paragraph's text, got a number (7)"),
+    ({"data": [_file(_PARA)["data"][0], "x"]}, ": article 1 must be a JSON object, got a string"),
+    ({"data": {"title": "x"}}, ": 'data' must be a list of articles, got an object"),
+    ([{"title": "x"}], " is not a SQuAD-format file: it holds a list."),
+    ({"version": "1.1"}, " is not a SQuAD-format file: it holds an object without 'data'."),
+    ({"data": []}, " holds no questions (0 article(s))"),
+    (_file({"context": "abc", "qas": []}), " holds no questions (1 article(s))"),
 ])
-def test_a_malformed_squad_file_names_the_article_and_what_is_missing(
-        tmp_path, article, missing) -> None:
+def test_a_malformed_squad_file_names_the_place_and_what_is_expected(
+        tmp_path, body, message) -> None:
     path = tmp_path / "squad.json"
-    path.write_text(json.dumps({"data": [article]}), encoding="utf-8")
-    with pytest.raises(DataError, match=f"article 0 is not in SQuAD format \\({missing}\\)"):
+    path.write_text(json.dumps(body), encoding="utf-8")
+    with pytest.raises(DataError) as err:
         load_squad(path)
+    assert str(err.value).startswith(f"{path}{message}")
+    assert "A SQuAD-format file is one JSON object" in str(err.value)  # and what is expected
+
+
+def test_a_gold_file_given_as_squad_points_to_qa_eval(tmp_path) -> None:
+    line = '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n'
+    for name, text, start in (("gold.jsonl", line * 2, "is not valid JSON (line 2, column 1: "
+                                                       "Extra data)."),
+                              ("one.jsonl", line, "is not a SQuAD-format file: it holds an "
+                                                  "object without 'data'.")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            load_squad(path)
+        assert str(err.value).startswith(f"{path} {start} It looks like JSON Lines")
+        assert "the gold-file format of `qa eval FILE`" in str(err.value)
+
+
+def test_squad_ids_may_be_numbers_and_missing_ids_name_the_place(tmp_path) -> None:
+    path = tmp_path / "squad.json"
+    no_id = {"question": "Who came?", "answers": []}
+    path.write_text(json.dumps(_file({"context": "Syrians came.", "qas": [
+        {**_QA, "id": 7}, no_id, {**no_id, "is_impossible": True, "answers": [
+            {"text": "Syrians", "answer_start": 0}]}]})), encoding="utf-8")
+    examples = load_squad(path)[0].examples
+    assert [ex.id for ex in examples] == ["7", "0-0-1", "0-0-2"]
+    assert [ex.answer_start for ex in examples] == [0, None, None]
 
 
 def test_a_squad_file_with_a_byte_order_mark_loads(tmp_path) -> None:
