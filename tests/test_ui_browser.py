@@ -268,19 +268,21 @@ def test_not_found_reply_is_in_view_with_its_passages_folded(
 
 @contextmanager
 def _held_chat(browser: Any, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[tuple[Any, threading.Event, threading.Event]]:
+               ) -> Iterator[tuple[Any, threading.Event, threading.Event, threading.Event]]:
     """A chat page whose reader waits for the test: (page, gate to release the reader,
-    event set once a held reading has returned)."""
+    event set once a reading has begun to wait, event set once a held reading has
+    returned)."""
     from qa.pipeline import QAPipeline
     from ui.app import launch
 
     root = tmp_path_factory.mktemp("ui-held")
     shutil.copytree(SEEDS, root / "seeds")
     pipe = QAPipeline(root / "index", corpus=root / "seeds")
-    gate, read = threading.Event(), threading.Event()
+    gate, started, read = threading.Event(), threading.Event(), threading.Event()
     real_read = pipe.reader.read
 
     def held_read(question: str, passages: Any) -> Any:
+        started.set()
         gate.wait(TIMEOUT_MS / 1000)
         try:
             return real_read(question, passages)
@@ -295,7 +297,7 @@ def _held_chat(browser: Any, tmp_path_factory: pytest.TempPathFactory
         pg = context.new_page()
         pg.set_default_timeout(TIMEOUT_MS)
         pg.goto(f"http://127.0.0.1:{port}/")
-        yield pg, gate, read
+        yield pg, gate, started, read
     finally:
         gate.set()
         context.close()
@@ -306,7 +308,7 @@ def test_question_typed_while_answering_is_kept(browser: Any,
                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
     """A question shows as soon as it is asked; one sent before the previous answer is in
     stays in the box with a notice, and the answer arriving does not wipe it."""
-    with _held_chat(browser, tmp_path_factory) as (pg, gate, _):
+    with _held_chat(browser, tmp_path_factory) as (pg, gate, _, _):
         box = pg.locator("#qa-question textarea")
         replies = pg.locator("#qa-chat .qa-reply")
         box.fill("How long are the contracts offered to Syrian volunteers?")
@@ -336,12 +338,15 @@ def test_clear_while_answering_drops_the_pending_answer(
     """Clear (ours, or the chat's own trash button) pressed before an answer is in: the
     answer, when it comes, does not bring the cleared turn back, and the next question is
     answered at once."""
-    with _held_chat(browser, tmp_path_factory) as (pg, gate, read):
+    with _held_chat(browser, tmp_path_factory) as (pg, gate, started, read):
         box = pg.locator("#qa-question textarea")
         chat = pg.locator("#qa-chat")
         box.fill("How long are the contracts offered to Syrian volunteers?")
         box.press("Enter")
         chat.get_by_text("How long are the contracts").wait_for()
+        # the answer under way: cleared sooner, on a busy machine, the question never
+        # reached the reader (Gradio dropped it from its queue) and nothing was read
+        assert started.wait(TIMEOUT_MS / 1000)
         pg.locator(clear).click()
         chat.get_by_text("How long are the contracts").wait_for(state="detached")
         gate.set()
