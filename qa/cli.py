@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -360,14 +359,12 @@ def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str,
     """Answer ``items`` again on ``pipe`` (same index and threshold) with ``reader``
     instead of its own; print both runs."""
     from qa.compare import compare_runs, format_compare
-    from qa.evaluate import compute_metrics, run_gold
+    from qa.evaluate import compute_metrics, rerun_gold
 
     name_a = getattr(pipe.reader, "model_name", "reader")
     threshold, k = pipe.threshold, top_k or pipe.top_k
     pipe.reader = reader
-    # the same gold file on the same index: run A's search for unfound gold answers holds
-    other_records = [replace(b, gold_in_articles=a.gold_in_articles) for a, b in zip(
-        records, run_gold(pipe, items, top_k=top_k, check_golds=False), strict=True)]
+    other_records = rerun_gold(pipe, items, records, top_k=top_k)
     result = compare_runs(records, other_records, metrics,
                           compute_metrics(other_records, threshold, k), threshold, k)
     if as_json:
@@ -376,56 +373,9 @@ def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str,
         click.echo(format_compare(result, name_a, reader.model_name))
 
 
-@main.command("calibrate")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@_index_option
-@_top_k_option
-@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
-@click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
-@_answer_types_option
-@_friendly
-def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
-                  reader_model: str | None, embedding_model: str | None,
-                  answer_types: bool | None) -> None:
-    """Choose the abstention threshold that maximizes overall F1 on a gold FILE.
-
-    Abstaining on an unanswerable question scores 1, answering it 0; an
-    answerable one scores the F1 of its answer (0 when abstaining). The
-    threshold is the middle of the widest best range and is stored with
-    the index, together with the top-k and answer checks it was chosen
-    with, so `qa ask`, `qa eval` and the chat use all three from then on
-    (unless given).
-
-    \b
-    Examples:
-      qa calibrate eval/gold.jsonl
-      qa calibrate my-gold.jsonl --index ~/notes-index --top-k 3
-    """
-    from qa.evaluate import calibrate, compute_metrics, format_comparison
-    from qa.gold import load_gold
-    from qa.pipeline import QAPipeline
-
-    name = _gold_name(file)
-    items = load_gold(file)
-    pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
-                      answer_types=answer_types)
-    result = calibrate(pipe, items, top_k=top_k, name=name)
-    k = top_k or pipe.top_k
-    before = compute_metrics(result.records, result.before, k)
-    after = compute_metrics(result.records, result.choice.threshold, k)
-    click.echo(format_comparison(before, after))
-    lo, hi = result.choice.plateau
-    click.echo(f"Best overall F1 for thresholds in ({lo:.4f}, {hi:.4f}]; stored "
-               f"{result.choice.threshold:.4f} in {pipe.index_dir}, with top-k {k} and the "
-               f"answer checks {'on' if pipe.answer_types else 'off'}.")
-    if reader_model:
-        click.echo(f"note: calibrated for the reader {reader_model}; "
-                   "recalibrate after changing the reader.", err=True)
-
-
-# The other commands (ask, info, chat, bench, and the reader's own: train-reader,
+# The other commands (ask, info, chat, bench, calibrate, and the reader's own: train-reader,
 # eval-reader, calibrate-reader) live in their own modules and register on `main`.
-from qa import cli_ask, cli_bench, cli_chat, cli_info, cli_reader  # noqa: E402, F401
+from qa import cli_ask, cli_bench, cli_calibrate, cli_chat, cli_info, cli_reader  # noqa: E402, F401, I001
 
 if __name__ == "__main__":
     # Run as `python -m qa.cli`, this file is __main__, and qa.cli_reader registered its
