@@ -307,15 +307,13 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         other_reader = ExtractiveReader(compare_reader)
         other_reader.load()  # a wrong path fails now, not after run A
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
-                      threshold=threshold, answer_types=answer_types)
+                      top_k=top_k, threshold=threshold, answer_types=answer_types)
     if report_dir:  # a folder that cannot be written fails now, not after the run
         _writable_folder(Path(report_dir))
-    records = run_gold(pipe, items, top_k=top_k)
-    metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
-    metrics["answer_types"] = pipe.answer_types
-    metrics["run"] = _run_info(file, pipe)
+    records = run_gold(pipe, items)
+    metrics = _measured(compute_metrics(records, pipe.threshold, pipe.top_k), file, pipe)
     if other_reader is not None:
-        _compare(items, pipe, records, metrics, other_reader, top_k, as_json)
+        _compare(file, items, pipe, records, metrics, other_reader, as_json)
         return
     if as_json:
         extra = {"failures": failure_rows(records, pipe.threshold)} if show_failures else {}
@@ -354,21 +352,30 @@ def _run_info(gold: str, pipe: Any) -> dict[str, str]:
     }
 
 
-def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str, Any],
-             reader: Any, top_k: int | None, as_json: bool) -> None:
-    """Answer ``items`` again on ``pipe`` (same index and threshold) with ``reader``
+def _measured(metrics: dict[str, Any], gold: str, pipe: Any) -> dict[str, Any]:
+    """``metrics`` with what they measured: the answer checks, where the threshold and top-k
+    came from (given, calibrated in the index, default) and the run (:func:`_run_info`)."""
+    metrics["answer_types"] = pipe.answer_types
+    metrics["threshold_source"] = pipe.setting_source("threshold")
+    metrics["top_k_source"] = pipe.setting_source("top_k")
+    metrics["run"] = _run_info(gold, pipe)
+    return metrics
+
+
+def _compare(gold: str, items: list[Any], pipe: Any, records: list[Any],
+             metrics: dict[str, Any], reader: Any, as_json: bool) -> None:
+    """Answer ``items`` again on ``pipe`` (same index, threshold and top-k) with ``reader``
     instead of its own; print both runs."""
     from qa.compare import compare_runs, format_compare
     from qa.evaluate import compute_metrics, rerun_gold
 
     name_a = getattr(pipe.reader, "model_name", "reader")
-    threshold, k = pipe.threshold, top_k or pipe.top_k
     pipe.reader = reader
-    other_records = rerun_gold(pipe, items, records, top_k=top_k)
-    result = compare_runs(records, other_records, metrics,
-                          compute_metrics(other_records, threshold, k), threshold, k)
+    other_records = rerun_gold(pipe, items, records)
+    other = _measured(compute_metrics(other_records, pipe.threshold, pipe.top_k), gold, pipe)
+    result = compare_runs(records, other_records, metrics, other, pipe.threshold, pipe.top_k)
     if as_json:
-        click.echo(json.dumps(result, indent=2))
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         click.echo(format_compare(result, name_a, reader.model_name))
 

@@ -336,14 +336,27 @@ LABELS = {
 }
 
 
+def settings_source(metrics: dict[str, Any]) -> str:
+    """'calibrated', 'default', 'given' or e.g. 'threshold calibrated, top-k given': where
+    ``metrics``' threshold and top-k came from ('' when it does not say)."""
+    sources = metrics.get("threshold_source"), metrics.get("top_k_source")
+    if None in sources:
+        return ""
+    if sources[0] == sources[1]:
+        return str(sources[0])
+    return f"threshold {sources[0]}, top-k {sources[1]}"
+
+
 def format_table(metrics: dict[str, Any]) -> str:
     """The metrics as an aligned two-column text table."""
+    notes = [settings_source(metrics),
+             "" if metrics.get("answer_types", True) else "answer checks off"]
+    shown = ", ".join(n for n in notes if n)
     rows: list[tuple[str, str]] = [
         ("questions (answerable / unanswerable)",
          f"{metrics['questions']} ({metrics['answerable']} / {metrics['unanswerable']})"),
         ("threshold / top-k", f"{metrics['threshold']:.4f} / {metrics['top_k']}"
-                              + ("" if metrics.get("answer_types", True)
-                                 else " (answer checks off)")),
+                              + (f" ({shown})" if shown else "")),
         ("answered / abstained", f"{metrics['answered']} / {metrics['abstained']}"),
     ]
     for key, label in LABELS.items():

@@ -141,6 +141,7 @@ def test_cli_calibrate_stores_the_threshold(seeds_pipeline, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert '"threshold": ' + repr(threshold) in result.stdout
     assert f'"overall_f1": {float(after.group(1))}' in result.stdout
+    assert json.loads(result.stdout)["threshold_source"] == "calibrated"
 
 
 @pytest.mark.slow

@@ -254,6 +254,16 @@ def test_metrics_at_the_extremes() -> None:
     assert "abstention recall (%)" in table and "n/a" in table
 
 
+def test_table_says_where_threshold_and_top_k_came_from() -> None:
+    m = compute_metrics(_run(), threshold=0.3, top_k=5)
+    assert re.search(r"threshold / top-k\s+0\.3000 / 5\n", format_table(m))  # not told
+    m.update(threshold_source="calibrated", top_k_source="calibrated")
+    assert re.search(r"threshold / top-k\s+0\.3000 / 5 \(calibrated\)\n", format_table(m))
+    m.update(threshold_source="given", top_k_source="default", answer_types=False)
+    assert re.search(r"threshold / top-k\s+0\.3000 / 5 \(threshold given, top-k default, "
+                     r"answer checks off\)\n", format_table(m))
+
+
 def test_failure_kinds() -> None:
     kinds = [failure_kind(r, 0.3) for r in _run()]
     assert kinds == [None, None, "reader_miss", "wrong_abstention", "retrieval_miss",
@@ -413,6 +423,7 @@ def test_cli_eval_json(seeds_pipeline) -> None:
     assert m["run"]["reader_model"] == str(seeds_pipeline.reader.model_name)
     assert m["run"]["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert m["top_k"] == 5
+    assert m["threshold_source"] == m["top_k_source"] == "default"
     assert m["recall_at_k"] == 100.0  # the four answers are in the top 5 of 9 passages
     assert 0 < m["mrr"] <= 1 and m["recall_at_1"] <= m["recall_at_k"]
     assert 0 < m["latency_p50_ms"] <= m["latency_p95_ms"]
@@ -487,7 +498,7 @@ def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
         main, ["eval", str(SMALL), "--index", str(seeds_pipeline.index_dir), "--top-k", "3",
                "--threshold", "0.5", "--report", str(out)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"threshold / top-k\s+0\.5000 / 3", result.stdout)
+    assert re.search(r"threshold / top-k\s+0\.5000 / 3 \(given\)\n", result.stdout)
     assert re.search(r"questions \(answerable / unanswerable\)\s+6 \(4 / 2\)", result.stdout)
     html = (out / "index.html").read_text(encoding="utf-8")
     pngs = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
