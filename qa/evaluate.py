@@ -315,6 +315,8 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         "latency_p50_ms": round(float(np.percentile(lat, 50)), 1),
         "latency_p95_ms": round(float(np.percentile(lat, 95)), 1),
         "errors": errors,
+        # answerable questions none of whose gold answers occurs in any indexed article
+        "gold_not_in_articles": sum(not r.gold_in_articles for r in ans),
         # 95% bootstrap intervals (questions resampled, answerable and unanswerable apart).
         "intervals_95": intervals,
     }
@@ -347,6 +349,18 @@ def settings_source(metrics: dict[str, Any]) -> str:
     return f"threshold {sources[0]}, top-k {sources[1]}"
 
 
+def gold_missing_note(metrics: dict[str, Any]) -> str | None:
+    """A note when gold answers occur in no indexed article: the table carries it, so it
+    shows with -q too (the wrong index, or typos in the gold file)."""
+    missing = metrics.get("gold_not_in_articles")
+    if not missing:
+        return None
+    index = (metrics.get("run") or {}).get("index")
+    return (f"the gold answers of {missing} of {metrics['answerable']} answerable questions "
+            f"occur in no article of the index{f' {index}' if index else ''}: the wrong "
+            "--index, or typos in the gold file (--failures names them)")
+
+
 def format_table(metrics: dict[str, Any]) -> str:
     """The metrics as an aligned two-column text table."""
     notes = [settings_source(metrics),
@@ -371,6 +385,9 @@ def format_table(metrics: dict[str, Any]) -> str:
         rows.append((label, text))
     rows.append(("errors", ", ".join(f"{k.replace('_', ' ')} {v}"
                                      for k, v in metrics["errors"].items())))
+    note = gold_missing_note(metrics)
+    if note:
+        rows.append(("note", note))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
 

@@ -264,6 +264,20 @@ def test_table_says_where_threshold_and_top_k_came_from() -> None:
                      r"answer checks off\)\n", format_table(m))
 
 
+def test_table_notes_gold_answers_in_no_article() -> None:
+    from qa.evaluate import mark_golds_not_in_articles
+
+    assert "note" not in format_table(compute_metrics(_run(), 0.3, 5))
+    marked = mark_golds_not_in_articles(_run(), ["Kyiv and Moscow, 127 and 52 and Kadyrov"])
+    m = compute_metrics(marked, 0.3, 5)
+    assert m["gold_not_in_articles"] == 1  # a5 ('DeirEzzor24'), retrieved by none
+    m["run"] = {"index": "/srv/other-index"}
+    assert format_table(m).splitlines()[-1] == (
+        "note                                   the gold answers of 1 of 5 answerable "
+        "questions occur in no article of the index /srv/other-index: the wrong --index, or "
+        "typos in the gold file (--failures names them)")
+
+
 def test_failure_kinds() -> None:
     kinds = [failure_kind(r, 0.3) for r in _run()]
     assert kinds == [None, None, "reader_miss", "wrong_abstention", "retrieval_miss",
@@ -424,6 +438,7 @@ def test_cli_eval_json(seeds_pipeline) -> None:
     assert m["run"]["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert m["top_k"] == 5
     assert m["threshold_source"] == m["top_k_source"] == "default"
+    assert m["gold_not_in_articles"] == 0
     assert m["recall_at_k"] == 100.0  # the four answers are in the top 5 of 9 passages
     assert 0 < m["mrr"] <= 1 and m["recall_at_1"] <= m["recall_at_k"]
     assert 0 < m["latency_p50_ms"] <= m["latency_p95_ms"]
@@ -510,6 +525,16 @@ def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
     assert f"<th>index</th><td>{seeds_pipeline.index_dir.resolve()}</td>" in run
     assert "<th>reader model</th>" in run and "<th>date</th>" in run
     assert "white-space: pre-wrap" in html  # a passage's line breaks stay
+
+
+@pytest.mark.slow
+def test_cli_eval_notes_gold_answers_in_no_article_even_when_quiet(other_index) -> None:
+    # the wrong index: with -q the logged warning is hidden, the table's note is not
+    result = CliRunner().invoke(main, ["-q", "eval", str(SMALL), "--index", str(other_index)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\nnote\s+the gold answers of 4 of 4 answerable questions occur in no "
+                     rf"article of the index {re.escape(str(other_index.resolve()))}: the wrong "
+                     r"--index", result.stdout)
 
 
 def test_load_gold_reads_standard_input(monkeypatch) -> None:
