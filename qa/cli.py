@@ -92,7 +92,8 @@ _threshold_option = click.option(
     help="Abstain below this score (default: the index's calibrated threshold, else 0.25).")
 
 
-def _writable_folder(path: Path) -> None:
+def _writable_folder(path: Path, what: str = "the report", option: str = "--report folder"
+                     ) -> None:
     """Create ``path``; ClickException when it cannot be created or written."""
     import tempfile
 
@@ -102,8 +103,8 @@ def _writable_folder(path: Path) -> None:
             pass
     except OSError as exc:
         raise click.ClickException(
-            f"cannot write the report to {path} ({exc.strerror or exc}): choose another "
-            "--report folder") from exc
+            f"cannot write {what} to {path} ({exc.strerror or exc}): choose another "
+            f"{option}") from exc
 
 
 def _count(n: int, noun: str) -> str:
@@ -267,11 +268,16 @@ def _chunking(current: Any, max_words: int | None, overlap_words: int | None,
 @click.option("--failures", "show_failures", is_flag=True,
               help="Also list every failed question with its answer and gold answers "
                    "(with --json: a 'failures' list).")
+@click.option("--predictions", "predictions_file", default=None, metavar="OUT.jsonl",
+              type=click.Path(dir_okay=False),
+              help="Write every question's answer, score, EM, F1, retrieval rank of the gold "
+                   "answer and error kind to this file, one JSON object a line (to diff runs).")
 @_friendly
 def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
              as_json: bool, report_dir: str | None, reader_model: str | None,
              embedding_model: str | None, compare_reader: str | None,
-             answer_types: bool | None, show_failures: bool) -> None:
+             answer_types: bool | None, show_failures: bool,
+             predictions_file: str | None) -> None:
     """Evaluate the whole pipeline on a gold FILE of questions and answers.
 
     FILE holds one JSON object a line: {"id", "question", "answers": [...]},
@@ -283,6 +289,7 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
       qa eval eval/gold.jsonl
       qa eval eval/gold.jsonl --json --report eval/reports/latest
       qa eval eval/gold.jsonl --failures
+      qa eval eval/gold.jsonl --predictions runs/base.jsonl
       qa eval eval/gold.jsonl --compare-reader runs/reader/model
     """
     from qa.evaluate import (
@@ -290,14 +297,17 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         failure_rows,
         format_failures,
         format_table,
+        prediction_rows,
         run_gold,
     )
     from qa.gold import load_gold
     from qa.pipeline import QAPipeline
 
-    if compare_reader and (report_dir or show_failures):
-        raise click.UsageError(f"{'--report' if report_dir else '--failures'} shows one run: "
-                               "leave it out with --compare-reader")
+    one_run = [flag for flag, given in (("--report", report_dir), ("--failures", show_failures),
+                                        ("--predictions", predictions_file)) if given]
+    if compare_reader and one_run:
+        raise click.UsageError(f"{one_run[0]} shows one run: leave it out with "
+                               "--compare-reader")
     name = _gold_name(file)
     items = load_gold(file)
     other_reader = None
@@ -310,6 +320,8 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
                       top_k=top_k, threshold=threshold, answer_types=answer_types)
     if report_dir:  # a folder that cannot be written fails now, not after the run
         _writable_folder(Path(report_dir))
+    if predictions_file:
+        _writable_folder(Path(predictions_file).parent, "the predictions", "--predictions file")
     records = run_gold(pipe, items)
     metrics = _measured(compute_metrics(records, pipe.threshold, pipe.top_k), file, pipe)
     if other_reader is not None:
@@ -328,6 +340,17 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         path = write_report(report_dir, records, metrics, pipe.threshold,
                             title=f"QA evaluation: {name}")
         click.echo(f"Report: {path}", err=as_json)
+    if predictions_file:
+        from qa.fileio import write_atomic
+
+        lines = (json.dumps(row, ensure_ascii=False) + "\n"
+                 for row in prediction_rows(records, pipe.threshold))
+        try:
+            write_atomic(predictions_file, "".join(lines))
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the predictions to {predictions_file} "
+                                       f"({exc.strerror or exc})") from exc
+        click.echo(f"Predictions: {predictions_file}", err=as_json)
 
 
 def _gold_name(file: str) -> str:

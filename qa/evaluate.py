@@ -402,13 +402,33 @@ def failures(records: Iterable[Record], threshold: float) -> list[tuple[Record, 
     return out
 
 
+def prediction_rows(records: Iterable[Record], threshold: float) -> list[dict[str, Any]]:
+    """Every question as a plain dict, in gold-file order (``qa eval --predictions``): id,
+    question, gold answers, answer (None: not found), best candidate, score, ``em`` and
+    ``f1`` as overall accuracy and overall F1 count the question (answerable: those of the
+    answer, 0 when abstaining; unanswerable: 1 when abstaining, else 0), ``gold_rank`` (the
+    retrieval rank of the first passage holding a gold answer; None: none did) and ``kind``
+    (the error kind; None: right)."""
+    rows = []
+    for r in records:
+        answer = r.prediction(threshold)
+        if r.answerable:
+            em, f1 = (r.em, r.f1) if answer is not None else (0.0, 0.0)
+        else:
+            em = f1 = float(answer is None)
+        rows.append({"id": r.id, "question": r.question, "golds": list(r.golds),
+                     "answer": answer, "candidate": r.candidate, "score": round(r.score, 4),
+                     "em": em, "f1": round(f1, 4), "gold_rank": r.hit_rank,
+                     "kind": failure_kind(r, threshold)})
+    return rows
+
+
 def failure_rows(records: Iterable[Record], threshold: float) -> list[dict[str, Any]]:
     """Every failed question as a plain dict: id, kind, question, answer (None: not
     found), best candidate, score, gold answers."""
-    return [{"id": r.id, "kind": kind, "question": r.question,
-             "answer": r.prediction(threshold), "candidate": r.candidate,
-             "score": round(r.score, 4), "golds": list(r.golds)}
-            for r, kind in failures(records, threshold)]
+    keys = ("id", "kind", "question", "answer", "candidate", "score", "golds")
+    return [{key: row[key] for key in keys} for row in prediction_rows(records, threshold)
+            if row["kind"]]
 
 
 def format_failures(records: Iterable[Record], threshold: float) -> str:

@@ -99,12 +99,13 @@ def test_cli_compares_the_shipped_reader_with_itself(seeds_pipeline, tmp_path) -
     assert "threshold 0.2500, top-k 3 for both (threshold default, top-k given)" in text.stdout
 
 
-def test_cli_refuses_a_report_with_a_comparison(tmp_path) -> None:
+@pytest.mark.parametrize("option", ["--report", "--predictions"])
+def test_cli_refuses_one_run_output_with_a_comparison(tmp_path, option: str) -> None:
     result = CliRunner().invoke(main, [
-        "eval", str(SMALL), "--index", str(tmp_path / "none"), "--report", str(tmp_path / "r"),
+        "eval", str(SMALL), "--index", str(tmp_path / "none"), option, str(tmp_path / "r"),
         "--compare-reader", "other"])
     assert result.exit_code == 2
-    assert "leave it out with --compare-reader" in result.output
+    assert f"{option} shows one run: leave it out with --compare-reader" in result.output
     assert "Traceback" not in result.output
 
 
