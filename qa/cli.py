@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -93,7 +92,8 @@ _threshold_option = click.option(
     help="Abstain below this score (default: the index's calibrated threshold, else 0.25).")
 
 
-def _writable_folder(path: Path) -> None:
+def _writable_folder(path: Path, what: str = "the report", option: str = "--report folder"
+                     ) -> None:
     """Create ``path``; ClickException when it cannot be created or written."""
     import tempfile
 
@@ -103,8 +103,8 @@ def _writable_folder(path: Path) -> None:
             pass
     except OSError as exc:
         raise click.ClickException(
-            f"cannot write the report to {path} ({exc.strerror or exc}): choose another "
-            "--report folder") from exc
+            f"cannot write {what} to {path} ({exc.strerror or exc}): choose another "
+            f"{option}") from exc
 
 
 def _count(n: int, noun: str) -> str:
@@ -268,11 +268,16 @@ def _chunking(current: Any, max_words: int | None, overlap_words: int | None,
 @click.option("--failures", "show_failures", is_flag=True,
               help="Also list every failed question with its answer and gold answers "
                    "(with --json: a 'failures' list).")
+@click.option("--predictions", "predictions_file", default=None, metavar="OUT.jsonl",
+              type=click.Path(dir_okay=False),
+              help="Write every question's answer, score, EM, F1, retrieval rank of the gold "
+                   "answer and error kind to this file, one JSON object a line (to diff runs).")
 @_friendly
 def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: float | None,
              as_json: bool, report_dir: str | None, reader_model: str | None,
              embedding_model: str | None, compare_reader: str | None,
-             answer_types: bool | None, show_failures: bool) -> None:
+             answer_types: bool | None, show_failures: bool,
+             predictions_file: str | None) -> None:
     """Evaluate the whole pipeline on a gold FILE of questions and answers.
 
     FILE holds one JSON object a line: {"id", "question", "answers": [...]},
@@ -284,6 +289,7 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
       qa eval eval/gold.jsonl
       qa eval eval/gold.jsonl --json --report eval/reports/latest
       qa eval eval/gold.jsonl --failures
+      qa eval eval/gold.jsonl --predictions runs/base.jsonl
       qa eval eval/gold.jsonl --compare-reader runs/reader/model
     """
     from qa.evaluate import (
@@ -291,14 +297,17 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         failure_rows,
         format_failures,
         format_table,
+        prediction_rows,
         run_gold,
     )
     from qa.gold import load_gold
     from qa.pipeline import QAPipeline
 
-    if compare_reader and (report_dir or show_failures):
-        raise click.UsageError(f"{'--report' if report_dir else '--failures'} shows one run: "
-                               "leave it out with --compare-reader")
+    one_run = [flag for flag, given in (("--report", report_dir), ("--failures", show_failures),
+                                        ("--predictions", predictions_file)) if given]
+    if compare_reader and one_run:
+        raise click.UsageError(f"{one_run[0]} shows one run: leave it out with "
+                               "--compare-reader")
     name = _gold_name(file)
     items = load_gold(file)
     other_reader = None
@@ -308,15 +317,15 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         other_reader = ExtractiveReader(compare_reader)
         other_reader.load()  # a wrong path fails now, not after run A
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
-                      threshold=threshold, answer_types=answer_types)
+                      top_k=top_k, threshold=threshold, answer_types=answer_types)
     if report_dir:  # a folder that cannot be written fails now, not after the run
         _writable_folder(Path(report_dir))
-    records = run_gold(pipe, items, top_k=top_k)
-    metrics = compute_metrics(records, pipe.threshold, top_k or pipe.top_k)
-    metrics["answer_types"] = pipe.answer_types
-    metrics["run"] = _run_info(file, pipe)
+    if predictions_file:
+        _writable_folder(Path(predictions_file).parent, "the predictions", "--predictions file")
+    records = run_gold(pipe, items)
+    metrics = _measured(compute_metrics(records, pipe.threshold, pipe.top_k), file, pipe)
     if other_reader is not None:
-        _compare(items, pipe, records, metrics, other_reader, top_k, as_json)
+        _compare(file, items, pipe, records, metrics, other_reader, as_json)
         return
     if as_json:
         extra = {"failures": failure_rows(records, pipe.threshold)} if show_failures else {}
@@ -331,6 +340,17 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         path = write_report(report_dir, records, metrics, pipe.threshold,
                             title=f"QA evaluation: {name}")
         click.echo(f"Report: {path}", err=as_json)
+    if predictions_file:
+        from qa.fileio import write_atomic
+
+        lines = (json.dumps(row, ensure_ascii=False) + "\n"
+                 for row in prediction_rows(records, pipe.threshold))
+        try:
+            write_atomic(predictions_file, "".join(lines))
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the predictions to {predictions_file} "
+                                       f"({exc.strerror or exc})") from exc
+        click.echo(f"Predictions: {predictions_file}", err=as_json)
 
 
 def _gold_name(file: str) -> str:
@@ -355,77 +375,37 @@ def _run_info(gold: str, pipe: Any) -> dict[str, str]:
     }
 
 
-def _compare(items: list[Any], pipe: Any, records: list[Any], metrics: dict[str, Any],
-             reader: Any, top_k: int | None, as_json: bool) -> None:
-    """Answer ``items`` again on ``pipe`` (same index and threshold) with ``reader``
+def _measured(metrics: dict[str, Any], gold: str, pipe: Any) -> dict[str, Any]:
+    """``metrics`` with what they measured: the answer checks, where the threshold and top-k
+    came from (given, calibrated in the index, default) and the run (:func:`_run_info`)."""
+    metrics["answer_types"] = pipe.answer_types
+    metrics["threshold_source"] = pipe.setting_source("threshold")
+    metrics["top_k_source"] = pipe.setting_source("top_k")
+    metrics["run"] = _run_info(gold, pipe)
+    return metrics
+
+
+def _compare(gold: str, items: list[Any], pipe: Any, records: list[Any],
+             metrics: dict[str, Any], reader: Any, as_json: bool) -> None:
+    """Answer ``items`` again on ``pipe`` (same index, threshold and top-k) with ``reader``
     instead of its own; print both runs."""
     from qa.compare import compare_runs, format_compare
-    from qa.evaluate import compute_metrics, run_gold
+    from qa.evaluate import compute_metrics, rerun_gold
 
     name_a = getattr(pipe.reader, "model_name", "reader")
-    threshold, k = pipe.threshold, top_k or pipe.top_k
     pipe.reader = reader
-    # the same gold file on the same index: run A's search for unfound gold answers holds
-    other_records = [replace(b, gold_in_articles=a.gold_in_articles) for a, b in zip(
-        records, run_gold(pipe, items, top_k=top_k, check_golds=False), strict=True)]
-    result = compare_runs(records, other_records, metrics,
-                          compute_metrics(other_records, threshold, k), threshold, k)
+    other_records = rerun_gold(pipe, items, records)
+    other = _measured(compute_metrics(other_records, pipe.threshold, pipe.top_k), gold, pipe)
+    result = compare_runs(records, other_records, metrics, other, pipe.threshold, pipe.top_k)
     if as_json:
-        click.echo(json.dumps(result, indent=2))
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         click.echo(format_compare(result, name_a, reader.model_name))
 
 
-@main.command("calibrate")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@_index_option
-@_top_k_option
-@click.option("--reader-model", default=None, help="Reader model folder or hub id.")
-@click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
-@_answer_types_option
-@_friendly
-def calibrate_cmd(file: str, index_dir: str | None, top_k: int | None,
-                  reader_model: str | None, embedding_model: str | None,
-                  answer_types: bool | None) -> None:
-    """Choose the abstention threshold that maximizes overall F1 on a gold FILE.
-
-    Abstaining on an unanswerable question scores 1, answering it 0; an
-    answerable one scores the F1 of its answer (0 when abstaining). The
-    threshold is the middle of the widest best range and is stored with
-    the index, together with the top-k and answer checks it was chosen
-    with, so `qa ask`, `qa eval` and the chat use all three from then on
-    (unless given).
-
-    \b
-    Examples:
-      qa calibrate eval/gold.jsonl
-      qa calibrate my-gold.jsonl --index ~/notes-index --top-k 3
-    """
-    from qa.evaluate import calibrate, compute_metrics, format_comparison
-    from qa.gold import load_gold
-    from qa.pipeline import QAPipeline
-
-    name = _gold_name(file)
-    items = load_gold(file)
-    pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
-                      answer_types=answer_types)
-    result = calibrate(pipe, items, top_k=top_k, name=name)
-    k = top_k or pipe.top_k
-    before = compute_metrics(result.records, result.before, k)
-    after = compute_metrics(result.records, result.choice.threshold, k)
-    click.echo(format_comparison(before, after))
-    lo, hi = result.choice.plateau
-    click.echo(f"Best overall F1 for thresholds in ({lo:.4f}, {hi:.4f}]; stored "
-               f"{result.choice.threshold:.4f} in {pipe.index_dir}, with top-k {k} and the "
-               f"answer checks {'on' if pipe.answer_types else 'off'}.")
-    if reader_model:
-        click.echo(f"note: calibrated for the reader {reader_model}; "
-                   "recalibrate after changing the reader.", err=True)
-
-
-# The other commands (ask, info, chat, bench, and the reader's own: train-reader,
+# The other commands (ask, info, chat, bench, calibrate, and the reader's own: train-reader,
 # eval-reader, calibrate-reader) live in their own modules and register on `main`.
-from qa import cli_ask, cli_bench, cli_chat, cli_info, cli_reader  # noqa: E402, F401
+from qa import cli_ask, cli_bench, cli_calibrate, cli_chat, cli_info, cli_reader  # noqa: E402, F401, I001
 
 if __name__ == "__main__":
     # Run as `python -m qa.cli`, this file is __main__, and qa.cli_reader registered its

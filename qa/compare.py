@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from qa.errors import DataError
-from qa.evaluate import INTERVAL_KEYS, LABELS, Record, failure_kind, per_question_values
+from qa.evaluate import (
+    INTERVAL_KEYS,
+    LABELS,
+    Record,
+    failure_kind,
+    per_question_values,
+    settings_source,
+)
 from qa.intervals import bootstrap_interval, per_question
 
 
@@ -67,7 +74,8 @@ def format_compare(result: dict[str, Any], name_a: str, name_b: str) -> str:
                      "n/a" if vb is None else f"{vb:g}", change))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"A: {name_a}", f"B: {name_b}",
-             f"threshold {result['threshold']:.3f}, top-k {result['top_k']} for both", ""]
+             f"threshold {result['threshold']:.4f}, top-k {result['top_k']} for both"
+             + (f" ({source})" if (source := settings_source(result["a"])) else ""), ""]
     lines += [f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}"
               for r in rows]
     for kind, meaning in (("fixed", "right with B, not with A"),

@@ -1,4 +1,4 @@
-"""End-to-end evaluation on a gold file, and abstention-threshold calibration.
+"""End-to-end evaluation on a gold file.
 
 Every gold question goes through the same ``QAPipeline.answer()`` users call,
 once, with ``threshold=0.0``: that returns the best candidate and its score
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from tqdm.auto import tqdm
 
-from qa.errors import ConfigError, DataError, QuestionError
+from qa.errors import DataError, QuestionError
 from qa.gold import GoldItem, load_gold  # noqa: F401 (load_gold: its old home)
 from qa.intervals import bootstrap_interval, per_question
 from qa.metrics import best_over_golds, contains_answer, holds_answer, normalize_text
-from qa.threshold import Outcome, ThresholdChoice, choose_threshold, overall_f1
+from qa.threshold import Outcome, overall_f1
 from qa.types import Answer, Source
 
 if TYPE_CHECKING:
@@ -125,12 +125,14 @@ def record_from_answer(item: GoldItem, answer: Answer, latency_ms: float) -> Rec
 
 
 def run_gold(pipeline: QAPipeline, items: Sequence[GoldItem], *,
-             top_k: int | None = None, check_golds: bool = True) -> list[Record]:
-    """Answer every gold question once through ``pipeline.answer(threshold=0.0)``.
+             top_k: int | None = None, answer_types: bool | None = None,
+             check_golds: bool = True) -> list[Record]:
+    """Answer every gold question once through ``pipeline.answer(threshold=0.0)`` (``top_k``
+    and ``answer_types``: the pipeline's unless given).
 
     ``check_golds`` looks for the answers that no retrieved passage held in all the indexed
     text (:func:`mark_golds_not_in_articles`); a second run of the same file on the same
-    index can leave it out and take the first run's marks."""
+    index leaves it out and takes the first run's marks (:func:`rerun_gold`)."""
     own_retriever = pipeline.retriever is not None  # then no index is involved
     if not own_retriever:
         _ = pipeline.index  # load (or build) the index and the models before timing anything
@@ -141,7 +143,8 @@ def run_gold(pipeline: QAPipeline, items: Sequence[GoldItem], *,
     for item in tqdm(items, desc="eval", unit="q", disable=disable):
         t0 = time.perf_counter()
         try:
-            answer = pipeline.answer(item.question, top_k=top_k, threshold=0.0)
+            answer = pipeline.answer(item.question, top_k=top_k, threshold=0.0,
+                                     answer_types=answer_types)
         except QuestionError as exc:
             raise DataError(f"gold question '{item.id}': {exc}") from exc
         latency = (time.perf_counter() - t0) * 1e3
@@ -151,17 +154,34 @@ def run_gold(pipeline: QAPipeline, items: Sequence[GoldItem], *,
     return mark_golds_not_in_articles(records, [p.text for p in pipeline.index.passages])
 
 
+def rerun_gold(pipeline: QAPipeline, items: Sequence[GoldItem], first: Sequence[Record], *,
+               top_k: int | None = None, answer_types: bool | None = None) -> list[Record]:
+    """:func:`run_gold` again on the same index (another reader, top-k or answer checks):
+    ``first``, that file's run, tells which gold answers occur in no indexed article."""
+    return [replace(b, gold_in_articles=a.gold_in_articles) for a, b in zip(
+        first, run_gold(pipeline, items, top_k=top_k, answer_types=answer_types,
+                        check_golds=False), strict=True)]
+
+
+def golds_in_no_article(golds: Iterable[tuple[str, Sequence[str]]],
+                        passages: Sequence[str]) -> set[str]:
+    """The ids of the (id, gold answers) pairs none of whose gold answers occurs (normalized,
+    whole words, inside one passage) in any of ``passages``; unanswerable ones are left out."""
+    golds = [(i, g) for i, g in golds if g]
+    if not golds:
+        return set()
+    # one string of every normalized passage, apart, so a match is word-aligned and inside one
+    corpus = " \x00 ".join(f" {normalize_text(p)} " for p in passages)
+    return {i for i, g in golds if not holds_answer(corpus, g)}
+
+
 def mark_golds_not_in_articles(records: Sequence[Record],
                                passages: Sequence[str]) -> list[Record]:
     """``records``, those of answerable questions whose gold answers occur in none of
     ``passages`` (all the indexed text) marked ``gold_in_articles=False``, with a warning
     naming them: a gold answer with a typo would otherwise read as a retrieval miss."""
-    unfound = [r for r in records if r.answerable and r.hit_rank is None]
-    if not unfound:
-        return list(records)
-    # one string of every normalized passage, apart, so a match is word-aligned and inside one
-    corpus = " \x00 ".join(f" {normalize_text(p)} " for p in passages)
-    missing = {r.id for r in unfound if not holds_answer(corpus, r.golds)}
+    missing = golds_in_no_article(((r.id, r.golds) for r in records if r.hit_rank is None),
+                                  passages)
     if missing:
         named = [f"{r.id} ({' | '.join(map(repr, r.golds))})" for r in records
                  if r.id in missing]
@@ -295,6 +315,8 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         "latency_p50_ms": round(float(np.percentile(lat, 50)), 1),
         "latency_p95_ms": round(float(np.percentile(lat, 95)), 1),
         "errors": errors,
+        # answerable questions none of whose gold answers occurs in any indexed article
+        "gold_not_in_articles": sum(not r.gold_in_articles for r in ans),
         # 95% bootstrap intervals (questions resampled, answerable and unanswerable apart).
         "intervals_95": intervals,
     }
@@ -316,14 +338,39 @@ LABELS = {
 }
 
 
+def settings_source(metrics: dict[str, Any]) -> str:
+    """'calibrated', 'default', 'given' or e.g. 'threshold calibrated, top-k given': where
+    ``metrics``' threshold and top-k came from ('' when it does not say)."""
+    sources = metrics.get("threshold_source"), metrics.get("top_k_source")
+    if None in sources:
+        return ""
+    if sources[0] == sources[1]:
+        return str(sources[0])
+    return f"threshold {sources[0]}, top-k {sources[1]}"
+
+
+def gold_missing_note(metrics: dict[str, Any]) -> str | None:
+    """A note when gold answers occur in no indexed article: the table carries it, so it
+    shows with -q too (the wrong index, or typos in the gold file)."""
+    missing = metrics.get("gold_not_in_articles")
+    if not missing:
+        return None
+    index = (metrics.get("run") or {}).get("index")
+    return (f"the gold answers of {missing} of {metrics['answerable']} answerable questions "
+            f"occur in no article of the index{f' {index}' if index else ''}: the wrong "
+            "--index, or typos in the gold file (--failures names them)")
+
+
 def format_table(metrics: dict[str, Any]) -> str:
     """The metrics as an aligned two-column text table."""
+    notes = [settings_source(metrics),
+             "" if metrics.get("answer_types", True) else "answer checks off"]
+    shown = ", ".join(n for n in notes if n)
     rows: list[tuple[str, str]] = [
         ("questions (answerable / unanswerable)",
          f"{metrics['questions']} ({metrics['answerable']} / {metrics['unanswerable']})"),
         ("threshold / top-k", f"{metrics['threshold']:.4f} / {metrics['top_k']}"
-                              + ("" if metrics.get("answer_types", True)
-                                 else " (answer checks off)")),
+                              + (f" ({shown})" if shown else "")),
         ("answered / abstained", f"{metrics['answered']} / {metrics['abstained']}"),
     ]
     for key, label in LABELS.items():
@@ -338,6 +385,9 @@ def format_table(metrics: dict[str, Any]) -> str:
         rows.append((label, text))
     rows.append(("errors", ", ".join(f"{k.replace('_', ' ')} {v}"
                                      for k, v in metrics["errors"].items())))
+    note = gold_missing_note(metrics)
+    if note:
+        rows.append(("note", note))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
 
@@ -352,13 +402,33 @@ def failures(records: Iterable[Record], threshold: float) -> list[tuple[Record, 
     return out
 
 
+def prediction_rows(records: Iterable[Record], threshold: float) -> list[dict[str, Any]]:
+    """Every question as a plain dict, in gold-file order (``qa eval --predictions``): id,
+    question, gold answers, answer (None: not found), best candidate, score, ``em`` and
+    ``f1`` as overall accuracy and overall F1 count the question (answerable: those of the
+    answer, 0 when abstaining; unanswerable: 1 when abstaining, else 0), ``gold_rank`` (the
+    retrieval rank of the first passage holding a gold answer; None: none did) and ``kind``
+    (the error kind; None: right)."""
+    rows = []
+    for r in records:
+        answer = r.prediction(threshold)
+        if r.answerable:
+            em, f1 = (r.em, r.f1) if answer is not None else (0.0, 0.0)
+        else:
+            em = f1 = float(answer is None)
+        rows.append({"id": r.id, "question": r.question, "golds": list(r.golds),
+                     "answer": answer, "candidate": r.candidate, "score": round(r.score, 4),
+                     "em": em, "f1": round(f1, 4), "gold_rank": r.hit_rank,
+                     "kind": failure_kind(r, threshold)})
+    return rows
+
+
 def failure_rows(records: Iterable[Record], threshold: float) -> list[dict[str, Any]]:
     """Every failed question as a plain dict: id, kind, question, answer (None: not
     found), best candidate, score, gold answers."""
-    return [{"id": r.id, "kind": kind, "question": r.question,
-             "answer": r.prediction(threshold), "candidate": r.candidate,
-             "score": round(r.score, 4), "golds": list(r.golds)}
-            for r, kind in failures(records, threshold)]
+    keys = ("id", "kind", "question", "answer", "candidate", "score", "golds")
+    return [{key: row[key] for key in keys} for row in prediction_rows(records, threshold)
+            if row["kind"]]
 
 
 def format_failures(records: Iterable[Record], threshold: float) -> str:
@@ -375,66 +445,3 @@ def format_failures(records: Iterable[Record], threshold: float) -> str:
         lines.append(f"  {row['id']}  {row['kind'].replace('_', ' ')}: {row['question']}")
         lines.append(f"      {said}; gold {golds}")
     return "\n".join(lines)
-
-
-# -- calibration -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Calibration:
-    before: float  # the threshold in force before
-    choice: ThresholdChoice
-    records: list[Record]
-
-
-def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | None = None,
-              store: bool = True, name: str = "the gold file") -> Calibration:
-    """Run the gold questions once, choose the threshold, store it in the index settings.
-
-    From then on ``answer()`` uses it (unless a pipeline was given an explicit threshold).
-    DataError, before anything runs, when ``items`` (read from ``name``) are all of one
-    kind: the best threshold would then be an extreme, never answer or never abstain.
-    """
-    answerable = sum(it.answerable for it in items)
-    if answerable in (0, len(items)):
-        raise DataError(
-            f"{name} holds only {'unanswerable' if answerable == 0 else 'answerable'} "
-            "questions, so the threshold would be chosen to "
-            f"{'abstain on everything' if answerable == 0 else 'never abstain'}; nothing was "
-            "stored. Calibrate on questions of both kinds (an empty answers list marks one "
-            "the articles do not answer).")
-    if store and pipeline.retriever is not None:
-        raise ConfigError("a pipeline with a retriever of its own has no index to store a "
-                          "threshold in: calibrate with store=False and pass the threshold "
-                          "chosen as QAPipeline(threshold=…)")
-    records = run_gold(pipeline, items, top_k=top_k)
-    before = pipeline.threshold
-    choice = choose_threshold([r.outcome for r in records])
-    if store:
-        # the threshold holds for the top-k and answer checks it was chosen with: they go
-        # with it, as the defaults of this index
-        k = top_k or pipeline.top_k
-        pipeline.store.update_settings(threshold=choice.threshold, top_k=k,
-                                       answer_types=pipeline.answer_types)
-        pipeline.reload()
-        logger.info("stored threshold %.4f (top-k %d, answer checks %s) in %s",
-                    choice.threshold, k, "on" if pipeline.answer_types else "off",
-                    pipeline.index_dir)
-    return Calibration(before, choice, records)
-
-
-def format_comparison(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """Before/after figures of a calibration as a text table."""
-    keys = ("threshold", "answered", "abstained", "overall_f1", "overall_accuracy",
-            "exact_match", "f1", "abstain_precision", "abstain_recall")
-    labels = {**LABELS, "threshold": "threshold", "answered": "answered",
-              "abstained": "abstained"}
-
-    def fmt(key: str, v: Any) -> str:
-        if v is None:
-            return "n/a"
-        return f"{v:.4f}" if key == "threshold" else f"{v:g}"
-
-    rows = [("", "before", "after")]
-    rows += [(labels[k], fmt(k, before[k]), fmt(k, after[k])) for k in keys]
-    w0 = max(len(r[0]) for r in rows)
-    w1 = max(len(r[1]) for r in rows)
-    return "\n".join(f"{a:<{w0}}  {b:>{w1}}  {c:>8}" for a, b, c in rows)

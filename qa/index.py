@@ -428,10 +428,14 @@ class IndexStore:
         return stats, live
 
     def update_settings(self, **settings: Any) -> None:
-        """Merge ``settings`` (e.g. the calibrated threshold) into the live manifest."""
+        """Merge ``settings`` (e.g. the calibrated threshold) into the live manifest; a
+        setting given as None is removed (its default applies again)."""
         with self.lock():
             manifest = self.read_manifest()
-            manifest.setdefault("settings", {}).update(settings)
+            stored = manifest.setdefault("settings", {})
+            stored.update(settings)
+            for key in [k for k, v in settings.items() if v is None]:
+                del stored[key]
             gen = self.current_generation()
             assert gen is not None
             try:

@@ -130,6 +130,14 @@ class QAPipeline:
             return self._answer_types
         return bool(self._stored_settings().get("answer_types", True))
 
+    def setting_source(self, name: str) -> str:
+        """Where the ``threshold``, ``top_k`` or ``answer_types`` in force comes from:
+        'given' (to this pipeline), 'calibrated' (stored in the index by `qa calibrate`)
+        or 'default'."""
+        if getattr(self, f"_{name}") is not None:
+            return "given"
+        return "calibrated" if self._stored_settings().get(name) is not None else "default"
+
     def _stored_settings(self) -> dict[str, Any]:
         """What `qa calibrate` stored: from the loaded index, else read from its manifest
         (a setting is no reason to load the index, or to build a missing one: that one's
@@ -383,9 +391,11 @@ class QAPipeline:
             return self._retriever
 
     def answer(self, question: str, *, top_k: int | None = None,
-               threshold: float | None = None, query: str | None = None) -> Answer:
+               threshold: float | None = None, query: str | None = None,
+               answer_types: bool | None = None) -> Answer:
         """Answer ``question``. ``query`` (default, or empty: the question) is what
-        retrieval searches."""
+        retrieval searches; ``top_k``, ``threshold`` and ``answer_types`` default to the
+        pipeline's."""
         question = clean_question(question, self.max_question_chars)
         query = clean_question(query, self.max_question_chars) if query else question
         self._follow_current()  # a build by another process: answer from it
@@ -416,7 +426,8 @@ class QAPipeline:
         timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3,
                    "read": (t3 - t2) * 1e3, "total": (t3 - t0) * 1e3}
         return compose_answer(question, hits, readings, cutoff, timings,
-                              answer_types=self.answer_types)
+                              answer_types=self.answer_types if answer_types is None
+                              else answer_types)
 
     def answer_many(self, questions: Iterable[str], **kwargs: Any) -> list[Answer]:
         """Answer each question in turn (keywords as :meth:`answer`). A question that

@@ -61,3 +61,17 @@ def write_city_squad(path: Path, quarry: bool = False) -> Path:
         data.append({"title": topic, "paragraphs": paragraphs})
     path.write_text(json.dumps({"data": data}))
     return path
+
+
+@pytest.fixture(scope="session")
+def other_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of one article that the seeds' gold files are not about (the wrong index)."""
+    from qa.pipeline import QAPipeline
+
+    corpus = tmp_path_factory.mktemp("other-corpus")
+    (corpus / "rivers.md").write_text(
+        "# Rivers\n\nThe Elbe flows through Dresden and Hamburg into the North Sea. The Rhine "
+        "flows through Basel, Cologne and Rotterdam.\n", encoding="utf-8")
+    index = tmp_path_factory.mktemp("other-index") / "index"
+    QAPipeline(index).build([corpus])
+    return index

@@ -170,7 +170,8 @@ def test_a_hybrid_retriever_of_ones_own_uses_its_own_embedder(tmp_path: Path) ->
 
 
 def test_eval_with_a_retriever_of_ones_own_needs_no_index(tmp_path: Path) -> None:
-    from qa.evaluate import calibrate, run_gold
+    from qa.calibration import calibrate
+    from qa.evaluate import run_gold
     from qa.gold import GoldItem
 
     passages = [Passage("d.txt", "D", "Kadyrov leads Chechnya.", 0, 23)]

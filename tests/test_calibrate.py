@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from qa.calibration import format_comparison
 from qa.cli import main
-from qa.evaluate import format_comparison
 from qa.reader import DEFAULT_READER_PATH
 from qa.threshold import Outcome, choose_threshold, overall_f1
 
@@ -85,25 +85,49 @@ def test_choose_threshold_uses_partial_f1() -> None:
     assert choice.overall_f1 == pytest.approx(0.7)
 
 
-def test_format_comparison() -> None:
-    before = {"threshold": 0.25, "answered": 5, "abstained": 1, "overall_f1": 50.0,
-              "overall_accuracy": 40.0, "exact_match": 60.0, "f1": 70.0,
-              "abstain_precision": None, "abstain_recall": 0.0}
-    after = {**before, "threshold": 0.6123, "abstain_precision": 100.0}
+def test_format_comparison_shows_both_settings_in_one_format() -> None:
+    before = {"threshold": 0.25, "top_k": 5, "answer_types": True, "answered": 5,
+              "abstained": 1, "overall_f1": 82.75, "overall_accuracy": 80.0, "exact_match": 60.0,
+              "f1": 70.0, "abstain_precision": None, "abstain_recall": 0.0}
+    after = {**before, "threshold": 0.6123, "top_k": 3, "answer_types": False,
+             "overall_f1": 83.9, "abstain_precision": 100.0}
     text = format_comparison(before, after)
-    assert re.search(r"threshold\s+0\.2500\s+0\.6123", text)
-    assert re.search(r"abstention precision \(%\)\s+n/a\s+100", text)
+    assert re.search(r"threshold\s+0\.2500\s+0\.6123\n", text)
+    assert re.search(r"top-k\s+5\s+3\n", text)
+    assert re.search(r"answer checks\s+on\s+off\n", text)
+    # a fixed two decimals, not 83.9 beside 82.75 or 80 beside 74.29
+    assert re.search(r"overall F1 \(%\)\s+82\.75\s+83\.90\n", text)
+    assert re.search(r"overall accuracy \(%\)\s+80\.00\s+80\.00\n", text)
+    assert re.search(r"abstention precision \(%\)\s+n/a\s+100\.00\n", text)
+    assert len({len(line) for line in text.splitlines()}) == 1  # columns aligned
+
+
+def _copy(index: Path, tmp_path: Path, **settings) -> Path:
+    """A copy of ``index`` (never touch the shared one), ``settings`` stored in it."""
+    from qa.index import IndexStore
+
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    if settings:
+        IndexStore(copy).update_settings(**settings)
+    return copy
+
+
+def _manifest(index: Path) -> Path:
+    return index / (index / "CURRENT").read_text().strip() / "manifest.json"
 
 
 @pytest.mark.slow
 def test_cli_calibrate_stores_the_threshold(seeds_pipeline, tmp_path: Path) -> None:
     from qa.pipeline import QAPipeline
 
-    index = tmp_path / "index"
-    shutil.copytree(seeds_pipeline.index_dir, index)  # never touch the shared index
+    # a threshold that abstains on nearly everything is in force: calibrating does better
+    index = _copy(seeds_pipeline.index_dir, tmp_path, threshold=0.99, top_k=5)
     result = CliRunner().invoke(main, ["calibrate", str(SMALL), "--index", str(index)])
     assert result.exit_code == 0, result.output
     assert "before" in result.stdout and "after" in result.stdout
+    assert re.search(r"threshold\s+0\.9900\s+0\.\d{4}\n", result.stdout)
+    assert "before: what was in force (calibrated in the index)" in result.stdout
     stored = re.search(r"stored (\d\.\d{4})", result.stdout)
     assert stored, result.stdout
     threshold = QAPipeline(index).threshold
@@ -116,7 +140,8 @@ def test_cli_calibrate_stores_the_threshold(seeds_pipeline, tmp_path: Path) -> N
     result = CliRunner().invoke(main, ["eval", str(SMALL), "--index", str(index), "--json"])
     assert result.exit_code == 0, result.output
     assert '"threshold": ' + repr(threshold) in result.stdout
-    assert f'"overall_f1": {after.group(1)}' in result.stdout
+    assert f'"overall_f1": {float(after.group(1))}' in result.stdout
+    assert json.loads(result.stdout)["threshold_source"] == "calibrated"
 
 
 @pytest.mark.slow
@@ -126,8 +151,7 @@ def test_calibrate_stores_the_top_k_and_answer_checks_it_was_chosen_with(
 
     from qa.pipeline import QAPipeline
 
-    index = tmp_path / "index"
-    shutil.copytree(seeds_pipeline.index_dir, index)
+    index = _copy(seeds_pipeline.index_dir, tmp_path, threshold=0.99)
     result = CliRunner().invoke(main, ["-q", "calibrate", str(SMALL), "--index", str(index),
                                        "--top-k", "1", "--no-answer-types"])
     assert result.exit_code == 0, result.output
@@ -142,7 +166,103 @@ def test_calibrate_stores_the_top_k_and_answer_checks_it_was_chosen_with(
                                        "--json"])
     metrics = json.loads(result.stdout)
     assert metrics["top_k"] == 1 and metrics["answer_types"] is False
-    assert f'"overall_f1": {after.group(1)}' in result.stdout
+    assert f'"overall_f1": {float(after.group(1))}' in result.stdout
+
+
+@pytest.mark.slow
+def test_calibrate_keeps_what_is_in_force_when_it_does_no_better(seeds_pipeline,
+                                                                 tmp_path: Path) -> None:
+    # the defaults already answer the small file perfectly: no threshold can do better, so
+    # none is stored (it was: 0.25 silently became another value); the file is also too small
+    index = _copy(seeds_pipeline.index_dir, tmp_path)
+    manifest = _manifest(index)
+    stored = manifest.read_text()
+    args = ["calibrate", str(SMALL), "--index", str(index)]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["stored"] is False and "is no better than" in out["reason"]
+    assert out["before"]["overall_f1"] == out["after"]["overall_f1"] == 100.0
+    assert (out["before"]["threshold"], out["before"]["top_k"]) == (0.25, 5)
+    assert out["before"]["threshold_source"] == "default"
+    assert out["after"]["threshold"] != 0.25 and out["after"]["top_k"] == 5
+    assert any("holds only 6 questions (fewer than 20)" in w for w in out["warnings"])
+    assert any("only 2 unanswerable questions (fewer than 5)" in w for w in out["warnings"])
+    assert manifest.read_text() == stored
+    table = CliRunner().invoke(main, ["-q", *args])
+    assert table.exit_code == 0, table.output
+    assert "nothing was stored in" in table.stdout
+    assert "kept threshold 0.2500, top-k 5, answer checks on" in table.stdout
+    assert "warning: " in table.stderr and "fewer than 20" in table.stderr  # -q shows it
+    assert manifest.read_text() == stored
+
+
+@pytest.mark.slow
+def test_calibrate_before_is_what_was_in_force(seeds_pipeline, tmp_path: Path) -> None:
+    from qa.pipeline import QAPipeline
+
+    index = _copy(seeds_pipeline.index_dir, tmp_path, threshold=0.99, top_k=5,
+                  answer_types=True)
+    evaluated = CliRunner().invoke(main, ["-q", "eval", str(SMALL), "--index", str(index),
+                                          "--json"])
+    assert evaluated.exit_code == 0, evaluated.output
+    in_force = json.loads(evaluated.stdout)
+    result = CliRunner().invoke(main, ["-q", "calibrate", str(SMALL), "--index", str(index),
+                                       "--top-k", "1", "--no-answer-types", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    before, after = out["before"], out["after"]
+    # "before" was measured with top-k 5 and the answer checks on, as `qa eval` does
+    assert (before["threshold"], before["top_k"], before["answer_types"]) == (0.99, 5, True)
+    assert before["threshold_source"] == "calibrated"
+    for key in ("answered", "overall_f1", "exact_match", "f1", "recall_at_k"):
+        assert before[key] == in_force[key], key
+    assert (after["top_k"], after["answer_types"]) == (1, False)
+    assert out["stored"] is True and after["overall_f1"] > before["overall_f1"]
+    assert out["reason"].startswith("overall F1 better by")
+    pipe = QAPipeline(index)
+    assert (pipe.threshold, pipe.top_k, pipe.answer_types) == (after["threshold"], 1, False)
+
+
+@pytest.mark.slow
+def test_calibrate_refuses_the_wrong_index(other_index, tmp_path: Path) -> None:
+    index = _copy(other_index, tmp_path)
+    manifest = _manifest(index)
+    stored = manifest.read_text()
+    result = CliRunner().invoke(main, ["calibrate", str(SMALL), "--index", str(index)])
+    assert result.exit_code == 1
+    assert ("the gold answers of 4 of the 4 answerable questions in "
+            f"{SMALL} occur in no article of the index {index}") in result.output
+    assert "Nothing was stored" in result.output and "Traceback" not in result.output
+    assert manifest.read_text() == stored
+
+
+def test_calibrate_reset_goes_back_to_the_defaults(other_index, tmp_path: Path) -> None:
+    from qa.pipeline import QAPipeline
+
+    index = _copy(other_index, tmp_path, threshold=0.42, top_k=3, answer_types=False)
+    assert QAPipeline(index).threshold == 0.42
+    result = CliRunner().invoke(main, ["calibrate", "--reset", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"removed the calibrated threshold 0.4200, top-k 3, answer checks off from {index}",
+        "in force now: threshold 0.2500, top-k 5, answer checks on (the defaults)"]
+    pipe = QAPipeline(index)
+    assert (pipe.threshold, pipe.top_k, pipe.answer_types) == (0.25, 5, True)
+    assert json.loads(_manifest(index).read_text())["settings"] == {}
+    again = CliRunner().invoke(main, ["calibrate", "--reset", "--index", str(index), "--json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["removed"] == {}
+    assert json.loads(again.stdout)["in_force"] == {
+        "threshold": 0.25, "top_k": 5, "answer_types": True}
+    usage = CliRunner().invoke(main, ["calibrate", "--reset", str(SMALL), "--index", str(index)])
+    assert usage.exit_code == 2 and "--reset takes no FILE" in usage.output
+    neither = CliRunner().invoke(main, ["calibrate", "--index", str(index)])
+    assert neither.exit_code == 2 and "give the gold FILE" in neither.output
+    missing = CliRunner().invoke(main, ["calibrate", "--reset", "--index",
+                                        str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "no index at" in missing.output
+    assert "Traceback" not in missing.output
 
 
 @pytest.mark.parametrize("answers", [[], ["six-month"]])

@@ -76,23 +76,36 @@ def test_table_names_both_runs_and_the_changed_questions() -> None:
 
 
 @pytest.mark.slow
-def test_cli_compares_the_shipped_reader_with_itself(seeds_pipeline) -> None:
+def test_cli_compares_the_shipped_reader_with_itself(seeds_pipeline, tmp_path) -> None:
+    gold = tmp_path / "frågor.jsonl"  # a name that JSON writes as is (ensure_ascii=False)
+    gold.write_bytes(SMALL.read_bytes())
     result = CliRunner().invoke(main, [
-        "eval", str(SMALL), "--index", str(seeds_pipeline.index_dir), "--json",
+        "eval", str(gold), "--index", str(seeds_pipeline.index_dir), "--json",
         "--compare-reader", str(DEFAULT_READER_PATH)])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["a"]["f1"] == out["b"]["f1"] and out["a"]["questions"] == 6
     assert out["fixed"] == out["broken"] == []
     assert out["difference"]["f1"] == {"value": 0.0, "interval_95": [0.0, 0.0]}
+    # both runs say what they measured: run B names its own reader
+    assert out["b"]["run"]["reader_model"] == str(DEFAULT_READER_PATH)
+    assert out["b"]["run"]["index"] == out["a"]["run"]["index"]
+    assert out["b"]["threshold_source"] == out["a"]["threshold_source"] == "default"
+    assert '"gold": "' + str(gold.resolve()) + '"' in result.stdout  # 'å', not '\\u00e5'
+    text = CliRunner().invoke(main, [
+        "-q", "eval", str(gold), "--index", str(seeds_pipeline.index_dir), "--top-k", "3",
+        "--compare-reader", str(DEFAULT_READER_PATH)])
+    assert text.exit_code == 0, text.output
+    assert "threshold 0.2500, top-k 3 for both (threshold default, top-k given)" in text.stdout
 
 
-def test_cli_refuses_a_report_with_a_comparison(tmp_path) -> None:
+@pytest.mark.parametrize("option", ["--report", "--predictions"])
+def test_cli_refuses_one_run_output_with_a_comparison(tmp_path, option: str) -> None:
     result = CliRunner().invoke(main, [
-        "eval", str(SMALL), "--index", str(tmp_path / "none"), "--report", str(tmp_path / "r"),
+        "eval", str(SMALL), "--index", str(tmp_path / "none"), option, str(tmp_path / "r"),
         "--compare-reader", "other"])
     assert result.exit_code == 2
-    assert "leave it out with --compare-reader" in result.output
+    assert f"{option} shows one run: leave it out with --compare-reader" in result.output
     assert "Traceback" not in result.output
 
 

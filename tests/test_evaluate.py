@@ -288,6 +288,52 @@ def test_metrics_at_the_extremes() -> None:
     assert "abstention recall (%)" in table and "n/a" in table
 
 
+def test_table_says_where_threshold_and_top_k_came_from() -> None:
+    m = compute_metrics(_run(), threshold=0.3, top_k=5)
+    assert re.search(r"threshold / top-k\s+0\.3000 / 5\n", format_table(m))  # not told
+    m.update(threshold_source="calibrated", top_k_source="calibrated")
+    assert re.search(r"threshold / top-k\s+0\.3000 / 5 \(calibrated\)\n", format_table(m))
+    m.update(threshold_source="given", top_k_source="default", answer_types=False)
+    assert re.search(r"threshold / top-k\s+0\.3000 / 5 \(threshold given, top-k default, "
+                     r"answer checks off\)\n", format_table(m))
+
+
+def test_table_notes_gold_answers_in_no_article() -> None:
+    from qa.evaluate import mark_golds_not_in_articles
+
+    assert "note" not in format_table(compute_metrics(_run(), 0.3, 5))
+    marked = mark_golds_not_in_articles(_run(), ["Kyiv and Moscow, 127 and 52 and Kadyrov"])
+    m = compute_metrics(marked, 0.3, 5)
+    assert m["gold_not_in_articles"] == 1  # a5 ('DeirEzzor24'), retrieved by none
+    m["run"] = {"index": "/srv/other-index"}
+    assert format_table(m).splitlines()[-1] == (
+        "note                                   the gold answers of 1 of 5 answerable "
+        "questions occur in no article of the index /srv/other-index: the wrong --index, or "
+        "typos in the gold file (--failures names them)")
+
+
+def test_prediction_rows_give_every_question_as_scored() -> None:
+    from qa.evaluate import prediction_rows
+
+    rows = prediction_rows(_run(), 0.3)
+    assert [r["id"] for r in rows] == [r.id for r in _run()]
+    assert rows[0] == {"id": "a1", "question": "question a1?", "golds": ["Kyiv"],
+                       "answer": "Kyiv", "candidate": "Kyiv", "score": 0.9, "em": 1.0,
+                       "f1": 1.0, "gold_rank": 1, "kind": None}
+    assert (rows[1]["em"], rows[1]["f1"]) == (0.0, 0.6667)  # partly right
+    assert rows[3]["answer"] is None and rows[3]["f1"] == 0.0  # abstained: scores 0
+    assert rows[3]["kind"] == "wrong_abstention" and rows[3]["gold_rank"] == 3
+    assert rows[4]["gold_rank"] is None and rows[4]["kind"] == "retrieval_miss"
+    # unanswerable: 1 when abstaining, as overall accuracy and overall F1 count them
+    assert [(r["answer"], r["em"], r["f1"]) for r in rows[5:]] == [
+        ("Putin", 0.0, 0.0), (None, 1.0, 1.0), (None, 1.0, 1.0)]
+    m = compute_metrics(_run(), 0.3, 5)
+    assert round(100 * sum(r["f1"] for r in rows) / len(rows), 2) == pytest.approx(
+        m["overall_f1"], abs=0.01)
+    assert 100 * sum(r["em"] for r in rows) / len(rows) == pytest.approx(m["overall_accuracy"],
+                                                                         abs=0.01)
+
+
 def test_failure_kinds() -> None:
     kinds = [failure_kind(r, 0.3) for r in _run()]
     assert kinds == [None, None, "reader_miss", "wrong_abstention", "retrieval_miss",
@@ -490,6 +536,8 @@ def test_cli_eval_json(seeds_pipeline) -> None:
     assert m["run"]["reader_model"] == str(seeds_pipeline.reader.model_name)
     assert m["run"]["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert m["top_k"] == 5
+    assert m["threshold_source"] == m["top_k_source"] == "default"
+    assert m["gold_not_in_articles"] == 0
     assert m["recall_at_k"] == 100.0  # the four answers are in the top 5 of 9 passages
     assert 0 < m["mrr"] <= 1 and m["recall_at_1"] <= m["recall_at_k"]
     assert 0 < m["latency_p50_ms"] <= m["latency_p95_ms"]
@@ -564,7 +612,7 @@ def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
         main, ["eval", str(SMALL), "--index", str(seeds_pipeline.index_dir), "--top-k", "3",
                "--threshold", "0.5", "--report", str(out)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"threshold / top-k\s+0\.5000 / 3", result.stdout)
+    assert re.search(r"threshold / top-k\s+0\.5000 / 3 \(given\)\n", result.stdout)
     assert re.search(r"questions \(answerable / unanswerable\)\s+6 \(4 / 2\)", result.stdout)
     html = (out / "index.html").read_text(encoding="utf-8")
     pngs = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
@@ -576,6 +624,52 @@ def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
     assert f"<th>index</th><td>{seeds_pipeline.index_dir.resolve()}</td>" in run
     assert "<th>reader model</th>" in run and "<th>date</th>" in run
     assert "white-space: pre-wrap" in html  # a passage's line breaks stay
+
+
+@pytest.mark.slow
+def test_cli_eval_notes_gold_answers_in_no_article_even_when_quiet(other_index) -> None:
+    # the wrong index: with -q the logged warning is hidden, the table's note is not
+    result = CliRunner().invoke(main, ["-q", "eval", str(SMALL), "--index", str(other_index)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\nnote\s+the gold answers of 4 of 4 answerable questions occur in no "
+                     rf"article of the index {re.escape(str(other_index.resolve()))}: the wrong "
+                     r"--index", result.stdout)
+
+
+@pytest.mark.slow
+def test_cli_eval_writes_every_prediction_from_the_one_run(seeds_pipeline, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    from qa.pipeline import QAPipeline
+
+    calls = []
+    answer = QAPipeline.answer
+
+    def counted(self, question, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(question)
+        return answer(self, question, **kwargs)
+
+    monkeypatch.setattr(QAPipeline, "answer", counted)
+    out = tmp_path / "runs" / "preds.jsonl"  # its folder is made
+    result = CliRunner().invoke(main, [
+        "eval", str(SMALL), "--index", str(seeds_pipeline.index_dir), "--threshold", "0.9",
+        "--json", "--predictions", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 6  # one answer a question: the predictions come from that run
+    m = json.loads(result.stdout)  # the file's name goes to stderr, beside the JSON
+    assert f"Predictions: {out}" in result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [f"s{i}" for i in range(1, 7)]
+    assert set(rows[0]) == {"id", "question", "golds", "answer", "candidate", "score", "em",
+                            "f1", "gold_rank", "kind"}
+    assert rows[2]["golds"] == ["Bashar al-Assad", "Assad"]
+    answerable = [r for r in rows if r["golds"]]
+    assert round(100 * sum(r["f1"] for r in answerable) / 4, 2) == pytest.approx(m["f1"],
+                                                                                 abs=0.01)
+    assert all(r["answer"] is None or r["score"] >= 0.9 for r in rows)
+    kinds = [r["kind"] for r in rows if r["kind"]]
+    assert {k: kinds.count(k) for k in kinds} == {k: v for k, v in m["errors"].items() if v}
+    ranks = [r["gold_rank"] for r in answerable]
+    assert 100 * sum(r == 1 for r in ranks) / 4 == m["recall_at_1"]
 
 
 def test_load_gold_reads_standard_input(monkeypatch) -> None:

@@ -1,0 +1,202 @@
+"""`qa calibrate`: choose the abstention threshold on a gold file, and store it in the
+index only when it does better than what is in force; `qa calibrate --reset` removes it.
+
+The gold questions are answered once (:func:`qa.evaluate.run_gold`) with the top-k and
+answer checks to calibrate for, and the threshold is chosen over that run
+(:func:`qa.threshold.choose_threshold`). "Before" is what was in force: the pipeline's own
+threshold, top-k and answer checks (with none given to it, the index's stored ones, else the
+defaults); when the top-k or answer checks differ from those, the file is answered a second
+time with them, so that both columns are what their settings really do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from qa.errors import ConfigError, DataError
+from qa.evaluate import LABELS, Record, compute_metrics, golds_in_no_article, rerun_gold, run_gold
+from qa.gold import GoldItem
+from qa.threshold import ThresholdChoice, choose_threshold, overall_f1
+
+if TYPE_CHECKING:
+    from qa.pipeline import QAPipeline
+
+logger = logging.getLogger(__name__)
+
+#: What `qa calibrate` stores in the index settings, and `--reset` removes.
+CALIBRATED = ("threshold", "top_k", "answer_types")
+
+#: Below these counts a gold file is too small to calibrate on meaningfully (a warning):
+#: with n questions one question moves overall F1 by 100/n points (5 at 20), and with only
+#: a few questions of one kind the threshold is set by the scores of those few.
+MIN_QUESTIONS = 20
+MIN_OF_EACH_KIND = 5
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What answering uses: the abstention threshold, top-k and the answer checks."""
+
+    threshold: float
+    top_k: int
+    answer_types: bool
+
+    def __str__(self) -> str:
+        return (f"threshold {self.threshold:.4f}, top-k {self.top_k}, answer checks "
+                f"{'on' if self.answer_types else 'off'}")
+
+
+def in_force(pipeline: QAPipeline) -> Setting:
+    """The pipeline's own threshold, top-k and answer checks."""
+    return Setting(pipeline.threshold, pipeline.top_k, pipeline.answer_types)
+
+
+@dataclass(frozen=True)
+class CalibrationRun:
+    """A calibration: what was in force (``before``, with its run), what was chosen
+    (``after``, with its run), whether it was stored and why (or why not), and warnings."""
+
+    before: Setting
+    before_source: str  # 'calibrated' (stored in the index), 'default' or 'given'
+    before_records: list[Record]
+    after: Setting
+    choice: ThresholdChoice
+    records: list[Record]
+    stored: bool
+    reason: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def before_f1(self) -> float:
+        """Overall F1 (in [0, 1]) with what was in force."""
+        return overall_f1([r.outcome for r in self.before_records], self.before.threshold)
+
+    @property
+    def gain(self) -> float:
+        """Overall F1 after minus before, in points."""
+        return 100 * (self.choice.overall_f1 - self.before_f1)
+
+    def metrics(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Every figure before and after, as :func:`qa.evaluate.compute_metrics` gives them."""
+        out = []
+        for setting, records in ((self.before, self.before_records), (self.after, self.records)):
+            m = compute_metrics(records, setting.threshold, setting.top_k)
+            m["answer_types"] = setting.answer_types
+            out.append(m)
+        return out[0], out[1]
+
+
+def small_file_warnings(items: Sequence[GoldItem], name: str) -> list[str]:
+    """Why ``items`` are too few to calibrate on meaningfully (empty when they are not)."""
+    n = len(items)
+    answerable = sum(it.answerable for it in items)
+    out = []
+    if n < MIN_QUESTIONS:
+        out.append(f"{name} holds only {n} questions (fewer than {MIN_QUESTIONS}): one question "
+                   f"moves overall F1 by {100 / n:.0f} points, so the threshold fits these "
+                   "questions rather than the articles; calibrate on a few dozen")
+    for count, kind in ((answerable, "answerable"), (n - answerable, "unanswerable")):
+        if 0 < count < MIN_OF_EACH_KIND:
+            out.append(f"{name} holds only {count} {kind} question{'s' * (count != 1)} (fewer "
+                       f"than {MIN_OF_EACH_KIND}): the threshold hinges on "
+                       f"{'its score' if count == 1 else 'their scores'}")
+    return out
+
+
+def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | None = None,
+              answer_types: bool | None = None, store: bool = True,
+              name: str = "the gold file") -> CalibrationRun:
+    """Answer the gold questions once with ``top_k`` and ``answer_types`` (default: the
+    pipeline's), choose the threshold with the best overall F1, and store the three in the
+    index settings when they do better than the pipeline's own (``before``); from then on
+    ``answer()`` uses them (unless a pipeline is given its own).
+
+    DataError, nothing stored: ``items`` (read from ``name``) are all of one kind (the best
+    threshold would be an extreme, never answer or never abstain), checked before anything
+    runs; or the gold answers of most answerable questions occur in no indexed article (the
+    wrong index), checked before the questions are answered.
+    """
+    answerable = sum(it.answerable for it in items)
+    if answerable in (0, len(items)):
+        raise DataError(
+            f"{name} holds only {'unanswerable' if answerable == 0 else 'answerable'} "
+            "questions, so the threshold would be chosen to "
+            f"{'abstain on everything' if answerable == 0 else 'never abstain'}; nothing was "
+            "stored. Calibrate on questions of both kinds (an empty answers list marks one "
+            "the articles do not answer).")
+    if store and pipeline.retriever is not None:
+        raise ConfigError("a pipeline with a retriever of its own has no index to store a "
+                          "threshold in: calibrate with store=False and pass the threshold "
+                          "chosen as QAPipeline(threshold=…)")
+    if pipeline.retriever is None:
+        missing = golds_in_no_article(((it.id, it.answers) for it in items),
+                                      [p.text for p in pipeline.index.passages])
+        if 2 * len(missing) > answerable:
+            raise DataError(
+                f"the gold answers of {len(missing)} of the {answerable} answerable questions "
+                f"in {name} occur in no article of the index {pipeline.index_dir}: is it the "
+                "index the gold file was written for (--index)? Nothing was stored.")
+    before = in_force(pipeline)
+    after_k = top_k or before.top_k
+    after_types = before.answer_types if answer_types is None else answer_types
+    records = run_gold(pipeline, items, top_k=after_k, answer_types=after_types)
+    before_records = records
+    if (after_k, after_types) != (before.top_k, before.answer_types):
+        logger.info("answering again with what is in force (%s) for the figures before", before)
+        before_records = rerun_gold(pipeline, items, records, top_k=before.top_k,
+                                    answer_types=before.answer_types)
+    choice = choose_threshold([r.outcome for r in records])
+    run = CalibrationRun(before, pipeline.setting_source("threshold"), before_records,
+                         Setting(choice.threshold, after_k, after_types), choice, records,
+                         stored=False, reason="", warnings=tuple(small_file_warnings(items, name)))
+    if run.gain <= 1e-7:  # equal up to float rounding: no better
+        reason = (f"overall F1 {100 * choice.overall_f1:.2f} is no better than "
+                  f"{100 * run.before_f1:.2f} with what is in force; kept {before}")
+        return replace(run, reason=reason)
+    if not store:
+        return replace(run, reason=f"better by {run.gain:.2f} points; not stored (store=False)")
+    # the threshold holds for the top-k and answer checks it was chosen with: they go with
+    # it, as the defaults of this index
+    pipeline.store.update_settings(threshold=choice.threshold, top_k=after_k,
+                                   answer_types=after_types)
+    pipeline.reload()
+    logger.info("stored %s in %s", run.after, pipeline.index_dir)
+    return replace(run, stored=True,
+                   reason=f"overall F1 better by {run.gain:.2f} points; stored {run.after}")
+
+
+def reset(pipeline: QAPipeline) -> dict[str, Any]:
+    """Remove what `qa calibrate` stored in the pipeline's index, so that the defaults apply
+    again; return what was removed ({} when nothing was stored). IndexNotFoundError when
+    there is no index (none is built)."""
+    stored = pipeline.store.checked_manifest().get("settings") or {}
+    removed = {key: stored[key] for key in CALIBRATED if key in stored}
+    if removed:
+        pipeline.store.update_settings(**dict.fromkeys(removed))
+        pipeline.reload()
+    return removed
+
+
+def format_comparison(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Before/after figures of a calibration as a text table, each in a fixed format."""
+    keys = ("threshold", "top_k", "answer_types", "answered", "abstained", "overall_f1",
+            "overall_accuracy", "exact_match", "f1", "abstain_precision", "abstain_recall")
+    labels = {**LABELS, "threshold": "threshold", "top_k": "top-k",
+              "answer_types": "answer checks", "answered": "answered", "abstained": "abstained"}
+
+    def fmt(key: str, v: Any) -> str:
+        if key == "answer_types":
+            return "on" if v is not False else "off"
+        if v is None:
+            return "n/a"
+        if key == "threshold":
+            return f"{v:.4f}"
+        return str(v) if key in ("top_k", "answered", "abstained") else f"{v:.2f}"
+
+    rows = [("", "before", "after")]
+    rows += [(labels[k], fmt(k, before.get(k)), fmt(k, after.get(k))) for k in keys]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
