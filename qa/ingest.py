@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.errors import IngestError
+from qa.html import html_to_text
 from qa.text import unify
 from qa.types import Document
 
@@ -169,50 +170,6 @@ def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:
         return data.decode("latin-1"), "Latin-1"
 
 
-#: Elements a browser lays out as blocks: their text starts and ends a line. Everything
-#: else (a, b, em, span …) is inline: its text runs on with the words around it.
-_BLOCKS = frozenset(
-    "address article aside blockquote body caption dd details dialog div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol option "
-    "p pre section summary table tbody tfoot thead tr ul".split())
-_PREFORMATTED = frozenset({"pre", "textarea"})
-
-
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """Visible text of an HTML page and its title: block elements on their own lines,
-    inline ones within the line ("mayor <a>Ana</a> <b>Kovač</b>" reads "mayor Ana
-    Kovač"), whitespace collapsed as a browser does (kept inside <pre>)."""
-    from bs4 import BeautifulSoup, NavigableString
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    title = None
-    heading = soup.find(["h1", "h2"])
-    if heading and heading.get_text(strip=True):
-        title = heading.get_text(" ", strip=True)
-    elif soup.title and soup.title.get_text(strip=True):
-        title = soup.title.get_text(" ", strip=True)
-    if soup.head:
-        soup.head.decompose()
-    for tag in soup(["title"]):  # a <title> outside <head> is no body text either
-        tag.decompose()
-    for string in list(soup.find_all(string=True)):
-        if type(string) is NavigableString and not any(
-                parent.name in _PREFORMATTED for parent in string.parents):
-            string.replace_with(re.sub(r"\s+", " ", str(string)))
-    for tag in soup.find_all(True):
-        if tag.name == "br":
-            tag.replace_with("\n")
-        elif tag.name in _BLOCKS:
-            tag.insert_before("\n")
-            tag.insert_after("\n")
-        elif tag.name in ("td", "th"):
-            tag.insert_after(" ")
-    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
-    return "\n".join(line for line in lines if line), title
-
-
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -277,6 +234,7 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     html_title = None
     if kind == "html":
         text, html_title = html_to_text(text)
+        html_title = html_title and unify(html_title)
     text = unify(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise IngestError("empty file (no text)")
