@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qa.errors import IngestError
 from qa.html import html_to_text
+from qa.markdown import markdown_to_text, prose_lines
 from qa.text import unify
 from qa.types import Document
 
@@ -170,42 +171,15 @@ def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:
         return data.decode("latin-1"), "Latin-1"
 
 
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-
-
-_MD_CODE = re.compile(r"(`+)(.+?)\1")  # `code`, ``code``: its content is literal
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [text](url), ![alt](src)
-_MD_EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1"  # *em*, **strong**
-                          r"|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")  # _em_, not snake_case
-
-
-def plain_markdown(line: str) -> str:
-    """A Markdown line's text as read: links and images by their text, emphasis marks,
-    code ticks and a closing '#' run dropped ('The **Hekla** Volcano ##' -> 'The Hekla
-    Volcano'); what is inside code ticks stays as written ('`__init__.py`')."""
-    line = re.sub(r"\s+#+\s*$", "", line)
-    parts = _MD_CODE.split(line)  # text, ticks, code, text, ticks, code, …, text
-    out = []
-    for i, part in enumerate(parts):
-        if i % 3 == 0:
-            part = _MD_LINK.sub(r"\1", part)
-            out.append(_MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), part))
-        elif i % 3 == 2:
-            out.append(part.strip())
-    return " ".join("".join(out).split())
-
-
-def make_title(text: str, kind: str, name: str, html_title: str | None = None) -> str:
-    if html_title:
-        return html_title[:200]
-    if kind == "markdown":
-        m = _MD_HEADING.search(text)
-        if m and (heading := plain_markdown(m.group(1))):
-            return heading[:200]
-    for line in text.splitlines():
+def make_title(text: str, kind: str, name: str, heading: str | None = None) -> str:
+    """``heading`` (the page's or article's own title), else the first line of ``text``
+    (of its prose, for Markdown), shortened to a sentence or 100 characters, else the
+    file's name."""
+    if heading:
+        return heading[:200]
+    lines = prose_lines(text) if kind == "markdown" else text.splitlines()
+    for line in lines:
         line = line.strip().lstrip("#").strip()
-        if kind == "markdown":
-            line = plain_markdown(line)
         if line:
             if len(line) <= 100:
                 return line
@@ -231,15 +205,18 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
         logger.warning("%s is not UTF-8; it was read as %s. If its letters look wrong, save "
                        "it as UTF-8 (or, for a web page, declare its charset) and index again",
                        path, guessed)
-    html_title = None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    heading = None
     if kind == "html":
-        text, html_title = html_to_text(text)
-        html_title = html_title and unify(html_title)
-    text = unify(text.replace("\r\n", "\n").replace("\r", "\n"))
+        text, heading = html_to_text(text)
+    elif kind == "markdown":
+        text, heading = markdown_to_text(text)
+    text = unify(text)
     if not text.strip():
         raise IngestError("empty file (no text)")
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Document(doc_id, make_title(text, kind, path.name, html_title), text, content_hash)
+    title = make_title(text, kind, path.name, heading and unify(heading))
+    return Document(doc_id, title, text, content_hash)
 
 
 def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = (),
