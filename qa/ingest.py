@@ -6,9 +6,12 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from tqdm.auto import tqdm
 
 from qa.errors import IngestError
 from qa.html import html_to_text
@@ -280,56 +283,81 @@ def _qualified_id(doc_id: str, root: Path, taken: set[str]) -> str | None:
     return None
 
 
+#: Reading shows a progress bar from this many files on (at the info log level).
+PROGRESS_MIN_FILES = 50
+
+
 def load_documents(
     paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
-    exclude: Iterable[Path] = (),
+    exclude: Iterable[Path] = (), indexed: Collection[str] = (),
 ) -> IngestReport:
     """Read every supported file under ``paths``; others are skipped with a reason.
-    Folders in ``exclude`` are not entered when they lie below one of ``paths``."""
+    Folders in ``exclude`` are not entered when they lie below one of ``paths``.
+
+    Of files with the same text one is read, the others are skipped as its duplicates:
+    a file before a link to it, then one whose id is in ``indexed`` (the ids the index
+    already has: adding a copy of an article does not move it), then the first in path
+    order."""
     if isinstance(paths, str | Path):  # one path, not the characters of one
         paths = [paths]
     exclude = list(exclude)
     report = IngestReport()
-    seen: dict[str, str] = {}
-    ids: set[str] = set()
+    files: list[tuple[Path, Path]] = []
     for given in [Path(p) for p in paths]:
         if not given.exists():
             report.skipped.append((str(given), "no such file or folder"))
             continue
-        for path, root in iter_files([given], exclude, report.skipped):
-            doc_id = path.relative_to(root).as_posix()
-            if path.name.startswith("."):
+        files.extend((path, root) for path, root in iter_files([given], exclude, report.skipped)
+                     if not path.name.startswith("."))
+    t0 = time.perf_counter()
+    read: list[tuple[Document, Path, Path]] = []  # (document, file, root) in path order
+    show = len(files) >= PROGRESS_MIN_FILES and logger.isEnabledFor(logging.INFO)
+    for path, root in tqdm(files, desc="reading", unit="file", disable=not show):
+        doc_id = path.relative_to(root).as_posix()
+        try:
+            _check_inside(path, root)
+            if path.is_dir():  # a link to a folder (iter_files enters no other)
+                raise IngestError("link to a folder: not followed (index the folder itself)")
+            _check_name(doc_id)
+            read.append((read_document(path, doc_id, max_bytes), path, root))
+        except IngestError as exc:
+            report.skipped.append((str(path), str(exc)))
+        except OSError as exc:
+            report.skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+    def preference(i: int) -> tuple[bool, bool, int]:
+        doc, path, _ = read[i]
+        return path.is_symlink(), doc.doc_id not in indexed, i
+
+    kept: dict[str, int] = {}  # content hash -> the index in ``read`` of the file kept
+    for i, (doc, _, _) in enumerate(read):
+        other = kept.get(doc.content_hash)
+        if other is None or preference(i) < preference(other):
+            kept[doc.content_hash] = i
+    ids: set[str] = set()
+    final: dict[str, str] = {}  # content hash -> the id it is indexed under
+    for i, (doc, path, root) in enumerate(read):
+        if kept[doc.content_hash] != i:
+            continue
+        if doc.doc_id in ids:
+            qualified = _qualified_id(doc.doc_id, root, ids)
+            if qualified is None:
+                report.skipped.append((str(path),
+                                       f"another file already has the id {doc.doc_id}"))
                 continue
-            try:
-                _check_inside(path, root)
-                if path.is_dir():  # a link to a folder (iter_files enters no other)
-                    raise IngestError("link to a folder: not followed (index the folder "
-                                      "itself)")
-                _check_name(doc_id)
-                doc = read_document(path, doc_id, max_bytes)
-            except IngestError as exc:
-                report.skipped.append((str(path), str(exc)))
-                continue
-            except OSError as exc:
-                report.skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
-                continue
-            if doc.content_hash in seen:
-                report.skipped.append((str(path), f"duplicate of {seen[doc.content_hash]}"))
-                continue
-            if doc_id in ids:
-                qualified = _qualified_id(doc_id, root, ids)
-                if qualified is None:
-                    report.skipped.append((str(path),
-                                           f"another file already has the id {doc_id}"))
-                    continue
-                logger.info("%s is indexed as %s: another folder has a file %s",
-                            path, qualified, doc_id)
-                doc = replace(doc, doc_id=qualified)
-                doc_id = qualified
-            seen[doc.content_hash] = doc_id
-            ids.add(doc_id)
-            report.documents.append(doc)
-            report.paths[doc_id] = path
+            logger.info("%s is indexed as %s: another folder has a file %s",
+                        path, qualified, doc.doc_id)
+            doc = replace(doc, doc_id=qualified)
+        final[doc.content_hash] = doc.doc_id
+        ids.add(doc.doc_id)
+        report.documents.append(doc)
+        report.paths[doc.doc_id] = path
+    for i, (doc, path, _) in enumerate(read):
+        if (other := kept[doc.content_hash]) != i:
+            of = final.get(doc.content_hash) or str(read[other][1])
+            report.skipped.append((str(path), f"duplicate of {of}"))
     for skipped_path, reason in report.skipped:
         logger.warning("skipped %s: %s", skipped_path, reason)
+    if show:
+        logger.info("read %d articles from %d files in %.1fs", len(report.documents),
+                    len(files), time.perf_counter() - t0)
     return report
