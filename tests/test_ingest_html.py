@@ -127,3 +127,9 @@ def test_a_table_row_is_one_line_whatever_its_cells_hold() -> None:
         "<tr><td><p>Bergen</p><p>to Flåm</p></td><td><div>50 kroner</div><br>(adult)</td>"
         "<td></td></tr></table>")
     assert text.split("\n\n") == ["Fares", "Route | Price", "Bergen to Flåm | 50 kroner (adult)"]
+
+
+def test_a_main_element_inside_another_is_one_main_content() -> None:
+    text, title = html_to_text("<nav>Home</nav><div role='main'><main><h1>Ferries</h1>"
+                               "<p>Daily.</p></main></div><footer>© 2026</footer>")
+    assert (text, title) == ("Ferries\n\nDaily.", "Ferries")
