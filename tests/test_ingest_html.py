@@ -130,6 +130,7 @@ def test_a_table_row_is_one_line_whatever_its_cells_hold() -> None:
 
 
 def test_a_main_element_inside_another_is_one_main_content() -> None:
-    text, title = html_to_text("<nav>Home</nav><div role='main'><main><h1>Ferries</h1>"
-                               "<p>Daily.</p></main></div><footer>© 2026</footer>")
+    text, title = html_to_text("<nav>Home</nav><div class='promo'>Book now</div><div "
+                               "role='main'><main><h1>Ferries</h1><p>Daily.</p></main></div>"
+                               "<footer>© 2026</footer>")
     assert (text, title) == ("Ferries\n\nDaily.", "Ferries")
