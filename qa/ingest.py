@@ -6,11 +6,16 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
 from qa.errors import IngestError
+from qa.html import html_to_text
+from qa.markdown import markdown_to_text, prose_lines
 from qa.text import unify
 from qa.types import Document
 
@@ -169,86 +174,15 @@ def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:
         return data.decode("latin-1"), "Latin-1"
 
 
-#: Elements a browser lays out as blocks: their text starts and ends a line. Everything
-#: else (a, b, em, span …) is inline: its text runs on with the words around it.
-_BLOCKS = frozenset(
-    "address article aside blockquote body caption dd details dialog div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol option "
-    "p pre section summary table tbody tfoot thead tr ul".split())
-_PREFORMATTED = frozenset({"pre", "textarea"})
-
-
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """Visible text of an HTML page and its title: block elements on their own lines,
-    inline ones within the line ("mayor <a>Ana</a> <b>Kovač</b>" reads "mayor Ana
-    Kovač"), whitespace collapsed as a browser does (kept inside <pre>)."""
-    from bs4 import BeautifulSoup, NavigableString
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    title = None
-    heading = soup.find(["h1", "h2"])
-    if heading and heading.get_text(strip=True):
-        title = heading.get_text(" ", strip=True)
-    elif soup.title and soup.title.get_text(strip=True):
-        title = soup.title.get_text(" ", strip=True)
-    if soup.head:
-        soup.head.decompose()
-    for tag in soup(["title"]):  # a <title> outside <head> is no body text either
-        tag.decompose()
-    for string in list(soup.find_all(string=True)):
-        if type(string) is NavigableString and not any(
-                parent.name in _PREFORMATTED for parent in string.parents):
-            string.replace_with(re.sub(r"\s+", " ", str(string)))
-    for tag in soup.find_all(True):
-        if tag.name == "br":
-            tag.replace_with("\n")
-        elif tag.name in _BLOCKS:
-            tag.insert_before("\n")
-            tag.insert_after("\n")
-        elif tag.name in ("td", "th"):
-            tag.insert_after(" ")
-    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
-    return "\n".join(line for line in lines if line), title
-
-
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-
-
-_MD_CODE = re.compile(r"(`+)(.+?)\1")  # `code`, ``code``: its content is literal
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [text](url), ![alt](src)
-_MD_EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1"  # *em*, **strong**
-                          r"|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")  # _em_, not snake_case
-
-
-def plain_markdown(line: str) -> str:
-    """A Markdown line's text as read: links and images by their text, emphasis marks,
-    code ticks and a closing '#' run dropped ('The **Hekla** Volcano ##' -> 'The Hekla
-    Volcano'); what is inside code ticks stays as written ('`__init__.py`')."""
-    line = re.sub(r"\s+#+\s*$", "", line)
-    parts = _MD_CODE.split(line)  # text, ticks, code, text, ticks, code, …, text
-    out = []
-    for i, part in enumerate(parts):
-        if i % 3 == 0:
-            part = _MD_LINK.sub(r"\1", part)
-            out.append(_MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), part))
-        elif i % 3 == 2:
-            out.append(part.strip())
-    return " ".join("".join(out).split())
-
-
-def make_title(text: str, kind: str, name: str, html_title: str | None = None) -> str:
-    if html_title:
-        return html_title[:200]
-    if kind == "markdown":
-        m = _MD_HEADING.search(text)
-        if m and (heading := plain_markdown(m.group(1))):
-            return heading[:200]
-    for line in text.splitlines():
+def make_title(text: str, kind: str, name: str, heading: str | None = None) -> str:
+    """``heading`` (the page's or article's own title), else the first line of ``text``
+    (of its prose, for Markdown), shortened to a sentence or 100 characters, else the
+    file's name."""
+    if heading:
+        return heading[:200]
+    lines = prose_lines(text) if kind == "markdown" else text.splitlines()
+    for line in lines:
         line = line.strip().lstrip("#").strip()
-        if kind == "markdown":
-            line = plain_markdown(line)
         if line:
             if len(line) <= 100:
                 return line
@@ -274,14 +208,18 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
         logger.warning("%s is not UTF-8; it was read as %s. If its letters look wrong, save "
                        "it as UTF-8 (or, for a web page, declare its charset) and index again",
                        path, guessed)
-    html_title = None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    heading = None
     if kind == "html":
-        text, html_title = html_to_text(text)
-    text = unify(text.replace("\r\n", "\n").replace("\r", "\n"))
+        text, heading = html_to_text(text)
+    elif kind == "markdown":
+        text, heading = markdown_to_text(text)
+    text = unify(text)
     if not text.strip():
         raise IngestError("empty file (no text)")
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Document(doc_id, make_title(text, kind, path.name, html_title), text, content_hash)
+    title = make_title(text, kind, path.name, heading and unify(heading))
+    return Document(doc_id, title, text, content_hash)
 
 
 def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = (),
@@ -345,56 +283,81 @@ def _qualified_id(doc_id: str, root: Path, taken: set[str]) -> str | None:
     return None
 
 
+#: Reading shows a progress bar from this many files on (at the info log level).
+PROGRESS_MIN_FILES = 50
+
+
 def load_documents(
     paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
-    exclude: Iterable[Path] = (),
+    exclude: Iterable[Path] = (), indexed: Collection[str] = (),
 ) -> IngestReport:
     """Read every supported file under ``paths``; others are skipped with a reason.
-    Folders in ``exclude`` are not entered when they lie below one of ``paths``."""
+    Folders in ``exclude`` are not entered when they lie below one of ``paths``.
+
+    Of files with the same text one is read, the others are skipped as its duplicates:
+    a file before a link to it, then one whose id is in ``indexed`` (the ids the index
+    already has: adding a copy of an article does not move it), then the first in path
+    order."""
     if isinstance(paths, str | Path):  # one path, not the characters of one
         paths = [paths]
     exclude = list(exclude)
     report = IngestReport()
-    seen: dict[str, str] = {}
-    ids: set[str] = set()
+    files: list[tuple[Path, Path]] = []
     for given in [Path(p) for p in paths]:
         if not given.exists():
             report.skipped.append((str(given), "no such file or folder"))
             continue
-        for path, root in iter_files([given], exclude, report.skipped):
-            doc_id = path.relative_to(root).as_posix()
-            if path.name.startswith("."):
+        files.extend((path, root) for path, root in iter_files([given], exclude, report.skipped)
+                     if not path.name.startswith("."))
+    t0 = time.perf_counter()
+    read: list[tuple[Document, Path, Path]] = []  # (document, file, root) in path order
+    show = len(files) >= PROGRESS_MIN_FILES and logger.isEnabledFor(logging.INFO)
+    for path, root in tqdm(files, desc="reading", unit="file", disable=not show):
+        doc_id = path.relative_to(root).as_posix()
+        try:
+            _check_inside(path, root)
+            if path.is_dir():  # a link to a folder (iter_files enters no other)
+                raise IngestError("link to a folder: not followed (index the folder itself)")
+            _check_name(doc_id)
+            read.append((read_document(path, doc_id, max_bytes), path, root))
+        except IngestError as exc:
+            report.skipped.append((str(path), str(exc)))
+        except OSError as exc:
+            report.skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+    def preference(i: int) -> tuple[bool, bool, int]:
+        doc, path, _ = read[i]
+        return path.is_symlink(), doc.doc_id not in indexed, i
+
+    kept: dict[str, int] = {}  # content hash -> the index in ``read`` of the file kept
+    for i, (doc, _, _) in enumerate(read):
+        other = kept.get(doc.content_hash)
+        if other is None or preference(i) < preference(other):
+            kept[doc.content_hash] = i
+    ids: set[str] = set()
+    final: dict[str, str] = {}  # content hash -> the id it is indexed under
+    for i, (doc, path, root) in enumerate(read):
+        if kept[doc.content_hash] != i:
+            continue
+        if doc.doc_id in ids:
+            qualified = _qualified_id(doc.doc_id, root, ids)
+            if qualified is None:
+                report.skipped.append((str(path),
+                                       f"another file already has the id {doc.doc_id}"))
                 continue
-            try:
-                _check_inside(path, root)
-                if path.is_dir():  # a link to a folder (iter_files enters no other)
-                    raise IngestError("link to a folder: not followed (index the folder "
-                                      "itself)")
-                _check_name(doc_id)
-                doc = read_document(path, doc_id, max_bytes)
-            except IngestError as exc:
-                report.skipped.append((str(path), str(exc)))
-                continue
-            except OSError as exc:
-                report.skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
-                continue
-            if doc.content_hash in seen:
-                report.skipped.append((str(path), f"duplicate of {seen[doc.content_hash]}"))
-                continue
-            if doc_id in ids:
-                qualified = _qualified_id(doc_id, root, ids)
-                if qualified is None:
-                    report.skipped.append((str(path),
-                                           f"another file already has the id {doc_id}"))
-                    continue
-                logger.info("%s is indexed as %s: another folder has a file %s",
-                            path, qualified, doc_id)
-                doc = replace(doc, doc_id=qualified)
-                doc_id = qualified
-            seen[doc.content_hash] = doc_id
-            ids.add(doc_id)
-            report.documents.append(doc)
-            report.paths[doc_id] = path
+            logger.info("%s is indexed as %s: another folder has a file %s",
+                        path, qualified, doc.doc_id)
+            doc = replace(doc, doc_id=qualified)
+        final[doc.content_hash] = doc.doc_id
+        ids.add(doc.doc_id)
+        report.documents.append(doc)
+        report.paths[doc.doc_id] = path
+    for i, (doc, path, _) in enumerate(read):
+        if (other := kept[doc.content_hash]) != i:
+            of = final.get(doc.content_hash) or str(read[other][1])
+            report.skipped.append((str(path), f"duplicate of {of}"))
     for skipped_path, reason in report.skipped:
         logger.warning("skipped %s: %s", skipped_path, reason)
+    if show:
+        logger.info("read %d articles from %d files in %.1fs", len(report.documents),
+                    len(files), time.perf_counter() - t0)
     return report

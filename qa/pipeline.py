@@ -287,7 +287,9 @@ class QAPipeline:
                 f"index {self.index_dir} --index {self.index_dir}-index")
         # the index and uploads folders may sit inside the corpus: not articles of it
         own = [self.index_dir, *([self.uploads_dir] if self.uploads_dir else [])]
-        report = load_documents(roots, max_bytes=self.max_file_bytes, exclude=own)
+        t0 = time.perf_counter()  # the build's time includes reading the files
+        report = load_documents(roots, max_bytes=self.max_file_bytes, exclude=own,
+                                indexed=self._indexed_ids())
         if not report.documents:
             reasons = "; ".join(f"{p}: {r}" for p, r in report.skipped[:5]) or "no files found"
             raise IngestError(
@@ -304,7 +306,18 @@ class QAPipeline:
                                                    index_type, rebuild=rebuild,
                                                    sources=[str(p.resolve()) for p in roots])
             self._swap_in(self._retrieving(built))  # as written: not read and hashed again
+        stats.seconds = round(time.perf_counter() - t0, 3)
         return stats, report
+
+    def _indexed_ids(self) -> set[str]:
+        """The ids of the live index's articles (none without a readable index): of two
+        files with one text, a build keeps the one the index has."""
+        if not self.store.exists():
+            return set()
+        try:
+            return set(self.store.read_manifest().get("documents", {}))
+        except QAError:
+            return set()  # a damaged index: the build replaces it
 
     def build_settings(self) -> tuple[ChunkSettings, str]:
         """The chunking and index type the next build uses: the pipeline's own where set,
