@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-#: YAML front matter: '---' on the first line, to a line '---' (or '...').
-#: (Not a thematic break: '---' then a blank line.)
+#: YAML front matter: '---' on the first line, to a line '---' (or '...'), every line
+#: between of YAML's shape (not a thematic break over prose: '---' then text, nor '---'
+#: then a blank line).
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?![ \t]*\n)(?:.*?\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
                            re.DOTALL)
+#: A line of YAML front matter: 'key: value' (or 'key:'), a list item, an indented
+#: continuation, a comment or a blank line.
+_YAML_LINE = re.compile(r"[\w\"'][\w \t.\"'/-]*:(?:[ \t]|$)|[ \t]*-(?:[ \t]|$)|[ \t]+\S|#|[ \t]*$")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A code span (kept), else an HTML comment alone on its lines (left out with them), else
@@ -42,12 +46,24 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     """The text of a Markdown article as stored (see the module's docstring) and its
     title: its first heading (``# Title``, or ``Title`` underlined with ``===`` or
     ``---``), as :func:`plain_markdown`; None when it has none."""
-    markdown = _FRONT_MATTER.sub("", markdown, count=1)
+    markdown = _without_front_matter(markdown)
     out = []
     for code, part in _blocks(markdown):
         out.append(part if code else _prose(part))
     text = _LEADING_BLANK_LINES.sub("", "".join(out))
     return text, _first_heading(text)
+
+
+def _without_front_matter(markdown: str) -> str:
+    """``markdown`` less its YAML front matter, if it starts with some; a '---' rule over
+    prose stays (its text would be lost)."""
+    found = _FRONT_MATTER.match(markdown)
+    if found is None:
+        return markdown
+    inner = found.group(0).splitlines()[1:-1]
+    if not all(_YAML_LINE.match(line) for line in inner):
+        return markdown
+    return markdown[found.end():]
 
 
 def _blocks(markdown: str) -> Iterator[tuple[bool, str]]:

@@ -74,6 +74,25 @@ def test_a_thematic_break_at_the_top_is_not_front_matter(tmp_path: Path) -> None
     assert _read(tmp_path, text).text == text
 
 
+@pytest.mark.parametrize("text", [
+    "---\nThe ferry leaves at seven.\nIt returns at nine.\n---\n\nTimes may change.\n",
+    "---\n**The ferry** leaves at seven.\n\n- Tickets: at the pier\n---\nMore.\n",
+])
+def test_rules_around_prose_at_the_top_are_not_front_matter(tmp_path: Path, text: str) -> None:
+    # '---', prose, '---' is a thematic break over a paragraph (or a setext heading): the
+    # text between is the article's, not YAML to leave out
+    assert "leaves at seven" in _read(tmp_path, text).text
+
+
+@pytest.mark.parametrize("front", [
+    "title: Ferries\ntags:\n  - boats\n  - timetables\n# a comment\ndraft: false\n",
+    "layout: post\ndate: 2024-05-01 10:00\n\nsummary: >\n  Folded text\n",
+])
+def test_yaml_front_matter_is_left_out(tmp_path: Path, front: str) -> None:
+    doc = _read(tmp_path, f"---\n{front}---\nThe ferry leaves at seven.\n")
+    assert doc.text == "The ferry leaves at seven.\n"
+
+
 def test_an_unclosed_comment_and_fence_are_kept(tmp_path: Path) -> None:
     text = "Text <!-- never closed\n\n```\ncode [a](b)\n"
     assert _read(tmp_path, text).text == text
