@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,9 @@ from qa.cli import _ExistingPath, _friendly, _index_option, main
 
 if TYPE_CHECKING:
     import gradio as gr
+
+#: How long Ctrl+C waits for the server to close before the command ends anyway.
+CLOSE_SECONDS = 10.0
 
 
 @main.command("chat")
@@ -94,20 +98,24 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
     shown = f"[{host}]" if ":" in host else host
     bound = _bound_addresses(host, demo)
     listening = f"listening on {' and '.join(bound)}; " if bound else ""
-    click.echo(f"Chat ready on http://{shown}:{port} ({listening}Ctrl+C to stop); uploaded "
-               f"articles are saved in {pipe.uploads_dir}")
-    _serve(demo)
+    _serve(demo, f"Chat ready on http://{shown}:{port} ({listening}Ctrl+C to stop); uploaded "
+                 f"articles are saved in {pipe.uploads_dir}")
 
 
-def _serve(demo: gr.Blocks) -> None:
-    """Serve until Ctrl+C, which closes the server and goes on to the CLI's own ending
-    ("Interrupted.", exit status 130). Not Gradio's ``block_thread()``: it catches Ctrl+C,
-    prints a line of its own and returns, so the command ended with status 0."""
+def _serve(demo: gr.Blocks, ready: str) -> None:
+    """Say ``ready`` and serve until Ctrl+C, which closes the server and goes on to the
+    CLI's own ending ("Interrupted.", exit status 130). Not Gradio's ``block_thread()``: it
+    catches Ctrl+C, prints a line of its own and returns, so the command ended with status
+    0. Ctrl+C right after the ready line is caught too, and closing may take 10 s at most
+    (a server busy answering does not keep the command from ending)."""
     try:
+        click.echo(ready)
         while demo.is_running:
             time.sleep(0.1)
     except KeyboardInterrupt:
-        demo.close(verbose=False)
+        closing = threading.Thread(target=demo.close, kwargs={"verbose": False}, daemon=True)
+        closing.start()
+        closing.join(CLOSE_SECONDS)
         raise
 
 

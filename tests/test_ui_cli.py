@@ -208,3 +208,35 @@ def test_reader_commands_refuse_a_missing_data_file_before_anything(
     res = CliRunner().invoke(main, [*args, "--data", str(tmp_path / "nope.json")])
     assert res.exit_code == 2 and "does not exist" in res.stderr
     assert not (tmp_path / "out").exists()  # no output folder left behind
+
+
+def test_ctrl_c_ends_the_chat_even_when_the_server_does_not_close(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # A server busy answering may not close at once: Ctrl+C still ends the command, after
+    # CLOSE_SECONDS at most (the full suite once saw `qa chat` outlive Ctrl+C by a minute).
+    import threading
+
+    from qa import cli_chat
+
+    stuck = threading.Event()
+
+    class Server:  # logic around the server only: serving, Ctrl+C, a close that hangs
+        calls = 0
+
+        @property
+        def is_running(self) -> bool:
+            Server.calls += 1
+            if Server.calls > 2:
+                raise KeyboardInterrupt
+            return True
+
+        def close(self, verbose: bool = True) -> None:
+            stuck.wait(30)
+
+    monkeypatch.setattr(cli_chat, "CLOSE_SECONDS", 0.3)
+    t0 = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        cli_chat._serve(Server(), "Chat ready on http://127.0.0.1:1")  # type: ignore[arg-type]
+    stuck.set()
+    assert time.perf_counter() - t0 < 5
+    assert "Chat ready on" in capsys.readouterr().out
