@@ -315,7 +315,7 @@ class QAPipeline:
         if not self.store.exists():
             return set()
         try:
-            return set(self.store.read_manifest().get("documents", {}))
+            return set(self.store.checked_manifest()["documents"])
         except QAError:
             return set()  # a damaged index: the build replaces it
 

@@ -225,6 +225,23 @@ def test_an_index_without_current_keeps_its_articles(seeds_pipeline: QAPipeline,
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("kind", ["manifest-bad-documents", "manifest-not-object",
+                                  "manifest-garbage"])
+def test_a_build_replaces_an_index_whose_manifest_is_damaged(
+        kind: str, seeds_pipeline: QAPipeline, seeds_corpus: Path, tmp_path: Path) -> None:
+    # `qa index` over it (no --rebuild) crashed with "unhashable type: 'dict'" when the
+    # manifest's documents were a list of objects: the build asked it which articles it had
+    index_dir = copy_index(seeds_pipeline, tmp_path / "index")
+    CORRUPTIONS[kind](live_gen(index_dir))
+    if kind == "manifest-bad-documents":
+        _edit_manifest(live_gen(index_dir), documents=[{"a.txt": {"hash": "x"}}])
+    pipe = sharing_models(index_dir, seeds_pipeline)
+    stats, _ = pipe.build([seeds_corpus])
+    assert stats.documents == 2
+    assert_same_answer(pipe, seeds_pipeline)
+
+
+@pytest.mark.slow
 def test_a_damaged_manifest_asks_for_the_articles(seeds_pipeline: QAPipeline,
                                                   tmp_path: Path) -> None:
     index_dir = copy_index(seeds_pipeline, tmp_path / "index")
