@@ -308,6 +308,10 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     if compare_reader and one_run:
         raise click.UsageError(f"{one_run[0]} shows one run: leave it out with "
                                "--compare-reader")
+    if (predictions_file and file != "-"
+            and Path(predictions_file).resolve() == Path(file).resolve()):
+        raise click.UsageError("--predictions names the gold file itself: give another file, "
+                               "or the gold file would be replaced by the predictions")
     name = _gold_name(file)
     items = load_gold(file)
     other_reader = None

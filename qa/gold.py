@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Any
 from qa.checks import clean_question
 from qa.errors import DataError, QuestionError
 from qa.metrics import normalize_text
+
+logger = logging.getLogger(__name__)
 
 #: A file with several malformed lines names at most this many of them.
 MAX_LISTED = 10
@@ -56,6 +59,10 @@ def _item(line: str) -> GoldItem:
         obj = json.loads(line, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise _LineError(f"not valid JSON at column {exc.colno} ({exc.msg})", hint=True) from exc
+    except ValueError as exc:  # a number of thousands of digits
+        raise _LineError(f"not valid JSON here ({str(exc).split(':')[0]})", hint=True) from exc
+    except RecursionError as exc:
+        raise _LineError("not valid JSON here (nested too deeply)", hint=True) from exc
     if not isinstance(obj, dict):
         raise _LineError(f"expected a JSON object, got {type(obj).__name__}", hint=True)
     missing = [k for k in ("id", "question", "answers") if k not in obj]
@@ -74,12 +81,19 @@ def _item(line: str) -> GoldItem:
                                                 for a in answers):
         raise _LineError("'answers' must be a list of non-empty strings (an empty list when "
                          "the articles do not answer the question)")
+    # EM/F1 and the article check compare normalized text: an answer that normalizes to
+    # nothing ('-A' is the article 'a', '!!!') can never match. Another answer may.
+    kept = [a for a in answers if normalize_text(a)]
+    if answers and not kept:
+        raise _LineError(f"every answer ({', '.join(map(repr, answers))}) is empty once "
+                         "normalized (lower case, no punctuation or articles), so none could "
+                         "ever match; give an answer with other words, e.g. a longer one")
     for answer in answers:
-        if not normalize_text(answer):  # as EM/F1 and the article check see it
-            raise _LineError(f"the answer {answer!r} is empty once normalized (lower case, "
-                             "no punctuation or articles): eval could not find it in any "
-                             "article; give the words of the answer")
-    return GoldItem(str(qid), question, tuple(answers))
+        if answer not in kept:
+            logger.warning("gold question '%s': the answer %r is left out: it is empty once "
+                           "normalized (lower case, no punctuation or articles), so it could "
+                           "never match", qid, answer)
+    return GoldItem(str(qid), question, tuple(kept))
 
 
 def _read(path: str | Path) -> tuple[bytes, Path]:

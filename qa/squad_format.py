@@ -69,7 +69,8 @@ def _object(value: Any, where: str) -> dict[str, Any]:
 
 def _answer_start(answer: dict[str, Any], where: str) -> int:
     start = _get(answer, "answer_start", (int, str), where, "a character offset, 0 or more")
-    if isinstance(start, str) and not start.isdigit() or isinstance(start, int) and start < 0:
+    if (isinstance(start, str) and not (start.isascii() and start.isdigit())
+            or isinstance(start, int) and start < 0):
         raise DataError(f"{where}: 'answer_start' must be a character offset, 0 or more, got "
                         f"{start!r}. {_FORMAT}")
     return int(start)
@@ -122,7 +123,7 @@ def _jsonl_hint(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
     try:
         obj = json.loads(first)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return ""
     if isinstance(obj, dict) and "data" not in obj and "question" in obj:
         return (" It looks like JSON Lines with one question a line: the gold-file format of "
@@ -152,6 +153,9 @@ def load_squad(path: str | Path) -> list[Article]:
     except json.JSONDecodeError as exc:
         raise DataError(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                         f"{exc.msg}).{_jsonl_hint(text)} {_FORMAT}") from exc
+    except (ValueError, RecursionError) as exc:  # thousands of digits; deep nesting
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(":")[0]
+        raise DataError(f"{path} is not valid JSON ({reason}). {_FORMAT}") from exc
     if not isinstance(raw, dict) or "data" not in raw:
         got = "an object without 'data'" if isinstance(raw, dict) else _kind(raw)
         raise DataError(f"{path} is not a SQuAD-format file: it holds {got}.{_jsonl_hint(text)} "

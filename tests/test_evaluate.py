@@ -66,10 +66,14 @@ def test_load_gold_reads_items_and_skips_blank_lines(tmp_path: Path) -> None:
     ('{"id": "x", "answers": []}', "missing question"),
     ('{"id": "x", "question": "Q?", "answers": "Kyiv"}', "'answers' must be a list"),
     ('{"id": "x", "question": "Q?", "answers": [""]}', "'answers' must be a list"),
-    ('{"id": "x", "question": "Q?", "answers": ["Kyiv", "the"]}',
-     "the answer 'the' is empty once normalized"),
+    ('{"id": "x", "question": "Q?", "answers": ["the", "-A"]}',
+     "every answer ('the', '-A') is empty once normalized"),
     ('{"id": "x", "question": "Q?", "answers": ["!!!"]}',
-     "the answer '!!!' is empty once normalized"),
+     "every answer ('!!!') is empty once normalized"),
+    ('{"id": ' + "9" * 5000 + ', "question": "Q?", "answers": []}',
+     "not valid JSON here (Exceeds the limit"),
+    ('{"id": "x", "question": "Q?", "answers": ' + "[" * 100_000 + "]" * 100_000 + "}",
+     "not valid JSON here (nested too deeply)"),
     ('{"id": "x", "question": "  ", "answers": []}', "'question': the question is empty"),
     ('{"id": "x", "question": "\u200b", "answers": []}', "'question': the question is empty"),
     ('{"id": "x", "question": 7, "answers": []}', "'question' must be a non-empty string"),
@@ -89,6 +93,18 @@ def test_load_gold_names_the_bad_line(tmp_path: Path, line: str, message: str) -
         load_gold(path)
     assert "line 2" in str(err.value)
     assert message in str(err.value)
+
+
+def test_load_gold_leaves_out_an_answer_that_normalizes_to_nothing(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # '-A' (an ls option) normalizes to the article 'a', i.e. to nothing: it could never
+    # match, but its question still has an answer that can; the whole file was refused
+    path = _write(tmp_path, '{"id": "q1", "question": "Which option lists almost all?", '
+                            '"answers": ["-A, --almost-all", "-A"]}\n')
+    with caplog.at_level("WARNING", logger="qa.gold"):
+        items = load_gold(path)
+    assert items == [GoldItem("q1", "Which option lists almost all?", ("-A, --almost-all",))]
+    assert "the answer '-A' is left out" in caplog.text
 
 
 def test_load_gold_keeps_a_line_separator_inside_a_string(tmp_path: Path) -> None:
@@ -685,3 +701,14 @@ def test_load_gold_reads_standard_input(monkeypatch) -> None:
     monkeypatch.setattr(sys, "stdin", None)  # started with standard input closed
     with pytest.raises(DataError, match="no standard input to read the gold file from"):
         load_gold("-")
+
+
+def test_cli_eval_never_writes_its_predictions_over_the_gold_file(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(SMALL.read_bytes())
+    result = CliRunner().invoke(main, [
+        "eval", str(gold), "--index", str(tmp_path / "none"),
+        "--predictions", str(tmp_path / "." / "gold.jsonl")])
+    assert result.exit_code == 2
+    assert "--predictions names the gold file itself" in result.output
+    assert gold.read_bytes() == SMALL.read_bytes()

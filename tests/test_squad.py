@@ -323,6 +323,9 @@ _PARA = {"context": "Syrians came.", "qas": [_QA]}
     (_file({"context": "abc", "qas": [{**_QA, "answers": [{"text": "a", "answer_start": -3}]}]}),
      ": article 0 ('x'), paragraph 0, question 0 (id 's1'), answer 0: 'answer_start' must be "
      "a character offset, 0 or more, got -3"),
+    (_file({"context": "abc", "qas": [{**_QA, "answers": [{"text": "a", "answer_start": "²"}]}]}),
+     ": article 0 ('x'), paragraph 0, question 0 (id 's1'), answer 0: 'answer_start' must be "
+     "a character offset, 0 or more, got '²'"),  # a digit to str.isdigit, not to int()
     (_file({"context": 7, "qas": []}), ": article 0 ('x'), paragraph 0: 'context' must be the "
                                        "paragraph's text, got a number (7)"),
     ({"data": [_file(_PARA)["data"][0], "x"]}, ": article 1 must be a JSON object, got a string"),
@@ -340,6 +343,17 @@ def test_a_malformed_squad_file_names_the_place_and_what_is_expected(
         load_squad(path)
     assert str(err.value).startswith(f"{path}{message}")
     assert "A SQuAD-format file is one JSON object" in str(err.value)  # and what is expected
+
+
+@pytest.mark.parametrize("text, reason", [
+    ('{"data": [' * 100_000, "nested too deeply"),
+    ('{"data": ' + "7" * 5000 + "}", "Exceeds the limit"),
+])
+def test_json_python_cannot_read_is_named_plainly(tmp_path, text: str, reason: str) -> None:
+    path = tmp_path / "squad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=f"is not valid JSON \\({reason}"):
+        load_squad(path)
 
 
 def test_a_gold_file_given_as_squad_points_to_qa_eval(tmp_path) -> None:
