@@ -1,10 +1,17 @@
 """The text of a Markdown article as read, and its title.
 
 What a reader of the rendered page never sees is left out of the stored text: YAML front
-matter (``---`` … ``---`` at the top), HTML comments, and the targets of links and images
-(``[text](url)`` reads "text", ``![alt](src)`` "alt", ``<https://…>`` the address). Code
-blocks and code spans are kept as written; emphasis marks stay (the reader trims them from
-an answer's edges) but are dropped from titles (:func:`plain_markdown`).
+matter (``---`` … ``---`` at the top), HTML comments, HTML tags (their text stays, an
+``<img>`` reads its alt text, ``<br>`` ends a line), backslashes of escapes, reference
+definitions (``[ref]: https://…``) and the targets of links and images (``[text](url)`` and
+``[text][ref]`` read "text", ``![alt](src)`` "alt", ``<https://…>`` the address). Code
+blocks (fenced, or indented four spaces after a blank line) and code spans are kept as
+written; a fence line is stored as an empty line, so a code block is a block of its own and
+no answer runs from prose into code. Emphasis marks stay (the reader trims them from an
+answer's edges) but are dropped from titles (:func:`plain_markdown`).
+
+Comments are found in one pass and link texts, URLs and attribute values are bounded, so a
+stray '<!--', '[' or '<' costs a bounded scan and a large upload cannot stall the chat.
 """
 
 from __future__ import annotations
@@ -12,110 +19,229 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-#: YAML front matter: '---' on the first line, to a line '---' (or '...'), every line
-#: between of YAML's shape (not a thematic break over prose: '---' then text, nor '---'
-#: then a blank line).
+#: YAML front matter: '---' on the first line, to a line '---' (or '...'), not '---' then
+#: a blank line (a thematic break); its lines are checked by :func:`_front_matter`.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?![ \t]*\n)(?:.*?\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
                            re.DOTALL)
-#: A line of YAML front matter: 'key: value' (or 'key:'), a list item, an indented
-#: continuation, a comment or a blank line.
-_YAML_LINE = re.compile(r"[\w\"'][\w \t.\"'/-]*:(?:[ \t]|$)|[ \t]*-(?:[ \t]|$)|[ \t]+\S|#|[ \t]*$")
+#: 'key: value' (or 'key:') with a key that is one identifier-like token starting in lower
+#: case ('title', 'pipeline_tag') or quoted: 'Note: the deadline …' reads as prose.
+_YAML_KEY = re.compile(r"""([a-z_][\w.-]*|"[^"\n]*"|'[^'\n]*'):(?:[ \t]+(.*)|[ \t]*$)""")
+#: The other lines YAML's shape allows: a list item, an indented continuation, a comment,
+#: a blank line.
+_YAML_OTHER = re.compile(r"[ \t]*-(?:[ \t]|$)|[ \t]+\S|#|[ \t]*$")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# A code span (kept), else an HTML comment alone on its lines (left out with them), else
-# one within a line (an unclosed '<!--' is left as written).
-_COMMENT = re.compile(r"(`+).+?\1"
-                      r"|^[ \t]*<!--(?s:(?:(?!-->).)*)-->[ \t]*(?:\n|\Z)"
-                      r"|<!--(?s:(?:(?!-->).)*)-->", re.MULTILINE)
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_BLANK = re.compile(r"^[ \t]*$")
 _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-{2,})[ \t]*$")
+_RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-+*>]|\d+[.)]|#|<|\||$)|^ {4}")  # list, quote …
 
-# A code span (kept as it is), else a link or image (its text), else an autolink.
-_CODE = r"(`+)(?:.+?)\1"
-_LINK = (r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"  # [text], one level of [] inside
-         r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")  # (url "title")
+#: A code span: ticks (group 1), its code (group 2), as many ticks. The one pattern for it.
+_CODE = r"(`+)(.+?)\1"
+#: An escaped punctuation mark ('\[' is a '[', not markup).
+_ESCAPE = r"\\([!-/:-@\[-`{-~])"
+#: A code span or an escape (kept), else a comment's opening.
+_COMMENT_OPEN = re.compile(f"{_CODE}|{_ESCAPE}|<!--")
+# Link texts and URLs are bounded so a stray '[' or '(' costs a bounded scan.
+_TEXT = r"((?:[^\[\]\\]|\\.|\[[^\[\]]{0,500}\]){0,500})"  # [text], one level of [] inside
+_LINK = (rf"!?\[{_TEXT}\]"
+         r"\((?:[^()\s]|\([^()\s]{0,500}\)){0,2000}(?:\s+(?:\"[^\"]{0,500}\"|'[^']{0,500}'))?\s*\)")
+_REF_LINK = rf"(!?)\[{_TEXT}\](?:\[([^\[\]\n]{{0,500}})\])?(?![(:])"
 _AUTOLINK = r"<((?:https?|ftp|mailto):[^\s<>]+)>"
-_INLINE = re.compile(f"{_CODE}|{_LINK}|{_AUTOLINK}")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_TAG = (r"</?([A-Za-z][A-Za-z0-9-]*)"
+        r"((?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]{0,2000}\"|'[^']{0,2000}'|[^\s\"'=<>`]+))?)*)"
+        r"\s*/?>")
+#: HTML elements (a '<name>' that is none of them is text: 'qa ask <question>').
+_HTML_TAGS = frozenset(
+    "a abbr address article aside b bdi bdo blockquote br caption center cite code col "
+    "colgroup dd del details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 "
+    "h6 header hr i img ins kbd li mark nav ol p picture pre q s samp section small source "
+    "span strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var "
+    "video wbr".split())
+# Groups: 1-2 code, 3 escape, 4 link text, 5 '!', 6 ref text, 7 ref label, 8 autolink,
+# 9 tag name, 10 its attributes.
+_INLINE = re.compile(f"{_CODE}|{_ESCAPE}|{_LINK}|{_REF_LINK}|{_AUTOLINK}|{_TAG}")
+_CODE_OR_ESCAPE = re.compile(f"{_CODE}|{_ESCAPE}")
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+#: A reference definition line: '[label]: url "title"'.
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,500})\]:[ \t]*<?[^\s<>]+>?"
+                         r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*(?:\n|\Z)",
+                         re.MULTILINE)
+#: An image inside a link (a badge: '[![CI](ci.svg)](…)'): no part of a title.
+_LINKED_IMAGE = re.compile(r"\[\s*!\[[^\[\]]{0,500}\]\([^()\s]{0,2000}\)\s*\]"
+                           r"(?:\([^()\s]{0,2000}\)|\[[^\[\]\n]{0,500}\])")
+_CODE_SPAN = re.compile(_CODE)
 _EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1"  # *em*, **strong**
                        r"|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")  # _em_, not snake_case
 
 
 def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     """The text of a Markdown article as stored (see the module's docstring) and its
-    title: its first heading (``# Title``, or ``Title`` underlined with ``===`` or
-    ``---``), as :func:`plain_markdown`; None when it has none."""
-    markdown = _without_front_matter(markdown)
-    out = []
-    for code, part in _blocks(markdown):
-        out.append(part if code else _prose(part))
+    title: the front matter's ``title:``, else its first heading (``# Title``, or ``Title``
+    underlined with ``===`` or ``---``) outside code, else its first line of prose, as
+    :func:`plain_markdown`; None when it has no prose."""
+    markdown, title = _front_matter(markdown)
+    blocks = [(code, part if code else _without_comments(part)) for code, part in _blocks(markdown)]
+    prose = [part for code, part in blocks if not code]
+    labels = {_label(m.group(1)) for part in prose for m in _DEFINITION.finditer(part)}
+    out, read = [], []
+    for code, part in blocks:
+        if code:
+            out.append("".join("\n" if _FENCE.match(line) else line
+                               for line in part.splitlines(keepends=True)))
+        else:
+            read.append(_prose(part, labels))
+            out.append(read[-1])
     text = _LEADING_BLANK_LINES.sub("", "".join(out))
-    return text, _first_heading(text)
+    return text, title or _first_heading(prose) or _first_line("".join(read))
 
 
-def _without_front_matter(markdown: str) -> str:
-    """``markdown`` less its YAML front matter, if it starts with some; a '---' rule over
-    prose stays (its text would be lost)."""
+def _front_matter(markdown: str) -> tuple[str, str | None]:
+    """``markdown`` less its YAML front matter, if it starts with some, and the front
+    matter's title. Lines between rules that are not all of YAML's shape, or hold no
+    'key: value', are prose (a thematic break over a paragraph) and stay."""
     found = _FRONT_MATTER.match(markdown)
     if found is None:
-        return markdown
-    inner = found.group(0).splitlines()[1:-1]
-    if not all(_YAML_LINE.match(line) for line in inner):
-        return markdown
-    return markdown[found.end():]
+        return markdown, None
+    title, keys = None, 0
+    for line in found.group(0).splitlines()[1:-1]:
+        key = _YAML_KEY.match(line)
+        if key:
+            keys += 1
+            value = (key.group(2) or "").strip()
+            if key.group(1) == "title" and title is None and value not in ("", "|", ">"):
+                title = value[1:-1] if len(value) > 1 and value[0] == value[-1] in "\"'" else value
+        elif not _YAML_OTHER.match(line):
+            return markdown, None
+    if not keys:
+        return markdown, None
+    return markdown[found.end():], title and plain_markdown(title)
 
 
 def _blocks(markdown: str) -> Iterator[tuple[bool, str]]:
     """(is code, text) runs of ``markdown``: fenced code blocks (fences included, to the
-    end when one is not closed) and the prose between them, lines ends kept."""
+    end when one is not closed), indented code blocks (after a blank line, not within a
+    list item) and the prose between them, line ends kept."""
     lines = markdown.splitlines(keepends=True)
     prose: list[str] = []
+    in_list = False
     i = 0
     while i < len(lines):
-        fence = _FENCE.match(lines[i])
-        if not fence:
-            prose.append(lines[i])
+        line = lines[i]
+        fence = _FENCE.match(line)
+        indented = (_INDENTED.match(line) and not _BLANK.match(line) and not in_list
+                    and (i == 0 or _BLANK.match(lines[i - 1])))
+        if not fence and not indented:
+            if not _BLANK.match(line) and not _INDENTED.match(line):
+                in_list = bool(_LIST_ITEM.match(line))
+            prose.append(line)
             i += 1
             continue
         if prose:
             yield False, "".join(prose)
             prose = []
-        mark = fence.group(1)
         end = i + 1
-        closing = re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
-        while end < len(lines) and not closing.match(lines[end]):
+        if fence:
+            mark = fence.group(1)
+            closing = re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
+            while end < len(lines) and not closing.match(lines[end]):
+                end += 1
             end += 1
-        yield True, "".join(lines[i:end + 1])
-        i = end + 1
+        else:  # indented lines, and blank lines followed by more of them
+            last = i
+            while end < len(lines) and (_INDENTED.match(lines[end]) or _BLANK.match(lines[end])):
+                if not _BLANK.match(lines[end]):
+                    last = end
+                end += 1
+            end = last + 1
+        yield True, "".join(lines[i:end])
+        i = end
     if prose:
         yield False, "".join(prose)
 
 
-def _prose(text: str) -> str:
-    """Prose with its HTML comments left out (a comment alone on its lines with those
-    lines) and its links and images as their text."""
-    text = _COMMENT.sub(lambda m: m.group(0) if m.group(1) else "", text)
-    return "".join(_inline_text(line) for line in text.splitlines(keepends=True))
-
-
-def _inline_text(line: str) -> str:
-    """A line's links and images as their text, autolinks as their address; code spans
-    kept as written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt."""
-    for _ in range(3):  # the image inside a link first, then the link
-        new = _INLINE.sub(lambda m: m.group(0) if m.group(1) else m.group(2) or m.group(3) or "",
-                          line)
-        if new == line:
-            break
-        line = new
-    return line
-
-
-def _first_heading(text: str) -> str | None:
-    """The first ATX or setext heading of ``text`` outside code blocks, as plain text."""
-    for code, part in _blocks(text):
-        if code:
+def _without_comments(text: str) -> str:
+    """``text`` less its HTML comments (one alone on its lines with those lines); code spans
+    and escaped '<' are not comments, an unclosed '<!--' stays as written. One pass: when a
+    '<!--' has no '-->' after it, none later has either."""
+    out, pos, at = [], 0, 0
+    while found := _COMMENT_OPEN.search(text, at):
+        if found.group(0) != "<!--":
+            at = found.end()
             continue
+        close = text.find("-->", found.end())
+        if close < 0:
+            break
+        start, stop = found.start(), close + 3
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", stop)
+        line_end = len(text) if line_end < 0 else line_end + 1
+        if line_start >= pos and not text[line_start:start].strip() \
+                and not text[stop:line_end].strip():
+            start, stop = line_start, line_end
+        out.append(text[pos:start])
+        pos = at = stop
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _prose(text: str, labels: set[str]) -> str:
+    """Prose (comments already out) with its definition lines left out, its links and
+    images as their text, its HTML tags as theirs, escapes as the marks they escape. A link
+    may run over lines, never over a blank line."""
+    text = _DEFINITION.sub("", text)
+    paragraphs = re.split(r"(\n[ \t]*\n)", text)
+    return "".join(p if i % 2 else _unescape(_inline_text(p, labels))
+                   for i, p in enumerate(paragraphs))
+
+
+def _inline_text(text: str, labels: set[str] | None = None) -> str:
+    """Links and images as their text (reference links when ``labels`` defines theirs),
+    autolinks as their address, HTML tags as their text; code spans and escapes kept as
+    written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt."""
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) or m.group(3):  # code span, escape
+            return m.group(0)
+        if m.group(4) is not None:
+            return m.group(4)
+        if m.group(6) is not None:
+            label = m.group(7) or m.group(6)
+            if labels is None or _label(label) in labels:
+                return m.group(6)
+            return m.group(0)
+        if m.group(8):
+            return m.group(8)
+        name = m.group(9).lower()
+        if name not in _HTML_TAGS:  # '<question>', 'List<String>': text, not a tag
+            return m.group(0)
+        if name == "br":
+            return "\n"
+        alt = _ALT.search(m.group(10) or "") if name == "img" else None
+        return next((g for g in alt.groups() if g is not None), "") if alt else ""
+
+    for _ in range(3):  # the image inside a link first, then the link
+        new = _INLINE.sub(one, text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def _unescape(text: str) -> str:
+    """Escapes outside code spans as the marks they escape ('\\[' reads '[')."""
+    return _CODE_OR_ESCAPE.sub(lambda m: m.group(0) if m.group(1) else m.group(3), text)
+
+
+def _first_heading(prose: list[str]) -> str | None:
+    """The first ATX or setext heading of the prose blocks, as plain text."""
+    for part in prose:
         lines = part.splitlines()
         for i, line in enumerate(lines):
             atx = _ATX.match(line)
@@ -128,18 +254,40 @@ def _first_heading(text: str) -> str | None:
     return None
 
 
+def _first_line(text: str) -> str | None:
+    """The first line of read prose ``text`` with text (not a rule), shortened to a sentence or
+    100 characters (as :func:`qa.ingest.make_title` shortens a first line)."""
+    for line in text.splitlines():
+        if _RULE.match(line):
+            continue
+        line = plain_markdown(line, links=False).lstrip("#").strip()
+        if not line:
+            continue
+        if len(line) <= 100:
+            return line
+        sentence = re.match(r".{10,100}?[.!?](?=\s|$)", line)
+        if sentence:
+            return sentence.group(0)
+        return line[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return None
+
+
 def prose_lines(text: str) -> Iterator[str]:
-    """The lines of Markdown ``text`` outside code blocks, each as :func:`plain_markdown`."""
+    """The lines of Markdown ``text`` outside code blocks, each as :func:`plain_markdown`.
+    (Stored text has no fences left: :func:`markdown_to_text` titles an article itself.)"""
     for code, part in _blocks(text):
         if not code:
             yield from (plain_markdown(line) for line in part.splitlines())
 
 
-def plain_markdown(line: str) -> str:
-    """A Markdown line's text as read: links and images by their text, emphasis marks,
-    code ticks and a closing '#' run dropped ('The **Hekla** Volcano ##' -> 'The Hekla
-    Volcano'); what is inside code ticks stays as written ('`__init__.py`')."""
-    line = _inline_text(re.sub(r"\s+#+\s*$", "", line))
+def plain_markdown(line: str, links: bool = True) -> str:
+    """A Markdown line's text as read: links and images by their text, images inside links
+    (badges) and HTML tags left out, emphasis marks, code ticks and a closing '#' run dropped
+    ('The **Hekla** Volcano ##' -> 'The Hekla Volcano'); what is inside code ticks stays as
+    written ('`__init__.py`'). ``links=False``: a line of stored text, links already read."""
+    line = re.sub(r"\s+#+\s*$", "", line)
+    if links:
+        line = _unescape(_inline_text(_LINKED_IMAGE.sub("", line)))
     parts = _CODE_SPAN.split(line)  # text, ticks, code, text, ticks, code, …, text
     out = []
     for i, part in enumerate(parts):

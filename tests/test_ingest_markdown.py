@@ -3,11 +3,13 @@ as written; the title is the first heading (ATX or setext) outside code."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from qa.ingest import load_documents
+from qa.markdown import markdown_to_text
 
 MODEL_CARD = """---
 language: en
@@ -49,8 +51,8 @@ def test_front_matter_comments_and_link_targets_are_not_stored(tmp_path: Path) -
         "384 dimensional  vector space (paper).\n\n"
         "PyPI diagram\n"
         "See https://example.org/docs.\n\n"
-        "```python\n# not a heading: [a](b) <!-- kept -->\n"
-        'model = SentenceTransformer("all-MiniLM-L6-v2")\n```\n\n'
+        "\n# not a heading: [a](b) <!-- kept -->\n"  # fence lines: empty lines
+        'model = SentenceTransformer("all-MiniLM-L6-v2")\n\n\n'
         "Write `[text](url)` or `<!-- note -->` for those.\n")
 
 
@@ -60,8 +62,9 @@ def test_front_matter_comments_and_link_targets_are_not_stored(tmp_path: Path) -
     ("Intro text\n\nUsage *notes*\n------------\n\n# Later\n", "Usage notes"),
     ("```bash\n# install it\npip install x\n```\n\nSetup\n-----\n", "Setup"),
     ("<!-- generated: do not edit -->\nThe zorblax protocol.\n", "The zorblax protocol."),
-    ("---\ntitle: x\n# Not the title\n---\nFirst line.\n", "First line."),
-    ("```\n# code only\n```\n", "a"),  # no prose: the file's name
+    ("---\ntitle: x\n# Not a heading\n---\nFirst line.\n", "x"),  # front matter's
+    ("---\nlayout: x\n# Not a heading\n---\nFirst line.\n", "First line."),
+    ("```\n# code only\n```\n", "code only"),  # no prose: the code's first line
     ("- item\n---\n\nText.\n", "- item"),  # a list item over a rule: no heading
 ])
 def test_markdown_titles_come_from_headings_outside_code(tmp_path: Path, markdown: str,
@@ -95,4 +98,95 @@ def test_yaml_front_matter_is_left_out(tmp_path: Path, front: str) -> None:
 
 def test_an_unclosed_comment_and_fence_are_kept(tmp_path: Path) -> None:
     text = "Text <!-- never closed\n\n```\ncode [a](b)\n"
-    assert _read(tmp_path, text).text == text
+    assert _read(tmp_path, text).text == text.replace("```", "")
+
+
+# -- defects of 2026-12-02 ------------------------------------------------------------------
+def test_unclosed_comments_take_linear_time() -> None:
+    markdown = "a <!-- b\n" * 20_000  # 180 KB: about 90 s before (each '<!--' scanned on)
+    started = time.perf_counter()
+    text, _ = markdown_to_text(markdown)
+    assert time.perf_counter() - started < 1.0
+    assert text == markdown  # unclosed: kept as written
+    text, _ = markdown_to_text("x <!-- gone --> y\n" + markdown)
+    assert text == "x  y\n" + markdown
+
+
+@pytest.mark.parametrize("markdown", [
+    "[a " * 20_000, "<b " * 20_000, "[a](b " * 20_000, "`a " * 2_000 + "\n",
+])
+def test_stray_marks_take_linear_time(markdown: str) -> None:
+    started = time.perf_counter()
+    assert markdown_to_text(markdown)[0] == markdown
+    assert time.perf_counter() - started < 1.0
+
+
+def test_indented_code_is_kept_as_written() -> None:
+    markdown = "Example:\n\n    <!-- keep me -->\n    x = [a](b)\n\n    y = 2\n\nEnd [c](d).\n"
+    assert markdown_to_text(markdown)[0] == markdown.replace("[c](d)", "c")
+    # an indented line within a list item is the item's text, not code
+    assert markdown_to_text("- item\n\n    more [a](b)\n")[0] == "- item\n\n    more a\n"
+
+
+def test_escaped_marks_are_not_markup() -> None:
+    text, _ = markdown_to_text(r"Not a link: \[x\](y) and \<!-- not a comment --> `\[k\]`")
+    assert text == r"Not a link: [x](y) and <!-- not a comment --> `\[k\]`"
+
+
+@pytest.mark.parametrize("markdown", [
+    "---\nNote: the deadline is May 3.\n---\n\nBody text.\n",
+    "---\n- first item\n- second item\n---\nBody.\n",
+    "---\nMy notes: these are drafts\n---\nBody.\n",
+])
+def test_prose_between_rules_is_not_front_matter(markdown: str) -> None:
+    assert markdown_to_text(markdown)[0] == markdown
+
+
+@pytest.mark.parametrize("front, title", [
+    ("title: Ferry times\nlayout: post\n", "Ferry times"),
+    ('title: "Ferry: times"\n', "Ferry: times"),
+    ("date: 2024-05-01\ntitle: 'Ferry *times*'\n", "Ferry times"),
+    ("layout: post\n", "Sailings"),
+])
+def test_the_front_matter_title_is_the_title(front: str, title: str) -> None:
+    text, heading = markdown_to_text(f"---\n{front}---\n\n## Sailings\n\nAt seven.\n")
+    assert (text, heading) == ("## Sailings\n\nAt seven.\n", title)
+
+
+def test_html_tags_are_read_as_their_text() -> None:
+    markdown = ('<p align="center"><img src="q.png" alt="Quokka logo" width=80></p>\n\n'
+                "It ran <b>512</b> jobs.<br>Then <i>stopped</i>, as a < b and <3.\n"
+                "Run qa ask <question> on a List<String>.\n\n"
+                "<details><summary>More</summary>\n\nHidden.\n</details>\n\n"
+                "See <https://x.org> and `<b>code</b>`.\n")
+    assert markdown_to_text(markdown) == (
+        "Quokka logo\n\nIt ran 512 jobs.\nThen stopped, as a < b and <3.\n"
+        "Run qa ask <question> on a List<String>.\n\n"
+        "More\n\nHidden.\n\n\nSee https://x.org and `<b>code</b>`.\n", "Quokka logo")
+
+
+def test_links_over_lines_and_reference_links_read_as_their_text() -> None:
+    markdown = ("Read the [Code of\nConduct](CODE_OF_CONDUCT.md), [the guide][g], [FAQ][],\n"
+                "[FAQ] and [Ref  Two][r2]; [nope][zz] and [x] are no links.\n\n"
+                "[g]: https://g.org \"Guide\"\n[faq]: <https://faq.org>\n"
+                "[R2]: https://r.org 'R'\n\nEnd [a\n\nb](c).\n")
+    text, title = markdown_to_text(markdown)
+    assert text == ("Read the Code of\nConduct, the guide, FAQ,\n"
+                    "FAQ and Ref  Two; [nope][zz] and [x] are no links.\n\n"
+                    "\nEnd [a\n\nb](c).\n")
+    assert title == "Read the Code of"
+
+
+def test_fence_lines_are_stored_as_empty_lines() -> None:
+    text, title = markdown_to_text("Install it:\n```sh\nrustup\n```\nDone.\n")
+    assert text == "Install it:\n\nrustup\n\nDone.\n"  # code a block of its own
+    assert title == "Install it:"
+    assert markdown_to_text("```\ncode\n```\nThen prose.\n")[1] == "Then prose."
+
+
+def test_badges_in_a_heading_are_not_in_the_title() -> None:
+    markdown = ("# rustfmt [![linux](l.svg)](https://ci/l) [![mac](m.svg)](https://ci/m) "
+                "[![crates.io](c.svg)][crates]\n\n[crates]: https://crates.io\n")
+    text, title = markdown_to_text(markdown)
+    assert title == "rustfmt"
+    assert text == "# rustfmt linux mac crates.io\n\n"
