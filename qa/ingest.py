@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from qa.errors import IngestError
 from qa.html import html_to_text
 from qa.markdown import markdown_to_text, prose_lines
-from qa.text import unify
+from qa.text import short_title, unify
 from qa.types import Document
 
 logger = logging.getLogger(__name__)
@@ -184,12 +184,7 @@ def make_title(text: str, kind: str, name: str, heading: str | None = None) -> s
     for line in lines:
         line = line.strip().lstrip("#").strip()
         if line:
-            if len(line) <= 100:
-                return line
-            sentence = re.match(r".{10,100}?[.!?](?=\s|$)", line)
-            if sentence:
-                return sentence.group(0)
-            return line[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            return short_title(line)
     return Path(name).stem
 
 

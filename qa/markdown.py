@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from qa.text import short_title
+
 #: YAML front matter: '---' on the first line, to a line '---' (or '...'), not '---' then
 #: a blank line (a thematic break); its lines are checked by :func:`_front_matter`.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?![ \t]*\n)(?:.*?\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
@@ -256,19 +258,14 @@ def _first_heading(prose: list[str]) -> str | None:
 
 def _first_line(text: str) -> str | None:
     """The first line of read prose ``text`` with text (not a rule), shortened to a sentence or
-    100 characters (as :func:`qa.ingest.make_title` shortens a first line)."""
+    100 characters (:func:`qa.text.short_title`, as :func:`qa.ingest.make_title` does)."""
     for line in text.splitlines():
         if _RULE.match(line):
             continue
         line = plain_markdown(line, links=False).lstrip("#").strip()
         if not line:
             continue
-        if len(line) <= 100:
-            return line
-        sentence = re.match(r".{10,100}?[.!?](?=\s|$)", line)
-        if sentence:
-            return sentence.group(0)
-        return line[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return short_title(line)
     return None
 
 

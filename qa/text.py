@@ -59,3 +59,16 @@ def fold_space(text: str) -> str:
     """Each run of white space in ``text`` one space, for showing it on one line; a
     no-break space stays one ("12\u00a0000" must not wrap)."""
     return _SPACE.sub(" ", text)
+
+
+def short_title(line: str) -> str:
+    """A line of text as a title: its white space runs made one space ('LS(1)    User
+    Commands    LS(1)', a man page's first line), shortened to its first sentence or about
+    100 characters."""
+    line = " ".join(line.split())
+    if len(line) <= 100:
+        return line
+    sentence = re.match(r".{10,100}?[.!?](?=\s|$)", line)
+    if sentence:
+        return sentence.group(0)
+    return line[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -43,3 +43,17 @@ def test_cjk_covers_iteration_marks_half_width_kana_and_rare_ideographs() -> Non
 
 def test_fold_space_keeps_no_break_spaces() -> None:
     assert fold_space("a \n\t b\u00a0c\u202fd") == "a b\u00a0c\u202fd"
+
+
+def test_a_first_line_as_title_has_its_spacing_made_plain(tmp_path) -> None:
+    # a man page rendered to text (`man -P cat ls`) starts with a column-aligned header:
+    # its runs of spaces showed in `qa info`, citations and JSON titles
+    from qa.ingest import read_document
+    from qa.text import short_title
+
+    page = tmp_path / "ls.txt"
+    page.write_text("LS(1)          User Commands          LS(1)\n\nNAME\n  ls - list\n",
+                    encoding="utf-8")
+    assert read_document(page, "ls.txt").title == "LS(1) User Commands LS(1)"
+    assert short_title("A" * 30 + ". " + "b " * 80) == "A" * 30 + "."
+    assert short_title("word " * 40).endswith("word…")
