@@ -79,14 +79,24 @@ _MARKUP = frozenset("*`")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
+_OPENS = {"(": ")", "[": "]", "{": "}"}
+_CLOSES = {v: k for k, v in _OPENS.items()}
+
+
 def _span_edges(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) without Markdown marks at its edges (an empty span stays empty), and
-    with the combining marks that follow its last letter: the tokenizer's offsets end
-    before them, which cut a decomposed 'Zoë' to 'Zoe' and 'गुरु' to 'गुर'."""
-    while start < end and text[start] in _MARKUP:
-        start += 1
-    while end > start and text[end - 1] in _MARKUP:
-        end -= 1
+    """[start, end) without Markdown marks at its edges, nor a bracket at an edge whose
+    partner is not in the span ('[-Q query' of "[-Q query]", "1952)"; an empty span stays
+    empty), and with the combining marks that follow its last letter: the tokenizer's
+    offsets end before them, which cut a decomposed 'Zoë' to 'Zoe' and 'गुरु' to 'गुर'."""
+    while start < end:
+        if text[start] in _MARKUP or (text[start] in _OPENS
+                                      and _OPENS[text[start]] not in text[start + 1:end]):
+            start += 1
+        elif text[end - 1] in _MARKUP or (text[end - 1] in _CLOSES
+                                          and _CLOSES[text[end - 1]] not in text[start:end - 1]):
+            end -= 1
+        else:
+            break
     return start, (mark_end(text, end) if start < end else end)
 
 

@@ -201,6 +201,23 @@ def test_only_emphasis_and_code_marks_are_trimmed() -> None:
     assert _span_edges("**", 0, 2) == (2, 2)
 
 
+@pytest.mark.parametrize("text, start, end, span", [
+    ("ssh [-p port] [-Q query_option]", 14, 23, "-Q query"),  # '[' unmatched in the span
+    ("Chopin (born 1810) wrote it", 7, 17, "born 1810"),
+    ("Chopin (born 1810) wrote it", 8, 18, "born 1810"),
+    ("the Tokyo Metro (TMO) line", 16, 21, "(TMO)"),  # balanced: kept
+    ("f(x) is defined", 0, 4, "f(x)"),
+    ("see [[Priya Raman]](x)", 4, 17, "Priya Raman"),
+    ("a (b [c) d]", 2, 11, "(b [c) d]"),  # each edge has its partner inside: kept
+])
+def test_a_span_drops_a_bracket_at_an_edge_without_its_partner(
+        text: str, start: int, end: int, span: str) -> None:
+    from qa.reader import _span_edges
+
+    a, b = _span_edges(text, start, end)
+    assert text[a:b] == span
+
+
 def test_a_span_keeps_the_combining_marks_of_its_last_letter() -> None:
     from qa.reader import _span_edges
 
