@@ -3,8 +3,11 @@
 A documentation or news page wraps its article in menus, sidebars, headers and footers
 ("Previous topic", "Report a Bug", "© Copyright … Created using Sphinx"). Indexed as text,
 those outrank the article and give confident wrong answers. So a page with one main-content
-element (``<main>``, ``role="main"``, else one ``<article>``) is read from that element;
-any other page is read whole, less its page-level navigation (see :func:`_boilerplate`).
+element (``<main>``, ``role="main"``, else one ``<article>`` holding most of the page's
+text; none inside navigation, a header, footer or sidebar) is read from that element; any
+other page is read whole, less its page-level navigation (see :func:`_boilerplate`). Of the
+two, losing article text is the worse: a header holding the headline, a note among the
+paragraphs, an article's lead around its ``<main>`` are kept.
 Blocks (paragraphs, list items, headings, table rows …) are separated by a blank line, so
 an answer never runs from one into the next (the reader rejects spans across blank lines).
 """
@@ -30,6 +33,15 @@ _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _NAVIGATION_ROLES = frozenset({"navigation", "search"})
 _PAGE_LEVEL = frozenset({"header", "footer", "aside"})
 _PAGE_LEVEL_ROLES = frozenset({"banner", "contentinfo", "complementary"})
+_SIDEBAR = ("aside", "complementary")
+#: The elements a page-level region sits in: layout wrappers (not a table cell, list …).
+_WRAPPERS = frozenset({"[document]", "html", "body", "div", "form", "center"})
+#: Elements that structure a page, not its text flow: an <aside> among them is a sidebar.
+_STRUCTURE = _INVISIBLE | {"div", "section", "article", "main", "nav", "aside", "header",
+                           "footer", "form", "hr", "br"}
+#: Within a table cell, the blocks that may make its row a layout row (see _layout_row).
+_CELL_BLOCKS = _BLOCKS - {"tbody", "thead", "tfoot", "tr", "caption", "option"}
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: The text of a permalink anchor beside a heading (Sphinx's ¶, others' § or #).
 _PERMALINK_TEXT = frozenset({"¶", "§", "#"})
 _SPACE = re.compile(r"\s+")
@@ -42,15 +54,23 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     Inline elements stay within their line ("mayor <a>Ana</a> <b>Kovač</b>" reads "mayor
     Ana Kovač"); whitespace is collapsed as a browser does, except inside ``<pre>``, whose
     lines and indentation are kept; a ``<br>`` ends a line; blocks are paragraphs apart; a
-    table row is one line, its cells joined by " | ". Permalink anchors (¶) are left out.
+    table row is one line, its cells joined by " | " (an empty cell keeps its place, so
+    "2019 | | Smith"), except a layout table's (see :func:`_layout_row`), whose cells are
+    blocks. Permalink anchors (¶) are left out.
     The title is the article's first ``<h1>``, else the page's ``<title>``, else the
     article's first ``<h2>``.
     """
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    main = _main_content(soup)
+    main, is_article = _main_content(soup)
     text, headings = _Reader(prune=True).read(main or soup)
+    if main is not None and is_article and text:
+        # an <article> is the page's article only when it holds most of the page's text
+        # (not a teaser, a related story or a comment beside the real article)
+        page_text, page_headings = _Reader(prune=True).read(soup)
+        if 2 * _size(text) < _size(page_text):
+            text, headings = page_text, page_headings
     if not text and main is not None:  # an empty main element: the rest of the page
         text, headings = _Reader(prune=True).read(soup)
     if not text:  # nothing but navigation: better the menu than nothing
@@ -59,15 +79,36 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     return text, headings.get("h1") or page_title or headings.get("h2") or None
 
 
-def _main_content(soup: Any) -> Any:
-    """The page's one main-content element: its one ``<main>`` or ``role="main"``, else its
-    one ``<article>`` (of each, the outermost); None when it has none, or several."""
-    for found in (lambda t: t.name == "main" or _role(t) == "main",
-                  lambda t: t.name == "article"):
-        outermost = [tag for tag in soup.find_all(found) if tag.find_parent(found) is None]
-        if outermost:
-            return outermost[0] if len(outermost) == 1 else None
-    return None
+def _main_content(soup: Any) -> tuple[Any, bool]:
+    """The page's one main-content element, and whether it is an ``<article>`` (which
+    :func:`html_to_text` then checks holds most of the page's text): its one ``<main>`` or
+    ``role="main"``, else its one ``<article>``; of each, the outermost, and the outermost
+    ``<article>`` around the ``<main>`` (with the article's lead). One inside navigation,
+    a header, footer or sidebar (a teaser in an ``<aside>``) does not count. None when
+    the page has none, or several."""
+    def outermost(found: Any) -> list[Any]:
+        tags = [tag for tag in soup.find_all(found) if not _in_region(tag)]
+        ids = {id(tag) for tag in tags}
+        return [tag for tag in tags if not any(id(up) in ids for up in tag.parents)]
+
+    mains = outermost(lambda t: t.name == "main" or _role(t) == "main")
+    if len(mains) > 1:
+        return None, False
+    articles = outermost(lambda t: t.name == "article")
+    if mains:
+        around = [tag for tag in articles if any(up is tag for up in mains[0].parents)]
+        return (around[0], True) if around else (mains[0], False)
+    return (articles[0], True) if len(articles) == 1 else (None, False)
+
+
+def _in_region(tag: Any) -> bool:
+    """Whether ``tag`` lies in navigation, a header, a footer or a sidebar."""
+    return any(up.name in ("nav", "aside", "footer", "header")
+               or _role(up) in _NAVIGATION_ROLES | _PAGE_LEVEL_ROLES for up in tag.parents)
+
+
+def _size(text: str) -> int:
+    return len("".join(text.split()))
 
 
 def _role(tag: Any) -> str:
@@ -81,15 +122,61 @@ def _is_permalink(tag: Any) -> bool:
                                 or tag.get_text().strip() in _PERMALINK_TEXT)
 
 
-def _boilerplate(tag: Any, in_section: bool) -> bool:
-    """Navigation (``<nav>``, ``role="navigation"`` or ``"search"``) anywhere; a site
-    header, page footer or sidebar (``<header>``, ``<footer>``, ``<aside>``, ``role="banner"``,
-    ``"contentinfo"``, ``"complementary"``) outside sectioning content (an ``<article>``'s
-    own header, with its headline, is kept)."""
+def _boilerplate(tag: Any, in_section: bool, in_flow: dict[int, bool]) -> bool:
+    """Navigation (``<nav>``, ``role="navigation"`` or ``"search"``) anywhere; and a
+    page-level site header, page footer or sidebar: a ``<header>``, ``<footer>`` or
+    ``<aside>`` (``role="banner"``, ``"contentinfo"``, ``"complementary"``) outside
+    sectioning content (an ``<article>``'s own header, with its headline, is kept) whose
+    ancestors are only the page's layout wrappers (``<body>``, ``<div>``). A header or
+    footer holding an ``<h1>`` (the page's headline) is kept; so is a sidebar in the text
+    flow, beside paragraphs (a note in a post), not beside the content's containers."""
     role = _role(tag)
     if tag.name == "nav" or role in _NAVIGATION_ROLES:
         return True
-    return not in_section and (tag.name in _PAGE_LEVEL or role in _PAGE_LEVEL_ROLES)
+    if in_section or not (tag.name in _PAGE_LEVEL or role in _PAGE_LEVEL_ROLES):
+        return False
+    if any(up.name not in _WRAPPERS for up in tag.parents):
+        return False
+    if tag.name in _SIDEBAR or role in _SIDEBAR:
+        parent = id(tag.parent)  # the siblings looked at once a parent, not once an aside
+        if parent not in in_flow:
+            in_flow[parent] = any(_in_flow(sibling) for sibling in tag.parent.contents)
+        return not in_flow[parent]
+    return tag.find("h1") is None
+
+
+def _in_flow(node: Any) -> bool:
+    """Whether ``node`` is running text: words, a paragraph, a heading, a list … or a
+    ``<div>`` used as a paragraph (holding words of its own), not a layout container."""
+    from bs4 import NavigableString, Tag
+
+    if type(node) is NavigableString:
+        return bool(node.strip())
+    if not isinstance(node, Tag) or _role(node) in _NAVIGATION_ROLES | _PAGE_LEVEL_ROLES:
+        return False  # a region of its own
+    if node.name == "div":  # (the cheap tests first: a page may hold many asides)
+        return any(type(child) is NavigableString and child.strip() for child in node.contents)
+    return node.name not in _STRUCTURE and bool(node.get_text().strip())
+
+
+def _layout_row(row: Any, data_tables: dict[int, bool]) -> bool:
+    """Whether a table row is layout, its cells read as blocks rather than one line: it
+    holds a table, or a cell holds a heading; or its table is no data table (no ``<th>``,
+    ``<thead>``, ``<caption>``) and a cell holds a list, ``<pre>``, a quotation or several
+    paragraphs (one ``<p>`` a cell, as word processors write tables, stays a row)."""
+    if row.find(lambda t: t.name == "table" or t.name in _HEADINGS) is not None:
+        return True
+    table = row.find_parent("table")
+    if table is not None:  # whether it is a data table, once a table (not once a row)
+        if id(table) not in data_tables:
+            data_tables[id(table)] = table.find(["th", "thead", "caption"]) is not None
+        if data_tables[id(table)]:
+            return False
+    for cell in row.find_all(["td", "th"], recursive=False):
+        blocks = [t.name for t in cell.find_all(lambda t: t.name in _CELL_BLOCKS)]
+        if len(blocks) > 1 or set(blocks) & {"ul", "ol", "dl", "pre", "blockquote"}:
+            return True
+    return False
 
 
 def _inline_text(tag: Any) -> str:
@@ -113,6 +200,8 @@ class _Reader:
         self.preformatted = False  # the line being written holds <pre> text
         self.cells: list[str] | None = None  # the table row being read
         self.headings: dict[str, str] = {}
+        self.data_tables: dict[int, bool] = {}  # id(<table>): whether it has headers
+        self.in_flow: dict[int, bool] = {}  # id(element): whether it holds running text
 
     def read(self, root: Any, sections: int = 0) -> tuple[str, dict[str, str]]:
         from bs4 import NavigableString, Tag
@@ -132,7 +221,7 @@ class _Reader:
                 continue
             name = node.name
             if name in _INVISIBLE or _is_permalink(node) or (
-                    self.prune and _boilerplate(node, sections > 0)):
+                    self.prune and _boilerplate(node, sections > 0, self.in_flow)):
                 continue
             if name == "br":
                 self._end_line()
@@ -147,8 +236,9 @@ class _Reader:
                 continue
             if name in _BLOCKS or name in ("td", "th"):
                 self._end_block()
-                # a table row is one line (a layout table's row, holding tables: blocks)
-                row = name == "tr" and not self.inline and node.find("table") is None
+                # a table row is one line (a layout table's row: blocks, see _layout_row)
+                row = (name == "tr" and not self.inline
+                       and not _layout_row(node, self.data_tables))
                 if row:
                     self.cells = []
                 stack.append(_END_ROW if row else _END_BLOCK)
@@ -187,7 +277,11 @@ class _Reader:
             return
         self._end_line()
         if row and self.cells is not None:  # a table row: one line
-            self.lines.append(" | ".join(cell for cell in self.cells if cell))
+            cells = self.cells
+            while cells and not cells[-1]:  # empty cells at its end shift nothing
+                cells.pop()
+            if cells:  # an empty cell keeps its place, so values stay under their header
+                self.lines.append(" ".join(" | ".join(cells).split()))
             self.cells = None
         while self.lines and not self.lines[-1].strip():
             self.lines.pop()

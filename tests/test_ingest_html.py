@@ -134,3 +134,74 @@ def test_a_main_element_inside_another_is_one_main_content() -> None:
                                "role='main'><main><h1>Ferries</h1><p>Daily.</p></main></div>"
                                "<footer>© 2026</footer>")
     assert (text, title) == ("Ferries\n\nDaily.", "Ferries")
+
+
+STORY = ("<div class=story><h1>Council approves budget</h1><p>The city council approved a "
+         "budget of 4 million euros for the new year.</p></div>")
+STORY_TEXT = ("Council approves budget\n\nThe city council approved a budget of 4 million "
+              "euros for the new year.")
+
+
+def test_an_article_in_a_sidebar_or_footer_or_with_little_of_the_text_is_not_the_page() -> None:
+    teaser = "<article class=teaser><h2>Other story</h2><p>Short teaser.</p></article>"
+    for region in ("aside", "footer", "nav", "header", "div role='complementary'"):
+        closing = region.split()[0]
+        assert html_to_text(f"<body>{STORY}<{region}>{teaser}</{closing}></body>") == (
+            STORY_TEXT, "Council approves budget"), region
+    # an <article> beside more text than it holds is a related story, not the article
+    text, title = html_to_text(f"<body>{STORY}<div class=related>{teaser}</div></body>")
+    assert (text, title) == (STORY_TEXT + "\n\nOther story\n\nShort teaser.",
+                             "Council approves budget")
+    # one that holds most of the page's text still is (the menu, the footer left out)
+    text, _ = html_to_text(f"<body><div>Menu</div><article>{STORY}</article>"
+                           "<footer>© 2026</footer></body>")
+    assert text == STORY_TEXT
+
+
+def test_a_header_holding_the_headline_and_a_note_in_the_text_are_kept() -> None:
+    text, title = html_to_text(
+        "<div class=wrapper><header><h1>fastlib</h1><p>A fast library for parsing TOML "
+        "files in pure Python.</p></header><section><h2>Install</h2><p>pip install fastlib"
+        "</p></section><footer>© 2026 fastlib</footer></div>")
+    assert title == "fastlib"
+    assert text.split("\n\n") == ["fastlib", "A fast library for parsing TOML files in pure "
+                                  "Python.", "Install", "pip install fastlib"]
+    assert html_to_text("<header><h1>Budget 2024</h1><p>The council approved a budget of 4 "
+                        "million euros.</p></header><p>Details follow.</p>") == (
+        "Budget 2024\n\nThe council approved a budget of 4 million euros.\n\nDetails follow.",
+        "Budget 2024")
+    # an aside among paragraphs is part of the text; one beside the content's container
+    # is a sidebar, and a header without the headline is the site's banner
+    assert html_to_text("<div class='post'><p>Intro text.</p><aside class='note'><p>"
+                        "Important: the deadline is May 3.</p></aside><p>More.</p></div>"
+                        )[0] == "Intro text.\n\nImportant: the deadline is May 3.\n\nMore."
+    assert html_to_text("<body><header><a href='/'>Site</a></header><div class=wrap><div>"
+                        "<p>Text.</p></div><aside>Most read</aside></div></body>")[0] == "Text."
+
+
+def test_an_empty_table_cell_keeps_its_place() -> None:
+    text, _ = html_to_text(
+        "<table><tr><th>Year</th><th>Winner</th><th>Runner-up</th></tr><tr><td>2019</td>"
+        "<td></td><td>Smith</td></tr><tr><td></td><td>Jones</td><td> </td></tr>"
+        "<tr><td> </td><td></td></tr></table>")
+    assert text.split("\n\n") == ["Year | Winner | Runner-up", "2019 | | Smith", "| Jones"]
+
+
+def test_a_layout_tables_cells_are_read_as_blocks_with_their_headline() -> None:
+    text, title = html_to_text(
+        "<table><tr><td><a href='/'>Home</a></td><td><h1>Refractor FAQ</h1><p>First "
+        "paragraph ends here.</p><p>Second paragraph starts.</p></td></tr></table>")
+    assert title == "Refractor FAQ"
+    assert text.split("\n\n") == ["Home", "Refractor FAQ", "First paragraph ends here.",
+                                  "Second paragraph starts."]
+    # without headers, a cell holding a list or paragraphs is layout; one <p> a cell is not
+    assert html_to_text("<table><tr><td>Menu</td><td><ul><li>Ferries</li></ul></td></tr>"
+                        "<tr><td><p>Bergen</p></td><td><p>50 kroner</p></td></tr></table>"
+                        )[0].split("\n\n") == ["Menu", "Ferries", "Bergen | 50 kroner"]
+
+
+def test_an_article_around_the_main_element_is_read_with_its_lead() -> None:
+    assert html_to_text("<nav>Home</nav><article><h1>Ferries</h1><p>Lead: ferries run "
+                        "daily.</p><main><p>Details of the timetable.</p></main></article>"
+                        ) == ("Ferries\n\nLead: ferries run daily.\n\nDetails of the "
+                              "timetable.", "Ferries")
