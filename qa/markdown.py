@@ -27,7 +27,9 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?![ \t]*\n)(?:.*?\n)??(?:---|\.\.\.)[
                            re.DOTALL)
 #: 'key: value' (or 'key:') with a key that is one identifier-like token starting in lower
 #: case ('title', 'pipeline_tag') or quoted: 'Note: the deadline …' reads as prose.
-_YAML_KEY = re.compile(r"""([a-z_][\w.-]*|"[^"\n]*"|'[^'\n]*'):(?:[ \t]+(.*)|[ \t]*$)""")
+_YAML_KEY = re.compile(r"""([A-Za-z_][\w.-]*|"[^"\n]*"|'[^'\n]*'):(?:[ \t]+(.*)|[ \t]*$)""")
+#: A YAML block scalar's marker ('title: >-'): the value is on the lines below.
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*")
 #: The other lines YAML's shape allows: a list item, an indented continuation, a comment,
 #: a blank line.
 _YAML_OTHER = re.compile(r"[ \t]*-(?:[ \t]|$)|[ \t]+\S|#|[ \t]*$")
@@ -63,6 +65,12 @@ _HTML_TAGS = frozenset(
     "h6 header hr i img ins kbd li mark nav ol p picture pre q s samp section small source "
     "span strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var "
     "video wbr".split())
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
+#: Elements that make a block of their own: read as a paragraph break.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote caption center details dd div dl dt figcaption figure "
+    "footer h1 h2 h3 h4 h5 h6 header hr li nav ol p pre section summary table tbody tfoot "
+    "thead tr ul".split())
 # Groups: 1-2 code, 3 escape, 4 link text, 5 '!', 6 ref text, 7 ref label, 8 autolink,
 # 9 tag name, 10 its attributes.
 _INLINE = re.compile(f"{_CODE}|{_ESCAPE}|{_LINK}|{_REF_LINK}|{_AUTOLINK}|{_TAG}")
@@ -108,17 +116,21 @@ def _front_matter(markdown: str) -> tuple[str, str | None]:
     found = _FRONT_MATTER.match(markdown)
     if found is None:
         return markdown, None
-    title, keys = None, 0
+    title, keys, lower = None, 0, False
     for line in found.group(0).splitlines()[1:-1]:
         key = _YAML_KEY.match(line)
         if key:
             keys += 1
+            lower = lower or not key.group(1)[0].isupper()
             value = (key.group(2) or "").strip()
-            if key.group(1) == "title" and title is None and value not in ("", "|", ">"):
+            if (key.group(1).lower() == "title" and title is None and value
+                    and not _BLOCK_SCALAR.fullmatch(value)):
                 title = value[1:-1] if len(value) > 1 and value[0] == value[-1] in "\"'" else value
         elif not _YAML_OTHER.match(line):
             return markdown, None
-    if not keys:
+    # 'Note: the deadline is May 3.' alone between rules is prose; 'Title: …' and 'Date:
+    # …' together, or any lower-case key ('title:', 'pipeline_tag:'), are front matter
+    if not keys or not lower and keys < 2:
         return markdown, None
     return markdown[found.end():], title and plain_markdown(title)
 
@@ -200,8 +212,9 @@ def _prose(text: str, labels: set[str]) -> str:
     may run over lines, never over a blank line."""
     text = _DEFINITION.sub("", text)
     paragraphs = re.split(r"(\n[ \t]*\n)", text)
-    return "".join(p if i % 2 else _unescape(_inline_text(p, labels))
+    read = "".join(p if i % 2 else _unescape(_inline_text(p, labels))
                    for i, p in enumerate(paragraphs))
+    return _BLANK_RUN.sub("\n\n", read)  # block tags read as breaks: one blank line
 
 
 def _inline_text(text: str, labels: set[str] | None = None) -> str:
@@ -225,6 +238,10 @@ def _inline_text(text: str, labels: set[str] | None = None) -> str:
             return m.group(0)
         if name == "br":
             return "\n"
+        if name in _BLOCK_TAGS:  # '<p>Hello</p><p>World</p>': two paragraphs, not one word
+            return "\n\n"
+        if name in ("td", "th"):
+            return " "
         alt = _ALT.search(m.group(10) or "") if name == "img" else None
         return next((g for g in alt.groups() if g is not None), "") if alt else ""
 

@@ -162,7 +162,7 @@ def test_html_tags_are_read_as_their_text() -> None:
     assert markdown_to_text(markdown) == (
         "Quokka logo\n\nIt ran 512 jobs.\nThen stopped, as a < b and <3.\n"
         "Run qa ask <question> on a List<String>.\n\n"
-        "More\n\nHidden.\n\n\nSee https://x.org and `<b>code</b>`.\n", "Quokka logo")
+        "More\n\nHidden.\n\nSee https://x.org and `<b>code</b>`.\n", "Quokka logo")
 
 
 def test_links_over_lines_and_reference_links_read_as_their_text() -> None:
@@ -173,8 +173,29 @@ def test_links_over_lines_and_reference_links_read_as_their_text() -> None:
     text, title = markdown_to_text(markdown)
     assert text == ("Read the Code of\nConduct, the guide, FAQ,\n"
                     "FAQ and Ref  Two; [nope][zz] and [x] are no links.\n\n"
-                    "\nEnd [a\n\nb](c).\n")
+                    "End [a\n\nb](c).\n")
     assert title == "Read the Code of"
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("<table><tr><td>Alpha</td><td>Beta</td></tr></table>\n", " Alpha  Beta \n\n"),
+    ("<p>Hello</p><p>World</p>\n", "Hello\n\nWorld\n\n"),
+    ("<ul><li>one</li><li>two</li></ul>\n", "one\n\ntwo\n\n"),
+])
+def test_html_blocks_in_markdown_stay_apart(markdown: str, text: str) -> None:
+    # the tags were left out with nothing between: 'AlphaBeta', 'HelloWorld', 'onetwo'
+    assert markdown_to_text(markdown)[0] == text
+
+
+@pytest.mark.parametrize("front, title", [
+    ("Title: My Post\nDate: 2020-01-01\n", "My Post"),  # capitalized keys, two of them
+    ("title: >-\n  A long\n  title\ndate: 2020-01-01\n", None),  # a block scalar: no '>-'
+])
+def test_front_matter_with_capitalized_keys_or_block_titles(front: str,
+                                                            title: str | None) -> None:
+    text, got = markdown_to_text(f"---\n{front}---\n\nBody text here.\n")
+    assert text == "Body text here.\n"
+    assert got == (title or "Body text here.")
 
 
 def test_fence_lines_are_stored_as_empty_lines() -> None:
