@@ -15,6 +15,7 @@ an answer never runs from one into the next (the reader rejects spans across bla
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 #: Elements a browser lays out as blocks: their text is a paragraph of its own. Everything
@@ -42,6 +43,10 @@ _STRUCTURE = _INVISIBLE | {"div", "section", "article", "main", "nav", "aside", 
 #: Within a table cell, the blocks that may make its row a layout row (see _layout_row).
 _CELL_BLOCKS = _BLOCKS - {"tbody", "thead", "tfoot", "tr", "caption", "option"}
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Page-level regions whose <h1> is kept with its text (it may be the headline) but is no
+#: title when the page has a <title>: a site's header often holds the site's name as <h1>.
+_BANNERS = ("header", "footer")
+_BANNER_H1 = "h1 in a page header or footer"
 #: The text of a permalink anchor beside a heading (Sphinx's ¶, others' § or #).
 _PERMALINK_TEXT = frozenset({"¶", "§", "#"})
 _SPACE = re.compile(r"\s+")
@@ -58,7 +63,8 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     "2019 | | Smith"), except a layout table's (see :func:`_layout_row`), whose cells are
     blocks. Permalink anchors (¶) are left out.
     The title is the article's first ``<h1>``, else the page's ``<title>``, else the
-    article's first ``<h2>``.
+    article's first ``<h2>``; the ``<title>`` before an ``<h1>`` in a page-level header or
+    footer (most often the site's name).
     """
     from bs4 import BeautifulSoup
 
@@ -76,6 +82,8 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     if not text:  # nothing but navigation: better the menu than nothing
         text, headings = _Reader(prune=False).read(soup)
     page_title = soup.title and " ".join(soup.title.get_text().split())
+    if page_title and _BANNER_H1 in headings:  # 'MySite' in every page's site header
+        return text, page_title
     return text, headings.get("h1") or page_title or headings.get("h2") or None
 
 
@@ -86,10 +94,20 @@ def _main_content(soup: Any) -> tuple[Any, bool]:
     ``<article>`` around the ``<main>`` (with the article's lead). One inside navigation,
     a header, footer or sidebar (a teaser in an ``<aside>``) does not count. None when
     the page has none, or several."""
-    def outermost(found: Any) -> list[Any]:
-        tags = [tag for tag in soup.find_all(found) if not _in_region(tag)]
-        ids = {id(tag) for tag in tags}
-        return [tag for tag in tags if not any(id(up) in ids for up in tag.parents)]
+    def outermost(found: Callable[[Any], bool]) -> list[Any]:
+        """The tags ``found`` takes, outside regions and not inside one another: one walk
+        down the page that does not enter a region or a tag it took (linear, however
+        deeply tags nest)."""
+        tags, stack = [], [soup]
+        while stack:  # (in no particular order: only a single one is ever used)
+            for child in stack.pop().find_all(True, recursive=False):
+                if _is_region(child):
+                    continue
+                if found(child):
+                    tags.append(child)
+                else:
+                    stack.append(child)
+        return tags
 
     mains = outermost(lambda t: t.name == "main" or _role(t) == "main")
     if len(mains) > 1:
@@ -101,10 +119,10 @@ def _main_content(soup: Any) -> tuple[Any, bool]:
     return (articles[0], True) if len(articles) == 1 else (None, False)
 
 
-def _in_region(tag: Any) -> bool:
-    """Whether ``tag`` lies in navigation, a header, a footer or a sidebar."""
-    return any(up.name in ("nav", "aside", "footer", "header")
-               or _role(up) in _NAVIGATION_ROLES | _PAGE_LEVEL_ROLES for up in tag.parents)
+def _is_region(tag: Any) -> bool:
+    """Whether ``tag`` is navigation, a header, a footer or a sidebar."""
+    return (tag.name in ("nav", "aside", "footer", "header")
+            or _role(tag) in _NAVIGATION_ROLES | _PAGE_LEVEL_ROLES)
 
 
 def _size(text: str) -> int:
@@ -228,6 +246,8 @@ class _Reader:
                 continue
             if name in ("h1", "h2") and name not in self.headings and not self.inline:
                 self.headings[name] = _inline_text(node)
+                if name == "h1" and not sections and node.find_parent(_BANNERS):
+                    self.headings[_BANNER_H1] = "yes"  # a site's name, more often than not
             sections += name in _SECTIONING or _role(node) in ("main", "article")
             pre += name in _PREFORMATTED
             if self.cells is not None and name in ("td", "th"):  # a cell of a row: inline
