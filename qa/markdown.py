@@ -35,6 +35,8 @@ _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*")
 _YAML_OTHER = re.compile(r"[ \t]*-(?:[ \t]|$)|[ \t]+\S|#|[ \t]*$")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+#: A fence within a list item, indented with the item's text ('1. Run:' then '    ```sh').
+_ITEM_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 _BLANK = re.compile(r"^[ \t]*$")
@@ -100,7 +102,7 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     out, read = [], []
     for code, part in blocks:
         if code:
-            out.append("".join("\n" if _FENCE.match(line) else line
+            out.append("".join("\n" if _ITEM_FENCE.match(line) else line
                                for line in part.splitlines(keepends=True)))
         else:
             read.append(_prose(part, labels))
@@ -145,7 +147,7 @@ def _blocks(markdown: str) -> Iterator[tuple[bool, str]]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        fence = _FENCE.match(line)
+        fence = _FENCE.match(line) or (_ITEM_FENCE.match(line) if in_list else None)
         indented = (_INDENTED.match(line) and not _BLANK.match(line) and not in_list
                     and (i == 0 or _BLANK.match(lines[i - 1])))
         if not fence and not indented:
@@ -160,7 +162,7 @@ def _blocks(markdown: str) -> Iterator[tuple[bool, str]]:
         end = i + 1
         if fence:
             mark = fence.group(1)
-            closing = re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
+            closing = re.compile(rf"^[ \t]*{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
             while end < len(lines) and not closing.match(lines[end]):
                 end += 1
             end += 1

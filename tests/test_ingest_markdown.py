@@ -211,3 +211,13 @@ def test_badges_in_a_heading_are_not_in_the_title() -> None:
     text, title = markdown_to_text(markdown)
     assert title == "rustfmt"
     assert text == "# rustfmt linux mac crates.io\n\n"
+
+
+def test_a_fenced_block_in_a_list_item_stays_as_written() -> None:
+    # the fence, indented with the item's text, was not seen: its code lost its tags and
+    # escapes ('<div class="x">hi</div>' stored as 'hi')
+    markdown = ('-   Install:\n\n    ```html\n    <div class="x">hi</div>\n'
+                '    <b>bold</b> \\* a\n    ```\n\nAfter.\n')
+    text, _ = markdown_to_text(markdown)
+    assert '    <div class="x">hi</div>\n    <b>bold</b> \\* a\n' in text
+    assert "```" not in text  # fence lines: empty lines, as elsewhere
