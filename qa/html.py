@@ -75,7 +75,7 @@ def html_to_text(html: str) -> tuple[str, str | None]:
         # an <article> is the page's article only when it holds most of the page's text
         # (not a teaser, a related story or a comment beside the real article)
         page_text, page_headings = _Reader(prune=True).read(soup)
-        if 2 * _size(text) < _size(page_text):
+        if 2 * _size(text) < _size(page_text) and not _holds_the_headline(main, soup):
             text, headings = page_text, page_headings
     if not text and main is not None:  # an empty main element: the rest of the page
         text, headings = _Reader(prune=True).read(soup)
@@ -117,6 +117,16 @@ def _main_content(soup: Any) -> tuple[Any, bool]:
         around = [tag for tag in articles if any(up is tag for up in mains[0].parents)]
         return (around[0], True) if around else (mains[0], False)
     return (articles[0], True) if len(articles) == 1 else (None, False)
+
+
+def _holds_the_headline(article: Any, soup: Any) -> bool:
+    """Whether ``article`` holds an ``<h1>`` and the page has none outside it but in its
+    header, footer, navigation or sidebars: the page's own article, however long the
+    comments after it (a teaser holds an ``<h2>``, or the story's ``<h1>`` is elsewhere)."""
+    if article.find("h1") is None:
+        return False
+    return all(any(up is article or _is_region(up) for up in h1.parents)
+               for h1 in soup.find_all("h1"))
 
 
 def _is_region(tag: Any) -> bool:

@@ -231,3 +231,17 @@ def test_deeply_nested_candidates_take_linear_time(tag: str) -> None:
     text, _ = html_to_text(f"<{tag}>" * 4000 + "x")
     assert text == "x"
     assert time.perf_counter() - start < 3
+
+
+def test_a_post_with_long_comments_is_read_as_its_article() -> None:
+    # the article holds the page's headline: its comments, longer than it, stay out (the
+    # "half of the page's text" rule read the whole page, comments and all)
+    comments = "".join(f"<p>Comment {i}: I saw the glow from my window last night.</p>"
+                       for i in range(10))
+    page = ("<html><head><title>Hekla erupts - MySite</title></head><body><header>"
+            "<h1>MySite</h1></header><article><h1>Hekla erupts</h1><p>Lava flows down the "
+            "slope.</p><p>Roads are closed.</p></article><section id=comments>"
+            f"{comments}</section></body></html>")
+    text, title = html_to_text(page)
+    assert text == "Hekla erupts\n\nLava flows down the slope.\n\nRoads are closed."
+    assert title == "Hekla erupts"
