@@ -45,8 +45,16 @@ class Setting:
     answer_types: bool
 
     def __str__(self) -> str:
-        return (f"threshold {self.threshold:.4f}, top-k {self.top_k}, answer checks "
-                f"{'on' if self.answer_types else 'off'}")
+        return ", ".join(describe(key, getattr(self, key)) for key in CALIBRATED)
+
+
+def describe(key: str, value: Any) -> str:
+    """One calibrated setting in words: 'threshold 0.2500', 'top-k 5', 'answer checks on'."""
+    if key == "threshold":
+        return f"threshold {value:.4f}"
+    if key == "top_k":
+        return f"top-k {value}"
+    return f"answer checks {'on' if value else 'off'}"
 
 
 def in_force(pipeline: QAPipeline) -> Setting:

@@ -109,7 +109,7 @@ def _source_words(source: str) -> str:
 
 
 def _reset(pipe: Any, as_json: bool) -> None:
-    from qa.calibration import in_force, reset
+    from qa.calibration import describe, in_force, reset
 
     removed = reset(pipe)
     now = in_force(pipe)
@@ -117,9 +117,7 @@ def _reset(pipe: Any, as_json: bool) -> None:
         click.echo(json.dumps({"index": str(pipe.index_dir), "removed": removed,
                                "in_force": asdict(now)}, indent=2))
         return
-    words = {"threshold": lambda v: f"threshold {v:.4f}", "top_k": lambda v: f"top-k {v}",
-             "answer_types": lambda v: f"answer checks {'on' if v else 'off'}"}
-    what = ", ".join(words[key](value) for key, value in removed.items())
+    what = ", ".join(describe(key, value) for key, value in removed.items())
     click.echo(f"removed the calibrated {what} from {pipe.index_dir}" if removed
                else f"nothing calibrated was stored in {pipe.index_dir}")
     click.echo(f"in force now: {now} (the defaults)")
