@@ -17,7 +17,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from qa.errors import ConfigError, DataError
-from qa.evaluate import LABELS, Record, compute_metrics, golds_in_no_article, rerun_gold, run_gold
+from qa.evaluate import (
+    LABELS,
+    Record,
+    compute_metrics,
+    golds_in_no_article,
+    mark_missing,
+    rerun_gold,
+    run_gold,
+)
 from qa.gold import GoldItem
 from qa.threshold import ThresholdChoice, choose_threshold, overall_f1
 
@@ -139,6 +147,7 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
         raise ConfigError("a pipeline with a retriever of its own has no index to store a "
                           "threshold in: calibrate with store=False and pass the threshold "
                           "chosen as QAPipeline(threshold=…)")
+    missing: set[str] | None = None  # None: a retriever's own passages, not looked at
     if pipeline.retriever is None:
         missing = golds_in_no_article(((it.id, it.answers) for it in items),
                                       [p.text for p in pipeline.index.passages])
@@ -150,7 +159,10 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
     before = in_force(pipeline)
     after_k = top_k or before.top_k
     after_types = before.answer_types if answer_types is None else answer_types
-    records = run_gold(pipeline, items, top_k=after_k, answer_types=after_types)
+    records = run_gold(pipeline, items, top_k=after_k, answer_types=after_types,
+                       check_golds=missing is None)
+    if missing is not None:  # looked up above: the indexed text is not searched again
+        records = mark_missing(records, missing)
     before_records = records
     if (after_k, after_types) != (before.top_k, before.answer_types):
         logger.info("answering again with what is in force (%s) for the figures before", before)

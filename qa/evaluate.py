@@ -180,8 +180,14 @@ def mark_golds_not_in_articles(records: Sequence[Record],
     """``records``, those of answerable questions whose gold answers occur in none of
     ``passages`` (all the indexed text) marked ``gold_in_articles=False``, with a warning
     naming them: a gold answer with a typo would otherwise read as a retrieval miss."""
-    missing = golds_in_no_article(((r.id, r.golds) for r in records if r.hit_rank is None),
-                                  passages)
+    return mark_missing(records, golds_in_no_article(
+        ((r.id, r.golds) for r in records if r.hit_rank is None), passages))
+
+
+def mark_missing(records: Sequence[Record], missing: set[str]) -> list[Record]:
+    """``records``, those of questions in ``missing`` (ids from :func:`golds_in_no_article`)
+    that no retrieved passage answered marked ``gold_in_articles=False``, with a warning."""
+    missing = {r.id for r in records if r.hit_rank is None and r.id in missing}
     if missing:
         named = [f"{r.id} ({' | '.join(map(repr, r.golds))})" for r in records
                  if r.id in missing]
