@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from qa.errors import IngestError
 from qa.html import html_to_text
-from qa.markdown import markdown_to_text, prose_lines
+from qa.markdown import markdown_to_text
 from qa.text import short_title, unify
 from qa.types import Document
 
@@ -176,15 +176,16 @@ def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:
 
 def make_title(text: str, kind: str, name: str, heading: str | None = None) -> str:
     """``heading`` (the page's or article's own title), else the first line of ``text``
-    (of its prose, for Markdown), shortened to a sentence or 100 characters, else the
-    file's name."""
+    shortened to a sentence or 100 characters, else the file's name. A Markdown article
+    without a heading is titled by its first line of prose (:func:`markdown_to_text`); one
+    with none (code, tables or images alone) by its file's name."""
     if heading:
         return heading[:200]
-    lines = prose_lines(text) if kind == "markdown" else text.splitlines()
-    for line in lines:
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return short_title(line)
+    if kind != "markdown":
+        for line in text.splitlines():
+            line = line.strip().lstrip("#").strip()
+            if line:
+                return short_title(line)
     return Path(name).stem
 
 

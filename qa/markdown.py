@@ -41,6 +41,9 @@ _INDENTED = re.compile(r"^(?: {4}|\t)")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 _BLANK = re.compile(r"^[ \t]*$")
 _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?[ \t]*$")
+#: A table row ('| a | b |') and a table's rule under its header ('a | b' over '--|--').
+_TABLE_ROW = re.compile(r"^ {0,3}\|")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-{2,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-+*>]|\d+[.)]|#|<|\||$)|^ {4}")  # list, quote …
@@ -99,16 +102,15 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     blocks = [(code, part if code else _without_comments(part)) for code, part in _blocks(markdown)]
     prose = [part for code, part in blocks if not code]
     labels = {_label(m.group(1)) for part in prose for m in _DEFINITION.finditer(part)}
-    out, read = [], []
+    out = []
     for code, part in blocks:
         if code:
             out.append("".join("\n" if _ITEM_FENCE.match(line) else line
                                for line in part.splitlines(keepends=True)))
         else:
-            read.append(_prose(part, labels))
-            out.append(read[-1])
+            out.append(_prose(part, labels))
     text = _LEADING_BLANK_LINES.sub("", "".join(out))
-    return text, title or _first_heading(prose) or _first_line("".join(read))
+    return text, title or _first_heading(prose) or _first_line(prose)
 
 
 def _front_matter(markdown: str) -> tuple[str, str | None]:
@@ -219,16 +221,19 @@ def _prose(text: str, labels: set[str]) -> str:
     return _BLANK_RUN.sub("\n\n", read)  # block tags read as breaks: one blank line
 
 
-def _inline_text(text: str, labels: set[str] | None = None) -> str:
+def _inline_text(text: str, labels: set[str] | None = None, images: bool = True) -> str:
     """Links and images as their text (reference links when ``labels`` defines theirs),
     autolinks as their address, HTML tags as their text; code spans and escapes kept as
-    written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt."""
+    written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt.
+    ``images=False`` (titles): images, ``<img>`` tags included, are left out."""
     def one(m: re.Match[str]) -> str:
         if m.group(1) or m.group(3):  # code span, escape
             return m.group(0)
         if m.group(4) is not None:
-            return m.group(4)
+            return m.group(4) if images or m.group(0)[0] != "!" else ""
         if m.group(6) is not None:
+            if m.group(5) and not images:
+                return ""
             label = m.group(7) or m.group(6)
             if labels is None or _label(label) in labels:
                 return m.group(6)
@@ -244,7 +249,7 @@ def _inline_text(text: str, labels: set[str] | None = None) -> str:
             return "\n\n"
         if name in ("td", "th"):
             return " "
-        alt = _ALT.search(m.group(10) or "") if name == "img" else None
+        alt = _ALT.search(m.group(10) or "") if name == "img" and images else None
         return next((g for g in alt.groups() if g is not None), "") if alt else ""
 
     for _ in range(3):  # the image inside a link first, then the link
@@ -275,35 +280,34 @@ def _first_heading(prose: list[str]) -> str | None:
     return None
 
 
-def _first_line(text: str) -> str | None:
-    """The first line of read prose ``text`` with text (not a rule), shortened to a sentence or
-    100 characters (:func:`qa.text.short_title`, as :func:`qa.ingest.make_title` does)."""
-    for line in text.splitlines():
-        if _RULE.match(line):
-            continue
-        line = plain_markdown(line, links=False).lstrip("#").strip()
-        if not line:
-            continue
-        return short_title(line)
+def _first_line(prose: list[str]) -> str | None:
+    """The first line of the prose blocks with a letter or digit in it, as
+    :func:`plain_markdown`, shortened to a sentence or 100 characters
+    (:func:`qa.text.short_title`, as :func:`qa.ingest.make_title` does). Rules, tables and
+    reference definitions are no title; nor is a line of images alone (a logo, badges)."""
+    for part in prose:
+        lines = _unescape(_inline_text(_LINKED_IMAGE.sub("", part), images=False)).splitlines()
+        table = False  # in a table: from its header row to the next blank line
+        for i, line in enumerate(lines):
+            table = (table and bool(line.strip())) or bool(
+                _TABLE_ROW.match(line) or (i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1])))
+            if table or _RULE.match(line) or _DEFINITION.match(line):
+                continue
+            line = plain_markdown(line, links=False).lstrip("#").strip()
+            if any(ch.isalnum() for ch in line):
+                return short_title(line)
     return None
 
 
-def prose_lines(text: str) -> Iterator[str]:
-    """The lines of Markdown ``text`` outside code blocks, each as :func:`plain_markdown`.
-    (Stored text has no fences left: :func:`markdown_to_text` titles an article itself.)"""
-    for code, part in _blocks(text):
-        if not code:
-            yield from (plain_markdown(line) for line in part.splitlines())
-
-
 def plain_markdown(line: str, links: bool = True) -> str:
-    """A Markdown line's text as read: links and images by their text, images inside links
-    (badges) and HTML tags left out, emphasis marks, code ticks and a closing '#' run dropped
-    ('The **Hekla** Volcano ##' -> 'The Hekla Volcano'); what is inside code ticks stays as
-    written ('`__init__.py`'). ``links=False``: a line of stored text, links already read."""
+    """A Markdown line's text as a title: links by their text; images (badges, logos,
+    ``<img>`` tags) and other HTML tags left out; emphasis marks, code ticks and a closing
+    '#' run dropped ('The **Hekla** Volcano ##' -> 'The Hekla Volcano'); what is inside
+    code ticks stays as written ('`__init__.py`'). ``links=False``: a line of stored text,
+    links already read."""
     line = re.sub(r"\s+#+\s*$", "", line)
     if links:
-        line = _unescape(_inline_text(_LINKED_IMAGE.sub("", line)))
+        line = _unescape(_inline_text(_LINKED_IMAGE.sub("", line), images=False))
     parts = _CODE_SPAN.split(line)  # text, ticks, code, text, ticks, code, …, text
     out = []
     for i, part in enumerate(parts):

@@ -370,7 +370,7 @@ def test_qa_index_refuses_a_path_that_is_not_there(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text, title", [
     ("# The **Hekla** Volcano\n\nIt erupted.", "The Hekla Volcano"),
     ("## *Gateway* to `Hell` ##\n", "Gateway to Hell"),
-    ("# [Hekla](https://example.org/hekla) ![map](map.png)\n", "Hekla map"),
+    ("# [Hekla](https://example.org/hekla) ![map](map.png)\n", "Hekla"),  # no image alt
     ("# snake_case_name and _emphasis_\n", "snake_case_name and emphasis"),
     ("# The `__init__.py` file, `a*b*c`\n", "The __init__.py file, a*b*c"),  # code: literal
     ("# See [Foo](https://example.org/Foo_(bar)) now\n", "See Foo now"),

@@ -64,7 +64,13 @@ def test_front_matter_comments_and_link_targets_are_not_stored(tmp_path: Path) -
     ("<!-- generated: do not edit -->\nThe zorblax protocol.\n", "The zorblax protocol."),
     ("---\ntitle: x\n# Not a heading\n---\nFirst line.\n", "x"),  # front matter's
     ("---\nlayout: x\n# Not a heading\n---\nFirst line.\n", "First line."),
-    ("```\n# code only\n```\n", "code only"),  # no prose: the code's first line
+    ("```\n# code only\n```\n", "a"),  # no prose: the file's name, not a line of code
+    ("| Flag | Use |\n|--|--|\n| -v | verbose |\n", "a"),  # a table alone: the name too
+    ("| Flag | Use |\n|--|--|\n| -v | verbose |\n\nFlags of qa.\n", "Flags of qa."),
+    ("Flag | Use\n--- | ---\n-v | verbose\n\nFlags of qa.\n", "Flags of qa."),  # no pipes
+    ("[![CI](ci.svg)](https://ci.org) ![PyPI](pypi.svg)\n\nA tool for maps.\n",
+     "A tool for maps."),  # badges and logos are not titles
+    ("[home]: https://x.org\n\nSee [the site][home].\n", "See the site."),
     ("- item\n---\n\nText.\n", "- item"),  # a list item over a rule: no heading
 ])
 def test_markdown_titles_come_from_headings_outside_code(tmp_path: Path, markdown: str,
@@ -162,7 +168,8 @@ def test_html_tags_are_read_as_their_text() -> None:
     assert markdown_to_text(markdown) == (
         "Quokka logo\n\nIt ran 512 jobs.\nThen stopped, as a < b and <3.\n"
         "Run qa ask <question> on a List<String>.\n\n"
-        "More\n\nHidden.\n\nSee https://x.org and `<b>code</b>`.\n", "Quokka logo")
+        "More\n\nHidden.\n\nSee https://x.org and `<b>code</b>`.\n",
+        "It ran 512 jobs.")  # a logo's alt text is read, but is no title
 
 
 def test_links_over_lines_and_reference_links_read_as_their_text() -> None:
