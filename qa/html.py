@@ -5,7 +5,8 @@ A documentation or news page wraps its article in menus, sidebars, headers and f
 those outrank the article and give confident wrong answers. So a page with one main-content
 element (``<main>``, ``role="main"``, else one ``<article>`` holding most of the page's
 text; none inside navigation, a header, footer or sidebar) is read from that element; any
-other page is read whole, less its page-level navigation (see :func:`_boilerplate`). Of the
+other page is read whole, less its page-level navigation (see :func:`_boilerplate`;
+regions known only by their id or class: :mod:`qa.html_regions`). Of the
 two, losing article text is the worse: a header holding the headline, a note among the
 paragraphs, an article's lead around its ``<main>`` are kept.
 Blocks (paragraphs, list items, headings, table rows …) are separated by a blank line, so
@@ -17,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+
+from qa.html_regions import TextSizes, named_region
 
 #: Elements a browser lays out as blocks: their text is a paragraph of its own. Everything
 #: else (a, b, em, span …) is inline: its text runs on with the words around it.
@@ -150,20 +153,22 @@ def _is_permalink(tag: Any) -> bool:
                                 or tag.get_text().strip() in _PERMALINK_TEXT)
 
 
-def _boilerplate(tag: Any, in_section: bool, in_flow: dict[int, bool]) -> bool:
+def _boilerplate(tag: Any, in_section: bool, page_level: bool, in_flow: dict[int, bool],
+                 sizes: TextSizes) -> bool:
     """Navigation (``<nav>``, ``role="navigation"`` or ``"search"``) anywhere; and a
     page-level site header, page footer or sidebar: a ``<header>``, ``<footer>`` or
     ``<aside>`` (``role="banner"``, ``"contentinfo"``, ``"complementary"``) outside
     sectioning content (an ``<article>``'s own header, with its headline, is kept) whose
-    ancestors are only the page's layout wrappers (``<body>``, ``<div>``). A header or
-    footer holding an ``<h1>`` (the page's headline) is kept; so is a sidebar in the text
-    flow, beside paragraphs (a note in a post), not beside the content's containers."""
+    ancestors are only the page's layout wrappers (``<body>``, ``<div>``: ``page_level``).
+    A header or footer holding an ``<h1>`` (the page's headline) is kept; so is a sidebar
+    in the text flow, beside paragraphs (a note in a post), not beside the content's
+    containers. Regions marked only by their id or class: see :mod:`qa.html_regions`."""
     role = _role(tag)
     if tag.name == "nav" or role in _NAVIGATION_ROLES:
         return True
-    if in_section or not (tag.name in _PAGE_LEVEL or role in _PAGE_LEVEL_ROLES):
-        return False
-    if any(up.name not in _WRAPPERS for up in tag.parents):
+    if not (tag.name in _PAGE_LEVEL or role in _PAGE_LEVEL_ROLES):
+        return named_region(tag, page_level and not in_section, sizes)
+    if in_section or not page_level:
         return False
     if tag.name in _SIDEBAR or role in _SIDEBAR:
         parent = id(tag.parent)  # the siblings looked at once a parent, not once an aside
@@ -234,14 +239,17 @@ class _Reader:
     def read(self, root: Any, sections: int = 0) -> tuple[str, dict[str, str]]:
         from bs4 import NavigableString, Tag
 
-        # (node, sectioning depth, <pre> depth), or where a block or a table row ends
-        stack: list[Any] = [(root, sections, 0)]
+        sizes = TextSizes(root, _INVISIBLE)  # (measured only when a named region is met)
+        # (node, sectioning depth, <pre> depth, whether all its ancestors are wrappers),
+        # or where a block or a table row ends
+        stack: list[Any] = [(root, sections, 0,
+                             all(up.name in _WRAPPERS for up in root.parents))]
         while stack:
             item = stack.pop()
             if item is _END_BLOCK or item is _END_ROW:
                 self._end_block(row=item is _END_ROW)
                 continue
-            node, sections, pre = item
+            node, sections, pre, page_level = item
             if type(node) is NavigableString:  # not a comment, doctype or CDATA
                 self._text(str(node), pre > 0)
                 continue
@@ -249,7 +257,8 @@ class _Reader:
                 continue
             name = node.name
             if name in _INVISIBLE or _is_permalink(node) or (
-                    self.prune and _boilerplate(node, sections > 0, self.in_flow)):
+                    self.prune and _boilerplate(node, sections > 0, page_level,
+                                                self.in_flow, sizes)):
                 continue
             if name == "br":
                 self._end_line()
@@ -272,7 +281,9 @@ class _Reader:
                 if row:
                     self.cells = []
                 stack.append(_END_ROW if row else _END_BLOCK)
-            stack.extend((child, sections, pre) for child in reversed(node.contents))
+            page_level = page_level and name in _WRAPPERS
+            stack.extend((child, sections, pre, page_level)
+                         for child in reversed(node.contents))
         if self.inline:
             return "".join(self.parts), self.headings
         self._end_block()

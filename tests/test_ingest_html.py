@@ -245,3 +245,115 @@ def test_a_post_with_long_comments_is_read_as_its_article() -> None:
     text, title = html_to_text(page)
     assert text == "Hekla erupts\n\nLava flows down the slope.\n\nRoads are closed."
     assert title == "Hekla erupts"
+
+
+POST = ("<h2>Ferry to Flåm</h2><p>The ferry leaves Bergen at seven and reaches Flåm by "
+        "noon, stopping at Balestrand.</p>")
+POST_TEXT = ("Ferry to Flåm\n\nThe ferry leaves Bergen at seven and reaches Flåm by noon, "
+             "stopping at Balestrand.")
+
+
+def test_a_div_based_pages_named_regions_are_left_out() -> None:
+    # a blog of the 2000s: every region is a <div> known by its id or class only
+    page = f"""<html><head><title>Fjord blog</title></head><body><div id="wrapper">
+        <div id="header"><a href="/">Fjord blog</a><p>Notes from the west coast</p></div>
+        <div class="navbar"><a href="/">Home</a> | <a href="/about">About</a> |
+          <a href="/contact">Contact</a></div>
+        <ul id="mainNav"><li><a href="/a">Archive</a></li><li><a href="/t">Tags</a></li></ul>
+        <div class="breadcrumbs"><a href="/">Home</a> » <a href="/travel">Travel</a></div>
+        <div id="content-sidebar-wrap"><div id="content">{POST}
+          <div class="share-this">Share: <a href="/t">Twitter</a> <a href="/f">Facebook</a>
+          </div></div>
+          <div id="sidebar"><h3>About me</h3><p>I write about boats.</p>
+            <a href="/2025">2025</a></div></div>
+        <div class="cookie-banner">We use cookies. <button>Accept</button></div>
+        <div id="footer">© 2026 Fjord blog</div></div></body></html>"""
+    assert html_to_text(page) == (POST_TEXT, "Fjord blog")
+
+
+def test_an_article_is_kept_whatever_its_names_say() -> None:
+    # wrappers named after the sidebar beside the article, a region holding the headline,
+    # names that hold "nav" or "menu" inside a longer word, a menu of dishes, a docutils
+    # section on navigation, a post's own header: all are the article
+    for page in (f"<body><div class='has-sidebar'>{POST}</div><div class=sidebar>"
+                 "<a href=/>Home</a></div></body>",
+                 f"<body><div class='layout-sidebar-left'><div>{POST}</div><div "
+                 "class=sidebar><p>Ads</p></div></div></body>",
+                 f"<body><div id=canvas>{POST}</div><div class=navbar><a href=/>Home</a>"
+                 "</div></body>",
+                 f"<body><div class='navigator-guide unavailable'>{POST}</div></body>",
+                 f"<body><div class=post><div class=entry-header>{POST[:22]}</div>"
+                 f"{POST[22:]}</div></body>"):
+        assert html_to_text(page) == (POST_TEXT, "Ferry to Flåm"), page
+    assert html_to_text(f"<body><div id=header><h1>Budget 2024</h1></div>{POST}<div "
+                        "id=footer>© 2026</div></body>") == (
+        "Budget 2024\n\n" + POST_TEXT, "Budget 2024")
+    menu = ("<div id=menu><h3>Lunch</h3><p>Fish soup, 120 kroner</p><p>Waffles, 40 kroner"
+            "</p></div>")
+    assert html_to_text(f"<body>{POST}{menu}</body>")[0] == (
+        POST_TEXT + "\n\nLunch\n\nFish soup, 120 kroner\n\nWaffles, 40 kroner")
+    section = ("<div class=section id=navigation><h2>Navigation</h2><p>Routes avoid closed "
+               "piers.</p></div>")
+    assert html_to_text(f"<body><div class=body>{POST}{section}</div></body>")[0] == (
+        POST_TEXT + "\n\nNavigation\n\nRoutes avoid closed piers.")
+
+
+def test_an_old_sphinx_page_is_read_without_its_bars_sidebar_and_footer() -> None:
+    # Sphinx's basic theme before it wrote ARIA roles: the relbar (class "related"),
+    # sidebar and footer are divs, and nothing marks the body as the main content
+    related = ("<div class=related><h3>Navigation</h3><ul><li class=right><a href=genindex."
+               "html>index</a></li><li class=right><a href=usage.html>next</a> |</li><li>"
+               "<a href=index.html>Ferrylib 1.0 documentation</a> »</li></ul></div>")
+    page = f"""<html><head><title>Installation — Ferrylib 1.0 documentation</title></head>
+        <body>{related}<div class=document><div class=documentwrapper><div class=bodywrapper>
+        <div class=body><div class=section id=installation><h1>Installation</h1><p>Ferrylib
+        needs Python 3.10 or newer.</p></div></div></div></div>
+        <div class=sphinxsidebar><div class=sphinxsidebarwrapper><h4>Next topic</h4><p
+        class=topless><a href=usage.html>Usage</a></p><div id=searchbox><h3>Quick search</h3>
+        <form><input name=q></form></div></div></div><div class=clearer></div></div>
+        {related}<div class=footer>© Copyright 2026, Ola. Created using Sphinx 1.2.</div>
+        </body></html>"""
+    assert html_to_text(page) == (
+        "Installation\n\nFerrylib needs Python 3.10 or newer.", "Installation")
+
+
+def test_a_mediawiki_skins_panels_are_left_out() -> None:
+    portlet = ("<div class=portlet id=p-navigation><h3>Navigation</h3><ul><li><a href=/Main>"
+               "Main page</a></li><li><a href=/Random>Random article</a></li></ul></div>")
+    page = f"""<html><head><title>Bergen - Fjordwiki</title></head><body>
+        <div id=globalWrapper><div id=column-content><div id=content>
+        <h1 class=firstHeading>Bergen</h1><div id=bodyContent><div id=jump-to-nav>Jump to:
+        <a href=#column-one>navigation</a>, <a href=#searchInput>search</a></div>
+        <p>Bergen is a city on the west coast of Norway.</p></div></div></div>
+        <div id=column-one>{portlet}<div class=portlet id=p-search><h3>Search</h3><form>
+        <input id=searchInput></form></div></div>
+        <div id=mw-navigation><div id=mw-head><ul><li><a href=/Talk>Discussion</a></li>
+        </ul></div><div id=mw-panel><div>Tools</div></div></div>
+        <div id=footer><ul id=f-list><li>This page was last edited on 2 May 2026.</li>
+        </ul></div></div></body></html>"""
+    assert html_to_text(page) == (
+        "Bergen\n\nBergen is a city on the west coast of Norway.", "Bergen")
+
+
+def test_a_sphinx_contents_page_is_read_without_its_list_of_links() -> None:
+    # the toctree repeats the other pages' titles as links: indexed, it is a passage of
+    # titles that matches every question and answers none. The page keeps its own words;
+    # a single-page build, whose "toctree" holds every page's text, keeps it all
+    toctree = ("<div class='toctree-wrapper compound'><p class=caption><span>Contents:</span>"
+               "</p><ul><li class=toctree-l1><a href=install.html>Installation</a><ul><li "
+               "class=toctree-l2><a href=install.html#navigation>Navigation</a></li></ul></li>"
+               "<li class=toctree-l1><a href=usage.html>Usage</a></li></ul></div>")
+    page = ("<div class=body role=main><section id=ferrylib><h1>Ferrylib documentation</h1>"
+            f"<p>Ferrylib tells when the next ferry leaves.</p>{toctree}</section></div>")
+    assert html_to_text(page) == ("Ferrylib documentation\n\nFerrylib tells when the next "
+                                  "ferry leaves.", "Ferrylib documentation")
+    single = (f"<div class=body role=main><h1>Ferrylib</h1><div class='toctree-wrapper "
+              f"compound'><section id=install>{POST}</section></div></div>")
+    assert html_to_text(single) == ("Ferrylib\n\n" + POST_TEXT, "Ferrylib")
+
+
+def test_nested_named_regions_take_linear_time() -> None:
+    start = time.perf_counter()
+    text, _ = html_to_text("<div class=sidebar>" * 4000 + "x")
+    assert text == "x"
+    assert time.perf_counter() - start < 3
