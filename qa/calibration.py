@@ -84,6 +84,7 @@ class CalibrationRun:
     stored: bool
     reason: str
     warnings: tuple[str, ...] = ()
+    forced: bool = False  # stored only because ``force`` was given: no better than before
 
     @property
     def before_f1(self) -> float:
@@ -123,12 +124,14 @@ def small_file_warnings(items: Sequence[GoldItem], name: str) -> list[str]:
 
 
 def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | None = None,
-              answer_types: bool | None = None, store: bool = True,
+              answer_types: bool | None = None, store: bool = True, force: bool = False,
               name: str = "the gold file") -> CalibrationRun:
     """Answer the gold questions once with ``top_k`` and ``answer_types`` (default: the
     pipeline's), choose the threshold with the best overall F1, and store the three in the
-    index settings when they do better than the pipeline's own (``before``); from then on
-    ``answer()`` uses them (unless a pipeline is given its own).
+    index settings when they do better than the pipeline's own (``before``), or whatever
+    they score with ``force`` (a top-k or answer checks chosen for another reason, speed
+    say, that score below what is in force); from then on ``answer()`` uses them (unless a
+    pipeline is given its own).
 
     DataError, nothing stored: ``items`` (read from ``name``) are all of one kind (the best
     threshold would be an extreme, never answer or never abstain), checked before anything
@@ -172,20 +175,43 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
     run = CalibrationRun(before, pipeline.setting_source("threshold"), before_records,
                          Setting(choice.threshold, after_k, after_types), choice, records,
                          stored=False, reason="", warnings=tuple(small_file_warnings(items, name)))
-    if run.gain <= 1e-7:  # equal up to float rounding: no better
-        reason = (f"overall F1 {100 * choice.overall_f1:.2f} is no better than "
-                  f"{100 * run.before_f1:.2f} with what is in force; kept {before}")
-        return replace(run, reason=reason)
+    better = run.gain > 1e-7  # equal up to float rounding: no better
+    if not better and not force:
+        return replace(run, reason=_not_better(run))
     if not store:
-        return replace(run, reason=f"better by {run.gain:.2f} points; not stored (store=False)")
+        return replace(run, reason=f"{'better' if better else 'worse'} by {abs(run.gain):.2f} "
+                                   "points; not stored (store=False)")
     # the threshold holds for the top-k and answer checks it was chosen with: they go with
     # it, as the defaults of this index
     pipeline.store.update_settings(threshold=choice.threshold, top_k=after_k,
                                    answer_types=after_types)
     pipeline.reload()
     logger.info("stored %s in %s", run.after, pipeline.index_dir)
+    if not better:
+        return replace(run, stored=True, forced=True, reason=(
+            f"stored {run.after} as forced, although overall F1 {_f1_change(run)} what is in "
+            f"force ({run.before}, overall F1 {100 * run.before_f1:.2f})"))
     return replace(run, stored=True,
                    reason=f"overall F1 better by {run.gain:.2f} points; stored {run.after}")
+
+
+def _f1_change(run: CalibrationRun) -> str:
+    """'83.33 is below' or '100.00 is no better than': the chosen setting's overall F1
+    against what was in force."""
+    below = run.gain < -1e-7
+    return f"{100 * run.choice.overall_f1:.2f} is {'below' if below else 'no better than'}"
+
+
+def _not_better(run: CalibrationRun) -> str:
+    """Why nothing was stored: the chosen setting's overall F1 (and the top-k and answer
+    checks it differs in) against what is in force, and how to store it anyway."""
+    differs = [describe(key, getattr(run.after, key)) for key in ("top_k", "answer_types")
+               if getattr(run.after, key) != getattr(run.before, key)]
+    chosen = f" with {' and '.join(differs)}" if differs else ""
+    return (f"overall F1 {_f1_change(run).replace(' is', chosen + ' is', 1)} "
+            f"{100 * run.before_f1:.2f} with what is in force; kept {run.before}. The best "
+            f"{'for ' + ' and '.join(differs) if differs else 'threshold'} is "
+            f"{run.after}: add --force to store it anyway")
 
 
 def reset(pipeline: QAPipeline) -> dict[str, Any]:

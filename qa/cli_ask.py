@@ -136,6 +136,7 @@ def _print_answer(a: Any) -> None:
         return
     click.secho(a.text, bold=True)
     click.echo(f"score {a.score:.2f}")
+    bold = _colour()
     # overlapping passages can hold the same span: each place in an article once
     places = {(s.doc_id, s.answer_start, s.answer_end): s for s in reversed(a.sources)
               if s.has_answer}
@@ -143,16 +144,44 @@ def _print_answer(a: Any) -> None:
         a0 = s.answer_start - s.passage_start
         a1 = s.answer_end - s.passage_start
         click.echo(f"  from {s.title} ({s.doc_id}, chars {s.answer_start}-{s.answer_end}):")
-        click.echo(f"    \"{_snippet(s.passage, a0, a1)}\"")
+        click.echo(f"    \"{_snippet(s.passage, a0, a1, bold=bold)}\"")
 
 
-def _snippet(text: str, a: int, b: int, width: int = 90) -> str:
-    """About ``width`` characters of ``text`` around [a, b), answer in brackets."""
+#: The pairs that can mark the answer in a snippet without colour, the first whose
+#: characters the snippet does not hold: brackets in the text must not read as the marker.
+MARKERS = (("[", "]"), ("«", "»"), ("⟦", "⟧"), ("⟪", "⟫"))
+
+
+def _colour() -> bool:
+    """Whether standard output shows styles (a terminal, unless click's colour setting says
+    otherwise), as ``click.echo`` decides when it keeps or strips them."""
+    from click import utils  # looked up when called: CliRunner(color=True) replaces it
+    from click.globals import resolve_color_default
+
+    return not utils.should_strip_ansi(sys.stdout, resolve_color_default())
+
+
+def marker(text: str) -> tuple[str, str]:
+    """The first pair of :data:`MARKERS` neither of whose characters occurs in ``text``
+    (the last when all do)."""
+    return next((pair for pair in MARKERS if pair[0] not in text and pair[1] not in text),
+                MARKERS[-1])
+
+
+def _snippet(text: str, a: int, b: int, width: int = 90, bold: bool = False) -> str:
+    """About ``width`` characters of ``text`` around [a, b), the answer in bold (``bold``:
+    for a terminal with colour) or between the first of :data:`MARKERS` that the snippet
+    does not hold otherwise."""
     lo = max(0, a - width)
     hi = min(len(text), b + width) if b > a else min(len(text), 2 * width)
     while 0 < lo < len(text) and is_mark(text[lo]):
         lo -= 1  # not between a letter and its accent
     hi = mark_end(text, hi)
-    body = f"{text[lo:a]}[{text[a:b]}]{text[b:hi]}" if b > a else text[:hi]
+    if b > a:
+        start, end = marker(text[lo:hi])
+        answer = click.style(text[a:b], bold=True) if bold else f"{start}{text[a:b]}{end}"
+        body = f"{text[lo:a]}{answer}{text[b:hi]}"
+    else:
+        body = text[:hi]
     body = fold_space(body).strip()
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")

@@ -29,13 +29,18 @@ from qa.cli import (
 @click.option("--json", "as_json", is_flag=True,
               help="Print the figures before and after, whether the threshold was stored "
                    "and why, as one JSON object.")
+@click.option("--force", is_flag=True,
+              help="Store the threshold chosen, with the top-k and answer checks it was "
+                   "chosen with, even when it does no better than what is in force (a "
+                   "--top-k chosen for speed, say).")
 @click.option("--reset", is_flag=True,
               help="Remove the threshold, top-k and answer checks calibrated in the index, "
                    "so the defaults apply again (no FILE).")
 @_friendly
 def calibrate_cmd(file: str | None, index_dir: str | None, top_k: int | None,
                   reader_model: str | None, embedding_model: str | None,
-                  answer_types: bool | None, as_json: bool, reset: bool) -> None:
+                  answer_types: bool | None, as_json: bool, force: bool,
+                  reset: bool) -> None:
     """Choose the abstention threshold that maximizes overall F1 on a gold FILE.
 
     Abstaining on an unanswerable question scores 1, answering it 0; an
@@ -44,12 +49,14 @@ def calibrate_cmd(file: str | None, index_dir: str | None, top_k: int | None,
     than what is in force, it is stored with the index, together with the
     top-k and answer checks it was chosen with, so `qa ask`, `qa eval` and
     the chat use all three from then on (unless given); otherwise nothing
-    changes. `--reset` removes them.
+    changes, unless `--force` is given (a `--top-k` you want whatever it
+    scores). `--reset` removes them.
 
     \b
     Examples:
       qa calibrate eval/gold.jsonl
       qa calibrate my-gold.jsonl --index ~/notes-index --top-k 3
+      qa calibrate my-gold.jsonl --top-k 2 --force
       qa calibrate --reset --index ~/notes-index
     """
     from qa.pipeline import QAPipeline
@@ -58,7 +65,8 @@ def calibrate_cmd(file: str | None, index_dir: str | None, top_k: int | None,
         given = [flag for flag, value in (("FILE", file), ("--top-k", top_k),
                                           ("--reader-model", reader_model),
                                           ("--embedding-model", embedding_model),
-                                          ("--answer-types", answer_types)) if value is not None]
+                                          ("--answer-types", answer_types),
+                                          ("--force", force or None)) if value is not None]
         if given:
             raise click.UsageError(f"--reset takes no {given[0]}: it only removes what was "
                                    "calibrated")
@@ -67,26 +75,28 @@ def calibrate_cmd(file: str | None, index_dir: str | None, top_k: int | None,
     if file is None:
         raise click.UsageError("give the gold FILE to calibrate on (or --reset)")
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model)
-    _calibrate(pipe, file, top_k, answer_types, as_json)
+    _calibrate(pipe, file, top_k, answer_types, as_json, force)
     if reader_model:
         click.echo(f"note: calibrated for the reader {reader_model}; "
                    "recalibrate after changing the reader.", err=True)
 
 
 def _calibrate(pipe: Any, file: str, top_k: int | None, answer_types: bool | None,
-               as_json: bool) -> None:
+               as_json: bool, force: bool = False) -> None:
     from qa.calibration import calibrate, format_comparison
     from qa.gold import load_gold
 
     name = _gold_name(file)
-    run = calibrate(pipe, load_gold(file), top_k=top_k, answer_types=answer_types, name=name)
+    run = calibrate(pipe, load_gold(file), top_k=top_k, answer_types=answer_types,
+                    force=force, name=name)
     before, after = run.metrics()
     before["threshold_source"] = run.before_source
     lo, hi = run.choice.plateau
     if as_json:
         click.echo(json.dumps({
             "gold": name, "index": str(pipe.index_dir), "before": before, "after": after,
-            "plateau": [lo, hi], "stored": run.stored, "reason": run.reason,
+            "plateau": [lo, hi], "stored": run.stored, "forced": run.forced,
+            "reason": run.reason,
             "warnings": list(run.warnings)}, indent=2, ensure_ascii=False))
     else:
         click.echo(format_comparison(before, after))
@@ -96,7 +106,7 @@ def _calibrate(pipe: Any, file: str, top_k: int | None, answer_types: bool | Non
             click.echo(f"stored {run.after.threshold:.4f} in {pipe.index_dir}, with top-k "
                        f"{run.after.top_k} and the answer checks "
                        f"{'on' if run.after.answer_types else 'off'} (overall F1 "
-                       f"{run.gain:+.2f} points).")
+                       f"{run.gain:+.2f} points" + (", --force" if run.forced else "") + ").")
         else:
             click.echo(f"nothing was stored in {pipe.index_dir}: {run.reason}.")
     for warning in run.warnings:

@@ -234,8 +234,10 @@ def failure_kind(record: Record, threshold: float) -> str | None:
     Failed: an answerable question answered with F1 < RIGHT_F1 or abstained on, or
     an unanswerable one answered. Each failure counts once, in the first matching
     kind: answered_unanswerable, gold_not_in_articles (no gold answer occurs in any
-    indexed article), retrieval_miss (none in any retrieved passage), wrong_abstention,
-    reader_miss (a passage held it, the span is wrong).
+    indexed article), retrieval_miss (none in any retrieved passage), wrong_abstention
+    (abstained, and the best candidate was right: F1 >= RIGHT_F1, so answering would
+    have been right), reader_miss (a passage held it, the span is wrong: answered, or
+    abstained on a wrong candidate, which was the right call given that candidate).
     """
     pred = record.prediction(threshold)
     if not record.answerable:
@@ -246,7 +248,24 @@ def failure_kind(record: Record, threshold: float) -> str | None:
         return "gold_not_in_articles"
     if record.hit_rank is None:
         return "retrieval_miss"
-    return "wrong_abstention" if pred is None else "reader_miss"
+    if pred is None and record.candidate is not None and record.f1 >= RIGHT_F1:
+        return "wrong_abstention"
+    return "reader_miss"
+
+
+def abstained_reader_miss(record: Record, threshold: float) -> bool:
+    """Whether ``record`` is a reader miss on which the system abstained: its best
+    candidate (below the threshold, or none at all) was wrong too."""
+    return (failure_kind(record, threshold) == "reader_miss"
+            and record.prediction(threshold) is None)
+
+
+def kind_label(record: Record, threshold: float) -> str:
+    """The error kind of a failed ``record`` in words, as the text output and the report
+    show it: 'reader miss (abstained)' for :func:`abstained_reader_miss`."""
+    kind = failure_kind(record, threshold) or ""
+    label = kind.replace("_", " ")
+    return f"{label} (abstained)" if abstained_reader_miss(record, threshold) else label
 
 
 def _pct(x: float) -> float:
@@ -294,6 +313,8 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         kind = failure_kind(r, threshold)
         if kind:
             errors[kind] += 1
+    # of the reader misses, those abstained on (the best candidate was wrong too)
+    abstained_misses = sum(abstained_reader_miss(r, threshold) for r in records)
     n = len(records)
     intervals = {}
     for key, strata in values.items():
@@ -321,6 +342,7 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         "latency_p50_ms": round(float(np.percentile(lat, 50)), 1),
         "latency_p95_ms": round(float(np.percentile(lat, 95)), 1),
         "errors": errors,
+        "reader_miss_abstained": abstained_misses,
         # answerable questions none of whose gold answers occurs in any indexed article
         "gold_not_in_articles": sum(not r.gold_in_articles for r in ans),
         # 95% bootstrap intervals (questions resampled, answerable and unanswerable apart).
@@ -367,6 +389,15 @@ def gold_missing_note(metrics: dict[str, Any]) -> str | None:
             "--index, or typos in the gold file (--failures names them)")
 
 
+def error_counts(metrics: dict[str, Any]) -> str:
+    """The error breakdown in words: 'retrieval miss 1, reader miss 3 (2 abstained), …'."""
+    abstained = metrics.get("reader_miss_abstained")  # absent from older saved metrics
+    return ", ".join(
+        f"{k.replace('_', ' ')} {v}" + (f" ({abstained} abstained)"
+                                        if k == "reader_miss" and abstained else "")
+        for k, v in metrics["errors"].items())
+
+
 def format_table(metrics: dict[str, Any]) -> str:
     """The metrics as an aligned two-column text table."""
     notes = [settings_source(metrics),
@@ -389,8 +420,7 @@ def format_table(metrics: dict[str, Any]) -> str:
         if bounds:
             text += f"  (95% interval {bounds[0]:.1f}-{bounds[1]:.1f})"
         rows.append((label, text))
-    rows.append(("errors", ", ".join(f"{k.replace('_', ' ')} {v}"
-                                     for k, v in metrics["errors"].items())))
+    rows.append(("errors", error_counts(metrics)))
     note = gold_missing_note(metrics)
     if note:
         rows.append(("note", note))
@@ -413,8 +443,10 @@ def prediction_rows(records: Iterable[Record], threshold: float) -> list[dict[st
     question, gold answers, answer (None: not found), best candidate, score, ``em`` and
     ``f1`` as overall accuracy and overall F1 count the question (answerable: those of the
     answer, 0 when abstaining; unanswerable: 1 when abstaining, else 0), ``gold_rank`` (the
-    retrieval rank of the first passage holding a gold answer; None: none did) and ``kind``
-    (the error kind; None: right)."""
+    retrieval rank of the first passage holding a gold answer; None: none did), ``kind``
+    (the error kind; None: right) and ``candidate_f1`` (the best candidate's F1 whether or
+    not it was given, which tells a wrong abstention from a reader miss; None: unanswerable,
+    or no candidate)."""
     rows = []
     for r in records:
         answer = r.prediction(threshold)
@@ -425,14 +457,16 @@ def prediction_rows(records: Iterable[Record], threshold: float) -> list[dict[st
         rows.append({"id": r.id, "question": r.question, "golds": list(r.golds),
                      "answer": answer, "candidate": r.candidate, "score": round(r.score, 4),
                      "em": em, "f1": round(f1, 4), "gold_rank": r.hit_rank,
-                     "kind": failure_kind(r, threshold)})
+                     "kind": failure_kind(r, threshold),
+                     "candidate_f1": (round(r.f1, 4) if r.answerable and r.candidate is not None
+                                      else None)})
     return rows
 
 
 def failure_rows(records: Iterable[Record], threshold: float) -> list[dict[str, Any]]:
     """Every failed question as a plain dict: id, kind, question, answer (None: not
-    found), best candidate, score, gold answers."""
-    keys = ("id", "kind", "question", "answer", "candidate", "score", "golds")
+    found), best candidate, score, gold answers, the best candidate's F1."""
+    keys = ("id", "kind", "question", "answer", "candidate", "score", "golds", "candidate_f1")
     return [{key: row[key] for key in keys} for row in prediction_rows(records, threshold)
             if row["kind"]]
 
@@ -440,14 +474,17 @@ def failure_rows(records: Iterable[Record], threshold: float) -> list[dict[str, 
 def format_failures(records: Iterable[Record], threshold: float) -> str:
     """The failed questions as text, two lines each: id, kind and question; then what was
     answered and what the gold file accepts."""
+    records = list(records)
     rows = failure_rows(records, threshold)
+    labels = [kind_label(r, threshold) for r in records if failure_kind(r, threshold)]
     lines = [f"failed questions ({len(rows)})"]
-    for row in rows:
+    for row, label in zip(rows, labels, strict=True):
         said = (f"answer {row['answer']!r} (score {row['score']:.3f})"
                 if row["answer"] is not None else
-                (f"not found (best candidate {row['candidate']!r}, score {row['score']:.3f})"
+                (f"not found (best candidate {row['candidate']!r}, score {row['score']:.3f}, "
+                 f"F1 {row['candidate_f1']:.2f})"
                  if row["candidate"] is not None else "not found (no candidate at all)"))
         golds = " | ".join(map(repr, row["golds"])) or "not answerable"
-        lines.append(f"  {row['id']}  {row['kind'].replace('_', ' ')}: {row['question']}")
+        lines.append(f"  {row['id']}  {label}: {row['question']}")
         lines.append(f"      {said}; gold {golds}")
     return "\n".join(lines)

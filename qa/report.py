@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError
-from qa.evaluate import LABELS, RIGHT_F1, Record, SourceRef, coverage_curve, failures
+from qa.evaluate import (
+    LABELS,
+    RIGHT_F1,
+    Record,
+    SourceRef,
+    coverage_curve,
+    failures,
+    kind_label,
+)
 from qa.metrics import answer_spans
 
 logger = logging.getLogger(__name__)
@@ -186,6 +194,9 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
     for key, value in metrics["errors"].items():
         parts.append(f"<tr><th>errors: {html.escape(key.replace('_', ' '))}</th>"
                      f"{_cell(value, 'num')}{_cell('')}</tr>")
+        if key == "reader_miss" and "reader_miss_abstained" in metrics:
+            parts.append("<tr><th>errors: reader miss, of which abstained</th>"
+                         f"{_cell(metrics['reader_miss_abstained'], 'num')}{_cell('')}</tr>")
     parts.append("</table>")
     for caption, png in _plots(records, threshold):
         parts.append(f"<h2>{html.escape(caption)}</h2>"
@@ -198,12 +209,12 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
                      '</mark> a gold answer; #n is the passage\'s place in retrieval.</p>'
                      "<table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th>"
                      "<th>score</th><th>gold answers</th><th>passages</th></tr>")
-        for r, kind in failed:
+        for r, _ in failed:
             pred = r.prediction(threshold)
             shown = (pred if pred is not None else "(not found; no candidate at all)"
                      if r.candidate is None else f"(not found; best: {r.candidate})")
             golds = " | ".join(r.golds) if r.golds else "(not answerable)"
-            parts.append(f"<tr>{_cell(r.id)}{_cell(kind.replace('_', ' '))}{_cell(r.question)}"
+            parts.append(f"<tr>{_cell(r.id)}{_cell(kind_label(r, threshold))}{_cell(r.question)}"
                          f"{_cell(shown)}{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}"
                          f"{_passages_cell(r)}</tr>")
         parts.append("</table>")

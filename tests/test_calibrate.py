@@ -198,6 +198,52 @@ def test_calibrate_keeps_what_is_in_force_when_it_does_no_better(seeds_pipeline,
 
 
 @pytest.mark.slow
+def test_calibrate_a_given_top_k_says_why_nothing_was_stored_and_force_stores_it(
+        seeds_pipeline, tmp_path: Path) -> None:
+    from qa.pipeline import QAPipeline
+
+    # what is in force (threshold 0.25, top-k 5) answers the small file perfectly; top-k 1
+    # reads only the first passage, so it does worse: the rule "store only when better"
+    # blocks a top-k the user asked for
+    index = _copy(seeds_pipeline.index_dir, tmp_path)
+    manifest = _manifest(index)
+    stored = manifest.read_text()
+    args = ["-q", "calibrate", str(SMALL), "--index", str(index), "--top-k", "1"]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    before, after = out["before"], out["after"]
+    assert before["overall_f1"] == 100.0
+    assert after["overall_f1"] < 100.0, "top-k 1 must do worse here for the test to mean much"
+    assert (out["stored"], out["forced"]) == (False, False)
+    assert out["reason"] == (
+        f"overall F1 {after['overall_f1']:.2f} with top-k 1 is below 100.00 with what is in "
+        "force; kept threshold 0.2500, top-k 5, answer checks on. The best for top-k 1 is "
+        f"threshold {after['threshold']:.4f}, top-k 1, answer checks on: add --force to "
+        "store it anyway")
+    assert manifest.read_text() == stored
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0, text.output
+    assert f"nothing was stored in {index}: {out['reason']}." in text.stdout
+    forced = CliRunner().invoke(main, [*args, "--force", "--json"])
+    assert forced.exit_code == 0, forced.output
+    out = json.loads(forced.stdout)
+    assert (out["stored"], out["forced"]) == (True, True)
+    assert out["reason"].startswith(
+        f"stored threshold {after['threshold']:.4f}, top-k 1, answer checks on as forced, "
+        f"although overall F1 {after['overall_f1']:.2f} is below what is in force")
+    pipe = QAPipeline(index)
+    assert (pipe.threshold, pipe.top_k) == (after["threshold"], 1)
+    # forced or not, a setting that does better is stored as better
+    again = CliRunner().invoke(main, ["-q", "calibrate", str(SMALL), "--index", str(index),
+                                      "--top-k", "5", "--force"])
+    assert again.exit_code == 0, again.output
+    assert re.search(r"with top-k 5 and the answer checks on \(overall F1 \+\d+\.\d\d "
+                     r"points\)\.\n", again.stdout)
+    assert QAPipeline(index).top_k == 5
+
+
+@pytest.mark.slow
 def test_calibrate_before_is_what_was_in_force(seeds_pipeline, tmp_path: Path) -> None:
     from qa.pipeline import QAPipeline
 
@@ -257,6 +303,8 @@ def test_calibrate_reset_goes_back_to_the_defaults(other_index, tmp_path: Path) 
         "threshold": 0.25, "top_k": 5, "answer_types": True}
     usage = CliRunner().invoke(main, ["calibrate", "--reset", str(SMALL), "--index", str(index)])
     assert usage.exit_code == 2 and "--reset takes no FILE" in usage.output
+    forced = CliRunner().invoke(main, ["calibrate", "--reset", "--force", "--index", str(index)])
+    assert forced.exit_code == 2 and "--reset takes no --force" in forced.output
     neither = CliRunner().invoke(main, ["calibrate", "--index", str(index)])
     assert neither.exit_code == 2 and "give the gold FILE" in neither.output
     missing = CliRunner().invoke(main, ["calibrate", "--reset", "--index",

@@ -141,3 +141,41 @@ def test_a_snippet_keeps_no_break_spaces_and_accents_whole() -> None:
     assert unicodedata.combining(text[a - 7]) and unicodedata.combining(text[b + 13])
     assert _snippet(text, a, b, width=7).startswith("…e\u0301 then [12\u00a0000]")
     assert _snippet(text, a, b, width=13).endswith("seats in Zoe\u0308…")
+
+
+def test_the_answer_is_bold_on_a_colour_terminal_and_marked_apart_from_brackets_else(
+        seeds_pipeline) -> None:
+    args = ["-q", "ask", "--index", str(seeds_pipeline.index_dir), CHECHEN]
+    plain = CliRunner().invoke(main, args)  # not a terminal: no colour
+    assert plain.exit_code == 0, plain.output
+    snippet = plain.stdout.splitlines()[3]
+    assert "\x1b[" not in plain.stdout
+    assert snippet.count("[Ramzan Kadyrov]") == 1  # the seed articles hold no brackets
+    coloured = CliRunner().invoke(main, args, color=True)
+    assert coloured.exit_code == 0, coloured.output
+    lines = coloured.stdout.splitlines()
+    assert lines[0] == "\x1b[1mRamzan Kadyrov\x1b[0m"
+    assert lines[3] == snippet.replace("[Ramzan Kadyrov]", "\x1b[1mRamzan Kadyrov\x1b[0m")
+    assert "[" not in lines[3].replace("\x1b[", "")  # no bracket but in the escape codes
+
+
+def test_brackets_in_the_text_take_another_marker(capsys) -> None:
+    from qa.cli_ask import MARKERS, _print_answer, _snippet, marker
+    from qa.types import Answer, Source
+
+    text = "Yerevan [a] is the capital of Armenia [1]."
+    answer = Answer("What is the capital of Armenia?", "Yerevan", 0.9,
+                    (Source("armenia.md", "Armenia", text, 0, len(text), 0, 7, 0.5, 0.9, 1),))
+    _print_answer(answer)  # capsys: not a terminal
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        '    "«Yerevan» [a] is the capital of Armenia [1]."')
+    assert _snippet("Yerevan is the capital.", 0, 7) == "[Yerevan] is the capital."
+    assert _snippet(text, 0, 7, bold=True) == (
+        "\x1b[1mYerevan\x1b[0m [a] is the capital of Armenia [1].")
+    # a character of a pair in the snippet rules the pair out; only the shown part counts
+    assert marker("a «quote» [1]") == ("⟦", "⟧")
+    assert marker("only ] here") == ("«", "»")
+    assert marker("".join(a + b for a, b in MARKERS)) == MARKERS[-1]
+    far = "x [1] " + "y" * 200 + " Yerevan is it."
+    a = far.index("Yerevan")
+    assert _snippet(far, a, a + 7, width=20).count("[Yerevan]") == 1  # '[1]' not shown

@@ -245,7 +245,7 @@ def _run() -> list[Record]:
         _record("a1", ("Kyiv",), "Kyiv", 0.9, hit_rank=1, latency=10),  # right
         _record("a2", ("Ramzan Kadyrov",), "Kadyrov", 0.6, hit_rank=2, latency=20),  # F1 2/3
         _record("a3", ("127",), "Moscow", 0.5, hit_rank=1, latency=30),  # reader miss
-        _record("a4", ("52",), "Kyiv", 0.1, hit_rank=3, latency=40),  # wrong abstention
+        _record("a4", ("52",), "Kyiv", 0.1, hit_rank=3, latency=40),  # abstained, 'Kyiv' wrong
         _record("a5", ("DeirEzzor24",), "Pentagon", 0.7, hit_rank=None, latency=50),  # retr. miss
         _record("u1", (), "Putin", 0.8, hit_rank=None, latency=60),  # answered unanswerable
         _record("u2", (), "Kyiv", 0.2, hit_rank=None, latency=70),  # right abstention
@@ -268,8 +268,9 @@ def test_compute_metrics_hand_computed() -> None:
     assert m["overall_f1"] == round(100 * (1 + 2 / 3 + 2) / 8, 2)
     assert m["latency_p50_ms"] == 45.0
     assert m["latency_p95_ms"] == pytest.approx(76.5)
-    assert m["errors"] == {"gold_not_in_articles": 0, "retrieval_miss": 1, "reader_miss": 1,
-                           "wrong_abstention": 1, "answered_unanswerable": 1}
+    assert m["errors"] == {"gold_not_in_articles": 0, "retrieval_miss": 1, "reader_miss": 2,
+                           "wrong_abstention": 0, "answered_unanswerable": 1}
+    assert m["reader_miss_abstained"] == 1  # a4: its candidate 'Kyiv' (gold '52') wrong too
     intervals = m["intervals_95"]
     assert set(intervals) == {"exact_match", "f1", "recall_at_k", "abstain_recall",
                               "overall_f1"}
@@ -335,10 +336,12 @@ def test_prediction_rows_give_every_question_as_scored() -> None:
     assert [r["id"] for r in rows] == [r.id for r in _run()]
     assert rows[0] == {"id": "a1", "question": "question a1?", "golds": ["Kyiv"],
                        "answer": "Kyiv", "candidate": "Kyiv", "score": 0.9, "em": 1.0,
-                       "f1": 1.0, "gold_rank": 1, "kind": None}
+                       "f1": 1.0, "gold_rank": 1, "kind": None, "candidate_f1": 1.0}
     assert (rows[1]["em"], rows[1]["f1"]) == (0.0, 0.6667)  # partly right
     assert rows[3]["answer"] is None and rows[3]["f1"] == 0.0  # abstained: scores 0
-    assert rows[3]["kind"] == "wrong_abstention" and rows[3]["gold_rank"] == 3
+    assert rows[3]["kind"] == "reader_miss" and rows[3]["gold_rank"] == 3
+    assert rows[3]["candidate_f1"] == 0.0  # 'Kyiv' for '52': abstaining was right
+    assert rows[5]["candidate_f1"] is None and rows[7]["candidate_f1"] is None
     assert rows[4]["gold_rank"] is None and rows[4]["kind"] == "retrieval_miss"
     # unanswerable: 1 when abstaining, as overall accuracy and overall F1 count them
     assert [(r["answer"], r["em"], r["f1"]) for r in rows[5:]] == [
@@ -352,9 +355,51 @@ def test_prediction_rows_give_every_question_as_scored() -> None:
 
 def test_failure_kinds() -> None:
     kinds = [failure_kind(r, 0.3) for r in _run()]
-    assert kinds == [None, None, "reader_miss", "wrong_abstention", "retrieval_miss",
+    assert kinds == [None, None, "reader_miss", "reader_miss", "retrieval_miss",
                      "answered_unanswerable", None, None]
     assert set(ERROR_KINDS) >= {k for k in kinds if k}
+
+
+def test_an_abstention_is_wrong_only_when_its_candidate_was_right() -> None:
+    from qa.evaluate import failure_rows, format_failures, kind_label
+
+    records = [
+        _record("w1", ("Ramzan Kadyrov",), "Ramzan Kadyrov", 0.2),  # EM 1: wrong abstention
+        _record("w2", ("Ramzan Kadyrov",), "Kadyrov", 0.2),  # F1 2/3 >= 0.5: wrong abstention
+        _record("w3", ("Ramzan Kadyrov", "Kadyrov"), "Akhmat Kadyrov", 0.2),  # F1 2/3 vs 'Ka..'
+        _record("r1", ("the Chechen Republic",), "Republic of Dagestan", 0.2),  # F1 0.4 < 0.5
+        _record("r2", ("127",), "Moscow", 0.2),  # F1 0: abstaining was the right call
+        _record("r3", ("127",), None, 0.0),  # no candidate at all: the reader found nothing
+        _record("r4", ("127",), "Moscow", 0.9),  # answered wrong: reader miss, not abstained
+        _record("m1", ("127",), "127", 0.2, hit_rank=None),  # not retrieved: retrieval miss
+    ]
+    assert [failure_kind(r, 0.3) for r in records] == [
+        "wrong_abstention", "wrong_abstention", "wrong_abstention", "reader_miss",
+        "reader_miss", "reader_miss", "reader_miss", "retrieval_miss"]
+    assert [kind_label(r, 0.3) for r in records[3:]] == [
+        "reader miss (abstained)", "reader miss (abstained)", "reader miss (abstained)",
+        "reader miss", "retrieval miss"]
+    m = compute_metrics(records, 0.3, 5)
+    assert m["errors"] == {"gold_not_in_articles": 0, "retrieval_miss": 1, "reader_miss": 4,
+                           "wrong_abstention": 3, "answered_unanswerable": 0}
+    assert m["reader_miss_abstained"] == 3  # r1, r2, r3
+    assert "reader miss 4 (3 abstained), wrong abstention 3," in format_table(m)
+    assert [r["candidate_f1"] for r in failure_rows(records, 0.3)] == [
+        1.0, 0.6667, 0.6667, 0.4, 0.0, None, 0.0, 1.0]  # P 1/3, R 1/2: F1 0.4
+    # at threshold 0.1 every candidate is given: w1-w3 and m1 are right
+    assert [failure_kind(r, 0.1) for r in records] == [
+        None, None, None, "reader_miss", "reader_miss", "reader_miss", "reader_miss", None]
+    assert compute_metrics(records, 0.1, 5)["reader_miss_abstained"] == 1  # r3 only
+    text = format_failures(records, 0.3).splitlines()
+    assert text[1] == "  w1  wrong abstention: question w1?"
+    assert text[11] == "  r3  reader miss (abstained): question r3?"
+    assert text[12] == "      not found (no candidate at all); gold '127'"
+
+
+def test_table_reads_metrics_saved_before_the_abstained_count() -> None:
+    m = compute_metrics(_run(), 0.3, 5)
+    del m["reader_miss_abstained"]  # a --json file written by an older version
+    assert "reader miss 2, wrong abstention 0" in format_table(m)
 
 
 def test_coverage_curve_goes_from_everything_to_nothing() -> None:
@@ -378,6 +423,8 @@ def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
     assert "&lt;b&gt;gold&lt;/b&gt;" in html
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 3
     assert "a3" in html and "<td>reader miss</td>" in html
+    assert "<td>reader miss (abstained)</td>" in html  # a4
+    assert "<th>errors: reader miss, of which abstained</th><td class=\"num\">1</td>" in html
     assert "95% interval" in html
     metrics_table = html.split("<table>")[1].split("</table>")[0]
     rows = metrics_table.split("<tr>")[1:]
@@ -590,14 +637,16 @@ def test_failure_rows_and_text_list_each_failed_question_once() -> None:
 
     rows = failure_rows(_run(), 0.3)
     assert [(r["id"], r["kind"]) for r in rows] == [
-        ("a3", "reader_miss"), ("a4", "wrong_abstention"), ("a5", "retrieval_miss"),
+        ("a3", "reader_miss"), ("a4", "reader_miss"), ("a5", "retrieval_miss"),
         ("u1", "answered_unanswerable")]
     assert rows[1]["answer"] is None and rows[1]["candidate"] == "Kyiv"
     assert rows[3]["golds"] == [] and rows[3]["answer"] == "Putin"
     text = format_failures(_run(), 0.3).splitlines()
     assert text[0] == "failed questions (4)" and len(text) == 1 + 2 * 4
-    assert text[3:5] == ["  a4  wrong abstention: question a4?",
-                         "      not found (best candidate 'Kyiv', score 0.100); gold '52'"]
+    assert text[1] == "  a3  reader miss: question a3?"
+    assert text[3:5] == ["  a4  reader miss (abstained): question a4?",
+                         "      not found (best candidate 'Kyiv', score 0.100, F1 0.00); "
+                         "gold '52'"]
     assert text[8] == "      answer 'Putin' (score 0.800); gold not answerable"
     assert format_failures([_record("ok", ("Kyiv",), "Kyiv", 0.9)], 0.3) == \
         "failed questions (0)"
@@ -676,7 +725,7 @@ def test_cli_eval_writes_every_prediction_from_the_one_run(seeds_pipeline, tmp_p
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == [f"s{i}" for i in range(1, 7)]
     assert set(rows[0]) == {"id", "question", "golds", "answer", "candidate", "score", "em",
-                            "f1", "gold_rank", "kind"}
+                            "f1", "gold_rank", "kind", "candidate_f1"}
     assert rows[2]["golds"] == ["Bashar al-Assad", "Assad"]
     answerable = [r for r in rows if r["golds"]]
     assert round(100 * sum(r["f1"] for r in answerable) / 4, 2) == pytest.approx(m["f1"],
