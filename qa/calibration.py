@@ -179,8 +179,9 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
     if not better and not force:
         return replace(run, reason=_not_better(run))
     if not store:
-        return replace(run, reason=f"{'better' if better else 'worse'} by {abs(run.gain):.2f} "
-                                   "points; not stored (store=False)")
+        change = (f"better by {run.gain:.2f} points" if better
+                  else f"worse by {-run.gain:.2f} points" if run.gain < -1e-7 else "no better")
+        return replace(run, reason=f"{change}; not stored (store=False)")
     # the threshold holds for the top-k and answer checks it was chosen with: they go with
     # it, as the defaults of this index
     pipeline.store.update_settings(threshold=choice.threshold, top_k=after_k,

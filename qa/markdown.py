@@ -41,9 +41,9 @@ _INDENTED = re.compile(r"^(?: {4}|\t)")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 _BLANK = re.compile(r"^[ \t]*$")
 _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?[ \t]*$")
-#: A table row ('| a | b |') and a table's rule under its header ('a | b' over '--|--').
-_TABLE_ROW = re.compile(r"^ {0,3}\|")
-_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
+#: The rule under a table's header row ('| a | b |' or 'a | b' over '|--|--|'), matched on
+#: a line without trailing blanks (else the blank runs overlap: quadratic time).
+_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?(?:[ \t]*\|[ \t]*:?-+:?)+[ \t]*\|?$")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-{2,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-+*>]|\d+[.)]|#|<|\||$)|^ {4}")  # list, quote …
@@ -287,10 +287,10 @@ def _first_line(prose: list[str]) -> str | None:
     reference definitions are no title; nor is a line of images alone (a logo, badges)."""
     for part in prose:
         lines = _unescape(_inline_text(_LINKED_IMAGE.sub("", part), images=False)).splitlines()
-        table = False  # in a table: from its header row to the next blank line
+        table = False  # in a table: from its header row (over its rule) to a blank line
         for i, line in enumerate(lines):
-            table = (table and bool(line.strip())) or bool(
-                _TABLE_ROW.match(line) or (i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1])))
+            table = (table and bool(line.strip())) or (
+                i + 1 < len(lines) and bool(_TABLE_RULE.match(lines[i + 1].rstrip())))
             if table or _RULE.match(line) or _DEFINITION.match(line):
                 continue
             line = plain_markdown(line, links=False).lstrip("#").strip()

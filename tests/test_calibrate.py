@@ -195,6 +195,14 @@ def test_calibrate_keeps_what_is_in_force_when_it_does_no_better(seeds_pipeline,
     assert "kept threshold 0.2500, top-k 5, answer checks on" in table.stdout
     assert "warning: " in table.stderr and "fewer than 20" in table.stderr  # -q shows it
     assert manifest.read_text() == stored
+    # through the library, forced but not stored: a tie is no better, not 'worse by 0.00'
+    from qa.calibration import calibrate
+    from qa.gold import load_gold
+    from qa.pipeline import QAPipeline
+
+    run = calibrate(QAPipeline(index), load_gold(SMALL), store=False, force=True)
+    assert (run.stored, run.reason) == (False, "no better; not stored (store=False)")
+    assert manifest.read_text() == stored
 
 
 @pytest.mark.slow

@@ -71,6 +71,7 @@ def test_front_matter_comments_and_link_targets_are_not_stored(tmp_path: Path) -
     ("[![CI](ci.svg)](https://ci.org) ![PyPI](pypi.svg)\n\nA tool for maps.\n",
      "A tool for maps."),  # badges and logos are not titles
     ("[home]: https://x.org\n\nSee [the site][home].\n", "See the site."),
+    ("| is the pipe, and so on\n", "| is the pipe, and so on"),  # no rule under it: no table
     ("- item\n---\n\nText.\n", "- item"),  # a list item over a rule: no heading
 ])
 def test_markdown_titles_come_from_headings_outside_code(tmp_path: Path, markdown: str,
@@ -124,6 +125,14 @@ def test_unclosed_comments_take_linear_time() -> None:
 def test_stray_marks_take_linear_time(markdown: str) -> None:
     started = time.perf_counter()
     assert markdown_to_text(markdown)[0] == markdown
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_table_rule_with_a_long_blank_tail_takes_linear_time() -> None:
+    # the rule's blank runs overlapped: 32,000 trailing spaces took about 2 s
+    markdown = "Intro\n|--|--" + " " * 64_000 + "x\n"
+    started = time.perf_counter()
+    assert markdown_to_text(markdown)[1] == "Intro"
     assert time.perf_counter() - started < 1.0
 
 
