@@ -28,10 +28,11 @@ logger = logging.getLogger(__name__)
 
 @main.command("ask")
 @click.argument("questions", nargs=-1, metavar="[QUESTION]...")
-@click.option("-f", "--file", "questions_file", default=None,
+@click.option("-f", "--file", "questions_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False, allow_dash=True),
-              help="Also answer the questions in this UTF-8 file, one a line (blank lines "
-                   "skipped); - reads them from standard input.")
+              help="Also answer the questions in this UTF-8 (or UTF-16 with a BOM) file, one "
+                   "a line (blank lines skipped); - reads them from standard input. May be "
+                   "given more than once.")
 @_index_option
 @_top_k_option
 @_threshold_option
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
 @_answer_types_option
 @_friendly
-def ask_cmd(questions: tuple[str, ...], questions_file: str | None, index_dir: str | None,
+def ask_cmd(questions: tuple[str, ...], questions_files: tuple[str, ...], index_dir: str | None,
             top_k: int | None, threshold: float | None, as_json: bool,
             reader_model: str | None, embedding_model: str | None,
             answer_types: bool | None) -> None:
@@ -61,12 +62,14 @@ def ask_cmd(questions: tuple[str, ...], questions_file: str | None, index_dir: s
     """
     from qa.pipeline import QAPipeline
 
-    asked = list(questions) + (_read_questions(questions_file) if questions_file else [])
+    if questions_files.count("-") > 1:
+        raise click.UsageError("standard input (-f -) can be read once.")
+    asked = list(questions) + [q for source in questions_files for q in _read_questions(source)]
     if not asked:
         raise click.UsageError("give a QUESTION, or --file with questions one a line.")
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
                       threshold=threshold, answer_types=answer_types)
-    if len(asked) == 1 and not questions_file:
+    if len(asked) == 1 and not questions_files:
         a = pipe.answer(asked[0], top_k=top_k)
         if as_json:
             click.echo(json.dumps(a.to_dict(), indent=2, ensure_ascii=False))
@@ -112,7 +115,8 @@ def _read_questions(source: str) -> list[str]:
     except OSError as exc:
         raise click.ClickException(f"cannot read {name}: {exc.strerror or exc}") from exc
     try:
-        text = raw.decode("utf-8-sig")
+        text = (raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+                else raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise click.ClickException(
             f"{name} is not UTF-8 text (byte {exc.start}): save the questions as UTF-8, "
@@ -134,7 +138,7 @@ def _print_answer(a: Any) -> None:
             for s in a.sources[:3]:
                 click.echo(f"  - {s.title} ({s.doc_id}): \"{_snippet(s.passage, 0, 0)}\"")
         return
-    click.secho(a.text, bold=True)
+    click.secho(fold_space(a.text), bold=True)  # an answer over a line break: one line
     click.echo(f"score {a.score:.2f}")
     bold = _colour()
     # overlapping passages can hold the same span: each place in an article once

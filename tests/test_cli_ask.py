@@ -179,3 +179,35 @@ def test_brackets_in_the_text_take_another_marker(capsys) -> None:
     far = "x [1] " + "y" * 200 + " Yerevan is it."
     a = far.index("Yerevan")
     assert _snippet(far, a, a + 7, width=20).count("[Yerevan]") == 1  # '[1]' not shown
+
+
+def test_an_answer_over_a_line_break_prints_on_one_line(capsys) -> None:
+    # found in a trial: a hard-wrapped text file's answer printed as two lines
+    from qa.cli_ask import _print_answer
+    from qa.types import Answer, Source
+
+    text = "Bash borrowed from the Korn shell (ksh) and C shell\n(csh)."
+    end = text.index(")") + 1 + len(" and C shell\n(csh)")
+    start = text.index("Korn")
+    answer = Answer("Which shells?", text[start:end], 0.8,
+                    (Source("bash.txt", "Bash", text, 0, len(text), start, end, 0.5, 0.8, 1),))
+    _print_answer(answer)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Korn shell (ksh) and C shell (csh)"
+    assert out[-1] == '    "Bash borrowed from the [Korn shell (ksh) and C shell (csh)]."'
+
+
+def test_several_question_files_are_all_read(seeds_pipeline, tmp_path: Path) -> None:
+    # found in a trial: with -f given twice, only the last file's questions were answered;
+    # a UTF-16 file (with its byte-order mark, as Windows editors write it) is read too
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(f"{CHECHEN}\n", encoding="utf-16")
+    second.write_text(f"{BELARUS}\n", encoding="utf-8")
+    res = _ask(seeds_pipeline.index_dir, CONTRACTS, "-f", str(first), "-f", str(second),
+               "--json")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["question"] for r in rows] == [CONTRACTS, CHECHEN, BELARUS]
+    assert [r["text"] for r in rows] == ["six-month", "Ramzan Kadyrov", None]
+    twice = _ask(seeds_pipeline.index_dir, "-f", "-", "-f", "-", stdin=f"{CHECHEN}\n")
+    assert twice.exit_code == 2 and "standard input (-f -) can be read once" in twice.stderr
