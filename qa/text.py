@@ -68,7 +68,17 @@ def short_title(line: str) -> str:
     line = " ".join(line.split())
     if len(line) <= 100:
         return line
-    sentence = re.match(r".{10,100}?[.!?](?=\s|$)", line)
-    if sentence:
-        return sentence.group(0)
+    for stop in _SENTENCE_END.finditer(line, 10, 101):
+        word = line[:stop.start()].rsplit(" ", 1)[-1]
+        if stop.group(0) == "." and (len(word) == 1 or word.casefold() in _ABBREVIATIONS):
+            continue  # 'Dr.', 'J.', 'e.g.': no sentence ends there
+        return line[:stop.end()]
     return line[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+#: A sentence's last mark (before a space or the end), and the abbreviations a period
+#: follows mid-sentence (compared without their last period, lower case).
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms prof st mt ft jr sr inc ltd co corp vs etc e.g i.e cf al fig no vol "
+    "approx ca jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k".split())

@@ -57,3 +57,7 @@ def test_a_first_line_as_title_has_its_spacing_made_plain(tmp_path) -> None:
     assert read_document(page, "ls.txt").title == "LS(1) User Commands LS(1)"
     assert short_title("A" * 30 + ". " + "b " * 80) == "A" * 30 + "."
     assert short_title("word " * 40).endswith("word…")
+    # no sentence ends at an abbreviation or an initial (a trial's title ended at 'Dr.')
+    line = ("The Quokka Foundation was created in 2019 by Dr. J. Smith, e.g. for the U.S. "
+            "reserves of Perth. It now runs ten of them.")
+    assert short_title(line) == line[:line.index("Perth.") + 6]
