@@ -35,6 +35,14 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)
 
+    def __repr__(self) -> str:  # counts and names, not every article's text
+        skipped = "".join(f", {name!r}: {why!r}" for name, why in self.skipped[:5])
+        more = f", … {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
+        return (f"IngestReport({len(self.documents)} documents "
+                f"{[d.doc_id for d in self.documents[:5]]}"
+                f"{'…' if len(self.documents) > 5 else ''}, {len(self.skipped)} skipped"
+                f"{skipped}{more})")
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 

@@ -19,6 +19,11 @@ class Document:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def __repr__(self) -> str:  # the text shortened: a printed build result stays readable
+        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
+        return (f"Document(doc_id={self.doc_id!r}, title={self.title!r}, text={text!r} "
+                f"({len(self.text):,} chars), content_hash={self.content_hash[:12]!r}…)")
+
 
 @dataclass(frozen=True)
 class Passage:

@@ -125,3 +125,16 @@ def test_an_index_of_text_read_the_old_way_is_read_again(tmp_path: Path, embedde
     assert not any("Report a Bug" in p.text or "¶" in p.title for p in passages)
     assert pipe.index.manifest["documents"]["zipapp.html"]["title"] == (
         "zipapp — Manage executable Python zip archives")
+
+
+def test_a_printed_build_result_shows_counts_and_names_not_every_text(tmp_path: Path) -> None:
+    # found in a trial: print(pipe.build([...])) printed every article's whole text
+    (tmp_path / "long.txt").write_text("Hekla erupts. " * 5_000, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    report = load_documents([tmp_path])
+    shown = repr(report)
+    assert shown == (f"IngestReport(1 documents ['long.txt'], 1 skipped, "
+                     f"{str(tmp_path / 'empty.txt')!r}: 'empty file (no text)')")
+    doc = repr(report.documents[0])
+    assert len(doc) < 300 and "(70,000 chars)" in doc and doc.startswith(
+        "Document(doc_id='long.txt', title='Hekla erupts.', text='Hekla erupts. Hekla")
