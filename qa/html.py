@@ -239,7 +239,8 @@ class _Reader:
     def read(self, root: Any, sections: int = 0) -> tuple[str, dict[str, str]]:
         from bs4 import NavigableString, Tag
 
-        sizes = TextSizes(root, _INVISIBLE)  # (measured only when a named region is met)
+        # (measured only when a named region is met)
+        sizes = TextSizes(root, _INVISIBLE, _STRUCTURE, _is_region)
         # (node, sectioning depth, <pre> depth, whether all its ancestors are wrappers),
         # or where a block or a table row ends
         stack: list[Any] = [(root, sections, 0,

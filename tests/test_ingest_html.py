@@ -357,3 +357,99 @@ def test_nested_named_regions_take_linear_time() -> None:
     text, _ = html_to_text("<div class=sidebar>" * 4000 + "x")
     assert text == "x"
     assert time.perf_counter() - start < 3
+
+
+FERRY = "<p>The ferry to Hekla leaves at nine every morning from the old harbour.</p>"
+FERRY_TEXT = "The ferry to Hekla leaves at nine every morning from the old harbour."
+
+
+def test_a_named_box_among_a_posts_paragraphs_is_kept() -> None:
+    # inside the post (an ancestor named "entry"/"post") and among its paragraphs
+    page = (f"<body><div class=post><h2>Ferry times</h2><div class=entry>{FERRY}"
+            "<div class=sidebar><p>Key fact: the crossing takes two hours.</p></div>"
+            f"{FERRY}</div></div><div id=sidebar><a href=/a>Archives</a></div></body>")
+    assert html_to_text(page)[0] == ("Ferry times\n\n" + FERRY_TEXT + "\n\nKey fact: the "
+                                     "crossing takes two hours.\n\n" + FERRY_TEXT)
+
+
+def test_an_org_mode_section_named_after_search_is_kept() -> None:
+    page = (f"<body><div id=content><h1>Notes</h1><div id=outline-container-ferries "
+            f"class=outline-2><h2>Ferries</h2>{FERRY}</div><div id=outline-container-search "
+            "class=outline-2><h2>Search</h2><p>Type a harbour name in the query box and press "
+            "enter to list departures.</p></div></div></body>")
+    assert html_to_text(page)[0] == (
+        f"Notes\n\nFerries\n\n{FERRY_TEXT}\n\nSearch\n\nType a harbour name in the query box "
+        "and press enter to list departures.")
+
+
+def test_a_wrapper_named_after_its_layout_is_read() -> None:
+    # beside nothing but a footer, the 'sidebar-right' wrapper holds the article
+    legal = "Hekla Ferries Ltd is registered in Reykjavik; prices include VAT."
+    page = (f"<body><div class='container sidebar-right'><div>{FERRY}</div><div class=sidebar>"
+            f"<a href=/x>Archive</a></div></div><div id=footer><p>{legal} {legal}</p></div>"
+            "</body>")
+    text = html_to_text(page)[0]
+    assert text.startswith(FERRY_TEXT) and "Archive" not in text
+
+
+def test_an_articles_own_headers_and_footers_are_kept() -> None:
+    faq = (f"<body><div class=faq><div class=faq-header>When does the ferry leave?</div>"
+           f"<div class=faq-body>{FERRY}</div></div></body>")
+    assert html_to_text(faq)[0] == "When does the ferry leave?\n\n" + FERRY_TEXT
+    bootstrap = ("<body><div class=container><div class=page-header><h2>Ferry guide</h2><p "
+                 "class=lead>All about the boats.</p></div>" + FERRY * 2 + "</div></body>")
+    assert html_to_text(bootstrap)[0] == (
+        "Ferry guide\n\nAll about the boats.\n\n" + FERRY_TEXT + "\n\n" + FERRY_TEXT)
+    javadoc = ("<body><div class=topNav><ul class=navList><li><a href=o.html>Overview</a></li>"
+               "<li><a href=p.html>Package</a></li></ul></div><div class=header><div "
+               "class=subTitle>org.hekla</div><h2 class=title>Class Ferry</h2></div><div "
+               f"class=contentContainer>{FERRY * 2}</div></body>")
+    assert html_to_text(javadoc) == (
+        "org.hekla\n\nClass Ferry\n\n" + FERRY_TEXT + "\n\n" + FERRY_TEXT, "Class Ferry")
+    doxygen = ("<body><div class=header><div class=summary><a href=#pub-methods>Public Member "
+               "Functions</a> | <a href=m.html>List of all members</a></div><div "
+               "class=headertitle><div class=title>Ferry Class Reference</div></div></div>"
+               f"<div class=contents>{FERRY * 2}</div></body>")
+    assert "Ferry Class Reference" in html_to_text(doxygen)[0]
+    panel = (f"<body><div class='panel panel-default'><div class=panel-body>{FERRY}</div><div "
+             "class=panel-footer>Tickets are sold on board only.</div></div></body>")
+    assert html_to_text(panel)[0] == FERRY_TEXT + "\n\nTickets are sold on board only."
+
+
+def test_region_words_that_name_content_are_no_region() -> None:
+    results = ("<body><div id=header><a href=/>Ferries</a></div><div id=search-results><ul>"
+               "<li><a href=/a>Hekla ferry</a><p>Leaves at nine.</p></li></ul></div></body>")
+    assert html_to_text(results)[0] == "Hekla ferry\n\nLeaves at nine."
+    recipe = (f"<body>{FERRY}<div class=cookie-recipe><h2>Oat cookies</h2><p>Mix oats and "
+              "butter.</p><button>Print</button></div></body>")
+    assert "Mix oats and butter." in html_to_text(recipe)[0]
+    headers = (f"<body>{FERRY * 2}<table class=header-table><tr><th>Header</th><th>Meaning"
+               "</th></tr><tr><td>Accept</td><td>Media types taken</td></tr></table></body>")
+    assert html_to_text(headers)[0].endswith("Header | Meaning\n\nAccept | Media types taken")
+
+
+def test_docbooks_navigation_header_and_footer_are_left_out() -> None:
+    page = ("<body><div class=navheader><table summary='Navigation header'><tr><th colspan=3>"
+            "Chapter 2. Boats</th></tr><tr><td><a href=a.html>Prev</a></td><th>Part I</th><td>"
+            "<a href=c.html>Next</a></td></tr></table><hr></div><div class=chapter><h2>Boats"
+            f"</h2>{FERRY}</div><div class=navfooter><hr><table><tr><td><a href=a.html>Prev</a>"
+            "</td><td><a href=u.html>Up</a></td><td><a href=c.html>Next</a></td></tr><tr><td>"
+            "Chapter 1. Harbours</td><td><a href=i.html>Home</a></td><td>Chapter 3. Tides</td>"
+            "</tr></table></div></body>")
+    assert html_to_text(page) == ("Boats\n\n" + FERRY_TEXT, "Boats")
+
+
+def test_named_regions_beside_the_text_take_linear_time() -> None:
+    # nested regions holding under half of the text, each looked at (a titled header is
+    # kept, so the one inside it is looked at in turn), on a page of some megabytes:
+    # eight times the page takes about eight times as long, not sixty-four
+    def seconds(n: int) -> float:
+        page = ("<body>" + FERRY * (n * 8) + "<div class=header><h3>Tides</h3>" * n + "x"
+                + "</div>" * n + "</body>")
+        start = time.perf_counter()
+        text, _ = html_to_text(page)
+        assert text.count("Tides") == n and text.endswith("x")
+        return time.perf_counter() - start
+
+    small, large = seconds(400), seconds(3200)  # (the large page: 2 MB)
+    assert large < 24 * small + 1
