@@ -108,7 +108,11 @@ def test_ask_endpoint_reports_bad_questions_plainly(client: Any) -> None:
     (None, None, None, "a question must be text"),
     ("Who is the Chechen leader?", "abc", None, "top_k must be a whole number"),
     ("Who is the Chechen leader?", 2.5, None, "top_k must be a whole number"),
-    ("Who is the Chechen leader?", 99, None, "top_k must be a whole number from 1 to 50"),
+    # the chat's range, as its slider: 1 to 10 (the index's top-k is 5 here)
+    ("Who is the Chechen leader?", 99, None, r"top_k must be a whole number from 1 to 10, "
+                                             r"got 99"),
+    ("Who is the Chechen leader?", 11, None, "top_k must be a whole number from 1 to 10"),
+    ("Who is the Chechen leader?", 0, None, "top_k must be a whole number from 1 to 10"),
     ("Who is the Chechen leader?", None, 2.0, "threshold must be a number from 0 to 1"),
     ("Who is the Chechen leader?", None, "nan", "threshold must be a number from 0 to 1"),
 ])
@@ -118,6 +122,39 @@ def test_ask_endpoint_reports_bad_values_plainly(client: Any, question: Any, top
 
     with pytest.raises(AppError, match=message):
         client.predict(question, None, top_k, threshold, api_name="/ask")
+
+
+def test_ask_endpoint_takes_the_sliders_whole_range(client: Any) -> None:
+    for top_k in (1, 10):
+        result = client.predict("Who is the Chechen leader?", None, top_k, None,
+                                api_name="/ask")
+        assert len(result["sources"]) <= top_k, result
+
+
+def test_the_chat_top_k_range_is_the_sliders(server: dict[str, Any], tmp_path: Path) -> None:
+    """1 to 10, or to the index's top-k when that is more; the API and a typed slider
+    value alike (no model loads: the range is checked first)."""
+    from qa.errors import ConfigError
+    from qa.pipeline import QAPipeline
+    from ui.app import build_app
+    from ui.service import ChatService
+
+    service = ChatService(QAPipeline(tmp_path / "index"), tmp_path / "uploads")
+    assert service.max_top_k == 10
+    with pytest.raises(ConfigError, match=r"^top_k must be a whole number from 1 to 10, "
+                                          r"got 11$"):
+        service.answer("Who is the Chechen leader?", None, 11)
+    assert "from 1 to 10" in service._reply("Who?", [], "abc", 0.5)
+    wide = ChatService(QAPipeline(tmp_path / "index", top_k=12), tmp_path / "uploads")
+    assert wide.max_top_k == 12
+    with pytest.raises(ConfigError, match="from 1 to 12, got 13"):
+        wide.answer("Who is the Chechen leader?", None, 13)
+    for pipe, most in ((server["pipeline"], 10),
+                       (QAPipeline(server["root"] / "index", top_k=12), 12)):
+        demo = build_app(pipe, server["root"] / "uploads")  # the server's: left as it is
+        slider = next(c for c in demo.blocks.values()
+                      if getattr(c, "elem_id", "") == "qa-top-k")
+        assert (slider.minimum, slider.maximum) == (1, most)
 
 
 def test_chat_turn_without_settings_uses_the_defaults(server: dict[str, Any]) -> None:

@@ -145,8 +145,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     gr.Examples(example_list, inputs=[question], label="Example questions")
             with gr.Column(scale=2):
                 with gr.Accordion("Settings", open=False):
-                    # up to 10, or to the top-k the index was calibrated with if more
-                    top_k = gr.Slider(1, max(10, pipeline.top_k), value=pipeline.top_k, step=1,
+                    # up to 10, or to the top-k the index was calibrated with if more;
+                    # the /ask API takes the same range
+                    top_k = gr.Slider(1, service.max_top_k, value=pipeline.top_k, step=1,
                                       label="Passages to read (top k)", elem_id="qa-top-k")
                     threshold = gr.Slider(0.0, 1.0, value=round(pipeline.threshold, 2),
                                           step=0.01, label="Abstention threshold "
