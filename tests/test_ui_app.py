@@ -6,6 +6,7 @@ article, with the shipped reader; called with gradio_client.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 from collections.abc import Iterator
@@ -155,6 +156,25 @@ def test_the_chat_top_k_range_is_the_sliders(server: dict[str, Any], tmp_path: P
         slider = next(c for c in demo.blocks.values()
                       if getattr(c, "elem_id", "") == "qa-top-k")
         assert (slider.minimum, slider.maximum) == (1, most)
+
+
+def test_the_page_texts_fit_any_corpus_and_the_layout(server: dict[str, Any]) -> None:
+    """The empty chat's text names where the article list is (it is no longer 'below'),
+    and the header's follow-up examples are no seed-article questions."""
+    from qa.followup import is_followup
+    from ui.app import HEADER, PLACEHOLDER, build_app
+
+    demo = build_app(server["pipeline"], server["root"] / "uploads")
+    chat = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-chat")
+    assert chat.placeholder == PLACEHOLDER
+    assert "below" not in PLACEHOLDER and "Indexed articles" in PLACEHOLDER
+    headers = [c.value for c in demo.blocks.values() if type(c).__name__ == "Markdown"]
+    assert HEADER in headers
+    assert "ally" not in HEADER and " his " not in HEADER
+    examples = re.findall(r'"([^"]+)"', HEADER)
+    assert examples and all(is_followup(q) for q in examples)
+    assert any(c.label == "Indexed articles" for c in demo.blocks.values()
+               if type(c).__name__ == "Accordion")
 
 
 def test_chat_turn_without_settings_uses_the_defaults(server: dict[str, Any]) -> None:
