@@ -12,7 +12,10 @@ Heuristic (cheap, no model):
 * or it holds a third-person pronoun (he, his, they, them, it, its, …) or a demonstrative
   (this, these, those; "that"/"there" only as the last word) with no proper noun
   (a capitalised word after the first) before it in the question to refer to;
-* or it is very short (three words or fewer) and names nothing ("Why?", "How many?").
+* or it is very short (three words or fewer) and names nothing: it holds no content word,
+  only question words, auxiliaries, pronouns and function words ("Why?", "How many?",
+  "Who else?", "Since when?", "How long?"). Any other word names something, capitalised or
+  not, so "What is apt?" and "Is libffi thread-safe?" are self-contained.
 """
 
 from __future__ import annotations
@@ -31,6 +34,35 @@ _PRONOUNS = frozenset({
 })
 _FINAL_ONLY = frozenset({"that", "there", "then"})
 _SHORT_WORDS = 3
+# Words that name nothing: what a short question made only of them ("Why?", "Who else?")
+# asks about has to come from the conversation.
+_FUNCTION_WORDS = frozenset({
+    # question words
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "whatever",
+    "whichever", "whoever", "whenever", "wherever", "however",
+    # auxiliaries and their contractions
+    "am", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done",
+    "have", "has", "had", "can", "could", "will", "would", "shall", "should", "may",
+    "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't",
+    "haven't", "hasn't", "hadn't", "can't", "cannot", "couldn't", "won't", "wouldn't",
+    "shouldn't", "mustn't",
+    # pronouns and determiners
+    "i", "me", "my", "mine", "you", "your", "yours", "we", "us", "our", "ours", "one",
+    "he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "it",
+    "its", "this", "these", "those", "that", "there", "here", "a", "an", "the", "some",
+    "any", "all", "both", "each", "either", "neither", "other", "others", "another",
+    "anything", "something", "nothing", "everything", "anyone", "someone", "everyone",
+    "anybody", "somebody", "nobody",
+    # conjunctions, prepositions, particles and the like
+    "and", "or", "but", "so", "then", "not", "no", "yes", "else", "also", "too", "ever",
+    "exactly", "again", "instead", "now", "still", "really", "only", "just", "very",
+    "more", "most", "less", "least", "much", "many", "few", "if", "than", "though",
+    "of", "to", "in", "on", "at", "for", "with", "from", "by", "about", "since", "until",
+    "till", "after", "before", "into", "onto", "over", "under", "ok", "okay", "oh",
+})
+# After "how" these ask for a measure and name nothing: "How long?", "How come?"
+_HOW_WORDS = frozenset({"long", "far", "old", "often", "soon", "big", "large", "come"})
+_CONTRACTIONS = ("'s", "'re", "'ll", "'d", "'ve", "'m")
 _MAX_CONTEXT_TURNS = 2
 _MAX_QUERY_CHARS = 900
 
@@ -67,7 +99,20 @@ def is_followup(question: str) -> bool:
             return True
         if low.endswith("'s") and low[:-2] in _PRONOUNS:
             return True
-    return len(words) <= _SHORT_WORDS and not named
+    return len(words) <= _SHORT_WORDS and not any(
+        _names_something(word.lower().replace("’", "'"), words[i - 1].lower() if i else "")
+        for i, word in enumerate(words))
+
+
+def _names_something(low: str, before: str) -> bool:
+    """Whether the (lower-cased) word is a content word: not a question word, an
+    auxiliary, a pronoun or a function word ("what's" is "what" + "'s")."""
+    if low in _FUNCTION_WORDS or (before == "how" and low in _HOW_WORDS):
+        return False
+    for ending in _CONTRACTIONS:
+        if low.endswith(ending) and low[:-len(ending)] in _FUNCTION_WORDS:
+            return False
+    return True
 
 
 def _context(previous: Sequence[str]) -> str:

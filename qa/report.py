@@ -45,6 +45,14 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _legend_above(ax: Any) -> None:
+    """The legend above the plot, as wide as it, in two columns: inside, it covered
+    data (the histogram's unanswerable bar at 0-0.1). The saved picture grows to hold it
+    (``bbox_inches="tight"``)."""
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02, 1.0, 0.102), mode="expand",
+              ncol=2, borderaxespad=0.0, fontsize="small", frameon=False)
+
+
 def _score_histogram(ax: Any, records: Sequence[Record], threshold: float) -> str:
     """Draw every question at its best candidate's score (0 when it had none), stacked by
     kind: right answer, wrong answer, unanswerable question (whose right reply is "not
@@ -64,7 +72,7 @@ def _score_histogram(ax: Any, records: Sequence[Record], threshold: float) -> st
     ax.set_xlabel("score of the best candidate")
     ax.set_ylabel("questions")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.2 of a question
-    ax.legend()
+    _legend_above(ax)
     none = sum(r.candidate is None for r in records)
     note = f" ({none} with no candidate at all, drawn at 0)" if none else ""
     return f"Scores of the best candidate, by kind of question{note}"
@@ -98,7 +106,7 @@ def _plots(records: Sequence[Record], threshold: float) -> list[tuple[str, str]]
     ax.set_ylabel("accuracy of answered (EM)")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
-    ax.legend()
+    _legend_above(ax)
     out.append(("Coverage vs accuracy as the threshold varies", _png(fig)))
     plt.close(fig)
 
@@ -111,7 +119,7 @@ def _plots(records: Sequence[Record], threshold: float) -> list[tuple[str, str]]
     ax.set_xlabel("threshold")
     ax.set_ylabel("overall F1 / share answered")
     ax.set_ylim(-0.02, 1.02)
-    ax.legend()
+    _legend_above(ax)
     out.append(("Overall F1 and coverage by threshold", _png(fig)))
     plt.close(fig)
     return out

@@ -482,6 +482,32 @@ def test_marked_passage_shows_answer_and_gold_answers() -> None:
         'account for \u201c<mark class="gold">dozens</mark>.\u201d Other')
 
 
+def test_plot_legends_sit_above_the_axes_never_over_the_data() -> None:
+    """The histogram's legend covered the unanswerable bar at 0-0.1 (and could cover any
+    bar): every plot's legend is now drawn above its axes, in the saved picture."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from qa.report import _score_histogram
+
+    records = [_record(f"u{i}", (), None, 0.0) for i in range(6)] + [
+        _record("r1", ("Kyiv",), "Kyiv", 0.95), _record("w1", ("Kyiv",), "Lviv", 0.5)]
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    try:
+        _score_histogram(ax, records, 0.25)
+        fig.canvas.draw()
+        legend = ax.get_legend().get_window_extent()
+        axes = ax.get_window_extent()
+        bars = [p.get_window_extent() for c in ax.containers for p in c if p.get_height()]
+    finally:
+        plt.close(fig)
+    assert legend.y0 >= axes.y1  # above the plot, so over no bar
+    assert not any(legend.overlaps(b) for b in bars)
+    assert axes.x0 - 1 <= legend.x0 and legend.x1 <= axes.x1 + 1  # no wider than the plot
+
+
 def test_report_shows_the_passage_holding_the_gold_answer(tmp_path: Path) -> None:
     from qa.report import render_html
 

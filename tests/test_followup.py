@@ -112,3 +112,38 @@ def test_contextualize_leaves_self_contained_questions_alone() -> None:
     assert contextualize(question, ["Who is he?"], "Putin") == (question, question, False)
     assert contextualize("How much were they paid?", [], None) == (
         "How much were they paid?", "How much were they paid?", False)
+
+
+# Short questions from a user trial over technical docs: tool names are lower case, and
+# a short question that names one is self-contained.
+SHORT_SELF_CONTAINED = [
+    "What is apt?",
+    "Is libffi thread-safe?",
+    "What is systemd?",
+    "Who wrote curl?",
+    "Define idempotent.",
+    "Explain cgroups.",
+]
+SHORT_FOLLOWUPS = [
+    "Why?", "How many?", "When?", "Who else?", "What then?", "Since when?", "And?",
+    "How long?", "Why not?", "Where exactly?", "How so?", "What's that?", "Is it?",
+]
+
+
+@pytest.mark.parametrize("question", SHORT_SELF_CONTAINED)
+def test_short_questions_naming_something_in_lower_case_are_self_contained(
+        question: str) -> None:
+    assert not is_followup(question)
+
+
+@pytest.mark.parametrize("question", SHORT_FOLLOWUPS)
+def test_short_questions_of_only_function_words_are_followups(question: str) -> None:
+    assert is_followup(question)
+
+
+def test_a_short_question_naming_a_tool_is_searched_alone() -> None:
+    previous = ["What is the secret launch code of the Zephyr project?"]
+    assert retrieval_query("What is apt?", previous) == "What is apt?"
+    assert contextualize("Is libffi thread-safe?", previous, "none") == (
+        "Is libffi thread-safe?", "Is libffi thread-safe?", False)
+    assert retrieval_query("Why?", previous) == f"{previous[0]} Why?"

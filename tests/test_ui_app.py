@@ -6,6 +6,7 @@ article, with the shipped reader; called with gradio_client.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 from collections.abc import Iterator
@@ -108,7 +109,11 @@ def test_ask_endpoint_reports_bad_questions_plainly(client: Any) -> None:
     (None, None, None, "a question must be text"),
     ("Who is the Chechen leader?", "abc", None, "top_k must be a whole number"),
     ("Who is the Chechen leader?", 2.5, None, "top_k must be a whole number"),
-    ("Who is the Chechen leader?", 99, None, "top_k must be a whole number from 1 to 50"),
+    # the chat's range, as its slider: 1 to 10 (the index's top-k is 5 here)
+    ("Who is the Chechen leader?", 99, None, r"top_k must be a whole number from 1 to 10, "
+                                             r"got 99"),
+    ("Who is the Chechen leader?", 11, None, "top_k must be a whole number from 1 to 10"),
+    ("Who is the Chechen leader?", 0, None, "top_k must be a whole number from 1 to 10"),
     ("Who is the Chechen leader?", None, 2.0, "threshold must be a number from 0 to 1"),
     ("Who is the Chechen leader?", None, "nan", "threshold must be a number from 0 to 1"),
 ])
@@ -118,6 +123,58 @@ def test_ask_endpoint_reports_bad_values_plainly(client: Any, question: Any, top
 
     with pytest.raises(AppError, match=message):
         client.predict(question, None, top_k, threshold, api_name="/ask")
+
+
+def test_ask_endpoint_takes_the_sliders_whole_range(client: Any) -> None:
+    for top_k in (1, 10):
+        result = client.predict("Who is the Chechen leader?", None, top_k, None,
+                                api_name="/ask")
+        assert len(result["sources"]) <= top_k, result
+
+
+def test_the_chat_top_k_range_is_the_sliders(server: dict[str, Any], tmp_path: Path) -> None:
+    """1 to 10, or to the index's top-k when that is more; the API and a typed slider
+    value alike (no model loads: the range is checked first)."""
+    from qa.errors import ConfigError
+    from qa.pipeline import QAPipeline
+    from ui.app import build_app
+    from ui.service import ChatService
+
+    service = ChatService(QAPipeline(tmp_path / "index"), tmp_path / "uploads")
+    assert service.max_top_k == 10
+    with pytest.raises(ConfigError, match=r"^top_k must be a whole number from 1 to 10, "
+                                          r"got 11$"):
+        service.answer("Who is the Chechen leader?", None, 11)
+    assert "from 1 to 10" in service._reply("Who?", [], "abc", 0.5)
+    wide = ChatService(QAPipeline(tmp_path / "index", top_k=12), tmp_path / "uploads")
+    assert wide.max_top_k == 12
+    with pytest.raises(ConfigError, match="from 1 to 12, got 13"):
+        wide.answer("Who is the Chechen leader?", None, 13)
+    for pipe, most in ((server["pipeline"], 10),
+                       (QAPipeline(server["root"] / "index", top_k=12), 12)):
+        demo = build_app(pipe, server["root"] / "uploads")  # the server's: left as it is
+        slider = next(c for c in demo.blocks.values()
+                      if getattr(c, "elem_id", "") == "qa-top-k")
+        assert (slider.minimum, slider.maximum) == (1, most)
+
+
+def test_the_page_texts_fit_any_corpus_and_the_layout(server: dict[str, Any]) -> None:
+    """The empty chat's text names where the article list is (it is no longer 'below'),
+    and the header's follow-up examples are no seed-article questions."""
+    from qa.followup import is_followup
+    from ui.app import HEADER, PLACEHOLDER, build_app
+
+    demo = build_app(server["pipeline"], server["root"] / "uploads")
+    chat = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-chat")
+    assert chat.placeholder == PLACEHOLDER
+    assert "below" not in PLACEHOLDER and "Indexed articles" in PLACEHOLDER
+    headers = [c.value for c in demo.blocks.values() if type(c).__name__ == "Markdown"]
+    assert HEADER in headers
+    assert "ally" not in HEADER and " his " not in HEADER
+    examples = re.findall(r'"([^"]+)"', HEADER)
+    assert examples and all(is_followup(q) for q in examples)
+    assert any(c.label == "Indexed articles" for c in demo.blocks.values()
+               if type(c).__name__ == "Accordion")
 
 
 def test_chat_turn_without_settings_uses_the_defaults(server: dict[str, Any]) -> None:

@@ -89,6 +89,14 @@ def _examples_for(service: ChatService) -> list[str]:
     return SEED_EXAMPLES if any(d in docs for d in SEED_DOC_IDS) else []
 
 
+#: The page's header and the empty chat's text: worded for any corpus and for the page's
+#: layout (the article list is in the side column, under the chat on a narrow screen).
+HEADER = ("## Ask your articles\nAnswers are quoted from the articles, with sources. "
+          "A follow-up question (\"Why?\", \"When was it released?\", \"And in 2020?\") "
+          "is searched together with the previous question.")
+PLACEHOLDER = "Ask a question about the articles listed under \"Indexed articles\"."
+
+
 def _sync_uploads(service: ChatService) -> None:
     """Index files uploaded earlier that the index lacks (say, after `qa index` rebuilt it)."""
     pipeline, uploads = service.pipeline, service.uploads_dir
@@ -123,8 +131,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
     can_upload = pipeline.can_add_documents()
 
     with gr.Blocks(title="Ask your articles") as demo:
-        gr.Markdown("## Ask your articles\nAnswers are quoted from the articles, with sources. "
-                    "Follow-up questions (\"And who is his ally?\") use the previous question.")
+        gr.Markdown(HEADER)
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
@@ -132,7 +139,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     # no copy button: it copies a reply's HTML, not its text
                     latex_delimiters=[], feedback_options=None, buttons=[],
                     group_consecutive_messages=False, elem_id="qa-chat",
-                    placeholder="Ask a question about the articles below.",
+                    placeholder=PLACEHOLDER,
                 )
                 with gr.Row():
                     question = gr.Textbox(placeholder="Ask a question…", show_label=False,
@@ -145,8 +152,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     gr.Examples(example_list, inputs=[question], label="Example questions")
             with gr.Column(scale=2):
                 with gr.Accordion("Settings", open=False):
-                    # up to 10, or to the top-k the index was calibrated with if more
-                    top_k = gr.Slider(1, max(10, pipeline.top_k), value=pipeline.top_k, step=1,
+                    # up to 10, or to the top-k the index was calibrated with if more;
+                    # the /ask API takes the same range
+                    top_k = gr.Slider(1, service.max_top_k, value=pipeline.top_k, step=1,
                                       label="Passages to read (top k)", elem_id="qa-top-k")
                     threshold = gr.Slider(0.0, 1.0, value=round(pipeline.threshold, 2),
                                           step=0.01, label="Abstention threshold "

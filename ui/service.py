@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 #: A chat turn still unanswered after this many seconds no longer blocks the next question.
 BUSY_SECONDS = 300.0
+#: The chat reads 1 to this many passages (its slider's range, and what /ask takes), or up
+#: to the index's own top-k when that is more.
+CHAT_MAX_TOP_K = 10
 
 
 def _text_of(content: Any) -> str:
@@ -88,6 +91,8 @@ class ChatService:
         self.pipeline = pipeline
         self.uploads_dir = Path(uploads_dir)
         self.max_upload_bytes = max_upload_bytes
+        #: the top-k the page's slider and the API take: 1 to this
+        self.max_top_k = max(CHAT_MAX_TOP_K, pipeline.top_k)
         self._upload_lock = threading.Lock()
         if pipeline.uploads_dir is None or Path(pipeline.uploads_dir) != self.uploads_dir:
             pipeline.uploads_dir = self.uploads_dir
@@ -104,7 +109,7 @@ class ChatService:
         question = clean_question(question, self.pipeline.max_question_chars)
         reader_question, query, _ = contextualize(question, user_questions(history),
                                                   last_answer(history))
-        answer = self.pipeline.answer(reader_question, top_k=_top_k(top_k),
+        answer = self.pipeline.answer(reader_question, top_k=_top_k(top_k, self.max_top_k),
                                       threshold=_threshold(threshold), query=query)
         return answer, query
 
@@ -174,7 +179,8 @@ class ChatService:
                threshold: float) -> str:
         """The rendered reply to ``message``; errors become a message, never a traceback."""
         try:
-            answer, query = self.answer(message, history, _slider_top_k(top_k),
+            answer, query = self.answer(message, history,
+                                        _slider_top_k(top_k, self.max_top_k),
                                         self._slider_threshold(threshold))
             if query != " ".join(message.split()):
                 logger.info("follow-up %r searched as %r", message, query)
@@ -291,13 +297,13 @@ class ChatService:
         return lines
 
 
-def _slider_top_k(value: Any) -> Any:
+def _slider_top_k(value: Any, most: int) -> Any:
     """The page's top-k slider takes typed numbers too: a fraction is rounded, and what is
-    out of the range answers take is brought into it (1-50)."""
+    out of its range (1 to ``most``) is brought into it."""
     number = _number(value)
     if number is None or not math.isfinite(number):
         return value  # answer() reports what is wrong
-    return min(max(round(number), 1), 50)
+    return min(max(round(number), 1), most)
 
 
 def _number(value: Any) -> float | None:
@@ -310,13 +316,14 @@ def _number(value: Any) -> float | None:
         return math.nan
 
 
-def _top_k(value: Any) -> int | None:
-    """The top_k sent: None (or blank) for the default, else a whole number."""
+def _top_k(value: Any, most: int) -> int | None:
+    """The top_k sent: None (or blank) for the default, else a whole number from 1 to
+    ``most``, the range of the page's slider."""
     number = _number(value)
     if number is None:
         return None
-    if not math.isfinite(number) or number != int(number):
-        raise ConfigError(f"top_k must be a whole number from 1 to 50, got {value!r}")
+    if not math.isfinite(number) or number != int(number) or not 1 <= number <= most:
+        raise ConfigError(f"top_k must be a whole number from 1 to {most}, got {value!r}")
     return int(number)
 
 
