@@ -12,10 +12,12 @@ Heuristic (cheap, no model):
 * or it holds a third-person pronoun (he, his, they, them, it, its, …) or a demonstrative
   (this, these, those; "that"/"there" only as the last word) with no proper noun
   (a capitalised word after the first) before it in the question to refer to;
-* or it is very short (three words or fewer) and names nothing: it holds no content word,
-  only question words, auxiliaries, pronouns and function words ("Why?", "How many?",
-  "Who else?", "Since when?", "How long?"). Any other word names something, capitalised or
-  not, so "What is apt?" and "Is libffi thread-safe?" are self-contained.
+* or it is very short (three words or fewer) and either a fragment, with no question word
+  or auxiliary ("In 2014?", "Ukraine?", "The capital?"), or names nothing: it holds no
+  content word, only question words, auxiliaries, pronouns and function words ("Why?",
+  "How many?", "Who else?", "Since when?", "How long?"). Any other word in a question
+  names something, capitalised or not, so "What is apt?" and "Is libffi thread-safe?"
+  are self-contained.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ _FINAL_ONLY = frozenset({"that", "there", "then"})
 _SHORT_WORDS = 3
 # Words that name nothing: what a short question made only of them ("Why?", "Who else?")
 # asks about has to come from the conversation.
-_FUNCTION_WORDS = frozenset({
+# Question words, auxiliaries and requests: a short question without one is a fragment
+# that continues the last ("In 2014?", "Ukraine?", "The capital?").
+_ASKING = frozenset({
     # question words
     "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "whatever",
     "whichever", "whoever", "whenever", "wherever", "however",
@@ -46,6 +50,11 @@ _FUNCTION_WORDS = frozenset({
     "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't",
     "haven't", "hasn't", "hadn't", "can't", "cannot", "couldn't", "won't", "wouldn't",
     "shouldn't", "mustn't",
+    # requests ("Define idempotent.", "Explain cgroups.")
+    "define", "explain", "describe", "list", "name", "tell", "give", "show", "summarize",
+    "summarise", "compare",
+})
+_FUNCTION_WORDS = _ASKING | frozenset({
     # pronouns and determiners
     "i", "me", "my", "mine", "you", "your", "yours", "we", "us", "our", "ours", "one",
     "he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "it",
@@ -99,9 +108,14 @@ def is_followup(question: str) -> bool:
             return True
         if low.endswith("'s") and low[:-2] in _PRONOUNS:
             return True
-    return len(words) <= _SHORT_WORDS and not any(
-        _names_something(word.lower().replace("’", "'"), words[i - 1].lower() if i else "")
-        for i, word in enumerate(words))
+    if len(words) > _SHORT_WORDS:
+        return False
+    lows = [word.lower().replace("’", "'") for word in words]
+    if not any(low in _ASKING or (low.endswith(_CONTRACTIONS) and low.rsplit("'", 1)[0] in _ASKING)
+               for low in lows):
+        return True  # a fragment: "In 2014?", "Ukraine?"
+    return not any(_names_something(low, lows[i - 1] if i else "")
+                   for i, low in enumerate(lows))
 
 
 def _names_something(low: str, before: str) -> bool:

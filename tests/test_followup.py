@@ -127,6 +127,9 @@ SHORT_SELF_CONTAINED = [
 SHORT_FOLLOWUPS = [
     "Why?", "How many?", "When?", "Who else?", "What then?", "Since when?", "And?",
     "How long?", "Why not?", "Where exactly?", "How so?", "What's that?", "Is it?",
+    "Explain.",
+    # fragments: no question word, auxiliary or request, so they continue the last question
+    "In 2014?", "Ukraine?", "The capital?", "Kadyrov's age?",
 ]
 
 
