@@ -68,17 +68,18 @@ def newest_complete_generation(index_dir: Path) -> Path | None:
     return complete[-1] if complete else None
 
 
-_WARNED: set[tuple[Path, str]] = set()
+_WARNED: set[tuple[Path, str, str]] = set()
 
 
-def warn_once(index_dir: Path, generation: Path) -> None:
-    """Warn, once per folder and generation, that ``index_dir`` has no CURRENT and
-    ``generation`` is used."""
-    key = (index_dir.resolve(), generation.name)
+def warn_once(index_dir: Path, generation: Path, why: str = "it has no CURRENT file"
+              ) -> None:
+    """Warn, once per folder, generation and reason, that ``generation`` is used in
+    ``index_dir`` because of ``why`` (no CURRENT, or a damaged one)."""
+    key = (index_dir.resolve(), generation.name, why)
     if key not in _WARNED:
         _WARNED.add(key)
-        logger.warning("%s has no CURRENT file; using its newest complete generation, %s "
-                       "(the next qa index names it)", index_dir, generation.name)
+        logger.warning("%s: %s; using its newest complete generation, %s (the next qa "
+                       "index names it)", index_dir, why, generation.name)
 
 
 def remove_leftover_generations(index_dir: Path, keep: Path | None) -> None:

@@ -170,25 +170,49 @@ class IndexStore:
     def current_generation(self) -> Path | None:
         """The live generation's folder; None without an index.
 
-        IndexCorruptError when CURRENT does not name a generation inside this folder,
-        so a damaged pointer can never lead a build to delete anything outside it.
+        CURRENT names it; without CURRENT, or when CURRENT is damaged (unreadable, not a
+        generation's name, or naming a generation that is not there or not complete),
+        the newest complete generation a build wrote is taken, with a warning. Only
+        generation folders inside this folder are ever taken, so a damaged pointer can
+        never lead a build to read or delete anything outside it. IndexCorruptError when
+        CURRENT is damaged and no complete generation is left.
         """
         pointer = self.path / "CURRENT"
-        if not pointer.is_file():
-            return self._unnamed_generation()
-        try:
-            name = pointer.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
+        seen = None
+        for _ in range(3):  # a build may swap CURRENT and delete the old generation meanwhile
+            if not pointer.is_file():
+                return self._unnamed_generation()
+            try:
+                name = pointer.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                return self._generation_despite(f"it cannot be read ({exc})")
+            if not GENERATION_NAME.fullmatch(name):
+                return self._generation_despite(
+                    f"{name[:60]!r} is not the name of a generation" if name
+                    else "it is empty")
+            gen = self.path / name
+            if (gen / "manifest.json").is_file() or name == seen:
+                break
+            seen = name  # read CURRENT again: a build may have replaced it
+        if not (gen / "manifest.json").is_file():
+            # a build names a generation only once it is complete: CURRENT was edited, or
+            # the generation deleted by hand
+            return self._generation_despite(
+                f"it names {name}, which is not there" if not gen.is_dir()
+                else f"it names {name}, which has no manifest.json")
+        return gen
+
+    def _generation_despite(self, problem: str) -> Path:
+        """The generation to use when CURRENT is damaged (``problem`` says how): the
+        newest complete one, with a warning; IndexCorruptError when there is none."""
+        newest = newest_complete_generation(self.path)
+        if newest is None:
             raise IndexCorruptError(
-                f"the index pointer {pointer} cannot be read ({exc}). "
-                f"{rebuild_hint(self.path, articles_needed=True)}"
-            ) from exc
-        if not GENERATION_NAME.fullmatch(name):
-            raise IndexCorruptError(
-                f"the index pointer {pointer} is damaged (it does not name a generation). "
-                f"{rebuild_hint(self.path, articles_needed=True)}"
-            )
-        return self.path / name
+                f"the index pointer {self.path / 'CURRENT'} is damaged ({problem}), and "
+                f"{self.path} holds no complete generation to use instead. "
+                f"{rebuild_hint(self.path, articles_needed=True)}")
+        warn_once(self.path, newest, f"its CURRENT file is damaged ({problem})")
+        return newest
 
     def _unnamed_generation(self) -> Path | None:
         """Without CURRENT, the newest complete generation a build wrote (CURRENT deleted by
@@ -197,7 +221,7 @@ class IndexStore:
         articles, and from deleting it as a leftover."""
         newest = newest_complete_generation(self.path)
         if newest is not None:
-            warn_once(self.path, newest)
+            warn_once(self.path, newest, "it has no CURRENT file")
         return newest
 
     def _live_generation(self) -> Path | None:
@@ -409,8 +433,8 @@ class IndexStore:
                 manifest["sources"] = list(sources)
             if previous is not None and _same_contents(previous.manifest, manifest):
                 logger.info("the index at %s is up to date: nothing to write", self.path)
-                if previous.generation is not None and not (self.path / "CURRENT").is_file():
-                    try:  # the generation taken without CURRENT: named again
+                if previous.generation is not None and not self._names(previous.generation):
+                    try:  # the generation taken without (a sound) CURRENT: named again
                         write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
                     except OSError as exc:
                         raise IndexWriteError(cannot_write(self.path, exc)) from exc
@@ -445,6 +469,14 @@ class IndexStore:
                     f"could not store the settings in the index at {self.path} ({exc}); the "
                     "index is unchanged. Free some space (or fix the folder's permissions) "
                     "and try again") from exc
+
+    def _names(self, generation: Path) -> bool:
+        """Whether CURRENT names ``generation``."""
+        try:
+            return (self.path / "CURRENT").read_text(encoding="utf-8").strip() == \
+                generation.name
+        except (OSError, UnicodeDecodeError):
+            return False
 
     def _old_settings(self) -> dict[str, Any]:
         try:

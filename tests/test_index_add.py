@@ -1,8 +1,10 @@
-"""`qa index --add` and what a build removes (real index builds on tiny corpora)."""
+"""`qa index --add`, what a build removes, and a damaged CURRENT (real index builds on
+tiny corpora)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -120,3 +122,33 @@ def test_add_documents_in_python_adds_to_a_new_index(tmp_path) -> None:
     pipe = QAPipeline(tmp_path / "index")
     stats, _ = pipe.add_documents([corpus])
     assert stats.documents == 1
+
+
+# -- 2. a damaged CURRENT --------------------------------------------------------------
+@pytest.mark.parametrize("pointer", [b"gen-nonexistent", b"gen-20200101000000-0123abcd", b"",
+                                     b"../../etc", b"\xff\xfe\x00junk"])
+def test_a_current_naming_no_generation_falls_back_to_the_intact_one(
+        pointer, built, tmp_path, caplog) -> None:
+    index = _copy(built, tmp_path)
+    (index / "CURRENT").write_bytes(pointer + b"\n")
+    with caplog.at_level(logging.WARNING):
+        info = CliRunner().invoke(main, ["info", "--index", str(index), "--json"])
+    assert info.exit_code == 0, info.output
+    assert len(json.loads(info.stdout)["documents"]) == 6
+    assert "CURRENT" in caplog.text and "newest complete generation" in caplog.text
+    # `qa index` without PATHs refreshes it and names the generation again
+    result = _index("--index", str(index))
+    assert result.exit_code == 0, result.output
+    assert "(0 embedded, 6 unchanged, 0 removed)" in result.stdout
+    assert (index / (index / "CURRENT").read_text().strip() / "manifest.json").is_file()
+
+
+def test_a_damaged_current_without_any_generation_says_so(built, tmp_path) -> None:
+    index = _copy(built, tmp_path)
+    for gen in index.glob("gen-*"):
+        shutil.rmtree(gen)
+    (index / "CURRENT").write_text("gen-nonexistent\n")
+    info = CliRunner().invoke(main, ["info", "--index", str(index)])
+    assert info.exit_code == 1
+    assert "gen-nonexistent" in info.output and "no complete generation" in info.output
+    assert "qa index --rebuild --index" in info.output
