@@ -43,6 +43,7 @@ from qa.errors import (
 )
 from qa.fileio import fsync_dir, write_atomic
 from qa.generations import (
+    BY_OPTION,
     DATA_FILES,
     GENERATION_NAME,
     a_file_not_a_folder,
@@ -68,6 +69,26 @@ def rebuild_hint(path: Path, articles_needed: bool = False) -> str:
         return (f"Rebuild it with: qa index --rebuild --index {path} ARTICLES… (the folders "
                 "and files it held: its record of them is damaged too)")
     return f"Rebuild it with: qa index --rebuild --index {path} [ARTICLES…]"
+
+
+def _holds_articles(folder: Path, look_at: int = 2000) -> bool:
+    """Whether ``folder`` holds files that qa indexes (the first ``look_at`` entries of its
+    tree are looked at)."""
+    from qa.ingest import SUPPORTED_SUFFIXES
+
+    seen = 0
+    try:
+        for _root, _dirs, files in os.walk(folder):
+            for name in files:
+                if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
+                    return True
+                seen += 1
+            seen += 1
+            if seen > look_at:
+                return False
+    except OSError:
+        return False
+    return False
 
 
 @dataclass
@@ -162,9 +183,12 @@ def make_faiss_index(vectors: np.ndarray, index_type: str) -> Any:
 class IndexStore:
     """Reads and (re)builds the index in one folder."""
 
-    def __init__(self, path: str | Path, lock_timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, lock_timeout: float = 30.0,
+                 named_by: str = BY_OPTION) -> None:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        #: how the folder was chosen (--index, or $QA_INDEX_DIR): messages name it
+        self.named_by = named_by
 
     # -- reading -----------------------------------------------------------------
     def current_generation(self) -> Path | None:
@@ -237,13 +261,8 @@ class IndexStore:
     def read_manifest(self, gen: Path | None = None) -> dict[str, Any]:
         """The manifest of generation ``gen`` (default: the live one)."""
         gen = gen or self.current_generation()
-        if gen is None and self.path.exists() and not self.path.is_dir():
-            raise IndexNotFoundError(a_file_not_a_folder(self.path))
         if gen is None:
-            raise IndexNotFoundError(
-                f"no index at {self.path}. Build one with: qa index --index {self.path} "
-                f"ARTICLES… (in Python: QAPipeline('{self.path}').build([ARTICLES…]))"
-            )
+            raise IndexNotFoundError(self._no_index())
         try:
             manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
             if not isinstance(manifest, dict):
@@ -254,6 +273,26 @@ class IndexStore:
                 f"the index manifest in {gen} cannot be read ({exc}). "
                 f"{rebuild_hint(self.path, articles_needed=True)}"
             ) from exc
+
+    def _no_index(self) -> str:
+        """Why there is no index at this folder, and what to do: a file; one generation of
+        an index (use the index's folder); a folder of articles (index them into another
+        folder); else how to build one here."""
+        path = self.path
+        if path.exists() and not path.is_dir():
+            return a_file_not_a_folder(path, self.named_by)
+        parent = path.absolute().parent
+        if (path / "manifest.json").is_file() and (
+                GENERATION_NAME.fullmatch(path.name) or (parent / "CURRENT").is_file()):
+            index = path.parent if path.name else parent
+            return (f"{path} is not an index: that is one generation of the index {index}: "
+                    f"use --index {index}")
+        if _holds_articles(path):
+            return (f"{path} holds articles, not an index: build one with qa index {path} "
+                    f"--index {path}-index (an index needs a folder of its own), then use "
+                    f"--index {path}-index")
+        return (f"no index at {path}. Build one with: qa index --index {path} "
+                f"ARTICLES… (in Python: QAPipeline('{path}').build([ARTICLES…]))")
 
     def checked_manifest(self, gen: Path | None = None) -> dict[str, Any]:
         """``read_manifest``, checked: IndexMismatchError for another format version,
@@ -367,7 +406,7 @@ class IndexStore:
             self.path.mkdir(parents=True, exist_ok=True)
             fh = open(self.path / ".lock", "a+")
         except OSError as exc:
-            raise IndexWriteError(cannot_write(self.path, exc)) from exc
+            raise IndexWriteError(cannot_write(self.path, exc, self.named_by)) from exc
         deadline = time.monotonic() + self.lock_timeout
         waiting = False
         try:
@@ -437,7 +476,7 @@ class IndexStore:
                     try:  # the generation taken without (a sound) CURRENT: named again
                         write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
                     except OSError as exc:
-                        raise IndexWriteError(cannot_write(self.path, exc)) from exc
+                        raise IndexWriteError(cannot_write(self.path, exc, self.named_by)) from exc
                 live = previous
             else:
                 try:

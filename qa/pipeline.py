@@ -22,7 +22,7 @@ from qa.config import (
 )
 from qa.embed import Embedder
 from qa.errors import ConfigError, IndexCorruptError, IngestError, QAError, QuestionError
-from qa.generations import BM25_CACHE
+from qa.generations import BM25_CACHE, BY_ENVIRONMENT, BY_OPTION
 from qa.index import INDEX_TYPES, IndexStore, LoadedIndex, manifest_stamp
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_text
@@ -82,7 +82,8 @@ class QAPipeline:
         self.corpus = (Path(corpus).expanduser() if corpus
                        else (None if chosen else default_corpus()))
         self.uploads_dir = Path(uploads_dir).expanduser() if uploads_dir else None
-        self.store = IndexStore(self.index_dir)
+        self.store = IndexStore(self.index_dir, named_by=BY_OPTION if index_dir or not
+                                env_index_dir() else BY_ENVIRONMENT)
         self.embedder = Embedder(embedding_model)
         self.reader: Reader = reader or ExtractiveReader(reader_model)
         # None: the built-in hybrid retriever (FAISS + BM25) over the index

@@ -1,5 +1,5 @@
-"""`qa index --add`, what a build removes, and a damaged CURRENT (real index builds on
-tiny corpora)."""
+"""`qa index --add`, what a build removes, a damaged CURRENT, and the hints that say
+which folder to use (real index builds on tiny corpora)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import main
+from qa.errors import IndexNotFoundError
 from qa.pipeline import QAPipeline
 
 
@@ -152,3 +153,35 @@ def test_a_damaged_current_without_any_generation_says_so(built, tmp_path) -> No
     assert info.exit_code == 1
     assert "gen-nonexistent" in info.output and "no complete generation" in info.output
     assert "qa index --rebuild --index" in info.output
+
+
+# -- 3. hints that name the right folder ---------------------------------------------
+def test_a_generation_folder_is_recognised(built) -> None:
+    _, index = built
+    gen = index / (index / "CURRENT").read_text().strip()
+    info = CliRunner().invoke(main, ["info", "--index", str(gen)])
+    assert info.exit_code == 1
+    assert f"one generation of the index {index}: use --index {index}" in info.output
+    assert f"--index {gen}" not in info.output
+
+
+def test_a_folder_of_articles_is_not_an_index(built) -> None:
+    corpus, _ = built
+    with pytest.raises(IndexNotFoundError) as err:
+        QAPipeline(corpus).store.read_manifest()
+    message = str(err.value)
+    assert "holds articles, not an index" in message
+    assert f"qa index {corpus} --index {corpus}-index" in message
+
+
+# -- 4. the index folder named by $QA_INDEX_DIR ----------------------------------------
+def test_an_index_dir_from_the_environment_is_named_as_such(tmp_path, monkeypatch) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not an index")
+    monkeypatch.setenv("QA_INDEX_DIR", str(afile))
+    info = CliRunner().invoke(main, ["info"])
+    assert info.exit_code == 1
+    assert "is a file" in info.output and "$QA_INDEX_DIR" in info.output
+    assert "--index" not in info.output
+    given = CliRunner().invoke(main, ["info", "--index", str(afile)])
+    assert "choose another with --index" in given.output
