@@ -179,24 +179,29 @@ def _no_model_loading_bars() -> None:
               help="Approximate HNSW index (for large corpora), or exact (default: the "
                    "index's own, else exact).")
 @click.option("--rebuild", is_flag=True, help="Re-embed everything, reuse nothing.")
+@click.option("--add", is_flag=True,
+              help="Add PATHS to the index: index what it was built from, and PATHS "
+                   "(unchanged articles are reused; PATHS are recorded too).")
 @click.option("--max-file-mb", default=5.0, show_default=True,
               type=click.FloatRange(min=0, min_open=True),
               help="Skip files larger than this (megabytes).")
 @_friendly
 def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: str | None,
               max_words: int | None, overlap_words: int | None, hnsw: bool | None,
-              rebuild: bool, max_file_mb: float) -> None:
+              rebuild: bool, add: bool, max_file_mb: float) -> None:
     """Index the articles in PATHS (folders or files; default: what the index
     was built from, else seeds/).
 
     The index then holds exactly these articles: unchanged ones are not
-    re-embedded, removed ones disappear. Passage length, overlap and index
+    re-embedded, removed ones disappear (they are named). With --add, PATHS
+    are added to what the index holds. Passage length, overlap and index
     type stay as the index has them unless given.
 
     \b
     Examples:
       qa index                      # the seed articles (or refresh the index)
       qa index ~/notes --index ~/notes-index
+      qa index --add ~/more-notes --index ~/notes-index
       qa index ~/notes --index ~/notes-index --max-words 80
     """
     from qa.config import default_corpus
@@ -208,13 +213,19 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
     if max_words is not None or overlap_words is not None:
         pipe.chunking = _chunking(pipe.build_settings()[0], max_words, overlap_words,
                                   from_index=pipe.store.exists())
-    if paths:
+    if add and not paths:
+        raise click.UsageError("--add adds PATHs to the index: give the folders and files "
+                               "to add (without --add, qa index refreshes the index)")
+    if paths and not add:
         sources: Sequence[str | Path] = paths
     elif pipe.store.exists() and pipe.recorded_sources() is None:
         # made before indexes recorded their sources: the seeds are no safe guess
         raise click.UsageError(
             f"the index at {pipe.index_dir} does not record what it was built from (it was "
-            "made before 2026-12-02): give the folders and files to index as PATHs.")
+            "made before 2026-12-02): give all the folders and files to index as PATHs"
+            + (", without --add." if add else "."))
+    elif add:
+        sources = [*pipe.sources(), *paths] if pipe.store.exists() else paths
     else:
         sources = pipe.sources() if pipe.store.exists() else [default_corpus()]
     stats, report = pipe.build(sources, rebuild=rebuild)
@@ -228,11 +239,32 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed"
                + (f", {len(stats.renamed_documents)} renamed or moved"
                   if stats.renamed_documents else "") + f") -> {pipe.index_dir}")
+    _say_removed(stats, paths_given=bool(paths) and not add)
     calibrated = pipe.index.settings.get("threshold")
     if calibrated is not None and (stats.embedded_documents or stats.removed_documents):
         click.echo(f"note: the threshold {calibrated:.4f} that qa calibrate chose stays in "
                    "force; with other articles it may no longer be the best: run qa calibrate "
                    "GOLD again", err=True)
+
+
+#: How many removed articles `qa index` names (then a count of the rest).
+_NAMED_REMOVALS = 3
+
+
+def _say_removed(stats: Any, paths_given: bool) -> None:
+    """Name the articles a build removed and the sources it left out; when PATHs were
+    given (the index holds exactly those), say how to add to the index instead."""
+    keep = ("the index holds exactly the paths given; use --add to add to it"
+            if paths_given else "")
+    removed = stats.removed_documents
+    if removed:
+        more = len(removed) - _NAMED_REMOVALS
+        click.echo("removed: " + ", ".join(removed[:_NAMED_REMOVALS])
+                   + (f" and {more} more" if more > 0 else "")
+                   + (f" ({keep})" if keep else ""))
+    if stats.dropped_sources and paths_given:
+        click.echo("no longer indexes " + ", ".join(stats.dropped_sources)
+                   + " (not among the paths given; use --add to keep a folder or file)")
 
 
 def _chunking(current: Any, max_words: int | None, overlap_words: int | None,

@@ -68,17 +68,18 @@ def newest_complete_generation(index_dir: Path) -> Path | None:
     return complete[-1] if complete else None
 
 
-_WARNED: set[tuple[Path, str]] = set()
+_WARNED: set[tuple[Path, str, str]] = set()
 
 
-def warn_once(index_dir: Path, generation: Path) -> None:
-    """Warn, once per folder and generation, that ``index_dir`` has no CURRENT and
-    ``generation`` is used."""
-    key = (index_dir.resolve(), generation.name)
+def warn_once(index_dir: Path, generation: Path, why: str = "it has no CURRENT file"
+              ) -> None:
+    """Warn, once per folder, generation and reason, that ``generation`` is used in
+    ``index_dir`` because of ``why`` (no CURRENT, or a damaged one)."""
+    key = (index_dir.resolve(), generation.name, why)
     if key not in _WARNED:
         _WARNED.add(key)
-        logger.warning("%s has no CURRENT file; using its newest complete generation, %s "
-                       "(the next qa index names it)", index_dir, generation.name)
+        logger.warning("%s: %s; using its newest complete generation, %s (the next qa "
+                       "index names it)", index_dir, why, generation.name)
 
 
 def remove_leftover_generations(index_dir: Path, keep: Path | None) -> None:
@@ -89,14 +90,28 @@ def remove_leftover_generations(index_dir: Path, keep: Path | None) -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
-def a_file_not_a_folder(path: Path) -> str:
-    """What to say when the index folder ``path`` is a file."""
-    return f"the index folder {path} is a file, not a folder: choose another with --index"
+#: How the index folder was chosen, for messages that say how to choose another: the
+#: ``--index`` option (or ``QAPipeline(index_dir)``), or ``$QA_INDEX_DIR``.
+BY_OPTION = "--index"
+BY_ENVIRONMENT = "$QA_INDEX_DIR"
 
 
-def cannot_write(path: Path, exc: OSError) -> str:
+def _choose_another(named_by: str) -> str:
+    return ("set $QA_INDEX_DIR to another folder" if named_by == BY_ENVIRONMENT
+            else f"choose another with {named_by}")
+
+
+def a_file_not_a_folder(path: Path, named_by: str = BY_OPTION) -> str:
+    """What to say when the index folder ``path`` (chosen with ``named_by``) is a file."""
+    whence = f" (from {named_by})" if named_by == BY_ENVIRONMENT else ""
+    return (f"the index folder {path}{whence} is a file, not a folder: "
+            f"{_choose_another(named_by)}")
+
+
+def cannot_write(path: Path, exc: OSError, named_by: str = BY_OPTION) -> str:
     """Why the index folder ``path`` cannot be written, and what to do."""
     if path.exists() and not path.is_dir():
-        return a_file_not_a_folder(path)
-    return (f"cannot write the index at {path} ({exc.strerror or exc}): choose a folder you "
-            "can write to with --index (or $QA_INDEX_DIR)")
+        return a_file_not_a_folder(path, named_by)
+    how = ("set $QA_INDEX_DIR to a folder you can write to" if named_by == BY_ENVIRONMENT
+           else "choose a folder you can write to with --index (or $QA_INDEX_DIR)")
+    return f"cannot write the index at {path} ({exc.strerror or exc}): {how}"

@@ -43,6 +43,7 @@ from qa.errors import (
 )
 from qa.fileio import fsync_dir, write_atomic
 from qa.generations import (
+    BY_OPTION,
     DATA_FILES,
     GENERATION_NAME,
     a_file_not_a_folder,
@@ -68,6 +69,26 @@ def rebuild_hint(path: Path, articles_needed: bool = False) -> str:
         return (f"Rebuild it with: qa index --rebuild --index {path} ARTICLES… (the folders "
                 "and files it held: its record of them is damaged too)")
     return f"Rebuild it with: qa index --rebuild --index {path} [ARTICLES…]"
+
+
+def _holds_articles(folder: Path, look_at: int = 2000) -> bool:
+    """Whether ``folder`` holds files that qa indexes (the first ``look_at`` entries of its
+    tree are looked at)."""
+    from qa.ingest import SUPPORTED_SUFFIXES
+
+    seen = 0
+    try:
+        for _root, _dirs, files in os.walk(folder):
+            for name in files:
+                if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
+                    return True
+                seen += 1
+            seen += 1
+            if seen > look_at:
+                return False
+    except OSError:
+        return False
+    return False
 
 
 @dataclass
@@ -162,33 +183,60 @@ def make_faiss_index(vectors: np.ndarray, index_type: str) -> Any:
 class IndexStore:
     """Reads and (re)builds the index in one folder."""
 
-    def __init__(self, path: str | Path, lock_timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, lock_timeout: float = 30.0,
+                 named_by: str = BY_OPTION) -> None:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        #: how the folder was chosen (--index, or $QA_INDEX_DIR): messages name it
+        self.named_by = named_by
 
     # -- reading -----------------------------------------------------------------
     def current_generation(self) -> Path | None:
         """The live generation's folder; None without an index.
 
-        IndexCorruptError when CURRENT does not name a generation inside this folder,
-        so a damaged pointer can never lead a build to delete anything outside it.
+        CURRENT names it; without CURRENT, or when CURRENT is damaged (unreadable, not a
+        generation's name, or naming a generation that is not there or not complete),
+        the newest complete generation a build wrote is taken, with a warning. Only
+        generation folders inside this folder are ever taken, so a damaged pointer can
+        never lead a build to read or delete anything outside it. IndexCorruptError when
+        CURRENT is damaged and no complete generation is left.
         """
         pointer = self.path / "CURRENT"
-        if not pointer.is_file():
-            return self._unnamed_generation()
-        try:
-            name = pointer.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
+        seen = None
+        for _ in range(3):  # a build may swap CURRENT and delete the old generation meanwhile
+            if not pointer.is_file():
+                return self._unnamed_generation()
+            try:
+                name = pointer.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                return self._generation_despite(f"it cannot be read ({exc})")
+            if not GENERATION_NAME.fullmatch(name):
+                return self._generation_despite(
+                    f"{name[:60]!r} is not the name of a generation" if name
+                    else "it is empty")
+            gen = self.path / name
+            if (gen / "manifest.json").is_file() or name == seen:
+                break
+            seen = name  # read CURRENT again: a build may have replaced it
+        if not (gen / "manifest.json").is_file():
+            # a build names a generation only once it is complete: CURRENT was edited, or
+            # the generation deleted by hand
+            return self._generation_despite(
+                f"it names {name}, which is not there" if not gen.is_dir()
+                else f"it names {name}, which has no manifest.json")
+        return gen
+
+    def _generation_despite(self, problem: str) -> Path:
+        """The generation to use when CURRENT is damaged (``problem`` says how): the
+        newest complete one, with a warning; IndexCorruptError when there is none."""
+        newest = newest_complete_generation(self.path)
+        if newest is None:
             raise IndexCorruptError(
-                f"the index pointer {pointer} cannot be read ({exc}). "
-                f"{rebuild_hint(self.path, articles_needed=True)}"
-            ) from exc
-        if not GENERATION_NAME.fullmatch(name):
-            raise IndexCorruptError(
-                f"the index pointer {pointer} is damaged (it does not name a generation). "
-                f"{rebuild_hint(self.path, articles_needed=True)}"
-            )
-        return self.path / name
+                f"the index pointer {self.path / 'CURRENT'} is damaged ({problem}), and "
+                f"{self.path} holds no complete generation to use instead. "
+                f"{rebuild_hint(self.path, articles_needed=True)}")
+        warn_once(self.path, newest, f"its CURRENT file is damaged ({problem})")
+        return newest
 
     def _unnamed_generation(self) -> Path | None:
         """Without CURRENT, the newest complete generation a build wrote (CURRENT deleted by
@@ -197,7 +245,7 @@ class IndexStore:
         articles, and from deleting it as a leftover."""
         newest = newest_complete_generation(self.path)
         if newest is not None:
-            warn_once(self.path, newest)
+            warn_once(self.path, newest, "it has no CURRENT file")
         return newest
 
     def _live_generation(self) -> Path | None:
@@ -213,13 +261,8 @@ class IndexStore:
     def read_manifest(self, gen: Path | None = None) -> dict[str, Any]:
         """The manifest of generation ``gen`` (default: the live one)."""
         gen = gen or self.current_generation()
-        if gen is None and self.path.exists() and not self.path.is_dir():
-            raise IndexNotFoundError(a_file_not_a_folder(self.path))
         if gen is None:
-            raise IndexNotFoundError(
-                f"no index at {self.path}. Build one with: qa index --index {self.path} "
-                f"ARTICLES… (in Python: QAPipeline('{self.path}').build([ARTICLES…]))"
-            )
+            raise IndexNotFoundError(self._no_index())
         try:
             manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
             if not isinstance(manifest, dict):
@@ -230,6 +273,26 @@ class IndexStore:
                 f"the index manifest in {gen} cannot be read ({exc}). "
                 f"{rebuild_hint(self.path, articles_needed=True)}"
             ) from exc
+
+    def _no_index(self) -> str:
+        """Why there is no index at this folder, and what to do: a file; one generation of
+        an index (use the index's folder); a folder of articles (index them into another
+        folder); else how to build one here."""
+        path = self.path
+        if path.exists() and not path.is_dir():
+            return a_file_not_a_folder(path, self.named_by)
+        parent = path.absolute().parent
+        if (path / "manifest.json").is_file() and (
+                GENERATION_NAME.fullmatch(path.name) or (parent / "CURRENT").is_file()):
+            index = path.parent if path.name else parent
+            return (f"{path} is not an index: that is one generation of the index {index}: "
+                    f"use --index {index}")
+        if _holds_articles(path):
+            return (f"{path} holds articles, not an index: build one with qa index {path} "
+                    f"--index {path}-index (an index needs a folder of its own), then use "
+                    f"--index {path}-index")
+        return (f"no index at {path}. Build one with: qa index --index {path} "
+                f"ARTICLES… (in Python: QAPipeline('{path}').build([ARTICLES…]))")
 
     def checked_manifest(self, gen: Path | None = None) -> dict[str, Any]:
         """``read_manifest``, checked: IndexMismatchError for another format version,
@@ -343,7 +406,7 @@ class IndexStore:
             self.path.mkdir(parents=True, exist_ok=True)
             fh = open(self.path / ".lock", "a+")
         except OSError as exc:
-            raise IndexWriteError(cannot_write(self.path, exc)) from exc
+            raise IndexWriteError(cannot_write(self.path, exc, self.named_by)) from exc
         deadline = time.monotonic() + self.lock_timeout
         waiting = False
         try:
@@ -409,11 +472,11 @@ class IndexStore:
                 manifest["sources"] = list(sources)
             if previous is not None and _same_contents(previous.manifest, manifest):
                 logger.info("the index at %s is up to date: nothing to write", self.path)
-                if previous.generation is not None and not (self.path / "CURRENT").is_file():
-                    try:  # the generation taken without CURRENT: named again
+                if previous.generation is not None and not self._names(previous.generation):
+                    try:  # the generation taken without (a sound) CURRENT: named again
                         write_atomic(self.path / "CURRENT", previous.generation.name + "\n")
                     except OSError as exc:
-                        raise IndexWriteError(cannot_write(self.path, exc)) from exc
+                        raise IndexWriteError(cannot_write(self.path, exc, self.named_by)) from exc
                 live = previous
             else:
                 try:
@@ -445,6 +508,14 @@ class IndexStore:
                     f"could not store the settings in the index at {self.path} ({exc}); the "
                     "index is unchanged. Free some space (or fix the folder's permissions) "
                     "and try again") from exc
+
+    def _names(self, generation: Path) -> bool:
+        """Whether CURRENT names ``generation``."""
+        try:
+            return (self.path / "CURRENT").read_text(encoding="utf-8").strip() == \
+                generation.name
+        except (OSError, UnicodeDecodeError):
+            return False
 
     def _old_settings(self) -> dict[str, Any]:
         try:

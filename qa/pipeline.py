@@ -22,7 +22,7 @@ from qa.config import (
 )
 from qa.embed import Embedder
 from qa.errors import ConfigError, IndexCorruptError, IngestError, QAError, QuestionError
-from qa.generations import BM25_CACHE
+from qa.generations import BM25_CACHE, BY_ENVIRONMENT, BY_OPTION
 from qa.index import INDEX_TYPES, IndexStore, LoadedIndex, manifest_stamp
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.metrics import normalize_text
@@ -82,7 +82,8 @@ class QAPipeline:
         self.corpus = (Path(corpus).expanduser() if corpus
                        else (None if chosen else default_corpus()))
         self.uploads_dir = Path(uploads_dir).expanduser() if uploads_dir else None
-        self.store = IndexStore(self.index_dir)
+        self.store = IndexStore(self.index_dir, named_by=BY_OPTION if index_dir or not
+                                env_index_dir() else BY_ENVIRONMENT)
         self.embedder = Embedder(embedding_model)
         self.reader: Reader = reader or ExtractiveReader(reader_model)
         # None: the built-in hybrid retriever (FAISS + BM25) over the index
@@ -269,7 +270,10 @@ class QAPipeline:
     def build(self, paths: Iterable[str | Path], rebuild: bool = False
               ) -> tuple[BuildStats, IngestReport]:
         """(Re)index the corpus at ``paths``: the index then holds exactly these documents,
-        and records ``paths`` as what it was built from (see :meth:`sources`).
+        and records ``paths`` as what it was built from (see :meth:`sources`); the articles
+        this removes are in ``BuildStats.removed_documents``, the folders and files the
+        index was built from that ``paths`` leaves out in ``BuildStats.dropped_sources``.
+        To add to the index, use :meth:`add_documents`.
 
         Questions are answered from the index loaded before while this reads and embeds;
         the new one is swapped in when it is written."""
@@ -301,12 +305,18 @@ class QAPipeline:
         # build is the one that loads the generation it writes (questions asked meanwhile
         # do not load it a second time, see _follow_current).
         chunking, index_type = self.build_settings()
+        try:
+            before = self.recorded_sources() or []
+        except QAError:
+            before = []  # a damaged index: the build replaces it
         with self._first_build, self._follow_lock:
             stats, built = self.store.build_loaded(report.documents, self.embedder, chunking,
                                                    index_type, rebuild=rebuild,
                                                    sources=[str(p.resolve()) for p in roots])
             self._swap_in(self._retrieving(built))  # as written: not read and hashed again
         stats.seconds = round(time.perf_counter() - t0, 3)
+        given = {r.resolve() for r in roots}
+        stats.dropped_sources = [str(p) for p in before if p.resolve() not in given]
         return stats, report
 
     def _indexed_ids(self) -> set[str]:
@@ -374,9 +384,14 @@ class QAPipeline:
         return self.corpus is not None or self.recorded_sources() is not None
 
     def add_documents(self, paths: Iterable[str | Path] = ()) -> tuple[BuildStats, IngestReport]:
-        """Index again what the index was built from (:meth:`sources`), plus ``paths``;
-        unchanged files are not re-embedded. Call it after files were added to the
-        uploads folder or to the folders the index was built from."""
+        """Index again what the index was built from (:meth:`sources`), plus ``paths``
+        (recorded as sources too; ``qa index --add PATH…``); unchanged files are not
+        re-embedded. Call it after files were added to the uploads folder or to the
+        folders the index was built from. Without an index yet (and no ``corpus``), the
+        index is built from ``paths``."""
+        paths = [paths] if isinstance(paths, str | Path) else list(paths)
+        if paths and self.corpus is None and not self.store.exists():
+            return self.build(paths)
         if not self.can_add_documents():
             raise ConfigError("this pipeline has no corpus folder to add documents to: "
                               "give it one (corpus=…, or --corpus on the command line)")

@@ -35,6 +35,9 @@ class BuildStats:
     renamed_documents: list[tuple[str, str]] = field(default_factory=list)
     embedded_passages: int = 0
     seconds: float = 0.0
+    #: folders and files the index was built from before that this build left out (the
+    #: index holds exactly the paths a build is given; QAPipeline.add_documents adds)
+    dropped_sources: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -120,10 +120,9 @@ CORRUPTIONS = {
     "manifest-bad-dimension": lambda g: _edit_manifest(g, dimension="384"),
     "manifest-bad-threshold": lambda g: _edit_manifest(g, settings={"threshold": "high"}),
     "manifest-bad-sources": lambda g: _edit_manifest(g, sources=5),
-    "current-garbage": lambda g: (g.parent / "CURRENT").write_bytes(b"\xff\xfe\x00junk"),
-    "current-empty": lambda g: (g.parent / "CURRENT").write_text(""),
-    "current-traversal": lambda g: (g.parent / "CURRENT").write_text("../../etc\n"),
 }
+# A damaged CURRENT (garbage, empty, "../../etc", a missing generation) is no error while
+# a complete generation is there: see test_index_add.py.
 
 
 @pytest.mark.slow
@@ -167,8 +166,7 @@ def test_damaged_pointer_never_deletes_outside(pointer: str, seeds_pipeline: QAP
     index_dir = copy_index(seeds_pipeline, tmp_path / "index")
     (index_dir / "CURRENT").write_text(pointer.format(victim=victim) + "\n")
     pipe = sharing_models(index_dir, seeds_pipeline)
-    with pytest.raises(IndexCorruptError, match="pointer"):
-        pipe.answer(QUESTION)
+    assert_same_answer(pipe, seeds_pipeline)  # the newest complete generation, inside
     pipe.build([seeds_corpus])  # a build replaces the damaged pointer...
     assert (victim / "precious.txt").read_text() == "keep me"  # ...and deletes nothing outside
     assert_same_answer(pipe, seeds_pipeline)

@@ -193,7 +193,7 @@ def test_timings_leave_out_loading_the_models(seeds_pipeline, monkeypatch) -> No
 
     def slow(real):
         def load(self):
-            _time.sleep(1.5)  # a model loading from a slow disk
+            _time.sleep(5.0)  # a model loading from a slow disk
             return real(self)
         return load
 
@@ -202,7 +202,9 @@ def test_timings_leave_out_loading_the_models(seeds_pipeline, monkeypatch) -> No
     fresh = QAPipeline(seeds_pipeline.index_dir)  # its own models, not loaded yet
     answer = fresh.answer(QUESTION)
     assert answer.text == "Ramzan Kadyrov"
-    assert answer.timings_ms["embed"] < 1000 and answer.timings_ms["read"] < 1400
+    # with loading counted each would be over 5,000 ms; the bounds leave a busy machine
+    # (two test runs on two cores) plenty of room for the work itself
+    assert answer.timings_ms["embed"] < 5000 and answer.timings_ms["read"] < 5000
 
 
 def test_a_recorded_folder_that_is_gone_stops_the_build_not_its_articles(
@@ -299,13 +301,14 @@ def test_a_build_that_cannot_be_loaded_leaves_the_loaded_index(seeds_pipeline, t
     assert chat.index.generation == loaded
     warned = [r for r in caplog.records if "cannot load the index" in r.getMessage()]
     assert len(warned) == 1 and new.name in warned[0].getMessage()
-    # a damaged pointer: the same, warned once
+    # a damaged pointer: the newest complete generation is the damaged one: the same,
+    # the damaged CURRENT warned of once
     caplog.clear()
     (index / "CURRENT").write_text("../elsewhere\n")
-    with caplog.at_level("WARNING", logger="qa.pipeline"):
+    with caplog.at_level("WARNING"):
         for _ in range(2):
             assert chat.answer(QUESTION).text == "Ramzan Kadyrov"
-    assert len([r for r in caplog.records if "damaged CURRENT" in r.getMessage()]) == 1
+    assert len([r for r in caplog.records if "CURRENT file is damaged" in r.getMessage()]) == 1
     # repaired by the next build: followed
     _pipeline(seeds_pipeline, index).build([corpus], rebuild=True)
     assert chat.answer(LIGHTHOUSE).text == "Ada Brook"

@@ -1,0 +1,187 @@
+"""`qa index --add`, what a build removes, a damaged CURRENT, and the hints that say
+which folder to use (real index builds on tiny corpora)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa.cli import main
+from qa.errors import IndexNotFoundError
+from qa.pipeline import QAPipeline
+
+
+def _corpus(folder: Path, n: int, stem: str = "note") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"{stem}{i}.md").write_text(
+            f"# {stem.title()} {i}\n\nThe {stem} number {i} was written in {1900 + i}.\n")
+    return folder
+
+
+def _index(*args: str):
+    return CliRunner().invoke(main, ["index", *args])
+
+
+def _manifest(index_dir: Path) -> dict:
+    gen = (index_dir / "CURRENT").read_text().strip()
+    return json.loads((index_dir / gen / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(corpus of 6 notes, an index of it) built once; tests copy the index."""
+    root = tmp_path_factory.mktemp("built")
+    corpus = _corpus(root / "notes", 6)
+    result = _index(str(corpus), "--index", str(root / "index"))
+    assert result.exit_code == 0, result.output
+    return corpus, root / "index"
+
+
+def _copy(built: tuple[Path, Path], tmp_path: Path) -> Path:
+    return Path(shutil.copytree(built[1], tmp_path / "copy"))
+
+
+# -- 1. --add, and what a build without it removes -----------------------------------
+def test_add_keeps_what_the_index_held_and_records_the_new_path(built, tmp_path) -> None:
+    corpus, _ = built
+    index = _copy(built, tmp_path)
+    extra = _corpus(tmp_path / "extra", 1, "extra")
+    result = _index("--add", str(extra / "extra0.md"), "--index", str(index))
+    assert result.exit_code == 0, result.output
+    assert "Indexed 7 documents" in result.stdout
+    assert "(1 embedded, 6 unchanged, 0 removed)" in result.stdout
+    manifest = _manifest(index)
+    assert len(manifest["documents"]) == 7
+    assert manifest["sources"] == [str(corpus.resolve()), str((extra / "extra0.md").resolve())]
+    # and `qa index` without PATHs refreshes both
+    again = _index("--index", str(index))
+    assert again.exit_code == 0, again.output
+    assert "(0 embedded, 7 unchanged, 0 removed)" in again.stdout
+
+
+def test_add_needs_paths(built, tmp_path) -> None:
+    index = _copy(built, tmp_path)
+    result = _index("--add", "--index", str(index))
+    assert result.exit_code == 2
+    assert "--add adds PATHs" in result.stderr
+
+
+def test_add_to_a_new_index_builds_it_from_the_paths(tmp_path) -> None:
+    corpus = _corpus(tmp_path / "notes", 2)
+    result = _index("--add", str(corpus), "--index", str(tmp_path / "new"))
+    assert result.exit_code == 0, result.output
+    assert set(_manifest(tmp_path / "new")["documents"]) == {"note0.md", "note1.md"}
+
+
+def test_a_build_that_removes_articles_names_them_and_how_to_keep_them(built,
+                                                                       tmp_path) -> None:
+    index = _copy(built, tmp_path)
+    one = _corpus(tmp_path / "one", 1, "single")
+    result = _index(str(one / "single0.md"), "--index", str(index))
+    assert result.exit_code == 0, result.output
+    assert "6 removed" in result.stdout
+    out = result.output
+    assert "note0.md" in out and "and 3 more" in out  # the first few, and a count
+    assert "the index holds exactly the paths given; use --add to add to it" in out
+    assert "no longer indexes" in out and str(built[0].resolve()) in out
+
+
+def test_a_refresh_that_removes_deleted_files_names_them_without_the_add_hint(
+        built, tmp_path) -> None:
+    corpus = Path(shutil.copytree(built[0], tmp_path / "notes"))
+    index = tmp_path / "index"
+    assert _index(str(corpus), "--index", str(index)).exit_code == 0
+    (corpus / "note5.md").unlink()
+    result = _index("--index", str(index))
+    assert result.exit_code == 0, result.output
+    assert "removed: note5.md" in result.output
+    assert "--add" not in result.output
+
+
+def test_a_build_without_the_chat_uploads_folder_says_it_is_no_longer_indexed(
+        built, tmp_path) -> None:
+    corpus, _ = built
+    index = _copy(built, tmp_path)
+    uploads = _corpus(tmp_path / "copy-uploads", 1, "upload")
+    chat = QAPipeline(index, uploads_dir=uploads)
+    chat.add_documents()  # what the chat does with an upload
+    assert str(uploads.resolve()) in _manifest(index)["sources"]
+    result = _index(str(corpus), "--index", str(index))
+    assert result.exit_code == 0, result.output
+    assert "upload0.md" in result.output and "1 removed" in result.stdout
+    assert f"no longer indexes {uploads.resolve()}" in result.output
+
+
+def test_add_documents_in_python_adds_to_a_new_index(tmp_path) -> None:
+    corpus = _corpus(tmp_path / "notes", 1)
+    pipe = QAPipeline(tmp_path / "index")
+    stats, _ = pipe.add_documents([corpus])
+    assert stats.documents == 1
+
+
+# -- 2. a damaged CURRENT --------------------------------------------------------------
+@pytest.mark.parametrize("pointer", [b"gen-nonexistent", b"gen-20200101000000-0123abcd", b"",
+                                     b"../../etc", b"\xff\xfe\x00junk"])
+def test_a_current_naming_no_generation_falls_back_to_the_intact_one(
+        pointer, built, tmp_path, caplog) -> None:
+    index = _copy(built, tmp_path)
+    (index / "CURRENT").write_bytes(pointer + b"\n")
+    with caplog.at_level(logging.WARNING):
+        info = CliRunner().invoke(main, ["info", "--index", str(index), "--json"])
+    assert info.exit_code == 0, info.output
+    assert len(json.loads(info.stdout)["documents"]) == 6
+    assert "CURRENT" in caplog.text and "newest complete generation" in caplog.text
+    # `qa index` without PATHs refreshes it and names the generation again
+    result = _index("--index", str(index))
+    assert result.exit_code == 0, result.output
+    assert "(0 embedded, 6 unchanged, 0 removed)" in result.stdout
+    assert (index / (index / "CURRENT").read_text().strip() / "manifest.json").is_file()
+
+
+def test_a_damaged_current_without_any_generation_says_so(built, tmp_path) -> None:
+    index = _copy(built, tmp_path)
+    for gen in index.glob("gen-*"):
+        shutil.rmtree(gen)
+    (index / "CURRENT").write_text("gen-nonexistent\n")
+    info = CliRunner().invoke(main, ["info", "--index", str(index)])
+    assert info.exit_code == 1
+    assert "gen-nonexistent" in info.output and "no complete generation" in info.output
+    assert "qa index --rebuild --index" in info.output
+
+
+# -- 3. hints that name the right folder ---------------------------------------------
+def test_a_generation_folder_is_recognised(built) -> None:
+    _, index = built
+    gen = index / (index / "CURRENT").read_text().strip()
+    info = CliRunner().invoke(main, ["info", "--index", str(gen)])
+    assert info.exit_code == 1
+    assert f"one generation of the index {index}: use --index {index}" in info.output
+    assert f"--index {gen}" not in info.output
+
+
+def test_a_folder_of_articles_is_not_an_index(built) -> None:
+    corpus, _ = built
+    with pytest.raises(IndexNotFoundError) as err:
+        QAPipeline(corpus).store.read_manifest()
+    message = str(err.value)
+    assert "holds articles, not an index" in message
+    assert f"qa index {corpus} --index {corpus}-index" in message
+
+
+# -- 4. the index folder named by $QA_INDEX_DIR ----------------------------------------
+def test_an_index_dir_from_the_environment_is_named_as_such(tmp_path, monkeypatch) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not an index")
+    monkeypatch.setenv("QA_INDEX_DIR", str(afile))
+    info = CliRunner().invoke(main, ["info"])
+    assert info.exit_code == 1
+    assert "is a file" in info.output and "$QA_INDEX_DIR" in info.output
+    assert "--index" not in info.output
+    given = CliRunner().invoke(main, ["info", "--index", str(afile)])
+    assert "choose another with --index" in given.output
