@@ -430,7 +430,9 @@ def test_a_full_disk_while_writing_keeps_the_index_in_use(
 def test_qa_index_fails_cleanly_when_the_lock_stays_held(held_lock, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     index_dir, _ = held_lock
-    monkeypatch.setattr(IndexStore.__init__, "__defaults__", (0.3,))  # don't wait 30 s
+    defaults = IndexStore.__init__.__defaults__ or ()
+    monkeypatch.setattr(IndexStore.__init__, "__defaults__",
+                        (0.3, *defaults[1:]))  # don't wait 30 s
     corpus = synthetic_corpus(tmp_path / "corpus", 2)
     result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(index_dir)])
     assert_one_line_error(result, "another process is writing the index", "try again")
