@@ -19,13 +19,16 @@ Kinds, by name:
   kept when it holds a heading (``<h1>``–``<h6>``, or an element named ``title``) whose
   text is not a link (Bootstrap's ``page-header``, Javadoc's and Doxygen's
   ``<div class="header">`` with the class's name), a footer's only when it is not mostly
-  links;
-- a sidebar (:data:`SIDEBARS`), kept when it is in the text flow (beside paragraphs or
-  words, as ``qa.html`` keeps an ``<aside>``), not beside the content's containers;
+  links, and a header or footer among running text (a part's, not the site's);
+- a sidebar (:data:`SIDEBARS`), only when the word stands alone or with words of the
+  site's layout or of sidebars (:data:`SIDEBAR_WORDS`: ``sidebar-first``,
+  ``sidebar-widget``; not ``sidebar-note``, nor a wrapper's ``sidebar-layout``), kept when
+  it is in the text flow (beside paragraphs or words, as ``qa.html`` keeps an
+  ``<aside>``), not beside the content's containers;
 - a cookie banner or search box (:data:`CONTROLS`), only when the word stands alone or
   with words of such boxes (:data:`CONTROL_WORDS`: ``cookie-banner``, ``searchbox``; not
-  ``cookie-recipe``, ``search-results``), and only when it holds a form control or is
-  mostly links, and is short (under :data:`SHORT` characters outside links);
+  ``cookie-recipe``, ``search-results``), and only when it holds a form control, and is
+  mostly links or short (under :data:`SHORT` characters outside links);
 - whole names (:data:`NAMES`): MediaWiki's ``mw-panel`` and ``mw-head`` and DocBook's
   ``navheader`` and ``navfooter`` (page furniture); Sphinx's ``related`` bar
   (navigation); Sphinx's ``toctree-wrapper`` contents list, left out wherever it is when
@@ -38,13 +41,14 @@ a sibling, or a sibling of one of its ancestors, that is no region (so a
 ``<div class="sidebar-right">`` around the article, beside nothing but the footer, is read,
 and the regions inside it are looked at in turn). Then a region mostly of links is left
 out whatever its kind (texinfo's header of Next/Previous/Up links inside its section),
-but for a header holding a heading. Otherwise a page furniture region is also kept
-inside an element whose name has a word of the article's (:data:`AROUND`: ``content``,
-``entry``, ``post``, ``main``, ``body`` …, unless that name also has a region word, as
-``content-sidebar-wrap`` has), and when it holds a region of its own kind (a wrapper).
+but for a header holding a heading and a cookie or search box without a form control.
+Otherwise a page furniture region is also kept inside an element whose name has a word
+of the article's (:data:`AROUND`: ``content``, ``entry``, ``post``, ``main``, ``body`` …,
+unless that name also has a region word, as ``content-sidebar-wrap`` has), and when it
+holds a region of its own kind (a wrapper).
 A name with a word of the article's own parts (:data:`CONTENT`: ``entry-header``,
-``post-footer``, docutils' ``<div class="section" id="menus">``) is no region, nor is an
-element whose ARIA role says what it is.
+``post-footer``, ``no-sidebar``, docutils' ``<div class="section" id="menus">``) is no
+region, nor is an element whose ARIA role says what it is.
 
 A generic rule (any block whose text is nearly all links, as readability has) was measured
 on the HTML documentation installed here and not adopted: besides tables of contents it
@@ -74,7 +78,7 @@ FURNITURE = BANNERS | SIDEBARS | CONTROLS
 SITE = frozenset(
     "site page global main top bottom upper lower fixed sticky wrapper wrap container inner "
     "outer area region bar links widgets widget copyright info primary secondary mobile "
-    "desktop left right full width row block zone default layout".split())
+    "desktop left right full width block zone default layout".split())
 #: Words that may stand beside a cookie or search word in a cookie banner or search box.
 CONTROL_WORDS = SITE | frozenset(
     "banner notice notification message popup modal overlay dialog box form input field "
@@ -86,8 +90,15 @@ NAMES = {"mw-panel": "furniture", "mw-head": "furniture", "navheader": "furnitur
          "navfooter": "furniture", "related": "navigation", "toctree-wrapper": "contents"}
 #: Words of the article's own parts: a name holding one is no region.
 CONTENT = frozenset(
-    "content entry post article story card comment comments has with section chapter "
-    "sect1 sect2 sect3".split())
+    "content entry post article story card comment comments has with no without section "
+    "chapter sect1 sect2 sect3".split())
+#: Words that may stand beside a sidebar word in a page's sidebar ('sidebar-first',
+#: 'sidebar-widget'; not 'sidebar-note', a box in the text).
+SIDEBAR_WORDS = frozenset(
+    "first second third column col panel widget widgets module inset box".split())
+#: Words of a wrapper: beside a sidebar word they name the layout around the article
+#: ('sidebar-layout', 'sidebar-wrap'), not the sidebar.
+WRAPPERS = frozenset("wrapper wrap container inner outer layout page full width".split())
 #: Words of an element around the article: page furniture inside one is the article's.
 AROUND = frozenset(
     "content entry post article story main body text section chapter sect1 sect2 "
@@ -124,14 +135,17 @@ def named_region(tag: Any, page_level: bool, sizes: TextSizes) -> bool:
         return False
     if kind == "banner" and sizes.holds(tag, _TITLED):
         return False  # the article's title: Javadoc's, Doxygen's, Bootstrap's page-header
-    if sizes.link_dense(tag):
-        return True  # (texinfo's header of Next/Previous/Up links, even inside a section)
+    if sizes.link_dense(tag):  # (texinfo's header of Next/Previous/Up links, even inside
+        # a section); a cookie or search box is one only with a form control in it ('cookies'
+        # may be a bakery's list of them)
+        return kind != "control" or sizes.holds(tag, _CONTROL)
     if kind == "navigation" or sizes.in_the_article(tag):
         return False
     if sizes.holds(tag, _KIND_BITS[kind]):
         return False  # a wrapper around a region of its kind ('sidebar-right')
-    if kind in ("banner", "footer"):
-        return not sizes.holds(tag, _TITLED)
+    if kind in ("banner", "footer"):  # a part's header among the text is no site's
+        return not sizes.holds(tag, _TITLED) and not (tag.parent.name != "body"
+                                                      and sizes.in_flow(tag))
     if kind == "sidebar":
         return not sizes.in_flow(tag)
     if kind == "control":
@@ -162,8 +176,9 @@ def _kind(tag: Any) -> str | None:
     for name, kind in NAMES.items():
         if name in whole:
             return kind
-    if words & SIDEBARS:  # (a "sidebar-menu" need not be links: its words may be)
-        return "sidebar"
+    if words & SIDEBARS and _only(words - SIDEBARS, (SITE - WRAPPERS) | FURNITURE
+                                  | NAVIGATION | SIDEBAR_WORDS):
+        return "sidebar"  # (a "sidebar-menu" need not be links: its words may be)
     if words & BANNERS and _only(words - BANNERS, SITE | FURNITURE | NAVIGATION):
         return "banner" if words & {"header", "masthead"} else "footer"
     if words & CONTROLS and _only(words - CONTROLS, CONTROL_WORDS | NAVIGATION):

@@ -453,3 +453,47 @@ def test_named_regions_beside_the_text_take_linear_time() -> None:
 
     small, large = seconds(400), seconds(3200)  # (the large page: 2 MB)
     assert large < 24 * small + 1
+
+
+# -- a second review of the named regions (2026-12-02): article text they took -------------
+_NEWS = ("<p>The committee met on Tuesday and agreed that the new bridge will be built by "
+         "spring 2026 at a cost of 40 million euros.</p>")
+
+
+@pytest.mark.parametrize("page, kept", [
+    # a part's header among the text: FAQ questions, a byline in a column
+    ('<body><div id="header"><a href="/">Home</a></div><div class="faq-list">'
+     '<div class="faq-item"><div class="header">How long is the warranty?</div><div '
+     'class="answer">The warranty lasts two years from the date of purchase, parts and '
+     'labour included.</div></div><div class="faq-item"><div class="header">Do you ship '
+     'abroad?</div><div class="answer">Yes, we ship to every country in the European Union '
+     'within five working days.</div></div></div></body>',
+     ["How long is the warranty?", "Do you ship abroad?"]),
+    # a wrapper that says it has no sidebar, beside longer comments
+    ('<body><div id="header"><a href="/">Home</a></div><div class="no-sidebar"><h2>Bridge '
+     'news</h2><p>The bridge will open on 12 May 2026.</p></div><div id="comments">'
+     + "".join(f"<p>user{i}: I agree with this, thanks for sharing number {i}.</p>"
+               for i in range(5)) + '</div><div id="footer">(c)</div></body>',
+     ["12 May 2026"]),
+    # a table of divs: its header and totals rows are rows, not a site's header and footer
+    ('<body><div class="table"><div class="row header"><div class="cell">Item</div><div '
+     'class="cell">Price</div></div><div class="row"><div class="cell">Blue widget model '
+     '3000</div><div class="cell">$10.00</div></div><div class="row"><div class="cell">Red '
+     'gadget deluxe</div><div class="cell">$25.00</div></div><div class="row footer"><div '
+     'class="cell">Total</div><div class="cell">$45.00</div></div></div></body>',
+     ["Item", "Total", "$45.00"]),
+    # a bakery's cookies, linked: no cookie banner without a form control
+    (f'<body><div id="breads"><h2>Breads</h2>{_NEWS}</div><div id="cookies"><h2>Cookies</h2>'
+     '<ul><li><a href="/p/1">Chocolate chip cookie</a> $2</li></ul></div></body>',
+     ["Chocolate chip cookie"]),
+    # a note box named after sidebars among a column's blocks
+    (f'<body><div id="header"><a href="/">Home</a></div><div class="col-md-8"><div '
+     f'class="lead">{_NEWS}</div><div class="sidebar-note"><p>Fact: the old bridge opened '
+     f'in 1911.</p></div><div class="text-block">{_NEWS}</div></div><div id="sidebar"><a '
+     'href="/">Home</a></div></body>',
+     ["the old bridge opened in 1911"]),
+])
+def test_named_parts_of_the_text_are_kept(page: str, kept: list[str]) -> None:
+    text, _ = html_to_text(page)
+    assert all(words in text for words in kept), text
+    assert "Home" not in text.split("\n")  # the site's own header still goes
