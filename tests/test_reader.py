@@ -202,7 +202,8 @@ def test_only_emphasis_and_code_marks_are_trimmed() -> None:
 
 
 @pytest.mark.parametrize("text, start, end, span", [
-    ("ssh [-p port] [-Q query_option]", 14, 23, "-Q query"),  # '[' unmatched in the span
+    # '[' unmatched in the span; the cut 'query' grows to the whole 'query_option'
+    ("ssh [-p port] [-Q query_option]", 14, 23, "-Q query_option"),
     ("Chopin (born 1810) wrote it", 7, 17, "born 1810"),
     ("Chopin (born 1810) wrote it", 8, 18, "born 1810"),
     ("the Tokyo Metro (TMO) line", 16, 21, "(TMO)"),  # balanced: kept
@@ -216,6 +217,110 @@ def test_a_span_drops_a_bracket_at_an_edge_without_its_partner(
 
     a, b = _span_edges(text, start, end)
     assert text[a:b] == span
+
+
+def _edged(text: str, span: str, rules: frozenset[str] | None = None) -> str:
+    """The answer ``_span_edges`` makes of the first ``span`` in ``text``."""
+    from qa.reader import SPAN_RULES, _span_edges
+
+    i = text.index(span)
+    a, b = _span_edges(text, i, i + len(span), SPAN_RULES if rules is None else rules)
+    return text[a:b]
+
+
+@pytest.mark.parametrize("text, span, answer", [
+    ("set `diff.relative` to true", "relative", "diff.relative"),
+    ("set diff.relative to true", "diff", "diff.relative"),
+    ("the fetch.writeCommitGraph option", "writeCommitGraph", "fetch.writeCommitGraph"),
+    ("use no_args_is_help=True", "args", "no_args_is_help"),
+    ("git config init.defaultBranch main", "init", "init.defaultBranch"),
+    ("cache.max_size_mb megabytes", "max_size_mb megabytes", "cache.max_size_mb megabytes"),
+    ("read $ARGS.positional[] here", "$ARGS", "$ARGS.positional[]"),
+    ("since Git 2.28, the", "2", "2.28"),
+    ("about 3.5 million people", "5 million", "3.5 million"),
+    ("docs at example.com today", "example", "example.com"),
+    ("a std::vector of ints", "vector", "std::vector"),
+    ("call .relative on it", ".relative", ".relative"),  # nothing joined before the '.'
+])
+def test_a_span_grows_to_the_whole_joined_token(text: str, span: str, answer: str) -> None:
+    assert _edged(text, span) == answer
+    assert _edged(text, span, frozenset()) == span  # the rule alone does it
+
+
+@pytest.mark.parametrize("text, span", [
+    ("The capital is Paris. It is big.", "Paris"),  # a sentence's period joins nothing
+    ("It is big. Paris is the capital.", "Paris"),
+    ("in 1990. The", "1990"),
+    ("Tamiami Trail/SW 8th St", "SW 8th St"),  # '/' parts alternatives
+    ("__init__ runs first", "init"),  # no letter before the '_'
+    ("the _rye_ bread", "rye"),  # emphasis, not a joiner
+    ("Beyoncé's album", "Beyoncé"),  # an apostrophe is no joiner
+    ("well-known", "known"),
+])
+def test_a_span_joins_nothing_across_spaces_or_other_marks(text: str, span: str) -> None:
+    assert _edged(text, span) == span
+
+
+@pytest.mark.parametrize("text, span, answer", [
+    ("use the '--squash' option", "'--squash", "--squash"),
+    ("use the '--squash' option", "--squash'", "--squash"),
+    ('he said "hello" to her', 'hello"', "hello"),
+    ("the \u201cEdict of Milan\u201d", "\u201cEdict of Milan", "Edict of Milan"),
+    ("the Beatles' song", "Beatles'", "Beatles"),
+    ("‘stdcall’ and ‘fastcall’ functions", "stdcall’ and ‘fastcall’ functions",
+     "‘stdcall’ and ‘fastcall’ functions"),
+    ('"adult contemporary" music and "pop" music', 'adult contemporary" music and "pop" music',
+     '"adult contemporary" music and "pop" music'),
+    ("Install `typer-slim` or `typer-cli` first", "typer-slim` or `typer-cli",
+     "`typer-slim` or `typer-cli`"),
+])
+def test_a_span_drops_a_quote_at_an_edge_without_its_partner(
+        text: str, span: str, answer: str) -> None:
+    assert _edged(text, span) == answer
+
+
+@pytest.mark.parametrize("text, span", [
+    ("Beyoncé's album", "Beyoncé's"),
+    ("Beyoncé’s album", "Beyoncé’s"),
+    ("rock 'n' roll", "rock 'n' roll"),
+    ("the '90s", "'90s"),
+    ("the ’90s", "’90s"),
+    ('he said "hello" to her', '"hello"'),  # paired: kept
+    ("O'Brien said", "O'Brien"),
+    ("**bold** and `code`", "bold"),  # no marks inside: none taken in
+])
+def test_a_span_keeps_apostrophes_and_paired_quotes(text: str, span: str) -> None:
+    assert _edged(text, span) == span
+
+
+@pytest.mark.parametrize("text, span, answer", [
+    ("# MyApp configuration\n\nIt reads config.toml.", "# MyApp configuration",
+     "MyApp configuration"),
+    ("intro\n## Setup steps\n", "## Setup steps", "Setup steps"),
+    ("###\tTabs too", "###\tTabs too", "Tabs too"),
+])
+def test_a_span_starts_after_a_heading_mark(text: str, span: str, answer: str) -> None:
+    assert _edged(text, span) == answer
+
+
+@pytest.mark.parametrize("text, span", [
+    ("C# is a language", "C#"),
+    ("#1 hit", "#1 hit"),
+    ("F# and C#", "F# and C#"),
+    ("issue #42 fixed", "#42"),
+    ("see # not a heading", "# not a heading"),  # not at the start of a line
+    ("#hashtag here", "#hashtag"),
+])
+def test_a_span_keeps_hashes_that_mark_no_heading(text: str, span: str) -> None:
+    assert _edged(text, span) == span
+
+
+def test_the_reader_answers_a_whole_identifier(reader) -> None:
+    passage = "The diff commands now honor the `diff.relative` configuration variable."
+    best = reader.read("Which configuration variable do the diff commands now honor?",
+                       [passage])[0].best
+    assert best is not None and "diff.relative" in best.text, best
+    assert passage[best.start:best.end] == best.text
 
 
 def test_a_span_keeps_the_combining_marks_of_its_last_letter() -> None:
