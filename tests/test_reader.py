@@ -193,7 +193,7 @@ def test_concurrent_reads_keep_every_window_within_the_limit(monkeypatch) -> Non
 
 
 def test_only_emphasis_and_code_marks_are_trimmed() -> None:
-    from qa.reader import _span_edges
+    from qa.spans import span_edges as _span_edges
 
     for text in ("__init__", "~/.config/toolrc", "_id", "~300 metres", "C#"):
         assert _span_edges(text, 0, len(text)) == (0, len(text)), text
@@ -213,7 +213,7 @@ def test_only_emphasis_and_code_marks_are_trimmed() -> None:
 ])
 def test_a_span_drops_a_bracket_at_an_edge_without_its_partner(
         text: str, start: int, end: int, span: str) -> None:
-    from qa.reader import _span_edges
+    from qa.spans import span_edges as _span_edges
 
     a, b = _span_edges(text, start, end)
     assert text[a:b] == span
@@ -221,7 +221,8 @@ def test_a_span_drops_a_bracket_at_an_edge_without_its_partner(
 
 def _edged(text: str, span: str, rules: frozenset[str] | None = None) -> str:
     """The answer ``_span_edges`` makes of the first ``span`` in ``text``."""
-    from qa.reader import SPAN_RULES, _span_edges
+    from qa.spans import SPAN_RULES
+    from qa.spans import span_edges as _span_edges
 
     i = text.index(span)
     a, b = _span_edges(text, i, i + len(span), SPAN_RULES if rules is None else rules)
@@ -324,7 +325,7 @@ def test_the_reader_answers_a_whole_identifier(reader) -> None:
 
 
 def test_a_span_keeps_the_combining_marks_of_its_last_letter() -> None:
-    from qa.reader import _span_edges
+    from qa.spans import span_edges as _span_edges
 
     text = "Zoe\u0308 Bronte\u0308 tasted it"  # decomposed: e + combining diaeresis
     assert _span_edges(text, 0, 3) == (0, 4)
