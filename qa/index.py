@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from qa.checks import check_threshold, check_top_k
 from qa.chunk import CHUNKER_VERSION, ChunkSettings
 from qa.embed import DEFAULT_MODEL_ID, Embedder
 from qa.errors import (
@@ -46,12 +45,18 @@ from qa.generations import (
     BY_OPTION,
     DATA_FILES,
     GENERATION_NAME,
-    a_file_not_a_folder,
     cannot_write,
     new_generation_name,
     newest_complete_generation,
     remove_leftover_generations,
     warn_once,
+)
+from qa.manifest import (
+    manifest_problem,
+    manifest_stamp,
+    no_index_message,
+    rebuild_hint,
+    same_contents,
 )
 from qa.reuse import BuildStats, assemble
 from qa.types import Document, Passage
@@ -60,35 +65,6 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 INDEX_TYPES = ("flat", "hnsw")
-
-
-def rebuild_hint(path: Path, articles_needed: bool = False) -> str:
-    """How to rebuild the index at ``path``; ``articles_needed`` when the index's record of
-    what it was built from is what is damaged, so a rebuild must be told."""
-    if articles_needed:
-        return (f"Rebuild it with: qa index --rebuild --index {path} ARTICLES… (the folders "
-                "and files it held: its record of them is damaged too)")
-    return f"Rebuild it with: qa index --rebuild --index {path} [ARTICLES…]"
-
-
-def _holds_articles(folder: Path, look_at: int = 2000) -> bool:
-    """Whether ``folder`` holds files that qa indexes (the first ``look_at`` entries of its
-    tree are looked at)."""
-    from qa.ingest import SUPPORTED_SUFFIXES
-
-    seen = 0
-    try:
-        for _root, _dirs, files in os.walk(folder):
-            for name in files:
-                if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
-                    return True
-                seen += 1
-            seen += 1
-            if seen > look_at:
-                return False
-    except OSError:
-        return False
-    return False
 
 
 @dataclass
@@ -108,61 +84,12 @@ class LoadedIndex:
         return dict(self.manifest.get("settings", {}))
 
 
-def _manifest_problem(manifest: dict[str, Any]) -> str | None:
-    """What is wrong with a current-format manifest's structure, or None."""
-    if not isinstance(manifest.get("dimension"), int) or manifest["dimension"] < 1:
-        return "no valid 'dimension'"
-    documents = manifest.get("documents")
-    if not isinstance(documents, dict) or not all(
-        isinstance(d, dict) and isinstance(d.get("hash"), str) for d in documents.values()
-    ):
-        return "no valid 'documents'"
-    files = manifest.get("files", {})
-    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-        return "no valid 'files'"
-    sources = manifest.get("sources", [])
-    if not isinstance(sources, list) or not all(isinstance(v, str) for v in sources):
-        return "'sources' is not a list of paths"
-    settings = manifest.get("settings", {})
-    if not isinstance(settings, dict):
-        return "'settings' is not an object"
-    for key, check, what in (("threshold", check_threshold, "a number between 0 and 1"),
-                             ("top_k", check_top_k, "a whole number from 1 to 50")):
-        value = settings.get(key)
-        try:
-            if value is not None:
-                check(value)  # what answering accepts as given is what may be stored
-        except ConfigError:
-            return f"the stored {key} {value!r} is not {what}"
-    if not isinstance(settings.get("answer_types", True), bool):
-        return "the stored answer_types is not true or false"
-    return None
-
-
-def manifest_stamp(generation: Path | None) -> tuple[int, int] | None:
-    """Which file ``generation``'s manifest is, and when it was written (a rewrite replaces
-    the file); None when it cannot be told."""
-    try:
-        info = (generation / "manifest.json").stat() if generation else None
-    except OSError:
-        return None
-    return (info.st_ino, info.st_mtime_ns) if info else None
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:  # (hashlib.file_digest is Python 3.11+)
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _same_contents(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """Whether a build's manifest describes the very index already live (then the build
-    writes nothing, and the live generation keeps its caches)."""
-    keys = ("format_version", "embedding_model", "dimension", "chunking", "chunker",
-            "index_type", "documents", "passages", "sources")
-    return all(old.get(k) == new.get(k) for k in keys)
 
 
 def make_faiss_index(vectors: np.ndarray, index_type: str) -> Any:
@@ -275,24 +202,7 @@ class IndexStore:
             ) from exc
 
     def _no_index(self) -> str:
-        """Why there is no index at this folder, and what to do: a file; one generation of
-        an index (use the index's folder); a folder of articles (index them into another
-        folder); else how to build one here."""
-        path = self.path
-        if path.exists() and not path.is_dir():
-            return a_file_not_a_folder(path, self.named_by)
-        parent = path.absolute().parent
-        if (path / "manifest.json").is_file() and (
-                GENERATION_NAME.fullmatch(path.name) or (parent / "CURRENT").is_file()):
-            index = path.parent if path.name else parent
-            return (f"{path} is not an index: that is one generation of the index {index}: "
-                    f"use --index {index}")
-        if _holds_articles(path):
-            return (f"{path} holds articles, not an index: build one with qa index {path} "
-                    f"--index {path}-index (an index needs a folder of its own), then use "
-                    f"--index {path}-index")
-        return (f"no index at {path}. Build one with: qa index --index {path} "
-                f"ARTICLES… (in Python: QAPipeline('{path}').build([ARTICLES…]))")
+        return no_index_message(self.path, self.named_by)
 
     def checked_manifest(self, gen: Path | None = None) -> dict[str, Any]:
         """``read_manifest``, checked: IndexMismatchError for another format version,
@@ -304,7 +214,7 @@ class IndexStore:
                 f"the index at {self.path} has format version {manifest.get('format_version')}, "
                 f"this version of qa reads version {FORMAT_VERSION}. {rebuild_hint(self.path)}"
             )
-        problem = _manifest_problem(manifest)
+        problem = manifest_problem(manifest)
         if problem:
             raise IndexCorruptError(
                 f"the index manifest in {gen} is damaged ({problem}). {rebuild_hint(self.path)}"
@@ -470,7 +380,7 @@ class IndexStore:
             }
             if sources is not None:
                 manifest["sources"] = list(sources)
-            if previous is not None and _same_contents(previous.manifest, manifest):
+            if previous is not None and same_contents(previous.manifest, manifest):
                 logger.info("the index at %s is up to date: nothing to write", self.path)
                 if previous.generation is not None and not self._names(previous.generation):
                     try:  # the generation taken without (a sound) CURRENT: named again
@@ -523,7 +433,7 @@ class IndexStore:
         except IndexCorruptError:
             return {}
         settings = manifest.get("settings")
-        if not isinstance(settings, dict) or _manifest_problem(manifest):
+        if not isinstance(settings, dict) or manifest_problem(manifest):
             return {}
         return dict(settings)
 

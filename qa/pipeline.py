@@ -23,8 +23,9 @@ from qa.config import (
 from qa.embed import Embedder
 from qa.errors import ConfigError, IndexCorruptError, IngestError, QAError, QuestionError
 from qa.generations import BM25_CACHE, BY_ENVIRONMENT, BY_OPTION
-from qa.index import INDEX_TYPES, IndexStore, LoadedIndex, manifest_stamp
+from qa.index import INDEX_TYPES, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
+from qa.manifest import manifest_stamp
 from qa.metrics import normalize_text
 from qa.reader import ExtractiveReader, Reading, Span
 from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, Retriever
