@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from qa.answer_type import admissible
 from qa.checks import check_readings, check_threshold, check_top_k, clean_question
 from qa.chunk import ChunkSettings
+from qa.compose import compose_answer
 from qa.config import (
     DEFAULT_THRESHOLD,
     DEFAULT_TOP_K,
@@ -26,11 +26,10 @@ from qa.generations import BM25_CACHE, BY_ENVIRONMENT, BY_OPTION
 from qa.index import INDEX_TYPES, IndexStore, LoadedIndex
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.manifest import manifest_stamp
-from qa.metrics import normalize_text
-from qa.reader import ExtractiveReader, Reading, Span
+from qa.reader import ExtractiveReader, Reading
 from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, Retriever
 from qa.reuse import BuildStats
-from qa.types import Alternative, Answer, Retrieved, Source
+from qa.types import Answer, Retrieved
 
 logger = logging.getLogger(__name__)
 
@@ -472,58 +471,3 @@ class QAPipeline:
                     else question[:60] + "…"
                 raise QuestionError(f"question {n} ({shown!r}): {exc}") from exc
         return answers
-
-
-def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[Reading],
-                   threshold: float, timings: dict[str, float] | None = None, *,
-                   answer_types: bool = True) -> Answer:
-    """Merge spans across passages by normalized text; abstain under ``threshold``.
-
-    A span's score is its calibrated confidence when the reader gives one, else its
-    probability; an answer scores its best span. With ``answer_types``, spans of the wrong
-    type for the question are left out (the next best span of a passage may then win), and
-    so is a count of something other than the named thing a "how many" question counts,
-    with the spans inside it.
-    """
-    merged: dict[str, dict[str, Any]] = {}
-    for h_idx, (hit, reading) in enumerate(zip(hits, readings)):
-        spans = (admissible(question, hit.passage.text, reading.spans) if answer_types
-                 else reading.spans)
-        for span in spans:
-            key = normalize_text(span.text)  # 'O’Brien' and 'O'Brien' are one answer
-            if not key:
-                continue
-            score = _score(span)
-            entry = merged.setdefault(key, {"text": span.text, "score": -1.0, "where": {}})
-            if score > entry["score"]:
-                entry["text"], entry["score"] = span.text, score
-            best_here = entry["where"].get(h_idx)
-            if best_here is None or score > _score(best_here):
-                entry["where"][h_idx] = span
-    ranked = sorted(merged.values(), key=lambda e: -e["score"])
-    best = ranked[0] if ranked and ranked[0]["score"] >= threshold else None
-    sources = []
-    for h_idx, hit in enumerate(hits):
-        p = hit.passage
-        found: Span | None = best["where"].get(h_idx) if best else None
-        sources.append(Source(
-            doc_id=p.doc_id, title=p.title, passage=p.text,
-            passage_start=p.start, passage_end=p.end,
-            answer_start=p.start + found.start if found else None,
-            answer_end=p.start + found.end if found else None,
-            retrieval_score=round(hit.score, 6),
-            reader_score=round(_score(found), 6) if found else 0.0,
-            retrieval_rank=h_idx + 1,
-        ))
-    sources.sort(key=lambda s: (not s.has_answer, -s.reader_score))
-    alternatives = tuple(Alternative(e["text"], round(e["score"], 6))
-                         for e in ranked[1 if best else 0 : 4])
-    score = best["score"] if best else (ranked[0]["score"] if ranked else 0.0)
-    return Answer(question, best["text"] if best else None, round(float(score), 6),
-                  tuple(sources), alternatives,
-                  {k: round(v, 2) for k, v in (timings or {}).items()})
-
-
-def _score(span: Span) -> float:
-    return span.confidence if span.confidence is not None else span.score
-

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from qa.answer_type import admissible, binds, expected_type, fits, names_number
 from qa.cli import main
-from qa.pipeline import compose_answer
+from qa.compose import compose_answer
 from qa.reader import ExtractiveReader, Reading, Span
 from qa.types import Passage, Retrieved
 

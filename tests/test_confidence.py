@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import main
+from qa.compose import compose_answer
 from qa.confidence import CALIBRATION_FILE, Calibration, fit
 from qa.errors import ModelLoadError
-from qa.pipeline import compose_answer
 from qa.reader import DEFAULT_READER_PATH, ExtractiveReader, Reading, Span
 from qa.reader_eval import answer_choice_f1, auc
 from qa.threshold import Outcome, choose_threshold

@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import main
+from qa.compose import compose_answer
 from qa.errors import ConfigError, IndexNotFoundError, QuestionError
 from qa.metrics import normalize_answer
-from qa.pipeline import QAPipeline, clean_question, compose_answer
+from qa.pipeline import QAPipeline, clean_question
 from qa.reader import Reading, Span
 from qa.types import Passage, Retrieved
 
