@@ -96,6 +96,17 @@ def _item(line: str) -> GoldItem:
     return GoldItem(str(qid), question, tuple(kept))
 
 
+def _line_id(line: str) -> str | None:
+    """The id of a malformed gold line, when it is an object with a usable one."""
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    qid = obj.get("id") if isinstance(obj, dict) else None
+    usable = isinstance(qid, (str, int)) and not isinstance(qid, bool) and str(qid).strip()
+    return str(qid) if usable else None
+
+
 def _read(path: str | Path) -> tuple[bytes, Path]:
     """The gold file's bytes ('-': standard input) and the path to name it by."""
     if str(path) == "-":
@@ -128,7 +139,16 @@ def load_gold(path: str | Path) -> list[GoldItem]:
             if not items and not problems and line.lstrip().startswith("["):
                 raise DataError(f"{path} holds a JSON array; a gold file is JSON Lines: one "
                                 f"object a line, no enclosing [ ]; {_HINT}")
-            item = _item(line)
+            try:
+                item = _item(line)
+            except _LineError as exc:  # its id still counts: a duplicate is named too
+                qid = _line_id(line)
+                if qid is not None and qid in seen:
+                    raise _LineError(f"{exc}; and its id '{qid}' is a duplicate (first on "
+                                     f"line {seen[qid]})", exc.hint) from exc
+                if qid is not None:
+                    seen[qid] = no
+                raise
             if item.id in seen:
                 raise _LineError(f"duplicate id '{item.id}' (first on line {seen[item.id]})")
         except UnicodeDecodeError as exc:

@@ -86,6 +86,9 @@ def test_load_gold_reads_items_and_skips_blank_lines(tmp_path: Path) -> None:
     ('{"id": "x", "question": "Q?", "answers": [], "id": "y"}',
      "the key 'id' appears twice in one object"),
     ('{"id": "q1", "question": "Again?", "answers": []}', "duplicate id 'q1' (first on line 1)"),
+    # a line with another fault and a duplicate id: both named, not one a run (a trial's)
+    ('{"id": "q1", "question": " ", "answers": []}',
+     "about your articles; and its id 'q1' is a duplicate (first on line 1)"),
 ])
 def test_load_gold_names_the_bad_line(tmp_path: Path, line: str, message: str) -> None:
     path = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n' + line + "\n")
