@@ -23,11 +23,15 @@ PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _OPENS = {"(": ")", "[": "]", "{": "}"}
 _CLOSES = {v: k for k, v in _OPENS.items()}
 #: Quotes, opening → closing. A straight quote is its own partner; ’ is also an apostrophe.
-_QUOTE_OPENS = {'"': '"', "'": "'", "\u2018": "\u2019", "\u201c": "\u201d"}
-_QUOTE_CLOSES = {'"': '"', "'": "'", "\u2019": "\u2018", "\u201d": "\u201c"}
+#: German „…“ and ‚…‘ close with what opens an English quote; French «…» and ‹…›.
+_QUOTE_OPENS = {'"': '"', "'": "'", "\u2018": "\u2019", "\u201c": "\u201d",
+                "\u201e": "\u201c", "\u201a": "\u2018", "\u00ab": "\u00bb", "\u2039": "\u203a"}
+_QUOTE_CLOSES = {'"': '"', "'": "'", "\u2019": "\u2018", "\u201d": "\u201c",
+                 "\u201c": "\u201e", "\u2018": "\u201a", "\u00bb": "\u00ab", "\u203a": "\u2039"}
 #: What joins two letters or digits into one token when no space parts them: 'diff.relative',
-#: '2.28', 'no_args_is_help', 'std::vector' ('Paris. It' is two). Not '/': prose uses it
-#: for alternatives ('Tamiami Trail/SW 8th St', 'self/nonself'), each an answer of its own.
+#: '2.28', 'no_args_is_help', 'std::vector' ('Paris. It' is two; so is 'Paris.It', text
+#: that lost its space: a '.' joins only before a lower-case letter or a digit). Not '/':
+#: prose uses it for alternatives ('Tamiami Trail/SW 8th St', 'self/nonself').
 _JOINERS = ("::", ".", "_")
 #: A Markdown heading mark: a run of '#' and a space at the start of a line ('C#', '#1' stay).
 _HEADING_MARK = re.compile(r"#{1,6}[^\S\n]+")
@@ -67,6 +71,9 @@ def _joiner_at(text: str, i: int) -> int:
     for j in _JOINERS:
         if (text.startswith(j, i) and i > 0 and text[i - 1].isalnum()
                 and i + len(j) < len(text) and text[i + len(j)].isalnum()):
+            after = text[i + len(j)]
+            if j == "." and not (after.isdigit() or after.islower()):
+                return 0  # 'Paris.It', '1990.Died': a sentence that lost its space
             return len(j)
     return 0
 
@@ -150,13 +157,13 @@ def span_edges(text: str, start: int, end: int,
     quotes = "quotes" in rules
     while start < end:
         c = text[start]
-        if c in _MARKUP or (c in _OPENS and _OPENS[c] not in text[start + 1:end]) or (
+        if c.isspace() or c in _MARKUP or (c in _OPENS and _OPENS[c] not in text[start + 1:end]) or (
                 quotes and _is_quote(text, start, _QUOTE_OPENS)
                 and not _quote_partnered(text, start, end, True)):
             start += 1
             continue
         c = text[end - 1]
-        if c in _MARKUP or (c in _CLOSES and _CLOSES[c] not in text[start:end - 1]) or (
+        if c.isspace() or c in _MARKUP or (c in _CLOSES and _CLOSES[c] not in text[start:end - 1]) or (
                 quotes and _is_quote(text, end - 1, _QUOTE_CLOSES)
                 and not _quote_partnered(text, start, end, False)):
             end -= 1

@@ -252,6 +252,11 @@ def test_a_span_grows_to_the_whole_joined_token(text: str, span: str, answer: st
     ("The capital is Paris. It is big.", "Paris"),  # a sentence's period joins nothing
     ("It is big. Paris is the capital.", "Paris"),
     ("in 1990. The", "1990"),
+    # text that lost the space after a sentence's period (PDFs, scraped pages; a review's)
+    ("He moved to Paris.It was cold.", "Paris"),
+    ("He moved to Paris.It was cold.", "It was cold"),
+    ("Born in 1990.Died in 2000.", "1990"),
+    ("Dr.Smith said so", "Smith"),
     ("Tamiami Trail/SW 8th St", "SW 8th St"),  # '/' parts alternatives
     ("__init__ runs first", "init"),  # no letter before the '_'
     ("the _rye_ bread", "rye"),  # emphasis, not a joiner
@@ -274,6 +279,11 @@ def test_a_span_joins_nothing_across_spaces_or_other_marks(text: str, span: str)
      '"adult contemporary" music and "pop" music'),
     ("Install `typer-slim` or `typer-cli` first", "typer-slim` or `typer-cli",
      "`typer-slim` or `typer-cli`"),
+    # German and French quotes, and the space inside French ones (a review's)
+    ("Er sagte \u201eHallo Welt\u201c und ging.", "\u201eHallo Welt", "Hallo Welt"),
+    ("Er sagte \u201eHallo Welt\u201c und ging.", "Hallo Welt\u201c", "Hallo Welt"),
+    ("Il a dit \u00ab bonjour \u00bb hier.", "\u00ab bonjour", "bonjour"),
+    ("Il a dit \u00ab bonjour \u00bb hier.", "bonjour \u00bb", "bonjour"),
 ])
 def test_a_span_drops_a_quote_at_an_edge_without_its_partner(
         text: str, span: str, answer: str) -> None:
@@ -287,6 +297,8 @@ def test_a_span_drops_a_quote_at_an_edge_without_its_partner(
     ("the '90s", "'90s"),
     ("the ’90s", "’90s"),
     ('he said "hello" to her', '"hello"'),  # paired: kept
+    ("er sagte \u201eHallo\u201c zu ihr", "\u201eHallo\u201c"),
+    ("il a dit \u00abbonjour\u00bb", "\u00abbonjour\u00bb"),
     ("O'Brien said", "O'Brien"),
     ("**bold** and `code`", "bold"),  # no marks inside: none taken in
 ])
