@@ -12,8 +12,10 @@ Heuristic (cheap, no model):
 * or it holds a third-person pronoun (he, his, they, them, it, its, …) or a demonstrative
   (this, these, those; "that"/"there" only as the last word) with no proper noun
   (a capitalised word after the first) before it in the question to refer to;
-* or it is very short (three words or fewer) and either a fragment, with no question word
-  or auxiliary ("In 2014?", "Ukraine?", "The capital?"), or names nothing: it holds no
+* or it is very short (three words or fewer) and either a fragment, with no question word,
+  auxiliary or request, of one word or led by a preposition, article or conjunction
+  ("Ukraine?", "In 2014?", "The capital?"; "Capital of France?" is a question of its own),
+  or names nothing: it holds no
   content word, only question words, auxiliaries, pronouns and function words ("Why?",
   "How many?", "Who else?", "Since when?", "How long?"). Any other word in a question
   names something, capitalised or not, so "What is apt?" and "Is libffi thread-safe?"
@@ -70,7 +72,17 @@ _FUNCTION_WORDS = _ASKING | frozenset({
     "till", "after", "before", "into", "onto", "over", "under", "ok", "okay", "oh",
 })
 # After "how" these ask for a measure and name nothing: "How long?", "How come?"
-_HOW_WORDS = frozenset({"long", "far", "old", "often", "soon", "big", "large", "come"})
+_HOW_WORDS = frozenset({"long", "far", "old", "often", "soon", "big", "large", "come", "tall",
+                        "high", "deep", "wide", "expensive", "heavy", "fast", "late", "early"})
+# What a fragment that continues the last question starts with: a preposition, an article,
+# a conjunction ("In 2014?", "The capital?", "Or Kyiv?"); one of content words ("Capital of
+# France?", "Einstein's birthday?") is a question of its own.
+_LEADS = frozenset({
+    "in", "on", "at", "for", "with", "from", "by", "about", "since", "until", "till",
+    "after", "before", "during", "into", "of", "to", "than", "the", "a", "an", "and", "or",
+    "but", "so", "then", "also", "not", "even", "only", "just", "any", "some", "more",
+    "less", "same", "its", "his", "her", "their", "this", "that", "these", "those",
+})
 _CONTRACTIONS = ("'s", "'re", "'ll", "'d", "'ve", "'m")
 _MAX_CONTEXT_TURNS = 2
 _MAX_QUERY_CHARS = 900
@@ -111,9 +123,11 @@ def is_followup(question: str) -> bool:
     if len(words) > _SHORT_WORDS:
         return False
     lows = [word.lower().replace("’", "'") for word in words]
-    if not any(low in _ASKING or (low.endswith(_CONTRACTIONS) and low.rsplit("'", 1)[0] in _ASKING)
-               for low in lows):
-        return True  # a fragment: "In 2014?", "Ukraine?"
+    fragment = not any(low in _ASKING or (low.endswith(_CONTRACTIONS)
+                                          and low.rsplit("'", 1)[0] in _ASKING)
+                       for low in lows)
+    if fragment and (len(lows) == 1 or lows[0] in _LEADS):
+        return True  # "Ukraine?", "In 2014?", "The capital?" ('Capital of France?' is whole)
     return not any(_names_something(low, lows[i - 1] if i else "")
                    for i, low in enumerate(lows))
 

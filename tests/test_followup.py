@@ -123,13 +123,17 @@ SHORT_SELF_CONTAINED = [
     "Who wrote curl?",
     "Define idempotent.",
     "Explain cgroups.",
+    # keyword questions, as typed into a search box (a review's): whole questions
+    "Capital of France?", "Eiffel Tower height?", "Nobel Prize 2014?", "git rebase?",
+    "Einstein's birthday?",
 ]
 SHORT_FOLLOWUPS = [
     "Why?", "How many?", "When?", "Who else?", "What then?", "Since when?", "And?",
     "How long?", "Why not?", "Where exactly?", "How so?", "What's that?", "Is it?",
     "Explain.",
     # fragments: no question word, auxiliary or request, so they continue the last question
-    "In 2014?", "Ukraine?", "The capital?", "Kadyrov's age?",
+    "In 2014?", "Ukraine?", "The capital?", "And in 2020?", "Or Kyiv?",
+    "How tall?", "How expensive?",
 ]
 
 
