@@ -157,13 +157,15 @@ def span_edges(text: str, start: int, end: int,
     quotes = "quotes" in rules
     while start < end:
         c = text[start]
-        if c.isspace() or c in _MARKUP or (c in _OPENS and _OPENS[c] not in text[start + 1:end]) or (
+        if c.isspace() or c in _MARKUP or (
+                c in _OPENS and _OPENS[c] not in text[start + 1:end]) or (
                 quotes and _is_quote(text, start, _QUOTE_OPENS)
                 and not _quote_partnered(text, start, end, True)):
             start += 1
             continue
         c = text[end - 1]
-        if c.isspace() or c in _MARKUP or (c in _CLOSES and _CLOSES[c] not in text[start:end - 1]) or (
+        if c.isspace() or c in _MARKUP or (
+                c in _CLOSES and _CLOSES[c] not in text[start:end - 1]) or (
                 quotes and _is_quote(text, end - 1, _QUOTE_CLOSES)
                 and not _quote_partnered(text, start, end, False)):
             end -= 1
