@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -217,18 +217,17 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
         raise click.UsageError("--add adds PATHs to the index: give the folders and files "
                                "to add (without --add, qa index refreshes the index)")
     if paths and not add:
-        sources: Sequence[str | Path] = paths
+        stats, report = pipe.build(paths, rebuild=rebuild)
     elif pipe.store.exists() and pipe.recorded_sources() is None:
         # made before indexes recorded their sources: the seeds are no safe guess
         raise click.UsageError(
             f"the index at {pipe.index_dir} does not record what it was built from (it was "
             "made before 2026-12-02): give all the folders and files to index as PATHs"
             + (", without --add." if add else "."))
-    elif add:
-        sources = [*pipe.sources(), *paths] if pipe.store.exists() else paths
+    elif pipe.store.exists():  # what it holds (and PATHs with --add), read again under
+        stats, report = pipe.add_documents(paths, rebuild=rebuild)  # the lock if need be
     else:
-        sources = pipe.sources() if pipe.store.exists() else [default_corpus()]
-    stats, report = pipe.build(sources, rebuild=rebuild)
+        stats, report = pipe.build(paths or [default_corpus()], rebuild=rebuild)
     if click.get_current_context().find_root().params.get("quiet"):
         # without -q the log's warnings have named them already
         for path, reason in report.skipped:

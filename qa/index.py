@@ -39,6 +39,7 @@ from qa.errors import (
     IndexMismatchError,
     IndexNotFoundError,
     IndexWriteError,
+    QAError,
 )
 from qa.fileio import fsync_dir, write_atomic
 from qa.generations import (
@@ -65,6 +66,11 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 INDEX_TYPES = ("flat", "hnsw")
+
+
+class SourcesChanged(Exception):
+    """Another build changed what the index is built from while this one read its files
+    (two ``qa index --add`` at once): the build reads the sources again and retries."""
 
 
 @dataclass
@@ -351,15 +357,22 @@ class IndexStore:
     def build_loaded(self, documents: Sequence[Document], embedder: Embedder,
                      chunking: ChunkSettings | None = None, index_type: str = "flat",
                      rebuild: bool = False, progress: bool = True,
-                     sources: Sequence[str] | None = None) -> tuple[BuildStats, LoadedIndex]:
+                     sources: Sequence[str] | None = None,
+                     expect_sources: Sequence[str] | None = None,
+                     ) -> tuple[BuildStats, LoadedIndex]:
         """:meth:`build`, and the index it leaves live, as it was written (or, when nothing
         changed, as it was read and checked for reuse): no need to read and hash its files
-        again to answer from it."""
+        again to answer from it. ``expect_sources``: the sources the live index recorded
+        when ``documents`` were read; SourcesChanged when, with the lock held, it records
+        others (another build added to it meanwhile), and nothing is written."""
         if index_type not in INDEX_TYPES:
             raise ConfigError(f"index_type must be one of {INDEX_TYPES}, got '{index_type}'")
         chunking = chunking or ChunkSettings()
         t0 = time.perf_counter()
         with self.lock():
+            recorded = self._recorded() if expect_sources is not None else None
+            if recorded is not None and recorded != set(expect_sources or ()):
+                raise SourcesChanged(f"the sources of the index at {self.path} changed")
             self._remove_stale_generations()
             previous = None if rebuild else self._previous_for_reuse(embedder.name, chunking)
             stats, passages, vectors = assemble(documents, embedder, chunking, previous,
@@ -418,6 +431,17 @@ class IndexStore:
                     f"could not store the settings in the index at {self.path} ({exc}); the "
                     "index is unchanged. Free some space (or fix the folder's permissions) "
                     "and try again") from exc
+
+    def _recorded(self) -> set[str] | None:
+        """The sources the live index records (empty without an index); None when its
+        manifest cannot be read (a damaged index: the build replaces it)."""
+        if not self.exists():
+            return set()
+        try:
+            recorded = self.read_manifest().get("sources")
+        except QAError:
+            return None
+        return {p for p in recorded if isinstance(p, str)} if isinstance(recorded, list) else set()
 
     def _names(self, generation: Path) -> bool:
         """Whether CURRENT names ``generation``."""

@@ -21,9 +21,16 @@ from qa.config import (
     env_index_dir,
 )
 from qa.embed import Embedder
-from qa.errors import ConfigError, IndexCorruptError, IngestError, QAError, QuestionError
+from qa.errors import (
+    ConfigError,
+    IndexCorruptError,
+    IndexLockedError,
+    IngestError,
+    QAError,
+    QuestionError,
+)
 from qa.generations import BM25_CACHE, BY_ENVIRONMENT, BY_OPTION
-from qa.index import INDEX_TYPES, IndexStore, LoadedIndex
+from qa.index import INDEX_TYPES, IndexStore, LoadedIndex, SourcesChanged
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
 from qa.manifest import manifest_stamp
 from qa.reader import ExtractiveReader, Reading
@@ -32,6 +39,9 @@ from qa.reuse import BuildStats
 from qa.types import Answer, Retrieved
 
 logger = logging.getLogger(__name__)
+
+#: How often an add reads the index's sources again when other builds change them.
+_ADD_ATTEMPTS = 5
 
 
 class Reader(Protocol):
@@ -267,8 +277,8 @@ class QAPipeline:
         cache = loaded.generation / BM25_CACHE if loaded.generation else None
         return loaded, HybridRetriever(dense, BM25Retriever(loaded.passages, cache))
 
-    def build(self, paths: Iterable[str | Path], rebuild: bool = False
-              ) -> tuple[BuildStats, IngestReport]:
+    def build(self, paths: Iterable[str | Path], rebuild: bool = False, *,
+              expect_sources: Sequence[Path] | None = None) -> tuple[BuildStats, IngestReport]:
         """(Re)index the corpus at ``paths``: the index then holds exactly these documents,
         and records ``paths`` as what it was built from (see :meth:`sources`); the articles
         this removes are in ``BuildStats.removed_documents``, the folders and files the
@@ -276,7 +286,9 @@ class QAPipeline:
         To add to the index, use :meth:`add_documents`.
 
         Questions are answered from the index loaded before while this reads and embeds;
-        the new one is swapped in when it is written."""
+        the new one is swapped in when it is written. ``expect_sources``: what the live
+        index recorded when ``paths`` were worked out from it (:meth:`add_documents`);
+        SourcesChanged when another build changed that meanwhile."""
         if isinstance(paths, str | Path):  # one path, not the characters of one
             paths = [paths]
         roots: list[Path] = []
@@ -312,7 +324,9 @@ class QAPipeline:
         with self._first_build, self._follow_lock:
             stats, built = self.store.build_loaded(report.documents, self.embedder, chunking,
                                                    index_type, rebuild=rebuild,
-                                                   sources=[str(p.resolve()) for p in roots])
+                                                   sources=[str(p.resolve()) for p in roots],
+                                                   expect_sources=None if expect_sources is None
+                                                   else [str(p) for p in expect_sources])
             self._swap_in(self._retrieving(built))  # as written: not read and hashed again
         stats.seconds = round(time.perf_counter() - t0, 3)
         given = {r.resolve() for r in roots}
@@ -383,19 +397,30 @@ class QAPipeline:
         """Whether :meth:`add_documents` knows what the index is built from."""
         return self.corpus is not None or self.recorded_sources() is not None
 
-    def add_documents(self, paths: Iterable[str | Path] = ()) -> tuple[BuildStats, IngestReport]:
+    def add_documents(self, paths: Iterable[str | Path] = (), rebuild: bool = False
+                      ) -> tuple[BuildStats, IngestReport]:
         """Index again what the index was built from (:meth:`sources`), plus ``paths``
         (recorded as sources too; ``qa index --add PATH…``); unchanged files are not
         re-embedded. Call it after files were added to the uploads folder or to the
         folders the index was built from. Without an index yet (and no ``corpus``), the
-        index is built from ``paths``."""
+        index is built from ``paths``. When another build changes the index's sources
+        meanwhile (two adds at once), they are read again, so neither addition is lost."""
         paths = [paths] if isinstance(paths, str | Path) else list(paths)
         if paths and self.corpus is None and not self.store.exists():
-            return self.build(paths)
+            return self.build(paths, rebuild)
         if not self.can_add_documents():
             raise ConfigError("this pipeline has no corpus folder to add documents to: "
                               "give it one (corpus=…, or --corpus on the command line)")
-        return self.build([*self.sources(), *paths])
+        for _ in range(_ADD_ATTEMPTS):
+            recorded = self.recorded_sources() or []
+            try:
+                return self.build([*self.sources(), *paths], rebuild, expect_sources=recorded)
+            except SourcesChanged:
+                logger.info("another build changed what the index at %s holds meanwhile: "
+                            "reading its sources again", self.index_dir)
+        raise IndexLockedError(f"other builds kept changing the index at {self.index_dir} "
+                               f"while this one read its files ({_ADD_ATTEMPTS} times); "
+                               "try again when they are done")
 
     def reload(self) -> None:
         with self._lock:

@@ -48,6 +48,32 @@ def _copy(built: tuple[Path, Path], tmp_path: Path) -> Path:
 
 
 # -- 1. --add, and what a build without it removes -----------------------------------
+def test_two_adds_at_once_keep_both_additions(built, tmp_path, monkeypatch) -> None:
+    # found in a review: each add worked out its sources before taking the index's lock,
+    # so the second to write dropped what the first had just added
+    import qa.pipeline
+
+    index = _copy(built, tmp_path)
+    first = _corpus(tmp_path / "first", 1, "first")
+    second = _corpus(tmp_path / "second", 1, "second")
+    real_load = qa.pipeline.load_documents
+    calls = []
+
+    def load_while_another_adds(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # after this add read the index's sources, another adds
+            QAPipeline(index).add_documents([second])
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(qa.pipeline, "load_documents", load_while_another_adds)
+    stats, _ = QAPipeline(index).add_documents([first])
+    assert len(calls) == 3  # this add, the other one, this add again with its sources
+    manifest = _manifest(index)
+    assert {"first0.md", "second0.md"} <= set(manifest["documents"])
+    assert len(manifest["documents"]) == 8 and not stats.removed_documents
+    assert {str(first.resolve()), str(second.resolve())} <= set(manifest["sources"])
+
+
 def test_add_keeps_what_the_index_held_and_records_the_new_path(built, tmp_path) -> None:
     corpus, _ = built
     index = _copy(built, tmp_path)
