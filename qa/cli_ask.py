@@ -114,10 +114,14 @@ def _read_questions(source: str) -> list[str]:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         raise click.ClickException(f"cannot read {name}: {exc.strerror or exc}") from exc
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     try:
-        text = (raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
-                else raw.decode("utf-8-sig"))
+        text = raw.decode("utf-16") if utf16 else raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if utf16:
+            raise click.ClickException(
+                f"{name} starts as UTF-16 text but is not valid UTF-16 (byte {exc.start}, "
+                "cut short?): save the questions again, as UTF-8 or UTF-16.") from exc
         raise click.ClickException(
             f"{name} is not UTF-8 text (byte {exc.start}): save the questions as UTF-8, "
             "one a line.") from exc

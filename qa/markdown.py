@@ -44,6 +44,8 @@ _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?[ \t]*$")
 #: The rule under a table's header row ('| a | b |' or 'a | b' over '|--|--|'), matched on
 #: a line without trailing blanks (else the blank runs overlap: quadratic time).
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?(?:[ \t]*\|[ \t]*:?-+:?)+[ \t]*\|?$")
+#: What opens a line but is no part of its words: heading, quote and list marks.
+_LINE_MARK = re.compile(r"^\s*(?:(?:#+|>+|[-+*]|\d{1,9}[.)])\s+)*|^\s*#+$")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-{2,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-+*>]|\d+[.)]|#|<|\||$)|^ {4}")  # list, quote …
@@ -293,7 +295,7 @@ def _first_line(prose: list[str]) -> str | None:
                 i + 1 < len(lines) and bool(_TABLE_RULE.match(lines[i + 1].rstrip())))
             if table or _RULE.match(line) or _DEFINITION.match(line):
                 continue
-            line = plain_markdown(line, links=False).lstrip("#").strip()
+            line = _LINE_MARK.sub("", plain_markdown(line, links=False))
             if any(ch.isalnum() for ch in line):
                 return short_title(line)
     return None

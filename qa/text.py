@@ -68,7 +68,9 @@ def short_title(line: str) -> str:
     line = " ".join(line.split())
     if len(line) <= 100:
         return line
-    for stop in _SENTENCE_END.finditer(line, 10, 101):
+    for stop in _SENTENCE_END.finditer(line, 10):
+        if stop.start() > 100:
+            break
         word = line[:stop.start()].rsplit(" ", 1)[-1]
         if stop.group(0) == "." and (len(word) == 1 or word.casefold() in _ABBREVIATIONS):
             continue  # 'Dr.', 'J.', 'e.g.': no sentence ends there

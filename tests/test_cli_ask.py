@@ -97,6 +97,11 @@ def test_unusable_question_files_are_plain_errors(tmp_path: Path) -> None:
     res = _ask(tmp_path / "no-index")
     assert res.exit_code == 2 and "give a QUESTION, or --file" in res.stderr
 
+    cut = tmp_path / "cut.txt"  # a UTF-16 file cut short: odd bytes after its BOM
+    cut.write_bytes("Who?\n".encode("utf-16") + b"\x00")
+    res = _ask(tmp_path / "no-index", "-f", str(cut))
+    assert res.exit_code == 1 and "starts as UTF-16 text but is not valid UTF-16" in res.stderr
+
     blank = tmp_path / "blank.txt"
     blank.write_text("\n  \n", encoding="utf-8")
     res = _ask(tmp_path / "no-index", "-f", str(blank))

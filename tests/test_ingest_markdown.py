@@ -72,7 +72,10 @@ def test_front_matter_comments_and_link_targets_are_not_stored(tmp_path: Path) -
      "A tool for maps."),  # badges and logos are not titles
     ("[home]: https://x.org\n\nSee [the site][home].\n", "See the site."),
     ("| is the pipe, and so on\n", "| is the pipe, and so on"),  # no rule under it: no table
-    ("- item\n---\n\nText.\n", "- item"),  # a list item over a rule: no heading
+    ("> quoted intro\n\nProse.\n", "quoted intro"),  # quote and list marks: no title's
+    ("- Fast and small\n", "Fast and small"),
+    ("#hashtag is a word\n", "#hashtag is a word"),
+    ("- item\n---\n\nText.\n", "item"),  # a list item over a rule: no heading
 ])
 def test_markdown_titles_come_from_headings_outside_code(tmp_path: Path, markdown: str,
                                                           title: str) -> None:

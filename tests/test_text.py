@@ -61,3 +61,5 @@ def test_a_first_line_as_title_has_its_spacing_made_plain(tmp_path) -> None:
     line = ("The Quokka Foundation was created in 2019 by Dr. J. Smith, e.g. for the U.S. "
             "reserves of Perth. It now runs ten of them.")
     assert short_title(line) == line[:line.index("Perth.") + 6]
+    # a '.' at the 100th character is no sentence's end when text follows it (a review's)
+    assert short_title("x" * 99 + ".14 came out, and more follows.") == "x" * 99 + ".…"
