@@ -402,3 +402,28 @@ def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
     assert "&#x27;x(1).html&#x27; was not added: empty file (no text)" in status, status
     assert "added &#x27;caf\u00e9.md&#x27; (Cafe)" in status.replace("e\u0301", "\u00e9"), status
     assert " as &#x27;caf" not in status
+
+
+def test_an_upload_read_in_a_guessed_encoding_says_so_in_its_status_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # the log is no place a web user sees: the status line names the guess, and the log
+    # names it once for the file, not at every later upload's re-reading of the folder
+    from qa.pipeline import QAPipeline
+    from ui.service import ChatService
+
+    corpus, staging = tmp_path / "corpus", tmp_path / "staging"
+    corpus.mkdir()
+    staging.mkdir()
+    (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus, uploads_dir=tmp_path / "uploads")
+    pipe.build([corpus])
+    (staging / "latin1.txt").write_bytes("Café crème costs 3 euros in Zürich.".encode("latin-1"))
+    (staging / "plain.txt").write_text("The bakery opens at seven.", encoding="utf-8")
+    service = ChatService(pipe, tmp_path / "uploads")
+    with caplog.at_level("WARNING", logger="qa.ingest"):
+        status, _ = service.upload([str(staging / "latin1.txt")])
+        later, _ = service.upload([str(staging / "plain.txt")])
+    assert "added &#x27;latin1.txt&#x27;" in status, status
+    assert "not UTF-8 and was read as Windows-1252" in status, status
+    assert "UTF-8" not in later, later
+    assert caplog.text.count("latin1.txt is not UTF-8") == 1, caplog.text

@@ -222,6 +222,7 @@ class ChatService:
         with self._upload_lock:
             saved: list[Path] = []
             uploaded: dict[Path, str] = {}  # saved file -> the name it was uploaded under
+            guessed: dict[Path, str] = {}  # saved file -> the encoding guessed for it
             try:
                 documents = self.documents()
             except QAError as exc:  # a damaged index: say so, save nothing
@@ -244,12 +245,12 @@ class ChatService:
                     lines.append((False, f"'{src.name}' could not be saved: {exc.strerror}"))
                     continue
                 try:
-                    content_hash = read_document(dest, dest.name, self.max_upload_bytes
-                                                 ).content_hash
+                    document = read_document(dest, dest.name, self.max_upload_bytes)
                 except (QAError, OSError) as exc:
                     dest.unlink(missing_ok=True)
                     lines.append((False, f"'{src.name}' was not added: {exc}"))
                     continue
+                content_hash = document.content_hash
                 if content_hash in known:
                     dest.unlink(missing_ok=True)
                     where = ("uploaded with it" if content_hash in batch else "already indexed")
@@ -260,12 +261,14 @@ class ChatService:
                 taken.add(dest.name)
                 saved.append(dest)
                 uploaded[dest] = src.name
+                if document.guessed_encoding:
+                    guessed[dest] = document.guessed_encoding
             if saved:
-                lines.extend(self._index_saved(saved, uploaded))
+                lines.extend(self._index_saved(saved, uploaded, guessed))
         return render_status(lines), self.articles_html()
 
-    def _index_saved(self, saved: list[Path],
-                     uploaded: dict[Path, str]) -> list[tuple[bool, str]]:
+    def _index_saved(self, saved: list[Path], uploaded: dict[Path, str],
+                     guessed: dict[Path, str] | None = None) -> list[tuple[bool, str]]:
         try:
             _, report = self.pipeline.add_documents()
         except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
@@ -292,8 +295,12 @@ class ChatService:
                 renamed = "" if same else f" as '{p.name}'"
                 if renamed and safe_filename(given) != p.name:
                     renamed += f" (an article named '{safe_filename(given)}' is indexed)"
-                lines.append((True, f"added '{given}'{renamed} ({title}): "
-                                    "you can ask about it now"))
+                line = f"added '{given}'{renamed} ({title}): you can ask about it now"
+                encoding = (guessed or {}).get(p)
+                if encoding:  # the log is no place a web user sees
+                    line += (f". It is not UTF-8 and was read as {encoding}: if its letters "
+                             "look wrong, save it as UTF-8 and upload it again")
+                lines.append((True, line))
         return lines
 
 
