@@ -427,3 +427,33 @@ def test_an_upload_read_in_a_guessed_encoding_says_so_in_its_status_line(
     assert "not UTF-8 and was read as Windows-1252" in status, status
     assert "UTF-8" not in later, later
     assert caplog.text.count("latin1.txt is not UTF-8") == 1, caplog.text
+
+
+def test_an_upload_renamed_on_its_way_is_called_renamed(server: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    # Gradio's cache stores 'evil<b>name.md' as 'evilbname.md'; the page's upload event
+    # takes the files as Gradio sent them, with the name the browser gave, and the status
+    # line says what the file was saved as
+    from gradio.data_classes import FileData, ListFiles
+
+    from ui.app import build_app, uploaded_files
+    from ui.service import ChatService
+
+    stored = tmp_path / "evilbname.md"
+    stored.write_text("# Evil page\n\nThe evil page is about paper lanterns.")
+    payload = ListFiles(root=[FileData(path=str(stored), orig_name="evil<b>name.md")]
+                        ).model_dump()
+    paths, names = uploaded_files(payload)
+    assert (paths, names) == ([str(stored)], ["evil<b>name.md"])
+    assert uploaded_files(None) == ([], [])
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    status, _ = service.upload(paths, names)
+    assert ("added &#x27;evil&lt;b&gt;name.md&#x27; as &#x27;evil_b_name.md&#x27; "
+            "(Evil page)") in status, status
+    assert "<b>" not in status
+    demo = build_app(server["pipeline"], server["root"] / "uploads")
+    box = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-upload")
+    event = next(fn for fn in demo.fns.values()
+                 if any(t == (box._id, "upload") for t in
+                        [(getattr(b, "_id", b), e) for b, e in fn.targets]))
+    assert event.preprocess is False

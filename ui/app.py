@@ -81,6 +81,24 @@ LABELS_JS = r"""
 """
 
 
+def uploaded_files(payload: Any) -> tuple[list[str], list[str | None]]:
+    """The upload box's files as Gradio sent them (its event has ``preprocess=False``):
+    their paths in Gradio's cache, and the names the browser gave them. Gradio stores an
+    upload under a name stripped of characters such as ``<`` and ``>`` (``evil<b>name.md``
+    -> ``evilbname.md``); the status line names the file as the user knows it and says
+    when ours differs ("added 'x' as 'y'")."""
+    items = payload if isinstance(payload, list) else [payload] if payload else []
+    paths, names = [], []
+    for item in items:
+        if isinstance(item, dict) and item.get("path"):
+            paths.append(str(item["path"]))
+            names.append(item.get("orig_name") or None)
+        elif isinstance(item, str | Path):
+            paths.append(str(item))
+            names.append(None)
+    return paths, names
+
+
 def _examples_for(service: ChatService) -> list[str]:
     try:
         docs = service.documents()
@@ -208,17 +226,22 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
                       cancels=[answering])
         if can_upload:
-            def upload(paths: Any) -> Iterator[tuple[Any, Any]]:
+            def upload(payload: Any) -> Iterator[tuple[Any, Any]]:
                 """Say at once that the files are being indexed (it can take a minute on
                 two cores), then what became of each."""
-                if paths:
-                    count = len(paths) if isinstance(paths, list) else 1
-                    yield (f'<p class="qa-status">Indexing {count} file'
-                           f'{"" if count == 1 else "s"}… (questions are answered meanwhile)'
-                           "</p>", gr.update())
-                yield service.upload(paths)
+                paths, names = uploaded_files(payload)
+                if not paths:
+                    yield service.upload(None)
+                    return
+                count = len(paths)
+                yield (f'<p class="qa-status">Indexing {count} file'
+                       f'{"" if count == 1 else "s"}… (questions are answered meanwhile)'
+                       "</p>", gr.update())
+                yield service.upload(paths, names)
 
-            files.upload(upload, [files], [status, articles],
+            # preprocess=False: the files as Gradio sent them, with the names the browser
+            # gave (uploaded_files); they are in Gradio's cache, checked as with preprocessing
+            files.upload(upload, [files], [status, articles], preprocess=False,
                          api_visibility="undocumented").then(
                 lambda: None, None, [files], api_visibility="undocumented")
 

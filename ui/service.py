@@ -212,12 +212,16 @@ class ChatService:
         except QAError as exc:
             return render_status([(False, str(exc))])
 
-    def upload(self, files: Sequence[str | Path] | str | Path | None) -> tuple[str, str]:
-        """Save and index uploaded files; (status HTML, article list HTML)."""
+    def upload(self, files: Sequence[str | Path] | str | Path | None,
+               names: Sequence[str | None] | None = None) -> tuple[str, str]:
+        """Save and index uploaded files; (status HTML, article list HTML). ``names``: the
+        names the files were uploaded under, where they differ from the files' own (the
+        web server strips characters such as ``<`` from a stored upload's name)."""
         if files is None:
             return "", self.articles_html()
         if isinstance(files, str | Path):
             files = [files]
+        given_names = list(names or [])
         lines: list[tuple[bool, str]] = []
         with self._upload_lock:
             saved: list[Path] = []
@@ -233,34 +237,35 @@ class ChatService:
             # article already indexed
             known = {meta.get("hash"): doc_id for doc_id, meta in documents.items()}
             batch: dict[str, str] = {}  # the same, for the files of this upload
-            for f in files:
+            for i, f in enumerate(files):
                 src = Path(f)
+                name = (given_names[i] if i < len(given_names) else None) or src.name
                 try:
-                    dest = save_upload(src, src.name, self.uploads_dir, taken=taken,
+                    dest = save_upload(src, name, self.uploads_dir, taken=taken,
                                        max_bytes=self.max_upload_bytes)
                 except QAError as exc:
                     lines.append((False, str(exc)))
                     continue
                 except OSError as exc:
-                    lines.append((False, f"'{src.name}' could not be saved: {exc.strerror}"))
+                    lines.append((False, f"'{name}' could not be saved: {exc.strerror}"))
                     continue
                 try:
                     document = read_document(dest, dest.name, self.max_upload_bytes)
                 except (QAError, OSError) as exc:
                     dest.unlink(missing_ok=True)
-                    lines.append((False, f"'{src.name}' was not added: {exc}"))
+                    lines.append((False, f"'{name}' was not added: {exc}"))
                     continue
                 content_hash = document.content_hash
                 if content_hash in known:
                     dest.unlink(missing_ok=True)
                     where = ("uploaded with it" if content_hash in batch else "already indexed")
-                    lines.append((False, f"'{src.name}' was not added: the same text as "
+                    lines.append((False, f"'{name}' was not added: the same text as "
                                          f"{known[content_hash]}, {where}"))
                     continue
                 known[content_hash] = batch[content_hash] = dest.name
                 taken.add(dest.name)
                 saved.append(dest)
-                uploaded[dest] = src.name
+                uploaded[dest] = name
                 if document.guessed_encoding:
                     guessed[dest] = document.guessed_encoding
             if saved:
