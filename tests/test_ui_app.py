@@ -457,3 +457,22 @@ def test_an_upload_renamed_on_its_way_is_called_renamed(server: dict[str, Any],
                  if any(t == (box._id, "upload") for t in
                         [(getattr(b, "_id", b), e) for b, e in fn.targets]))
     assert event.preprocess is False
+
+
+def test_a_question_over_the_limit_stays_in_the_box_and_out_of_the_chat(
+        server: dict[str, Any]) -> None:
+    # refused at the first step: the turn stops before the box is emptied and the question
+    # is shown in the chat; the warning gives the reason
+    import gradio as gr
+
+    from ui.service import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    limit = server["pipeline"].max_question_chars
+    long_question = "Who is the Chechen leader? " * (limit // 20)
+    with pytest.warns(UserWarning, match=f"the limit is {limit:,}"), \
+            pytest.raises(gr.Error) as stopped:
+        service.take(long_question, None)
+    assert not stopped.value.visible
+    question, busy = service.take("Who is the Chechen leader?", None)  # a short one goes on
+    assert question == "Who is the Chechen leader?" and isinstance(busy, float)

@@ -142,6 +142,9 @@ class ChatService:
         While the previous question is still being answered, a warning says to ask again
         once the answer is in, and a hidden gr.Error stops the turn, so the typed question
         stays in the box (this step's outputs are states: no component shows an error).
+        A question refused as it is (over the length limit) is stopped the same way, with
+        the reason as the warning: it stays in the box to be shortened, and no chat bubble
+        shows it.
         """
         if busy_since is not None and time.monotonic() - busy_since < BUSY_SECONDS:
             gr.Warning("Still answering the previous question; press Enter again once its "
@@ -149,6 +152,11 @@ class ChatService:
             raise gr.Error("still answering", visible=False, print_exception=False)
         if not (message or "").strip():
             return None, busy_since
+        try:  # a question refused as it is (too long) stays in the box, to be edited
+            clean_question(message, self.pipeline.max_question_chars)
+        except QAError as exc:
+            gr.Warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}")
+            raise gr.Error("question refused", visible=False, print_exception=False) from None
         return message, time.monotonic()
 
     def show(self, pending: str | None, history: list[dict[str, Any]] | None,
