@@ -476,3 +476,25 @@ def test_a_question_over_the_limit_stays_in_the_box_and_out_of_the_chat(
     assert not stopped.value.visible
     question, busy = service.take("Who is the Chechen leader?", None)  # a short one goes on
     assert question == "Who is the Chechen leader?" and isinstance(busy, float)
+
+
+def test_a_click_on_an_example_asks_it(server: dict[str, Any]) -> None:
+    # the example goes into the box, then the page's turn (take, show, complete) runs, as
+    # on Enter; Clear cancels it too
+    from ui.app import build_app
+
+    demo = build_app(server["pipeline"], server["root"] / "uploads",
+                     examples=["Who is the Chechen leader?"])
+    dataset = next(c for c in demo.blocks.values() if type(c).__name__ == "Dataset")
+    fns = list(demo.fns.values())
+    load = next(fn for fn in fns if (dataset._id, "click") in
+                [(getattr(b, "_id", b), e) for b, e in fn.targets])
+    take = next(fn for fn in fns if fn.trigger_after == load._id)
+    assert take.name == "take"
+    show = next(fn for fn in fns if fn.trigger_after == take._id)
+    complete = next(fn for fn in fns if fn.trigger_after == show._id)
+    assert (show.name, complete.name) == ("show", "complete")
+    clear = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-clear")
+    cancelled = {i for fn in fns if (clear._id, "click") in
+                 [(getattr(b, "_id", b), e) for b, e in fn.targets] for i in fn.cancels}
+    assert complete._id in cancelled

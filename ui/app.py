@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -166,8 +167,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80,
                                         elem_id="qa-ask")
                     clear_btn = gr.Button("Clear", scale=1, min_width=80, elem_id="qa-clear")
-                if example_list:
-                    gr.Examples(example_list, inputs=[question], label="Example questions")
+                examples = (gr.Examples(example_list, inputs=[question],
+                                        label="Example questions")
+                            if example_list else None)
             with gr.Column(scale=2):
                 with gr.Accordion("Settings", open=False):
                     # up to 10, or to the top-k the index was calibrated with if more;
@@ -203,15 +205,22 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         # the limit holds for the server as a whole, not per event.
         pending = gr.State(None)
         busy_since = gr.State(None)
-        answering = gr.on(
-            [question.submit, ask_btn.click], service.take, [question, busy_since],
-            [pending, busy_since], concurrency_limit=None, show_progress="hidden",
-            api_visibility="undocumented").success(
-            service.show, [pending, chatbot, question], [question, chatbot], queue=False,
-            show_progress="hidden", api_visibility="undocumented").success(
-            service.complete, [pending, chatbot, top_k, threshold], [chatbot, busy_since],
-            api_visibility="undocumented", concurrency_id="answer",
-            concurrency_limit=concurrency_limit)
+
+        def turn(start: Any) -> Any:
+            """The turn's three steps, started by ``start`` (an event listener)."""
+            return start(
+                service.take, [question, busy_since], [pending, busy_since],
+                concurrency_limit=None, show_progress="hidden",
+                api_visibility="undocumented").success(
+                service.show, [pending, chatbot, question], [question, chatbot],
+                queue=False, show_progress="hidden", api_visibility="undocumented").success(
+                service.complete, [pending, chatbot, top_k, threshold], [chatbot, busy_since],
+                api_visibility="undocumented", concurrency_id="answer",
+                concurrency_limit=concurrency_limit)
+
+        answering = [turn(partial(gr.on, [question.submit, ask_btn.click]))]
+        if examples is not None:  # a click on an example asks it, once it is in the box
+            answering.append(turn(examples.load_input_event.then))
         # The same turn in one call for API clients: /chat(message, history, top_k,
         # threshold) -> (history, "").
         chat_api = gr.Button(visible=False)
@@ -222,9 +231,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         # chat's own trash button (Gradio's, always there) empties the chat; the rest is
         # the same.
         clear_btn.click(lambda: ([], "", "", None), None, [chatbot, question, status, busy_since],
-                        api_visibility="undocumented", cancels=[answering])
+                        api_visibility="undocumented", cancels=answering)
         chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
-                      cancels=[answering])
+                      cancels=answering)
         if can_upload:
             def upload(payload: Any) -> Iterator[tuple[Any, Any]]:
                 """Say at once that the files are being indexed (it can take a minute on
