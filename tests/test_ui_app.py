@@ -498,3 +498,13 @@ def test_a_click_on_an_example_asks_it(server: dict[str, Any]) -> None:
     cancelled = {i for fn in fns if (clear._id, "click") in
                  [(getattr(b, "_id", b), e) for b, e in fn.targets] for i in fn.cancels}
     assert complete._id in cancelled
+
+
+def test_the_chat_has_no_floating_label_over_its_messages(server: dict[str, Any]) -> None:
+    # Gradio floats a shown label over the messages, where it covered their text once the
+    # chat scrolled; the page's header says what the chat is, and its log keeps a name
+    from ui.app import build_app
+
+    demo = build_app(server["pipeline"], server["root"] / "uploads")
+    chat = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-chat")
+    assert chat.show_label is False and chat.label == "Chat"

@@ -50,7 +50,6 @@ CSS = """
 .qa-status .qa-bad { color: #c0392b; }
 ul.qa-articles { max-height: 22em; overflow-y: auto; margin-top: 0.3em; }
 """
-
 # Gradio labels each chat message with its content as it is: "bot's message: <div
 # class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
 # folded <details> by its summary ("Sources (5)"), as the page shows it. The content is
@@ -154,7 +153,10 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    label="Chat", height=560, sanitize_html=True, render_markdown=True,
+                    # no label on the page: Gradio floats it over the messages, and it
+                    # covered their text once the chat scrolled; it still names the chat
+                    label="Chat", show_label=False, height=560, sanitize_html=True,
+                    render_markdown=True,
                     # no copy button: it copies a reply's HTML, not its text
                     latex_delimiters=[], feedback_options=None, buttons=[],
                     group_consecutive_messages=False, elem_id="qa-chat",
