@@ -508,3 +508,13 @@ def test_the_chat_has_no_floating_label_over_its_messages(server: dict[str, Any]
     demo = build_app(server["pipeline"], server["root"] / "uploads")
     chat = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-chat")
     assert chat.show_label is False and chat.label == "Chat"
+
+
+def test_the_article_list_shows_that_it_scrolls() -> None:
+    # with overlay scrollbars nothing showed that the list held more: a scrollbar that is
+    # always there, and a shadow at an edge with more beyond it
+    from ui.app import CSS
+
+    assert "ul.qa-articles::-webkit-scrollbar { width: 8px; }" in CSS
+    assert "scrollbar-width: thin" in CSS  # Firefox
+    assert "background-attachment: local, local, scroll, scroll" in CSS

@@ -50,6 +50,29 @@ CSS = """
 .qa-status .qa-bad { color: #c0392b; }
 ul.qa-articles { max-height: 22em; overflow-y: auto; margin-top: 0.3em; }
 """
+# The article list scrolls: with overlay scrollbars nothing showed that it held more, and
+# its last item was cut mid-line. A thin scrollbar that is always there, and a shadow at
+# an edge with more beyond it (the covers scroll with the list, the shadows do not).
+CSS += """
+ul.qa-articles {
+  padding-right: 0.4em;
+  background-image:
+    linear-gradient(var(--block-background-fill) 30%, transparent),
+    linear-gradient(transparent, var(--block-background-fill) 70%),
+    radial-gradient(farthest-side at 50% 0, rgba(0,0,0,.22), transparent),
+    radial-gradient(farthest-side at 50% 100%, rgba(0,0,0,.22), transparent);
+  background-position: top, bottom, top, bottom;
+  background-size: 100% 2.5em, 100% 2.5em, 100% 0.9em, 100% 0.9em;
+  background-repeat: no-repeat;
+  background-attachment: local, local, scroll, scroll;
+}
+ul.qa-articles::-webkit-scrollbar { width: 8px; }
+ul.qa-articles::-webkit-scrollbar-track { background: rgba(128,128,128,.12); border-radius: 4px; }
+ul.qa-articles::-webkit-scrollbar-thumb { background: rgba(128,128,128,.55); border-radius: 4px; }
+@supports (-moz-appearance: none) {  /* Firefox, which has no ::-webkit-scrollbar */
+  ul.qa-articles { scrollbar-width: thin; scrollbar-color: rgba(128,128,128,.55) transparent; }
+}
+"""
 # Gradio labels each chat message with its content as it is: "bot's message: <div
 # class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
 # folded <details> by its summary ("Sources (5)"), as the page shows it. The content is
