@@ -518,3 +518,10 @@ def test_the_article_list_shows_that_it_scrolls() -> None:
     assert "ul.qa-articles::-webkit-scrollbar { width: 8px; }" in CSS
     assert "scrollbar-width: thin" in CSS  # Firefox
     assert "background-attachment: local, local, scroll, scroll" in CSS
+
+
+def test_the_empty_chat_text_keeps_off_the_edges() -> None:
+    # on a phone (390 px) the text touched the chat's left edge
+    from ui.app import CSS
+
+    assert "#qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }" in CSS

@@ -73,6 +73,11 @@ ul.qa-articles::-webkit-scrollbar-thumb { background: rgba(128,128,128,.55); bor
   ul.qa-articles { scrollbar-width: thin; scrollbar-color: rgba(128,128,128,.55) transparent; }
 }
 """
+# The empty chat's text, centred and off the edges (on a phone it touched the left one).
+CSS += """
+#qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }
+"""
+
 # Gradio labels each chat message with its content as it is: "bot's message: <div
 # class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
 # folded <details> by its summary ("Sources (5)"), as the page shows it. The content is
