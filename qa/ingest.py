@@ -197,8 +197,31 @@ def make_title(text: str, kind: str, name: str, heading: str | None = None) -> s
     return Path(name).stem
 
 
+#: The files whose guessed encoding was logged, as (path, size, mtime): each is named once,
+#: not again whenever the same file is read (the chat reads its uploads at every upload).
+_WARNED: set[tuple[str, int, int]] = set()
+_WARNED_MAX = 10_000
+
+
+def _warn_guessed(path: Path, guessed: str) -> None:
+    try:
+        st = path.stat()
+        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = (os.path.abspath(path), -1, -1)
+    if key in _WARNED:
+        return
+    if len(_WARNED) >= _WARNED_MAX:
+        _WARNED.clear()
+    _WARNED.add(key)
+    logger.warning("%s is not UTF-8; it was read as %s. If its letters look wrong, save it "
+                   "as UTF-8 (or, for a web page, declare its charset) and index again",
+                   path, guessed)
+
+
 def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one file into a Document; IngestError says why it cannot be used."""
+    """Read one file into a Document; IngestError says why it cannot be used. A guessed
+    encoding is logged (once per file) and kept in ``Document.guessed_encoding``."""
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise IngestError(f"unsupported file type '{path.suffix or path.name}' "
@@ -209,9 +232,7 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
                           "(raise it with qa index --max-file-mb)")
     text, guessed = decode(path.read_bytes(), html=kind == "html")
     if guessed:
-        logger.warning("%s is not UTF-8; it was read as %s. If its letters look wrong, save "
-                       "it as UTF-8 (or, for a web page, declare its charset) and index again",
-                       path, guessed)
+        _warn_guessed(path, guessed)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     heading = None
     if kind == "html":
@@ -223,7 +244,7 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
         raise IngestError("empty file (no text)")
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title = make_title(text, kind, path.name, heading and unify(heading))
-    return Document(doc_id, title, text, content_hash)
+    return Document(doc_id, title, text, content_hash, guessed)
 
 
 def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = (),

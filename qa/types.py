@@ -9,12 +9,15 @@ from typing import Any
 @dataclass(frozen=True)
 class Document:
     """An ingested article: ``doc_id`` is its path relative to the corpus root, under
-    that root's name ('work/README.md') when another root has a file of that path."""
+    that root's name ('work/README.md') when another root has a file of that path.
+    ``guessed_encoding`` names the encoding the file was read in when that was a guess (its
+    bytes are not UTF-8 and declare none): 'Windows-1252' or 'Latin-1'; else None."""
 
     doc_id: str
     title: str
     text: str
     content_hash: str
+    guessed_encoding: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -402,3 +402,126 @@ def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
     assert "&#x27;x(1).html&#x27; was not added: empty file (no text)" in status, status
     assert "added &#x27;caf\u00e9.md&#x27; (Cafe)" in status.replace("e\u0301", "\u00e9"), status
     assert " as &#x27;caf" not in status
+
+
+def test_an_upload_read_in_a_guessed_encoding_says_so_in_its_status_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # the log is no place a web user sees: the status line names the guess, and the log
+    # names it once for the file, not at every later upload's re-reading of the folder
+    from qa.pipeline import QAPipeline
+    from ui.service import ChatService
+
+    corpus, staging = tmp_path / "corpus", tmp_path / "staging"
+    corpus.mkdir()
+    staging.mkdir()
+    (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus, uploads_dir=tmp_path / "uploads")
+    pipe.build([corpus])
+    (staging / "latin1.txt").write_bytes("Café crème costs 3 euros in Zürich.".encode("latin-1"))
+    (staging / "plain.txt").write_text("The bakery opens at seven.", encoding="utf-8")
+    service = ChatService(pipe, tmp_path / "uploads")
+    with caplog.at_level("WARNING", logger="qa.ingest"):
+        status, _ = service.upload([str(staging / "latin1.txt")])
+        later, _ = service.upload([str(staging / "plain.txt")])
+    assert "added &#x27;latin1.txt&#x27;" in status, status
+    assert "not UTF-8 and was read as Windows-1252" in status, status
+    assert "UTF-8" not in later, later
+    assert caplog.text.count("latin1.txt is not UTF-8") == 1, caplog.text
+
+
+def test_an_upload_renamed_on_its_way_is_called_renamed(server: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    # Gradio's cache stores 'evil<b>name.md' as 'evilbname.md'; the page's upload event
+    # takes the files as Gradio sent them, with the name the browser gave, and the status
+    # line says what the file was saved as
+    from gradio.data_classes import FileData, ListFiles
+
+    from ui.app import build_app, uploaded_files
+    from ui.service import ChatService
+
+    stored = tmp_path / "evilbname.md"
+    stored.write_text("# Evil page\n\nThe evil page is about paper lanterns.")
+    payload = ListFiles(root=[FileData(path=str(stored), orig_name="evil<b>name.md")]
+                        ).model_dump()
+    paths, names = uploaded_files(payload)
+    assert (paths, names) == ([str(stored)], ["evil<b>name.md"])
+    assert uploaded_files(None) == ([], [])
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    status, _ = service.upload(paths, names)
+    assert ("added &#x27;evil&lt;b&gt;name.md&#x27; as &#x27;evil_b_name.md&#x27; "
+            "(Evil page)") in status, status
+    assert "<b>" not in status
+    demo = build_app(server["pipeline"], server["root"] / "uploads")
+    box = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-upload")
+    event = next(fn for fn in demo.fns.values()
+                 if any(t == (box._id, "upload") for t in
+                        [(getattr(b, "_id", b), e) for b, e in fn.targets]))
+    assert event.preprocess is False
+
+
+def test_a_question_over_the_limit_stays_in_the_box_and_out_of_the_chat(
+        server: dict[str, Any]) -> None:
+    # refused at the first step: the turn stops before the box is emptied and the question
+    # is shown in the chat; the warning gives the reason
+    import gradio as gr
+
+    from ui.service import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    limit = server["pipeline"].max_question_chars
+    long_question = "Who is the Chechen leader? " * (limit // 20)
+    with pytest.warns(UserWarning, match=f"the limit is {limit:,}"), \
+            pytest.raises(gr.Error) as stopped:
+        service.take(long_question, None)
+    assert not stopped.value.visible
+    question, busy = service.take("Who is the Chechen leader?", None)  # a short one goes on
+    assert question == "Who is the Chechen leader?" and isinstance(busy, float)
+
+
+def test_a_click_on_an_example_asks_it(server: dict[str, Any]) -> None:
+    # the example goes into the box, then the page's turn (take, show, complete) runs, as
+    # on Enter; Clear cancels it too
+    from ui.app import build_app
+
+    demo = build_app(server["pipeline"], server["root"] / "uploads",
+                     examples=["Who is the Chechen leader?"])
+    dataset = next(c for c in demo.blocks.values() if type(c).__name__ == "Dataset")
+    fns = list(demo.fns.values())
+    load = next(fn for fn in fns if (dataset._id, "click") in
+                [(getattr(b, "_id", b), e) for b, e in fn.targets])
+    take = next(fn for fn in fns if fn.trigger_after == load._id)
+    assert take.name == "take"
+    show = next(fn for fn in fns if fn.trigger_after == take._id)
+    complete = next(fn for fn in fns if fn.trigger_after == show._id)
+    assert (show.name, complete.name) == ("show", "complete")
+    clear = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-clear")
+    cancelled = {i for fn in fns if (clear._id, "click") in
+                 [(getattr(b, "_id", b), e) for b, e in fn.targets] for i in fn.cancels}
+    assert complete._id in cancelled
+
+
+def test_the_chat_has_no_floating_label_over_its_messages(server: dict[str, Any]) -> None:
+    # Gradio floats a shown label over the messages, where it covered their text once the
+    # chat scrolled; the page's header says what the chat is, and its log keeps a name
+    from ui.app import build_app
+
+    demo = build_app(server["pipeline"], server["root"] / "uploads")
+    chat = next(c for c in demo.blocks.values() if getattr(c, "elem_id", "") == "qa-chat")
+    assert chat.show_label is False and chat.label == "Chat"
+
+
+def test_the_article_list_shows_that_it_scrolls() -> None:
+    # with overlay scrollbars nothing showed that the list held more: a scrollbar that is
+    # always there, and a shadow at an edge with more beyond it
+    from ui.app import CSS
+
+    assert "ul.qa-articles::-webkit-scrollbar { width: 8px; }" in CSS
+    assert "scrollbar-width: thin" in CSS  # Firefox
+    assert "background-attachment: local, local, scroll, scroll" in CSS
+
+
+def test_the_empty_chat_text_keeps_off_the_edges() -> None:
+    # on a phone (390 px) the text touched the chat's left edge
+    from ui.app import CSS
+
+    assert "#qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }" in CSS

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,33 @@ CSS = """
 .qa-status .qa-bad { color: #c0392b; }
 ul.qa-articles { max-height: 22em; overflow-y: auto; margin-top: 0.3em; }
 """
+# The article list scrolls: with overlay scrollbars nothing showed that it held more, and
+# its last item was cut mid-line. A thin scrollbar that is always there, and a shadow at
+# an edge with more beyond it (the covers scroll with the list, the shadows do not).
+CSS += """
+ul.qa-articles {
+  padding-right: 0.4em;
+  background-image:
+    linear-gradient(var(--block-background-fill) 30%, transparent),
+    linear-gradient(transparent, var(--block-background-fill) 70%),
+    radial-gradient(farthest-side at 50% 0, rgba(0,0,0,.22), transparent),
+    radial-gradient(farthest-side at 50% 100%, rgba(0,0,0,.22), transparent);
+  background-position: top, bottom, top, bottom;
+  background-size: 100% 2.5em, 100% 2.5em, 100% 0.9em, 100% 0.9em;
+  background-repeat: no-repeat;
+  background-attachment: local, local, scroll, scroll;
+}
+ul.qa-articles::-webkit-scrollbar { width: 8px; }
+ul.qa-articles::-webkit-scrollbar-track { background: rgba(128,128,128,.12); border-radius: 4px; }
+ul.qa-articles::-webkit-scrollbar-thumb { background: rgba(128,128,128,.55); border-radius: 4px; }
+@supports (-moz-appearance: none) {  /* Firefox, which has no ::-webkit-scrollbar */
+  ul.qa-articles { scrollbar-width: thin; scrollbar-color: rgba(128,128,128,.55) transparent; }
+}
+"""
+# The empty chat's text, centred and off the edges (on a phone it touched the left one).
+CSS += """
+#qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }
+"""
 
 # Gradio labels each chat message with its content as it is: "bot's message: <div
 # class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
@@ -79,6 +107,24 @@ LABELS_JS = r"""
   relabelAll();
 }
 """
+
+
+def uploaded_files(payload: Any) -> tuple[list[str], list[str | None]]:
+    """The upload box's files as Gradio sent them (its event has ``preprocess=False``):
+    their paths in Gradio's cache, and the names the browser gave them. Gradio stores an
+    upload under a name stripped of characters such as ``<`` and ``>`` (``evil<b>name.md``
+    -> ``evilbname.md``); the status line names the file as the user knows it and says
+    when ours differs ("added 'x' as 'y'")."""
+    items = payload if isinstance(payload, list) else [payload] if payload else []
+    paths, names = [], []
+    for item in items:
+        if isinstance(item, dict) and item.get("path"):
+            paths.append(str(item["path"]))
+            names.append(item.get("orig_name") or None)
+        elif isinstance(item, str | Path):
+            paths.append(str(item))
+            names.append(None)
+    return paths, names
 
 
 def _examples_for(service: ChatService) -> list[str]:
@@ -135,7 +181,10 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    label="Chat", height=560, sanitize_html=True, render_markdown=True,
+                    # no label on the page: Gradio floats it over the messages, and it
+                    # covered their text once the chat scrolled; it still names the chat
+                    label="Chat", show_label=False, height=560, sanitize_html=True,
+                    render_markdown=True,
                     # no copy button: it copies a reply's HTML, not its text
                     latex_delimiters=[], feedback_options=None, buttons=[],
                     group_consecutive_messages=False, elem_id="qa-chat",
@@ -148,8 +197,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80,
                                         elem_id="qa-ask")
                     clear_btn = gr.Button("Clear", scale=1, min_width=80, elem_id="qa-clear")
-                if example_list:
-                    gr.Examples(example_list, inputs=[question], label="Example questions")
+                examples = (gr.Examples(example_list, inputs=[question],
+                                        label="Example questions")
+                            if example_list else None)
             with gr.Column(scale=2):
                 with gr.Accordion("Settings", open=False):
                     # up to 10, or to the top-k the index was calibrated with if more;
@@ -185,15 +235,22 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         # the limit holds for the server as a whole, not per event.
         pending = gr.State(None)
         busy_since = gr.State(None)
-        answering = gr.on(
-            [question.submit, ask_btn.click], service.take, [question, busy_since],
-            [pending, busy_since], concurrency_limit=None, show_progress="hidden",
-            api_visibility="undocumented").success(
-            service.show, [pending, chatbot, question], [question, chatbot], queue=False,
-            show_progress="hidden", api_visibility="undocumented").success(
-            service.complete, [pending, chatbot, top_k, threshold], [chatbot, busy_since],
-            api_visibility="undocumented", concurrency_id="answer",
-            concurrency_limit=concurrency_limit)
+
+        def turn(start: Any) -> Any:
+            """The turn's three steps, started by ``start`` (an event listener)."""
+            return start(
+                service.take, [question, busy_since], [pending, busy_since],
+                concurrency_limit=None, show_progress="hidden",
+                api_visibility="undocumented").success(
+                service.show, [pending, chatbot, question], [question, chatbot],
+                queue=False, show_progress="hidden", api_visibility="undocumented").success(
+                service.complete, [pending, chatbot, top_k, threshold], [chatbot, busy_since],
+                api_visibility="undocumented", concurrency_id="answer",
+                concurrency_limit=concurrency_limit)
+
+        answering = [turn(partial(gr.on, [question.submit, ask_btn.click]))]
+        if examples is not None:  # a click on an example asks it, once it is in the box
+            answering.append(turn(examples.load_input_event.then))
         # The same turn in one call for API clients: /chat(message, history, top_k,
         # threshold) -> (history, "").
         chat_api = gr.Button(visible=False)
@@ -204,21 +261,26 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         # chat's own trash button (Gradio's, always there) empties the chat; the rest is
         # the same.
         clear_btn.click(lambda: ([], "", "", None), None, [chatbot, question, status, busy_since],
-                        api_visibility="undocumented", cancels=[answering])
+                        api_visibility="undocumented", cancels=answering)
         chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
-                      cancels=[answering])
+                      cancels=answering)
         if can_upload:
-            def upload(paths: Any) -> Iterator[tuple[Any, Any]]:
+            def upload(payload: Any) -> Iterator[tuple[Any, Any]]:
                 """Say at once that the files are being indexed (it can take a minute on
                 two cores), then what became of each."""
-                if paths:
-                    count = len(paths) if isinstance(paths, list) else 1
-                    yield (f'<p class="qa-status">Indexing {count} file'
-                           f'{"" if count == 1 else "s"}… (questions are answered meanwhile)'
-                           "</p>", gr.update())
-                yield service.upload(paths)
+                paths, names = uploaded_files(payload)
+                if not paths:
+                    yield service.upload(None)
+                    return
+                count = len(paths)
+                yield (f'<p class="qa-status">Indexing {count} file'
+                       f'{"" if count == 1 else "s"}… (questions are answered meanwhile)'
+                       "</p>", gr.update())
+                yield service.upload(paths, names)
 
-            files.upload(upload, [files], [status, articles],
+            # preprocess=False: the files as Gradio sent them, with the names the browser
+            # gave (uploaded_files); they are in Gradio's cache, checked as with preprocessing
+            files.upload(upload, [files], [status, articles], preprocess=False,
                          api_visibility="undocumented").then(
                 lambda: None, None, [files], api_visibility="undocumented")
 

@@ -142,6 +142,9 @@ class ChatService:
         While the previous question is still being answered, a warning says to ask again
         once the answer is in, and a hidden gr.Error stops the turn, so the typed question
         stays in the box (this step's outputs are states: no component shows an error).
+        A question refused as it is (over the length limit) is stopped the same way, with
+        the reason as the warning: it stays in the box to be shortened, and no chat bubble
+        shows it.
         """
         if busy_since is not None and time.monotonic() - busy_since < BUSY_SECONDS:
             gr.Warning("Still answering the previous question; press Enter again once its "
@@ -149,6 +152,11 @@ class ChatService:
             raise gr.Error("still answering", visible=False, print_exception=False)
         if not (message or "").strip():
             return None, busy_since
+        try:  # a question refused as it is (too long) stays in the box, to be edited
+            clean_question(message, self.pipeline.max_question_chars)
+        except QAError as exc:
+            gr.Warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}")
+            raise gr.Error("question refused", visible=False, print_exception=False) from None
         return message, time.monotonic()
 
     def show(self, pending: str | None, history: list[dict[str, Any]] | None,
@@ -212,16 +220,21 @@ class ChatService:
         except QAError as exc:
             return render_status([(False, str(exc))])
 
-    def upload(self, files: Sequence[str | Path] | str | Path | None) -> tuple[str, str]:
-        """Save and index uploaded files; (status HTML, article list HTML)."""
+    def upload(self, files: Sequence[str | Path] | str | Path | None,
+               names: Sequence[str | None] | None = None) -> tuple[str, str]:
+        """Save and index uploaded files; (status HTML, article list HTML). ``names``: the
+        names the files were uploaded under, where they differ from the files' own (the
+        web server strips characters such as ``<`` from a stored upload's name)."""
         if files is None:
             return "", self.articles_html()
         if isinstance(files, str | Path):
             files = [files]
+        given_names = list(names or [])
         lines: list[tuple[bool, str]] = []
         with self._upload_lock:
             saved: list[Path] = []
             uploaded: dict[Path, str] = {}  # saved file -> the name it was uploaded under
+            guessed: dict[Path, str] = {}  # saved file -> the encoding guessed for it
             try:
                 documents = self.documents()
             except QAError as exc:  # a damaged index: say so, save nothing
@@ -232,40 +245,43 @@ class ChatService:
             # article already indexed
             known = {meta.get("hash"): doc_id for doc_id, meta in documents.items()}
             batch: dict[str, str] = {}  # the same, for the files of this upload
-            for f in files:
+            for i, f in enumerate(files):
                 src = Path(f)
+                name = (given_names[i] if i < len(given_names) else None) or src.name
                 try:
-                    dest = save_upload(src, src.name, self.uploads_dir, taken=taken,
+                    dest = save_upload(src, name, self.uploads_dir, taken=taken,
                                        max_bytes=self.max_upload_bytes)
                 except QAError as exc:
                     lines.append((False, str(exc)))
                     continue
                 except OSError as exc:
-                    lines.append((False, f"'{src.name}' could not be saved: {exc.strerror}"))
+                    lines.append((False, f"'{name}' could not be saved: {exc.strerror}"))
                     continue
                 try:
-                    content_hash = read_document(dest, dest.name, self.max_upload_bytes
-                                                 ).content_hash
+                    document = read_document(dest, dest.name, self.max_upload_bytes)
                 except (QAError, OSError) as exc:
                     dest.unlink(missing_ok=True)
-                    lines.append((False, f"'{src.name}' was not added: {exc}"))
+                    lines.append((False, f"'{name}' was not added: {exc}"))
                     continue
+                content_hash = document.content_hash
                 if content_hash in known:
                     dest.unlink(missing_ok=True)
                     where = ("uploaded with it" if content_hash in batch else "already indexed")
-                    lines.append((False, f"'{src.name}' was not added: the same text as "
+                    lines.append((False, f"'{name}' was not added: the same text as "
                                          f"{known[content_hash]}, {where}"))
                     continue
                 known[content_hash] = batch[content_hash] = dest.name
                 taken.add(dest.name)
                 saved.append(dest)
-                uploaded[dest] = src.name
+                uploaded[dest] = name
+                if document.guessed_encoding:
+                    guessed[dest] = document.guessed_encoding
             if saved:
-                lines.extend(self._index_saved(saved, uploaded))
+                lines.extend(self._index_saved(saved, uploaded, guessed))
         return render_status(lines), self.articles_html()
 
-    def _index_saved(self, saved: list[Path],
-                     uploaded: dict[Path, str]) -> list[tuple[bool, str]]:
+    def _index_saved(self, saved: list[Path], uploaded: dict[Path, str],
+                     guessed: dict[Path, str] | None = None) -> list[tuple[bool, str]]:
         try:
             _, report = self.pipeline.add_documents()
         except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
@@ -292,8 +308,12 @@ class ChatService:
                 renamed = "" if same else f" as '{p.name}'"
                 if renamed and safe_filename(given) != p.name:
                     renamed += f" (an article named '{safe_filename(given)}' is indexed)"
-                lines.append((True, f"added '{given}'{renamed} ({title}): "
-                                    "you can ask about it now"))
+                line = f"added '{given}'{renamed} ({title}): you can ask about it now"
+                encoding = (guessed or {}).get(p)
+                if encoding:  # the log is no place a web user sees
+                    line += (f". It is not UTF-8 and was read as {encoding}: if its letters "
+                             "look wrong, save it as UTF-8 and upload it again")
+                lines.append((True, line))
         return lines
 
 
