@@ -25,7 +25,9 @@ class Document:
     def __repr__(self) -> str:  # the text shortened: a printed build result stays readable
         text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
         return (f"Document(doc_id={self.doc_id!r}, title={self.title!r}, text={text!r} "
-                f"({len(self.text):,} chars), content_hash={self.content_hash[:12]!r}…)")
+                f"({len(self.text):,} chars), content_hash={self.content_hash[:12]!r}…"
+                + (f", guessed_encoding={self.guessed_encoding!r}" if self.guessed_encoding
+                   else "") + ")")
 
 
 @dataclass(frozen=True)
