@@ -414,7 +414,8 @@ class QAPipeline:
         for _ in range(_ADD_ATTEMPTS):
             recorded = self.recorded_sources() or []
             try:
-                return self.build([*self.sources(), *paths], rebuild, expect_sources=recorded)
+                return self.build(_merged_sources(self.sources(), paths), rebuild,
+                                  expect_sources=recorded)
             except SourcesChanged:
                 logger.info("another build changed what the index at %s holds meanwhile: "
                             "reading its sources again", self.index_dir)
@@ -496,3 +497,24 @@ class QAPipeline:
                     else question[:60] + "…"
                 raise QuestionError(f"question {n} ({shown!r}): {exc}") from exc
         return answers
+
+
+def _merged_sources(sources: Sequence[Path], paths: Sequence[str | Path]) -> list[Path]:
+    """``sources`` and the added ``paths``, each place once: a path inside a folder already
+    indexed adds nothing (it would be read twice, a duplicate at every build), and an added
+    folder takes the place of the sources inside it."""
+    merged = list(sources)
+    for path in map(Path, paths):
+        where = path.expanduser().resolve()
+        holder = next((s for s in merged if where == s.resolve() or (
+            s.is_dir() and where.is_relative_to(s.resolve()))), None)
+        if holder is not None:
+            logger.info("%s is indexed already, as part of %s", path, holder)
+            continue
+        if where.is_dir():
+            inside = [s for s in merged if s.resolve().is_relative_to(where)]
+            for s in inside:
+                logger.info("%s is indexed as part of %s from now on", s, path)
+            merged = [s for s in merged if s not in inside]
+        merged.append(path)
+    return merged

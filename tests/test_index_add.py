@@ -211,3 +211,23 @@ def test_an_index_dir_from_the_environment_is_named_as_such(tmp_path, monkeypatc
     assert "--index" not in info.output
     given = CliRunner().invoke(main, ["info", "--index", str(afile)])
     assert "choose another with --index" in given.output
+
+
+def test_adding_what_is_indexed_already_adds_no_source(built, tmp_path, caplog) -> None:
+    # found in a review: a file added from a folder the index holds was recorded twice,
+    # and every build after warned that it was a duplicate of itself
+    corpus, _ = built
+    index = _copy(built, tmp_path)
+    sources = _manifest(index)["sources"]
+    with caplog.at_level(logging.INFO, logger="qa.pipeline"):
+        stats, report = QAPipeline(index).add_documents([corpus / "note0.md"])
+    assert _manifest(index)["sources"] == sources and not report.skipped
+    assert f"{corpus / 'note0.md'} is indexed already, as part of {corpus}" in caplog.text
+    # a file, then the folder it is in: the folder takes the file's place
+    extra = _corpus(tmp_path / "extra", 2, "extra")
+    QAPipeline(index).add_documents([extra / "extra0.md"])
+    assert str((extra / "extra0.md").resolve()) in _manifest(index)["sources"]
+    stats, report = QAPipeline(index).add_documents([extra])
+    manifest = _manifest(index)
+    assert manifest["sources"] == [*sources, str(extra.resolve())]
+    assert not report.skipped and len(manifest["documents"]) == 8
