@@ -29,7 +29,8 @@ _GENERATION_FILES = frozenset({*DATA_FILES, "passages.sqlite-journal", "manifest
 
 
 def new_generation_name() -> str:
-    return f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    # UTC: the names sort in the order they were written whatever the clock's time zone
+    return f"gen-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
 
 
 #: Temporary names a build or a cache write uses inside a generation.
@@ -82,11 +83,15 @@ def warn_once(index_dir: Path, generation: Path, why: str = "it has no CURRENT f
                        "index names it)", index_dir, why, generation.name)
 
 
-def remove_leftover_generations(index_dir: Path, keep: Path | None) -> None:
+def remove_leftover_generations(index_dir: Path, keep: Path | None,
+                                keep_complete: bool = False) -> None:
     """Remove the generations a stopped build left in ``index_dir``, all but ``keep``;
-    folders a build did not write stay."""
+    folders a build did not write stay. ``keep_complete``: complete generations (with
+    their manifest) stay too, for when ``keep`` was not named by a sound CURRENT (the
+    one CURRENT named may be among them)."""
     for d in index_dir.glob("gen-*"):
-        if d != keep and is_built_generation(d):
+        if d != keep and is_built_generation(d) and not (
+                keep_complete and (d / "manifest.json").is_file()):
             shutil.rmtree(d, ignore_errors=True)
 
 

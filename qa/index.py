@@ -515,4 +515,8 @@ class IndexStore:
     def _remove_stale_generations(self) -> None:
         """Drop generations a crashed build left behind (caller holds the lock): folders a
         build wrote, by their name and what they hold; any other folder stays."""
-        remove_leftover_generations(self.path, keep=self._live_generation())
+        live = self._live_generation()
+        # a generation taken without a sound CURRENT may not be the one that was live:
+        # the other complete ones stay until a build has named its own
+        remove_leftover_generations(self.path, keep=live,
+                                    keep_complete=live is None or not self._names(live))

@@ -181,6 +181,26 @@ def test_a_damaged_current_without_any_generation_says_so(built, tmp_path) -> No
     assert "qa index --rebuild --index" in info.output
 
 
+def test_a_build_after_a_damaged_current_keeps_the_other_complete_generations(
+        built, tmp_path) -> None:
+    # found in a review: the generation taken for a damaged CURRENT may not be the one
+    # that was live (a build stopped after writing its manifest); a build then deleted
+    # every other generation, the real one with them
+    index = _copy(built, tmp_path)
+    [live] = list(index.glob("gen-*"))
+    never_live = index / "gen-29991231235959-0123abcd"
+    shutil.copytree(live, never_live)  # complete and newest: the one taken
+    (index / "CURRENT").write_text("gen-nonexistent\n")
+    result = _index("--index", str(index), "--rebuild")
+    assert result.exit_code == 0, result.output
+    assert live.is_dir()  # kept until a build has named its own
+    assert not never_live.exists()  # the one this build replaced
+    assert (index / "CURRENT").read_text().strip() != live.name
+    again = _index("--index", str(index))  # CURRENT sound again: leftovers go
+    assert again.exit_code == 0, again.output
+    assert not live.exists()
+
+
 # -- 3. hints that name the right folder ---------------------------------------------
 def test_a_generation_folder_is_recognised(built) -> None:
     _, index = built
