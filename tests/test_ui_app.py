@@ -150,6 +150,13 @@ def test_the_chat_top_k_range_is_the_sliders(server: dict[str, Any], tmp_path: P
     assert wide.max_top_k == 12
     with pytest.raises(ConfigError, match="from 1 to 12, got 13"):
         wide.answer("Who is the Chechen leader?", None, 13)
+    # a calibration while the chat runs (another process's) widens the API's range too
+    import shutil
+    copy = Path(shutil.copytree(server["root"] / "index", tmp_path / "copy"))
+    running = ChatService(QAPipeline(copy), tmp_path / "uploads")
+    assert running.max_top_k == 10
+    running.pipeline.store.update_settings(top_k=14)
+    assert running.max_top_k == 14
     for pipe, most in ((server["pipeline"], 10),
                        (QAPipeline(server["root"] / "index", top_k=12), 12)):
         demo = build_app(pipe, server["root"] / "uploads")  # the server's: left as it is

@@ -91,11 +91,15 @@ class ChatService:
         self.pipeline = pipeline
         self.uploads_dir = Path(uploads_dir)
         self.max_upload_bytes = max_upload_bytes
-        #: the top-k the page's slider and the API take: 1 to this
-        self.max_top_k = max(CHAT_MAX_TOP_K, pipeline.top_k)
         self._upload_lock = threading.Lock()
         if pipeline.uploads_dir is None or Path(pipeline.uploads_dir) != self.uploads_dir:
             pipeline.uploads_dir = self.uploads_dir
+
+    @property
+    def max_top_k(self) -> int:
+        """The top-k the page's slider and the API take: 1 to this (the index's own top-k
+        when it is higher, read each time: a calibration while the chat runs counts)."""
+        return max(CHAT_MAX_TOP_K, self.pipeline.top_k)
 
     # -- answering -----------------------------------------------------------------
     def answer(self, question: str, history: Sequence[dict[str, Any]] | None = None,
