@@ -370,11 +370,10 @@ def test_what_is_typed_after_enter_stays_in_the_box(server: dict[str, Any]) -> N
     assert service.show(question, [], "a new question")[0] == "a new question"
 
 
-def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
-    # a corpus file of the same name, added after the last build, takes the plain id at
-    # the upload's build; the upload goes in as uploads/notes.md, and is named by its title
+def _ferry_pipeline(tmp_path: Path) -> tuple[Any, Path, Path]:
+    """A pipeline with uploads over an index of one corpus article (ferry.md), its
+    corpus folder, and an empty folder to stage uploads in."""
     from qa.pipeline import QAPipeline
-    from ui.service import ChatService
 
     corpus, staging = tmp_path / "corpus", tmp_path / "staging"
     corpus.mkdir()
@@ -382,6 +381,15 @@ def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
     (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
     pipe = QAPipeline(tmp_path / "index", corpus=corpus, uploads_dir=tmp_path / "uploads")
     pipe.build([corpus])
+    return pipe, corpus, staging
+
+
+def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
+    # a corpus file of the same name, added after the last build, takes the plain id at
+    # the upload's build; the upload goes in as uploads/notes.md, and is named by its title
+    from ui.service import ChatService
+
+    pipe, corpus, staging = _ferry_pipeline(tmp_path)
     (corpus / "notes.md").write_text("# Corpus notes\n\nThe market opens at nine.")
     (staging / "notes.md").write_text("# Upload notes\n\nThe museum closes at six.")
     status, _ = ChatService(pipe, tmp_path / "uploads").upload([str(staging / "notes.md")])
@@ -415,15 +423,9 @@ def test_an_upload_read_in_a_guessed_encoding_says_so_in_its_status_line(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     # the log is no place a web user sees: the status line names the guess, and the log
     # names it once for the file, not at every later upload's re-reading of the folder
-    from qa.pipeline import QAPipeline
     from ui.service import ChatService
 
-    corpus, staging = tmp_path / "corpus", tmp_path / "staging"
-    corpus.mkdir()
-    staging.mkdir()
-    (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
-    pipe = QAPipeline(tmp_path / "index", corpus=corpus, uploads_dir=tmp_path / "uploads")
-    pipe.build([corpus])
+    pipe, corpus, staging = _ferry_pipeline(tmp_path)
     (staging / "latin1.txt").write_bytes("Café crème costs 3 euros in Zürich.".encode("latin-1"))
     (staging / "plain.txt").write_text("The bakery opens at seven.", encoding="utf-8")
     service = ChatService(pipe, tmp_path / "uploads")
