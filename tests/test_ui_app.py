@@ -534,3 +534,37 @@ def test_the_empty_chat_text_keeps_off_the_edges() -> None:
     from ui.app import CSS
 
     assert "#qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }" in CSS
+
+
+def test_an_upload_of_a_server_path_is_refused(server: dict[str, Any], tmp_path: Path) -> None:
+    # the upload event takes Gradio's payload as sent (preprocess=False, for the names the
+    # browser gave): a client naming a file on the server, not one it uploaded, must not
+    # get it indexed (Gradio checks the path before the handler runs; this keeps it so)
+    import json
+    import uuid
+
+    import httpx
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The harbour master's safe code is ZEBRA-42.", encoding="utf-8")
+    base = server["url"] + "gradio_api"
+    config = httpx.get(server["url"] + "config", timeout=30).json()
+    [upload] = [d for d in config["dependencies"] if d.get("api_name") == "upload"]
+    session = uuid.uuid4().hex[:10]
+    joined = httpx.post(base + "/queue/join", timeout=30, json={
+        "data": [[{"path": str(secret), "orig_name": "secret.txt",
+                   "meta": {"_type": "gradio.FileData"}}]],
+        "fn_index": upload["id"], "session_hash": session, "event_data": None,
+        "trigger_id": upload["targets"][0][0]})
+    assert joined.status_code == 200, joined.text
+    done = None
+    with httpx.stream("GET", base + "/queue/data", params={"session_hash": session},
+                      timeout=60) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:") and "process_completed" in line:
+                done = json.loads(line[5:])
+                break
+    assert done is not None and done["success"] is False
+    uploads = server["root"] / "uploads"
+    assert not (uploads / "secret.txt").exists()
+    assert "secret.txt" not in server["pipeline"].store.read_manifest()["documents"]
