@@ -27,7 +27,8 @@ def _free_port() -> int:
 
 
 def _chat(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # PYTHONFAULTHANDLER: a chat that hangs dumps its threads' stacks on SIGABRT
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
     return subprocess.Popen([sys.executable, "-m", "qa.cli", "chat", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -78,7 +79,12 @@ def test_ctrl_c_stops_the_chat_with_status_130(tmp_path: Path) -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
             assert resp.status == 200  # serving, so waiting for Ctrl+C
         proc.send_signal(signal.SIGINT)
-        rest, _ = proc.communicate(timeout=60)
+        try:
+            rest, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # say where it hangs (CI saw this once)
+            proc.send_signal(signal.SIGABRT)
+            stacks, _ = proc.communicate(timeout=30)
+            raise AssertionError(f"Ctrl+C did not stop the chat in 60 s:\n{stacks}") from None
     finally:
         if proc.poll() is None:
             proc.kill()
