@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
-import logging
-import os
 import socket
-import sys
 import threading
 import time
 from pathlib import Path
@@ -101,11 +98,8 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
     shown = f"[{host}]" if ":" in host else host
     bound = _bound_addresses(host, demo)
     listening = f"listening on {' and '.join(bound)}; " if bound else ""
-    try:
-        _serve(demo, f"Chat ready on http://{shown}:{port} ({listening}Ctrl+C to stop); "
-                     f"uploaded articles are saved in {pipe.uploads_dir}")
-    except KeyboardInterrupt:
-        _end_interrupted()
+    _serve(demo, f"Chat ready on http://{shown}:{port} ({listening}Ctrl+C to stop); uploaded "
+                 f"articles are saved in {pipe.uploads_dir}")
 
 
 def _serve(demo: gr.Blocks, ready: str) -> None:
@@ -123,18 +117,6 @@ def _serve(demo: gr.Blocks, ready: str) -> None:
         closing.start()
         closing.join(CLOSE_SECONDS)
         raise
-
-
-def _end_interrupted() -> None:
-    """End the chat after Ctrl+C as the CLI ends an interrupted command ("Interrupted.",
-    status 130), but without the interpreter's shutdown: a thread a library left running
-    (a server still closing) must not keep a stopped chat from ending (the full suite saw
-    `qa chat` outlive Ctrl+C by a minute, twice)."""
-    click.echo("Interrupted.", err=True)
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(130)
 
 
 def _bound_addresses(host: str, demo: gr.Blocks) -> list[str]:

@@ -27,10 +27,15 @@ def _free_port() -> int:
 
 
 def _chat(*args: str) -> subprocess.Popen[str]:
-    # PYTHONFAULTHANDLER: a chat that hangs dumps its threads' stacks on SIGABRT
+    # PYTHONFAULTHANDLER: a chat that hangs dumps its threads' stacks on SIGABRT.
+    # Ctrl+C as in a terminal: a test run started in the background of a non-interactive
+    # shell (`bash .ci/run &`) ignores SIGINT, and the chat would inherit that and never
+    # see the Ctrl+C (Python installs its KeyboardInterrupt handler only when SIGINT is
+    # not ignored at start).
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
     return subprocess.Popen([sys.executable, "-m", "qa.cli", "chat", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for_line(proc: subprocess.Popen[str], needle: str) -> list[str]:
