@@ -253,19 +253,16 @@ def failure_kind(record: Record, threshold: float) -> str | None:
     return "reader_miss"
 
 
-def abstained_reader_miss(record: Record, threshold: float) -> bool:
-    """Whether ``record`` is a reader miss on which the system abstained: its best
-    candidate (below the threshold, or none at all) was wrong too."""
-    return (failure_kind(record, threshold) == "reader_miss"
-            and record.prediction(threshold) is None)
-
-
 def kind_label(record: Record, threshold: float) -> str:
     """The error kind of a failed ``record`` in words, as the text output and the report
-    show it: 'reader miss (abstained)' for :func:`abstained_reader_miss`."""
-    kind = failure_kind(record, threshold) or ""
+    show it: 'reader miss (abstained)' for a reader miss on which the system abstained
+    (its best candidate, below the threshold or none at all, was wrong too)."""
+    return _label(failure_kind(record, threshold) or "", record.prediction(threshold) is None)
+
+
+def _label(kind: str, abstained: bool) -> str:
     label = kind.replace("_", " ")
-    return f"{label} (abstained)" if abstained_reader_miss(record, threshold) else label
+    return f"{label} (abstained)" if kind == "reader_miss" and abstained else label
 
 
 def _pct(x: float) -> float:
@@ -309,12 +306,12 @@ def compute_metrics(records: Sequence[Record], threshold: float,
 
     lat = np.array([r.latency_ms for r in records]) if records else np.zeros(1)
     errors = dict.fromkeys(ERROR_KINDS, 0)
+    abstained_misses = 0  # of the reader misses, those abstained on (a wrong candidate)
     for r in records:
         kind = failure_kind(r, threshold)
         if kind:
             errors[kind] += 1
-    # of the reader misses, those abstained on (the best candidate was wrong too)
-    abstained_misses = sum(abstained_reader_miss(r, threshold) for r in records)
+            abstained_misses += kind == "reader_miss" and r.prediction(threshold) is None
     n = len(records)
     intervals = {}
     for key, strata in values.items():
@@ -474,11 +471,10 @@ def failure_rows(records: Iterable[Record], threshold: float) -> list[dict[str, 
 def format_failures(records: Iterable[Record], threshold: float) -> str:
     """The failed questions as text, two lines each: id, kind and question; then what was
     answered and what the gold file accepts."""
-    records = list(records)
     rows = failure_rows(records, threshold)
-    labels = [kind_label(r, threshold) for r in records if failure_kind(r, threshold)]
     lines = [f"failed questions ({len(rows)})"]
-    for row, label in zip(rows, labels, strict=True):
+    for row in rows:
+        label = _label(row["kind"], row["answer"] is None)
         said = (f"answer {row['answer']!r} (score {row['score']:.3f})"
                 if row["answer"] is not None else
                 (f"not found (best candidate {row['candidate']!r}, score {row['score']:.3f}, "
