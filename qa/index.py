@@ -432,16 +432,23 @@ class IndexStore:
                     "index is unchanged. Free some space (or fix the folder's permissions) "
                     "and try again") from exc
 
-    def _recorded(self) -> set[str] | None:
-        """The sources the live index records (empty without an index); None when its
-        manifest cannot be read (a damaged index: the build replaces it)."""
+    def recorded_sources(self) -> list[str] | None:
+        """The folders and files the live index was built from, as it recorded them; None
+        without an index, or for an index from before qa recorded them."""
         if not self.exists():
-            return set()
+            return None
+        recorded = self.read_manifest().get("sources")
+        if not isinstance(recorded, list):
+            return None
+        return [p for p in recorded if isinstance(p, str)] or None
+
+    def _recorded(self) -> set[str] | None:
+        """:meth:`recorded_sources` as a set (empty without them); None when the manifest
+        cannot be read (a damaged index: the build replaces it)."""
         try:
-            recorded = self.read_manifest().get("sources")
+            return set(self.recorded_sources() or ())
         except QAError:
             return None
-        return {p for p in recorded if isinstance(p, str)} if isinstance(recorded, list) else set()
 
     def _names(self, generation: Path) -> bool:
         """Whether CURRENT names ``generation``."""

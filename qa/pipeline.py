@@ -366,12 +366,8 @@ class QAPipeline:
     def recorded_sources(self) -> list[Path] | None:
         """The folders and files the live index was built from, as it recorded them;
         None without an index, or for an index from before qa recorded them."""
-        if not self.store.exists():
-            return None
-        recorded = self.store.read_manifest().get("sources")
-        if not isinstance(recorded, list) or not recorded:
-            return None
-        return [Path(p) for p in recorded if isinstance(p, str)] or None
+        recorded = self.store.recorded_sources()
+        return [Path(p) for p in recorded] if recorded else None
 
     def sources(self) -> list[Path]:
         """What the index is built from: what it recorded at its last build (else the
