@@ -123,6 +123,10 @@ def small_file_warnings(items: Sequence[GoldItem], name: str) -> list[str]:
     return out
 
 
+#: Overall F1 changes this small (in points) are float rounding: no better, no worse.
+_SAME = 1e-7
+
+
 def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | None = None,
               answer_types: bool | None = None, store: bool = True, force: bool = False,
               name: str = "the gold file") -> CalibrationRun:
@@ -175,12 +179,12 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
     run = CalibrationRun(before, pipeline.setting_source("threshold"), before_records,
                          Setting(choice.threshold, after_k, after_types), choice, records,
                          stored=False, reason="", warnings=tuple(small_file_warnings(items, name)))
-    better = run.gain > 1e-7  # equal up to float rounding: no better
+    better = run.gain > _SAME
     if not better and not force:
         return replace(run, reason=_not_better(run))
     if not store:
         change = (f"better by {run.gain:.2f} points" if better
-                  else f"worse by {-run.gain:.2f} points" if run.gain < -1e-7 else "no better")
+                  else f"worse by {-run.gain:.2f} points" if run.gain < -_SAME else "no better")
         return replace(run, reason=f"{change}; not stored (store=False)")
     # the threshold holds for the top-k and answer checks it was chosen with: they go with
     # it, as the defaults of this index
@@ -199,7 +203,7 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
 def _f1_change(run: CalibrationRun) -> str:
     """'83.33 is below' or '100.00 is no better than': the chosen setting's overall F1
     against what was in force."""
-    below = run.gain < -1e-7
+    below = run.gain < -_SAME
     return f"{100 * run.choice.overall_f1:.2f} is {'below' if below else 'no better than'}"
 
 

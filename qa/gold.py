@@ -69,7 +69,7 @@ def _item(line: str) -> GoldItem:
     if missing:
         raise _LineError(f"missing {', '.join(missing)}", hint=True)
     qid, question, answers = obj["id"], obj["question"], obj["answers"]
-    if not isinstance(qid, (str, int)) or isinstance(qid, bool) or not str(qid).strip():
+    if not _usable_id(qid):
         raise _LineError(f"'id' must be a non-empty string or a whole number, got {qid!r}")
     if not isinstance(question, str):
         raise _LineError(f"'question' must be a non-empty string, got {type(question).__name__}")
@@ -103,8 +103,12 @@ def _line_id(line: str) -> str | None:
     except (ValueError, RecursionError):
         return None
     qid = obj.get("id") if isinstance(obj, dict) else None
-    usable = isinstance(qid, (str, int)) and not isinstance(qid, bool) and str(qid).strip()
-    return str(qid) if usable else None
+    return str(qid) if _usable_id(qid) else None
+
+
+def _usable_id(qid: Any) -> bool:
+    """Whether a line's 'id' is one: a non-empty string or a whole number."""
+    return isinstance(qid, (str, int)) and not isinstance(qid, bool) and bool(str(qid).strip())
 
 
 def _read(path: str | Path) -> tuple[bytes, Path]:
