@@ -38,8 +38,6 @@ _PRONOUNS = frozenset({
 })
 _FINAL_ONLY = frozenset({"that", "there", "then"})
 _SHORT_WORDS = 3
-# Words that name nothing: what a short question made only of them ("Why?", "Who else?")
-# asks about has to come from the conversation.
 # Question words, auxiliaries and requests: a short question without one is a fragment
 # that continues the last ("In 2014?", "Ukraine?", "The capital?").
 _ASKING = frozenset({
@@ -56,6 +54,8 @@ _ASKING = frozenset({
     "define", "explain", "describe", "list", "name", "tell", "give", "show", "summarize",
     "summarise", "compare",
 })
+# Words that name nothing: what a short question made only of them ("Why?", "Who else?")
+# asks about has to come from the conversation.
 _FUNCTION_WORDS = _ASKING | frozenset({
     # pronouns and determiners
     "i", "me", "my", "mine", "you", "your", "yours", "we", "us", "our", "ours", "one",
@@ -123,9 +123,7 @@ def is_followup(question: str) -> bool:
     if len(words) > _SHORT_WORDS:
         return False
     lows = [word.lower().replace("’", "'") for word in words]
-    fragment = not any(low in _ASKING or (low.endswith(_CONTRACTIONS)
-                                          and low.rsplit("'", 1)[0] in _ASKING)
-                       for low in lows)
+    fragment = not any(_one_of(low, _ASKING) for low in lows)
     if fragment and (len(lows) == 1 or lows[0] in _LEADS):
         return True  # "Ukraine?", "In 2014?", "The capital?" ('Capital of France?' is whole)
     return not any(_names_something(low, lows[i - 1] if i else "")
@@ -135,12 +133,14 @@ def is_followup(question: str) -> bool:
 def _names_something(low: str, before: str) -> bool:
     """Whether the (lower-cased) word is a content word: not a question word, an
     auxiliary, a pronoun or a function word ("what's" is "what" + "'s")."""
-    if low in _FUNCTION_WORDS or (before == "how" and low in _HOW_WORDS):
-        return False
-    for ending in _CONTRACTIONS:
-        if low.endswith(ending) and low[:-len(ending)] in _FUNCTION_WORDS:
-            return False
-    return True
+    return not (_one_of(low, _FUNCTION_WORDS) or (before == "how" and low in _HOW_WORDS))
+
+
+def _one_of(low: str, words: frozenset[str]) -> bool:
+    """Whether the (lower-cased) word is one of ``words``, or one with a contraction
+    ("what's" is "what" + "'s")."""
+    return low in words or any(low.endswith(ending) and low[:-len(ending)] in words
+                               for ending in _CONTRACTIONS)
 
 
 def _context(previous: Sequence[str]) -> str:
