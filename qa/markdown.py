@@ -288,7 +288,7 @@ def _first_line(prose: list[str]) -> str | None:
     (:func:`qa.text.short_title`, as :func:`qa.ingest.make_title` does). Rules, tables and
     reference definitions are no title; nor is a line of images alone (a logo, badges)."""
     for part in prose:
-        lines = _unescape(_inline_text(_LINKED_IMAGE.sub("", part), images=False)).splitlines()
+        lines = _title_text(part).splitlines()
         table = False  # in a table: from its header row (over its rule) to a blank line
         for i, line in enumerate(lines):
             table = (table and bool(line.strip())) or (
@@ -301,6 +301,12 @@ def _first_line(prose: list[str]) -> str | None:
     return None
 
 
+def _title_text(text: str) -> str:
+    """Markdown ``text`` read for a title: links and HTML tags as their text, images
+    (badges inside links too) left out, escapes as the marks they escape."""
+    return _unescape(_inline_text(_LINKED_IMAGE.sub("", text), images=False))
+
+
 def plain_markdown(line: str, links: bool = True) -> str:
     """A Markdown line's text as a title: links by their text; images (badges, logos,
     ``<img>`` tags) and other HTML tags left out; emphasis marks, code ticks and a closing
@@ -309,7 +315,7 @@ def plain_markdown(line: str, links: bool = True) -> str:
     links already read."""
     line = re.sub(r"\s+#+\s*$", "", line)
     if links:
-        line = _unescape(_inline_text(_LINKED_IMAGE.sub("", line), images=False))
+        line = _title_text(line)
     parts = _CODE_SPAN.split(line)  # text, ticks, code, text, ticks, code, …, text
     out = []
     for i, part in enumerate(parts):
