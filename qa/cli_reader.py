@@ -40,6 +40,13 @@ from qa.cli import _friendly, main
               help="Share of questions that also get a no-answer copy of their paragraph "
               "with the answer replaced by a vague phrase of its kind (who → 'someone', "
               "when → 'at one point', how many → 'several').")
+@click.option("--distill-from", default="",
+              help="A reader whose start and end distributions the answer-bearing windows "
+              "keep (self-distillation, e.g. the reader --base-model names), so that teaching "
+              "a new kind of no-answer costs fewer answers.")
+@click.option("--distill-weight", default=0.0, show_default=True,
+              help="Share of the loss the distillation term takes (0: none).")
+@click.option("--distill-temperature", default=2.0, show_default=True)
 @click.option("--val-articles", default=25, show_default=True)
 @click.option("--seed", default=42, show_default=True,
               help="Seed of the data order and the mined training negatives.")

@@ -80,9 +80,9 @@ confidence (an estimate of the answer's F1) fitted on the held-out articles.
 """
 
 HPARAMS = ["max_length", "stride", "batch_size", "lr", "weight_decay", "warmup", "max_steps",
-           "epochs", "neg_ratio", "swap_ratio", "removed_ratio",
-           "retrieved_ratio", "context_swap_ratio", "blur_ratio", "seed", "split_seed", "bf16",
-           "compile", "grad_clip"]
+           "epochs", "neg_ratio", "swap_ratio", "removed_ratio", "retrieved_ratio",
+           "context_swap_ratio", "blur_ratio", "distill_weight", "distill_temperature", "seed",
+           "split_seed", "bf16", "compile", "grad_clip"]
 
 
 def write_model_card(path: Path, result: dict[str, Any]) -> None:
@@ -93,10 +93,14 @@ def write_model_card(path: Path, result: dict[str, Any]) -> None:
         "steps on resuming (the linear decay was re-planned from there).\n"
         for c in changes)
     base = result.get("fine_tuned_from")
+    if not cfg.get("distill_weight"):  # no distillation: its settings mean nothing
+        cfg = {k: v for k, v in cfg.items() if not k.startswith("distill_")}
     cli = {"base_model": "--base-model", "max_steps": "--max-steps", "neg_ratio": "--neg-ratio",
            "swap_ratio": "--swap-ratio", "removed_ratio": "--removed-ratio",
            "retrieved_ratio": "--retrieved-ratio", "context_swap_ratio": "--context-swap-ratio",
-           "blur_ratio": "--blur-ratio", "lr": "--lr",
+           "blur_ratio": "--blur-ratio", "distill_from": "--distill-from",
+           "distill_weight": "--distill-weight", "distill_temperature": "--distill-temperature",
+           "lr": "--lr",
            "seed": "--seed", "split_seed": "--split-seed", "max_length": "--max-length",
            "stride": "--stride", "batch_size": "--batch-size", "val_articles": "--val-articles"}
     text = TEMPLATE.format(

@@ -74,6 +74,9 @@ class TrainConfig:
     retrieved_ratio: float = 0.0
     context_swap_ratio: float = 0.0
     blur_ratio: float = 0.0
+    distill_from: str = ""  # a reader whose span distributions answer-bearing windows keep
+    distill_weight: float = 0.0  # share of the loss that the distillation term takes
+    distill_temperature: float = 2.0
     val_articles: int = 25
     seed: int = 42  # data order and mined training negatives
     split_seed: int | None = None  # which articles are held out; None: the same as seed
@@ -112,6 +115,11 @@ class TrainConfig:
         bad = [f"{k}={v}" for k, v in ratios.items() if not 0 <= v <= 1]
         if bad:
             raise ConfigError(f"{', '.join(bad)}: these ratios must be in [0, 1]")
+        if not 0 <= self.distill_weight < 1 or self.distill_temperature <= 0:
+            raise ConfigError("need 0 <= distill_weight < 1 and distill_temperature > 0")
+        if bool(self.distill_from) != (self.distill_weight > 0):
+            raise ConfigError("distillation needs both a reader (--distill-from) and a "
+                              "weight above 0 (--distill-weight)")
         if self.calibrate_questions < 0:
             raise ConfigError("calibrate_questions must be >= 0 (0: do not fit a confidence)")
         if self.epochs <= 0 and self.max_steps <= 0:
@@ -239,10 +247,11 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     schedule_changes: list[dict[str, Any]] = []
     if ckpt_path.exists():
         state = torch.load(ckpt_path, weights_only=False, map_location=device)
-        # made before swap_ratio, removed_ratio, retrieved_ratio, context_swap_ratio or
-        # blur_ratio existed
+        # made before swap_ratio, removed_ratio, retrieved_ratio, context_swap_ratio,
+        # blur_ratio or distillation existed
         old_cfg = {"swap_ratio": 0.0, "removed_ratio": 0.0, "retrieved_ratio": 0.0,
-                   "context_swap_ratio": 0.0, "blur_ratio": 0.0,
+                   "context_swap_ratio": 0.0, "blur_ratio": 0.0, "distill_from": "",
+                   "distill_weight": 0.0, "distill_temperature": 2.0,
                    "split_seed": state["config"]["seed"], **state["config"]}
         if old_cfg.get("max_steps") != cfg.max_steps and cfg.max_steps > state["step"]:
             # A shortened (or lengthened) run: the linear decay is re-planned from here.
@@ -272,6 +281,7 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
 
         torch._dynamo.config.cache_size_limit = 64
         forward = torch.compile(model, dynamic=False)
+    teacher = _teacher(cfg, device)
     pad_id = tokenizer.pad_token_id or 0
     disable = not logger.isEnabledFor(logging.INFO)
     bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=disable)
@@ -282,7 +292,11 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
         n_tokens = int(batch["attention_mask"].sum())
         batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bool(cfg.bf16)):
-            loss = forward(**batch).loss
+            output = forward(**batch)
+            loss = output.loss
+            if teacher is not None:
+                loss = (1 - cfg.distill_weight) * loss + cfg.distill_weight * _distill_loss(
+                    teacher, batch, output, cfg.distill_temperature)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         optim.step()
@@ -354,6 +368,47 @@ def train_reader(cfg: TrainConfig) -> dict[str, Any]:
     if calibration is not None:
         calibration.save(out / "model")
     return result
+
+
+def _teacher(cfg: TrainConfig, device: Any) -> Any:
+    """The frozen reader that distillation follows, or None."""
+    if not cfg.distill_from:
+        return None
+    from transformers import AutoModelForQuestionAnswering
+
+    teacher = AutoModelForQuestionAnswering.from_pretrained(
+        cfg.distill_from, attention_probs_dropout_prob=0.0).float().to(device).eval()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    logger.info("distilling from %s (weight %s, temperature %s) on answer-bearing windows",
+                cfg.distill_from, cfg.distill_weight, cfg.distill_temperature)
+    return teacher
+
+
+def _distill_loss(teacher: Any, batch: dict[str, Any], out: Any, temperature: float) -> Any:
+    """KL(teacher || student) of the start and end distributions at `temperature`, on the
+    windows that hold their answer (no-answer windows learn from their labels alone: a
+    new kind of near miss is one the teacher gets wrong), scaled by temperature**2."""
+    import torch
+    import torch.nn.functional as F
+
+    keep = batch["start_positions"] > 0
+    if not bool(keep.any()):
+        return out.loss.new_zeros(())
+    inputs = {k: v[keep] for k, v in batch.items() if k not in ("start_positions",
+                                                                 "end_positions")}
+    with torch.no_grad():
+        t_out = teacher(**inputs)
+    pad = inputs["attention_mask"] == 0
+    total = out.loss.new_zeros(())
+    for s_logits, t_logits in ((out.start_logits[keep], t_out.start_logits),
+                               (out.end_logits[keep], t_out.end_logits)):
+        s = (s_logits.float() / temperature).masked_fill(pad, -1e4)
+        t = (t_logits.float() / temperature).masked_fill(pad, -1e4)
+        total = total + F.kl_div(F.log_softmax(s, -1), F.log_softmax(t, -1),
+                                 log_target=True, reduction="batchmean")
+    share = keep.float().mean()  # the loss is a mean over all windows, like the labels'
+    return total / 2 * temperature**2 * share
 
 
 def _machine(device: Any) -> str:

@@ -272,3 +272,88 @@ def test_training_on_the_base_readers_held_out_articles_is_refused(tmp_path: Pat
     with pytest.raises(ConfigError, match="holds out"):
         prepare_data(TrainConfig(data=str(TINY), out="x", base_model=str(base), val_articles=1,
                                  seed=leaking))
+
+
+class _Logits:
+    def __init__(self, start, end, loss=None):  # type: ignore[no-untyped-def]
+        self.start_logits, self.end_logits, self.loss = start, end, loss
+
+
+def _distill_batch():  # type: ignore[no-untyped-def]
+    import torch
+
+    ids = torch.ones(3, 6, dtype=torch.long)
+    mask = torch.ones(3, 6, dtype=torch.long)
+    mask[2, 4:] = 0
+    return {"input_ids": ids, "attention_mask": mask,
+            "start_positions": torch.tensor([2, 0, 1]), "end_positions": torch.tensor([3, 0, 2])}
+
+
+def test_distillation_is_zero_where_the_student_matches_the_teacher() -> None:
+    import torch
+
+    from qa.training import _distill_loss
+
+    g = torch.Generator().manual_seed(0)
+    start, end = torch.randn(3, 6, generator=g), torch.randn(3, 6, generator=g)
+    seen = []
+
+    def teacher(**inputs):  # type: ignore[no-untyped-def]
+        seen.append(inputs)
+        keep = torch.tensor([True, False, True])
+        return _Logits(start[keep], end[keep])
+
+    same = _distill_loss(teacher, _distill_batch(), _Logits(start, end, torch.tensor(1.0)), 2.0)
+    assert float(same) == pytest.approx(0.0, abs=1e-6)
+    # the teacher reads only the answer-bearing windows, without the labels
+    assert seen[0]["input_ids"].shape[0] == 2 and "start_positions" not in seen[0]
+    other = _distill_loss(teacher, _distill_batch(),
+                          _Logits(start.flip(1), end, torch.tensor(1.0)), 2.0)
+    assert float(other) > 0.01
+    # what a padded position says is not learnt: changing it changes nothing
+    moved = start.clone()
+    moved[2, 5] += 50.0
+    assert float(_distill_loss(teacher, _distill_batch(),
+                               _Logits(moved, end, torch.tensor(1.0)), 2.0)) == pytest.approx(
+        0.0, abs=1e-6)
+    # a window without its answer (the middle one) is not distilled
+    moved = start.clone()
+    moved[1] = moved[1].flip(0)
+    assert float(_distill_loss(teacher, _distill_batch(),
+                               _Logits(moved, end, torch.tensor(1.0)), 2.0)) == pytest.approx(
+        0.0, abs=1e-6)
+
+
+def test_distillation_needs_a_reader_and_a_weight() -> None:
+    from qa.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--distill-from"):
+        TrainConfig(data="x", out="y", base_model="b", distill_weight=0.5)
+    with pytest.raises(ConfigError, match="--distill-weight"):
+        TrainConfig(data="x", out="y", base_model="b", distill_from="b")
+    with pytest.raises(ConfigError, match="distill_weight"):
+        TrainConfig(data="x", out="y", base_model="b", distill_from="b", distill_weight=1.0)
+
+
+@pytest.mark.slow
+def test_fine_tuning_with_distillation_from_the_shipped_reader(tmp_path: Path) -> None:
+    from qa.reader import DEFAULT_READER_PATH
+    from tests.conftest import write_city_squad
+
+    shipped = str(DEFAULT_READER_PATH)
+    cfg = TrainConfig(data=str(write_city_squad(tmp_path / "cities.json")),
+                      out=str(tmp_path / "run"), base_model=shipped, distill_from=shipped,
+                      distill_weight=0.5, max_steps=2, batch_size=4, lr=1e-9, val_articles=1,
+                      blur_ratio=1.0, save_every=2, eval_every=0, compile=False,
+                      calibrate_questions=0, log_every=1)
+    result = train_reader(cfg)
+    # the student starts as the teacher, so the distillation term is small (dropout only)
+    # and half the label loss remains
+    plain = train_reader(TrainConfig(**{**cfg.__dict__, "out": str(tmp_path / "plain"),
+                                        "distill_from": "", "distill_weight": 0.0}))
+    for with_kd, without in zip(result["loss_history"], plain["loss_history"]):
+        assert 0.5 * without["loss"] - 1e-3 <= with_kd["loss"] <= 0.75 * without["loss"]
+    card = (tmp_path / "run" / "model" / "MODEL_CARD.md").read_text()
+    assert "| distill_weight | 0.5 |" in card and "--distill-weight 0.5" in card
+    plain_card = (tmp_path / "plain" / "model" / "MODEL_CARD.md").read_text()
+    assert "--distill" not in plain_card and "| distill_" not in plain_card
