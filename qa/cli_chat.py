@@ -32,9 +32,9 @@ CLOSE_SECONDS = 10.0
 @click.option("--uploads", "uploads_dir", default=None, type=click.Path(file_okay=False),
               help="Where uploaded articles are saved (default: beside the index folder, "
                    "uploads/ for index/, else NAME-uploads/).")
-@click.option("--top-k", default=None, type=click.IntRange(1, 10),
+@click.option("--top-k", default=None, type=click.IntRange(1, 50),
               help="Passages to read, changeable on the page (default: what the index was "
-                   "calibrated with, else 5).")
+                   "calibrated with, else 5; the page's slider goes to 10, or to this).")
 @click.option("--max-upload-mb", default=2.0, show_default=True, type=click.FloatRange(0.01, 50),
               help="Size limit for uploaded articles.")
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")

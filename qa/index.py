@@ -53,6 +53,7 @@ from qa.generations import (
     warn_once,
 )
 from qa.manifest import (
+    index_of_generation,
     manifest_problem,
     manifest_stamp,
     no_index_message,
@@ -367,6 +368,10 @@ class IndexStore:
         others (another build added to it meanwhile), and nothing is written."""
         if index_type not in INDEX_TYPES:
             raise ConfigError(f"index_type must be one of {INDEX_TYPES}, got '{index_type}'")
+        index = index_of_generation(self.path)
+        if index is not None:  # an index inside it would be deleted with the generation
+            raise ConfigError(f"{self.path} is one generation of the index {index}, not an "
+                              f"index folder: use --index {index}")
         chunking = chunking or ChunkSettings()
         t0 = time.perf_counter()
         with self.lock():
@@ -504,7 +509,8 @@ class IndexStore:
             faiss_index = make_faiss_index(vectors, index_type)
             faiss.write_index(faiss_index, str(gen / "dense.faiss"))
             manifest = {**manifest, "files": {f: _sha256(gen / f) for f in DATA_FILES}}
-            (gen / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            # atomic: a generation with a manifest counts as complete (CURRENT's fallback)
+            write_atomic(gen / "manifest.json", json.dumps(manifest, indent=2))
             for f in gen.iterdir():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())

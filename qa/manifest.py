@@ -90,16 +90,24 @@ def same_contents(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return all(old.get(k) == new.get(k) for k in keys)
 
 
+def index_of_generation(path: Path) -> Path | None:
+    """The index whose generation folder ``path`` is (it holds a manifest, and is named
+    like a generation or sits beside a CURRENT pointer), else None."""
+    parent = path.absolute().parent
+    if (path / "manifest.json").is_file() and (
+            GENERATION_NAME.fullmatch(path.name) or (parent / "CURRENT").is_file()):
+        return path.parent if path.name else parent
+    return None
+
+
 def no_index_message(path: Path, named_by: str) -> str:
     """Why there is no index at this folder, and what to do: a file; one generation of
     an index (use the index's folder); a folder of articles (index them into another
     folder); else how to build one here."""
     if path.exists() and not path.is_dir():
         return a_file_not_a_folder(path, named_by)
-    parent = path.absolute().parent
-    if (path / "manifest.json").is_file() and (
-            GENERATION_NAME.fullmatch(path.name) or (parent / "CURRENT").is_file()):
-        index = path.parent if path.name else parent
+    index = index_of_generation(path)
+    if index is not None:
         return (f"{path} is not an index: that is one generation of the index {index}: "
                 f"use --index {index}")
     if _holds_articles(path):

@@ -211,6 +211,20 @@ def test_a_generation_folder_is_recognised(built) -> None:
     assert f"--index {gen}" not in info.output
 
 
+@pytest.mark.parametrize("add", [False, True])
+def test_building_into_a_generation_folder_is_refused(built, tmp_path, add) -> None:
+    # an index written inside a generation would go when that generation is replaced
+    corpus, _ = built
+    index = _copy(built, tmp_path)
+    gen = index / (index / "CURRENT").read_text().strip()
+    before = sorted(p.name for p in gen.iterdir())
+    result = _index(*(["--add"] if add else []), str(corpus), "--index", str(gen))
+    assert result.exit_code == 1
+    assert f"one generation of the index {index}, not an index folder: use --index {index}" \
+        in result.output
+    assert sorted(p.name for p in gen.iterdir()) == before  # nothing written into it
+
+
 def test_a_folder_of_articles_is_not_an_index(built) -> None:
     corpus, _ = built
     with pytest.raises(IndexNotFoundError) as err:

@@ -251,3 +251,29 @@ def test_ctrl_c_ends_the_chat_even_when_the_server_does_not_close(
     stuck.set()
     assert time.perf_counter() - t0 < 5
     assert "Chat ready on" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("value", "code"), [("12", 0), ("50", 0), ("51", 2), ("0", 2)])
+def test_chat_takes_the_top_k_range_the_other_commands_take(monkeypatch, value, code) -> None:
+    # qa ask, qa eval and qa calibrate read up to 50 passages; the chat refused above 10
+    import click
+    from click.testing import CliRunner
+
+    import qa.pipeline
+    from qa.cli import main
+
+    seen = {}
+
+    class Stop(qa.pipeline.QAPipeline):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            seen.update(kwargs)
+            raise click.ClickException("stopped before loading anything")
+
+    monkeypatch.setattr(qa.pipeline, "QAPipeline", Stop)
+    monkeypatch.setattr("qa.cli_chat._check_port", lambda host, port: None)
+    result = CliRunner().invoke(main, ["chat", "--top-k", value, "--port", "7999"])
+    assert result.exit_code == (1 if code == 0 else 2), result.output
+    if code == 0:
+        assert seen["top_k"] == int(value)
+    else:
+        assert "--top-k" in result.output and "1<=x<=50" in result.output
