@@ -227,12 +227,16 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
     elif pipe.store.exists():  # what it holds (and PATHs with --add), read again under
         stats, report = pipe.add_documents(paths, rebuild=rebuild)  # the lock if need be
     else:
+        if not paths:  # a new index of the bundled seeds: say so, it may not be what was meant
+            click.echo(f"No PATH given and no index at {pipe.index_dir} yet: indexing the "
+                       f"seed articles in {default_corpus()} (give PATHs to index your own).",
+                       err=True)
         stats, report = pipe.build(paths or [default_corpus()], rebuild=rebuild)
     if click.get_current_context().find_root().params.get("quiet"):
         # without -q the log's warnings have named them already
         for path, reason in report.skipped:
             click.echo(f"skipped {path}: {reason}", err=True)
-    click.echo(f"Indexed {_count(stats.documents, 'document')}, "
+    click.echo(f"Indexed {_count(stats.documents, 'article')}, "
                f"{_count(stats.passages, 'passage')} in "
                f"{stats.seconds:.1f}s ({len(stats.embedded_documents)} embedded, "
                f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed"

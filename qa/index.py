@@ -46,6 +46,7 @@ from qa.generations import (
     BY_OPTION,
     DATA_FILES,
     GENERATION_NAME,
+    a_file_not_a_folder,
     cannot_write,
     new_generation_name,
     newest_complete_generation,
@@ -346,6 +347,17 @@ class IndexStore:
         finally:
             fh.close()
 
+    def check_buildable(self) -> None:
+        """Refuse a folder no index can be built in (before any article is read): a file
+        (IndexWriteError), or one generation of an index (ConfigError: the index written
+        there would go with that generation)."""
+        if self.path.exists() and not self.path.is_dir():
+            raise IndexWriteError(a_file_not_a_folder(self.path, self.named_by))
+        index = index_of_generation(self.path)
+        if index is not None:
+            raise ConfigError(f"{self.path} is one generation of the index {index}, not an "
+                              f"index folder: use --index {index}")
+
     def build(self, documents: Sequence[Document], embedder: Embedder,
               chunking: ChunkSettings | None = None, index_type: str = "flat",
               rebuild: bool = False, progress: bool = True,
@@ -368,10 +380,7 @@ class IndexStore:
         others (another build added to it meanwhile), and nothing is written."""
         if index_type not in INDEX_TYPES:
             raise ConfigError(f"index_type must be one of {INDEX_TYPES}, got '{index_type}'")
-        index = index_of_generation(self.path)
-        if index is not None:  # an index inside it would be deleted with the generation
-            raise ConfigError(f"{self.path} is one generation of the index {index}, not an "
-                              f"index folder: use --index {index}")
+        self.check_buildable()
         chunking = chunking or ChunkSettings()
         t0 = time.perf_counter()
         with self.lock():

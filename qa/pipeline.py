@@ -301,17 +301,14 @@ class QAPipeline:
                 f"the index folder {self.index_dir} is also a folder to index: its own files "
                 "would be read as articles. Keep the index in a folder of its own, e.g. qa "
                 f"index {self.index_dir} --index {self.index_dir}-index")
+        self.store.check_buildable()  # now, not after every article has been read
         # the index and uploads folders may sit inside the corpus: not articles of it
         own = [self.index_dir, *([self.uploads_dir] if self.uploads_dir else [])]
         t0 = time.perf_counter()  # the build's time includes reading the files
         report = load_documents(roots, max_bytes=self.max_file_bytes, exclude=own,
                                 indexed=self._indexed_ids())
         if not report.documents:
-            reasons = "; ".join(f"{p}: {r}" for p, r in report.skipped[:5]) or "no files found"
-            raise IngestError(
-                f"no article could be read from {', '.join(map(str, roots))} ({reasons}); "
-                "the index was left unchanged. Give folders or .txt/.md/.html files."
-            )
+            raise IngestError(self._nothing_read(roots, report))
         # The store's file lock keeps writers apart; the pipeline's lock is held only to
         # swap the new index in, so answers go on meanwhile. Holding the follow lock, this
         # build is the one that loads the generation it writes (questions asked meanwhile
@@ -332,6 +329,19 @@ class QAPipeline:
         given = {r.resolve() for r in roots}
         stats.dropped_sources = [str(p) for p in before if p.resolve() not in given]
         return stats, report
+
+    def _nothing_read(self, roots: Sequence[Path], report: IngestReport) -> str:
+        """Why a build read no article: how many files were skipped (the log's warnings
+        named each), and what is left as it was."""
+        where = ", ".join(map(str, roots))
+        shown = [f"{path}: {reason}" for path, reason in report.skipped[:2]]
+        if len(report.skipped) > 2:
+            shown.append(f"{len(report.skipped) - 2} more skipped")
+        why = "; ".join(shown) or "no files found"
+        left = ("the index was left unchanged" if self.store.exists()
+                else "no index was written")
+        return (f"no article could be read from {where} ({why}); {left}. "
+                "Give folders or .txt/.md/.html files.")
 
     def _indexed_ids(self) -> set[str]:
         """The ids of the live index's articles (none without a readable index): of two

@@ -26,7 +26,7 @@ from qa.pipeline import QAPipeline
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTION = "Who did Russia recruit to fight in Ukraine?"
-SUMMARY = re.compile(r"Indexed (\d+) documents?, (\d+) passages? in [\d.]+s "
+SUMMARY = re.compile(r"Indexed (\d+) articles?, (\d+) passages? in [\d.]+s "
                      r"\((\d+) embedded, (\d+) unchanged, (\d+) removed\)")
 
 
@@ -220,6 +220,18 @@ def test_an_index_without_current_keeps_its_articles(seeds_pipeline: QAPipeline,
     assert (index_dir / "CURRENT").is_file()
     assert set(sharing_models(index_dir, seeds_pipeline).index.manifest["documents"]) == {
         "zembla.txt"}
+    assert "No PATH given" not in result.output
+
+
+@pytest.mark.slow
+def test_qa_index_without_paths_on_a_new_folder_says_it_indexes_the_seeds(
+        tmp_path: Path) -> None:
+    # a user who forgot the PATH got the two bundled news articles without a word
+    result = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    assert (f"No PATH given and no index at {tmp_path / 'new'} yet: indexing the seed "
+            "articles in") in result.stderr
+    assert "Indexed 2 articles" in result.stdout
 
 
 @pytest.mark.slow

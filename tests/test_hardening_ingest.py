@@ -178,7 +178,7 @@ def test_qa_index_expands_a_quoted_home(tmp_path: Path, monkeypatch) -> None:
     result = CliRunner().invoke(main, ["-q", "index", "~/notes", "--index",
                                        str(tmp_path / "index")])
     assert result.exit_code == 0, result.output
-    assert "Indexed 1 document," in result.stdout
+    assert "Indexed 1 article," in result.stdout
 
 
 def test_hidden_files_and_folders_are_ignored(tmp_path: Path) -> None:
@@ -271,7 +271,7 @@ def test_qa_index_reports_skips_and_indexes_the_rest(tmp_path: Path) -> None:
     assert len(skipped) == len(expected)
     for name, reason in expected.items():
         assert any(f"{name}: " in line and reason in line for line in skipped), (name, skipped)
-    assert "Indexed 4 documents" in result.stdout
+    assert "Indexed 4 articles" in result.stdout
 
     from qa.index import IndexStore
 
@@ -319,7 +319,7 @@ def test_max_file_mb_is_wired_to_the_build(tmp_path: Path) -> None:
                                "--max-file-mb", "1"])
     assert big.exit_code == 0, big.output
     assert "skipped" not in big.stderr
-    assert "Indexed 2 documents" in big.stdout
+    assert "Indexed 2 articles" in big.stdout
     bad = runner.invoke(main, ["index", str(corpus), "--index", str(index_dir),
                                "--max-file-mb", "0"])
     assert bad.exit_code == 2 and "--max-file-mb" in bad.stderr
@@ -349,9 +349,28 @@ def test_qa_index_with_nothing_readable_leaves_the_index_unchanged(tmp_path: Pat
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("Error: no article could be read from")
-    assert "empty file" in lines[-1] and "left unchanged" in lines[-1]
+    # there was no index to leave unchanged
+    assert "empty file" in lines[-1] and "no index was written" in lines[-1]
     assert "Traceback" not in result.output
     assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_nothing_readable_over_an_index_leaves_it_and_names_two_skipped_files(
+        tmp_path: Path) -> None:
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "a.txt").write_text("Ada Lovelace wrote the first program.\n")
+    index = str(tmp_path / "index")
+    assert CliRunner().invoke(main, ["index", str(tmp_path / "good"), "--index", index]
+                              ).exit_code == 0
+    (tmp_path / "bad").mkdir()
+    for name in ("b1.txt", "b2.txt", "b3.txt", "b4.txt"):
+        (tmp_path / "bad" / name).write_text("  \n")
+    result = CliRunner().invoke(main, ["index", str(tmp_path / "bad"), "--index", index])
+    assert result.exit_code == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "left unchanged" in last and "2 more skipped" in last
+    assert last.count("empty file") == 2  # not all four reasons again on one line
+    assert "a.txt" in CliRunner().invoke(main, ["info", "--index", index]).output
 
 
 def test_qa_index_refuses_a_path_that_is_not_there(tmp_path: Path) -> None:

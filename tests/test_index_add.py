@@ -80,7 +80,7 @@ def test_add_keeps_what_the_index_held_and_records_the_new_path(built, tmp_path)
     extra = _corpus(tmp_path / "extra", 1, "extra")
     result = _index("--add", str(extra / "extra0.md"), "--index", str(index))
     assert result.exit_code == 0, result.output
-    assert "Indexed 7 documents" in result.stdout
+    assert "Indexed 7 articles" in result.stdout
     assert "(1 embedded, 6 unchanged, 0 removed)" in result.stdout
     manifest = _manifest(index)
     assert len(manifest["documents"]) == 7
@@ -223,6 +223,23 @@ def test_building_into_a_generation_folder_is_refused(built, tmp_path, add) -> N
     assert f"one generation of the index {index}, not an index folder: use --index {index}" \
         in result.output
     assert sorted(p.name for p in gen.iterdir()) == before  # nothing written into it
+
+
+def test_an_index_path_that_is_a_file_is_refused_before_reading_articles(
+        built, tmp_path, monkeypatch) -> None:
+    import qa.pipeline
+
+    def read(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("articles were read first")
+
+    monkeypatch.setattr(qa.pipeline, "load_documents", read)
+    corpus, _ = built
+    afile = tmp_path / "afile.txt"
+    afile.write_text("x\n")
+    result = _index(str(corpus), "--index", str(afile))
+    assert result.exit_code == 1, result.output
+    assert f"the index folder {afile} is a file, not a folder" in result.output
+    assert afile.read_text() == "x\n"
 
 
 def test_a_folder_of_articles_is_not_an_index(built) -> None:

@@ -128,7 +128,7 @@ def test_cli_index_and_ask(tmp_path, seeds_corpus) -> None:
     index = str(tmp_path / "idx")
     res = runner.invoke(main, ["-q", "index", str(seeds_corpus), "--index", index])
     assert res.exit_code == 0, res.output
-    assert "Indexed 2 documents" in res.output
+    assert "Indexed 2 articles" in res.output
 
     res = runner.invoke(main, ["-q", "ask", CASES[2][0], "--index", index])
     assert res.exit_code == 0, res.output
