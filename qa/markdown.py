@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.text import short_title
+from qa.text import has_words, short_title
 
 #: YAML front matter: '---' on the first line, to a line '---' (or '...'), not '---' then
 #: a blank line (a thematic break); its lines are checked by :func:`_front_matter`.
@@ -310,7 +310,7 @@ def _first_line(prose: list[str]) -> str | None:
             if table or _RULE.match(line) or _DEFINITION.match(line):
                 continue
             line = _LINE_MARK.sub("", plain_markdown(line, links=False))
-            if any(ch.isalnum() for ch in line):
+            if has_words(line):
                 return short_title(line)
     return None
 
