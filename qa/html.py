@@ -64,7 +64,7 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     lines and indentation are kept; a ``<br>`` ends a line; blocks are paragraphs apart; a
     table row is one line, its cells joined by " | " (an empty cell keeps its place, so
     "2019 | | Smith"), except a layout table's (see :func:`_layout_row`), whose cells are
-    blocks. Permalink anchors (¶) are left out.
+    blocks. Permalink anchors (¶) and the buttons in code blocks ("copy") are left out.
     The title is the article's first ``<h1>``, else the page's ``<title>``, else the
     article's first ``<h2>``; the ``<title>`` before an ``<h1>`` in a page-level header or
     footer (most often the site's name).
@@ -151,6 +151,12 @@ def _is_permalink(tag: Any) -> bool:
     """A heading's permalink anchor: Sphinx's ``<a class="headerlink">¶</a>`` and the like."""
     return tag.name == "a" and ("headerlink" in (tag.get("class") or ())
                                 or tag.get_text().strip() in _PERMALINK_TEXT)
+
+
+def _is_code_button(tag: Any) -> bool:
+    """A ``<button>`` inside ``<pre>`` or ``<code>``: a code block's "copy" button (Node.js
+    docs), no part of the code. A button elsewhere keeps its text (an FAQ's question)."""
+    return tag.name == "button" and tag.find_parent(("pre", "code")) is not None
 
 
 def _boilerplate(tag: Any, in_section: bool, page_level: bool, in_flow: dict[int, bool],
@@ -257,7 +263,7 @@ class _Reader:
             if not isinstance(node, Tag):
                 continue
             name = node.name
-            if name in _INVISIBLE or _is_permalink(node) or (
+            if name in _INVISIBLE or _is_permalink(node) or _is_code_button(node) or (
                     self.prune and _boilerplate(node, sections > 0, page_level,
                                                 self.in_flow, sizes)):
                 continue

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from qa.errors import IngestError
 from qa.html import html_to_text
 from qa.markdown import markdown_to_text
-from qa.text import short_title, unify
+from qa.text import has_words, short_title, unify
 from qa.types import Document
 
 logger = logging.getLogger(__name__)
@@ -184,17 +184,30 @@ def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:
 
 def make_title(text: str, kind: str, name: str, heading: str | None = None) -> str:
     """``heading`` (the page's or article's own title), else the first line of ``text``
-    shortened to a sentence or 100 characters, else the file's name. A Markdown article
-    without a heading is titled by its first line of prose (:func:`markdown_to_text`); one
-    with none (code, tables or images alone) by its file's name."""
+    with a letter or digit (no rule or decoration) that is no RST markup ('.. _label:',
+    '.. image:: …' with its indented lines), shortened to a sentence or 100 characters,
+    else the file's name. A Markdown article without a heading is titled by its first line
+    of prose (:func:`markdown_to_text`); one with none (code, tables or images alone) by
+    its file's name."""
     if heading:
         return heading[:200]
     if kind != "markdown":
+        markup = False  # in an RST markup block: '.. image:: x', its indented lines
         for line in text.splitlines():
-            line = line.strip().lstrip("#").strip()
-            if line:
+            if markup and (line[:1].isspace() or not line.strip()):
+                continue
+            line = line.strip()
+            markup = _RST_MARKUP.match(line) is not None
+            if markup:
+                continue
+            line = line.lstrip("#").strip()
+            if has_words(line):  # not a rule ('=====') nor other decoration
                 return short_title(line)
     return Path(name).stem
+
+
+#: An RST directive, comment or label ('.. note::', '.. _covtype_dataset:'): no title.
+_RST_MARKUP = re.compile(r"\.\.(?:[ \t]|$)")
 
 
 #: The files whose guessed encoding was logged, as (path, size, mtime): each is named once,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.text import short_title
+from qa.text import has_words, short_title
 
 #: YAML front matter: '---' on the first line, to a line '---' (or '...'), not '---' then
 #: a blank line (a thematic break); its lines are checked by :func:`_front_matter`.
@@ -60,7 +60,9 @@ _COMMENT_OPEN = re.compile(f"{_CODE}|{_ESCAPE}|<!--")
 _TEXT = r"((?:[^\[\]\\]|\\.|\[[^\[\]]{0,500}\]){0,500})"  # [text], one level of [] inside
 _LINK = (rf"!?\[{_TEXT}\]"
          r"\((?:[^()\s]|\([^()\s]{0,500}\)){0,2000}(?:\s+(?:\"[^\"]{0,500}\"|'[^']{0,500}'))?\s*\)")
-_REF_LINK = rf"(!?)\[{_TEXT}\](?:\[([^\[\]\n]{{0,500}})\])?(?![(:])"
+#: A reference link: '[text][ref]', '[text][]' or '[text]', not before '(' (an inline
+#: link's). '[label]:' at a line's start is a definition's, not a link (see _definition_like).
+_REF_LINK = rf"(!?)\[{_TEXT}\](?:\[([^\[\]\n]{{0,500}})\](?!\()|(?!\())"
 _AUTOLINK = r"<((?:https?|ftp|mailto):[^\s<>]+)>"
 _TAG = (r"</?([A-Za-z][A-Za-z0-9-]*)"
         r"((?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]{0,2000}\"|'[^']{0,2000}'|[^\s\"'=<>`]+))?)*)"
@@ -234,6 +236,8 @@ def _inline_text(text: str, labels: set[str] | None = None, images: bool = True)
         if m.group(4) is not None:
             return m.group(4) if images or m.group(0)[0] != "!" else ""
         if m.group(6) is not None:
+            if m.group(7) is None and not m.group(5) and _definition_like(m):
+                return m.group(0)
             if m.group(5) and not images:
                 return ""
             label = m.group(7) or m.group(6)
@@ -260,6 +264,16 @@ def _inline_text(text: str, labels: set[str] | None = None, images: bool = True)
             break
         text = new
     return text
+
+
+def _definition_like(m: re.Match[str]) -> bool:
+    """Whether a '[label]' match is a reference definition's ('[label]: …' at a line's
+    start, indented up to 3 spaces), not a link: '[text][ref]:' and '[label]:' within a
+    line are links."""
+    text, start = m.string, m.start()
+    line_start = text.rfind("\n", 0, start) + 1
+    return (text.startswith(":", m.end()) and start - line_start <= 3
+            and not text[line_start:start].strip(" "))
 
 
 def _unescape(text: str) -> str:
@@ -296,7 +310,7 @@ def _first_line(prose: list[str]) -> str | None:
             if table or _RULE.match(line) or _DEFINITION.match(line):
                 continue
             line = _LINE_MARK.sub("", plain_markdown(line, links=False))
-            if any(ch.isalnum() for ch in line):
+            if has_words(line):
                 return short_title(line)
     return None
 

@@ -52,6 +52,12 @@ CJK = ("\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
        "\uff66-\uff9f\U00020000-\U0003134f")
 
 
+def has_words(line: str) -> bool:
+    """Whether ``line`` holds a letter or a digit: a rule or a decoration ('=====',
+    '* * *', '~~~~') is no title."""
+    return any(ch.isalnum() for ch in line)
+
+
 _SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 
 

@@ -497,3 +497,19 @@ def test_named_parts_of_the_text_are_kept(page: str, kept: list[str]) -> None:
     text, _ = html_to_text(page)
     assert all(words in text for words in kept), text
     assert "Home" not in text.split("\n")  # the site's own header still goes
+
+
+def test_a_code_blocks_copy_button_is_no_part_of_its_code() -> None:
+    # Node.js docs put a "copy" button in every code block: passages read "npm install x copy"
+    page = ("<html><body><h1>T</h1><p>Run this:</p><pre><code>npm install x</code> "
+            "<button>copy</button></pre><p>Then <code>x <button>Copy</button></code> it.</p>"
+            "</body></html>")
+    assert html_to_text(page) == ("T\n\nRun this:\n\nnpm install x\n\nThen x it.", "T")
+
+
+def test_a_button_outside_code_keeps_its_text() -> None:
+    # an FAQ accordion puts its questions in buttons
+    page = ("<html><body><h1>FAQ</h1><button>What is X?</button><div>X is a tool.</div>"
+            "<p>Press <button>Start</button> to begin.</p></body></html>")
+    assert html_to_text(page) == ("FAQ\n\nWhat is X?\n\nX is a tool.\n\nPress Start to begin.",
+                                  "FAQ")

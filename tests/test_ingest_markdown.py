@@ -240,3 +240,20 @@ def test_a_fenced_block_in_a_list_item_stays_as_written() -> None:
     text, _ = markdown_to_text(markdown)
     assert '    <div class="x">hi</div>\n    <b>bold</b> \\* a\n' in text
     assert "```" not in text  # fence lines: empty lines, as elsewhere
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("See the [ECMA spec][E]: and [ECMA spec][E].\n", "See the ECMA spec: and ECMA spec.\n"),
+    ("See the [ECMAScript Language\n  Specification][E]: it says so.\n",
+     "See the ECMAScript Language\n  Specification: it says so.\n"),
+    ("[ECMA spec][E]: at a line's start.\n", "ECMA spec: at a line's start.\n"),
+    ("Per [E]: it says so.\n", "Per E: it says so.\n"),
+])
+def test_a_reference_link_before_a_colon_reads_as_its_text(markdown: str, text: str) -> None:
+    # '[text][ref]:' was kept as markup: the check that kept a definition ('[E]: url' at a
+    # line's start) from reading as a link took any link before a ':'
+    got, _ = markdown_to_text(f"{markdown}\n[E]: https://x.org\n")
+    assert got == text + "\n"
+    # a definition is still no link, nor a title
+    assert markdown_to_text("[E]: https://x.org\n   [F]: https://y.org\n\nBody.\n") == (
+        "Body.\n", "Body.")

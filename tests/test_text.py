@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,3 +64,22 @@ def test_a_first_line_as_title_has_its_spacing_made_plain(tmp_path) -> None:
     assert short_title(line) == line[:line.index("Perth.") + 6]
     # a '.' at the 100th character is no sentence's end when text follows it (a review's)
     assert short_title("x" * 99 + ".14 came out, and more follows.") == "x" * 99 + ".…"
+
+
+@pytest.mark.parametrize("text, title", [
+    ("==================================\nThe Hekla Volcano\n"
+     "==================================\n\nHekla erupts.\n", "The Hekla Volcano"),
+    (".. _covtype_dataset:\n\nForest covertypes\n-----------------\n\nThe samples.\n",
+     "Forest covertypes"),
+    (".. image:: logo.png\n   :alt: Logo\n\n   :width: 20\n..\n   a comment\n"
+     "* * *\nRelease notes\n~~~~~~~~~~~~~\n", "Release notes"),
+    ("Plain first line.\n=====\n", "Plain first line."),
+    ("=====\n.. _x:\n~~~~~\n", "notes"),  # nothing with words: the file's name
+])
+def test_a_plain_text_title_is_no_rule_nor_rst_markup(tmp_path, text: str, title: str) -> None:
+    # a rule of '=' over the first heading, or an RST label before it, was the title
+    from qa.ingest import read_document
+
+    path = tmp_path / "notes.txt"
+    path.write_text(text, encoding="utf-8")
+    assert read_document(path, "notes.txt").title == title
