@@ -350,7 +350,32 @@ def test_an_index_cut_by_an_older_chunker_is_cut_again(tmp_path, corpus, embedde
     tea_passages = [p.text for p in after.passages if p.doc_id == "tea.md"]
     assert len(tea_passages) > 5 and sorted(embedder.encoded) == sorted(tea_passages)
     assert stats.embedded_documents == ["tea.md"]  # the others' passages were known
-    assert after.manifest["chunker"] == 2
+    assert after.manifest["chunker"] == qa.index.CHUNKER_VERSION
+
+
+def test_an_index_of_unoverlapped_long_sentences_is_cut_again(tmp_path, embedder,
+                                                              monkeypatch) -> None:
+    """Chunker 2 cut a sentence longer than a passage into pieces that did not overlap:
+    an index it wrote is cut again, so an answer on a cut is found whole."""
+    import qa.chunk
+    import qa.index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = [f"word{i}" for i in range(45)] + ["Ada", "Lovelace"] + [f"more{i}" for i in range(30)]
+    (corpus / "long.txt").write_text(" ".join(words) + ".", encoding="utf-8")
+    split_long = qa.chunk._split_long
+    monkeypatch.setattr(qa.chunk, "_split_long", lambda text, span, max_words, overlap=0:
+                        split_long(text, span, max_words, 0))
+    monkeypatch.setattr(qa.index, "CHUNKER_VERSION", 2)
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder, chunking=ChunkSettings(46, 10))
+    assert not any("Ada Lovelace" in p.text for p in store.load(embedder.name).passages)
+    monkeypatch.undo()
+    build(store, corpus, embedder, chunking=ChunkSettings(46, 10))
+    after = store.load(embedder.name)
+    assert any("Ada Lovelace" in p.text for p in after.passages)
+    assert after.manifest["chunker"] == qa.chunk.CHUNKER_VERSION
 
 
 def test_build_counts_tell_renames_from_removals(tmp_path, embedder) -> None:
