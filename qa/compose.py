@@ -40,7 +40,9 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
             if best_here is None or score > _score(best_here):
                 entry["where"][h_idx] = span
     ranked = sorted(merged.values(), key=lambda e: -e["score"])
-    best = ranked[0] if ranked and ranked[0]["score"] >= threshold else None
+    # the score as the answer gives it (6 places) decides, as it does when `qa eval`
+    # applies a threshold to answers given at 0: both answer or both abstain
+    best = ranked[0] if ranked and round(ranked[0]["score"], 6) >= threshold else None
     sources = []
     for h_idx, hit in enumerate(hits):
         p = hit.passage

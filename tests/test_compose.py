@@ -37,3 +37,21 @@ def test_a_span_of_punctuation_alone_is_no_answer() -> None:
     answer = compose_answer("How was it?", _hits(passage), readings, threshold=0.25)
     assert answer.text == "fine"
     assert [a.text for a in answer.alternatives] == []
+
+
+@pytest.mark.parametrize("score, answered", [(0.2499996, True), (0.2499994, False)])
+def test_the_threshold_decides_on_the_score_the_answer_gives(score: float,
+                                                             answered: bool) -> None:
+    """qa ask (threshold applied here) and qa eval (applied to the answer's score) agree."""
+    from qa.evaluate import record_from_answer
+    from qa.gold import GoldItem
+
+    passage = "The bridge was finished in 1742."
+    readings = [Reading((_span(passage, "1742", score),), 0.1)]
+    item = GoldItem("q1", "When was the bridge finished?", ("1742",))
+    asked = compose_answer(item.question, _hits(passage), readings, threshold=0.25)
+    evaluated = record_from_answer(item, compose_answer(item.question, _hits(passage),
+                                                        readings, threshold=0.0), 1.0)
+    assert (asked.text is not None) == answered
+    assert evaluated.prediction(0.25) == asked.text
+    assert asked.score == evaluated.score == round(score, 6)
