@@ -35,13 +35,38 @@ DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 def model_id(name: str) -> str:
-    """A stable name for the manifest: the shipped model is named by its hub id."""
+    """A stable name for the manifest: the shipped model is named by its hub id, a local
+    folder by its absolute path (however it was written, from whichever folder), and
+    anything else (a hub id) as given."""
+    if not name:
+        return name
     try:
         if Path(name).resolve() == Path(default_embedding_model()).resolve():
             return DEFAULT_MODEL_ID
-    except ModelLoadError:
+    except (ModelLoadError, OSError, ValueError, RuntimeError):
         pass
-    return name
+    folder = _local_folder(name)
+    return str(folder) if folder is not None else name
+
+
+def _local_folder(name: str) -> Path | None:
+    """The resolved absolute path of ``name`` when it names a folder here, else None."""
+    try:
+        path = Path(name)
+        return path.resolve() if path.is_dir() else None
+    except (OSError, ValueError, RuntimeError):  # a name no path can have, a link loop
+        return None
+
+
+def same_model(recorded: object, name: str) -> bool:
+    """Whether an index whose manifest records the embedding model ``recorded`` was built
+    by the model whose :func:`model_id` is ``name``. Indexes built before local folders
+    were recorded by their absolute path may name one as it was given ('./emb/'): that is
+    the same model when it is a folder here (relative: from the current folder) that is
+    ``name``'s."""
+    if recorded == name:
+        return True
+    return isinstance(recorded, str) and bool(recorded) and model_id(recorded) == name
 
 
 class Embedder:

@@ -232,6 +232,34 @@ def test_model_mismatch_says_how_to_rebuild(tmp_path, corpus, embedder) -> None:
     assert "(--embedding-model some-org/other-model)" in msg
 
 
+def test_one_local_model_folder_written_two_ways_is_one_model(tmp_path, monkeypatch) -> None:
+    """The shipped model copied to a folder of its own, given as './emb/' to build and as
+    an absolute path to load; an index recording it as given (before absolute paths were
+    recorded) is read when the record names that folder from here, and refused (not a
+    crash) when it names none."""
+    from qa.embed import default_embedding_model
+
+    shutil.copytree(default_embedding_model(), tmp_path / "emb")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bees.md").write_text("# Bees\n\nBees make honey from nectar.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, Embedder("./emb/"))
+    absolute = Embedder(str(tmp_path / "emb")).name
+    loaded = store.load(absolute)
+    assert loaded.manifest["embedding_model"] == absolute == str((tmp_path / "emb").resolve())
+    manifest_path = store.current_generation() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for old in ("./emb/", "emb"):
+        manifest["embedding_model"] = old
+        manifest_path.write_text(json.dumps(manifest))
+        assert store.load(absolute).passages
+    monkeypatch.chdir(corpus)  # "emb" names no folder from here
+    with pytest.raises(IndexMismatchError, match="built with the embedding model 'emb'"):
+        store.load(absolute)
+
+
 def test_format_version_mismatch(tmp_path, corpus, embedder) -> None:
     store = IndexStore(tmp_path / "index")
     build(store, corpus, embedder)
