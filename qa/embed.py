@@ -136,6 +136,27 @@ class Embedder:
         )
         return int(get_dim())
 
+    @property
+    def max_tokens(self) -> int | None:
+        """The most tokens of one text the model reads (its ``max_seq_length``): the rest
+        of a longer text does not shape its vector. None when the model does not say."""
+        limit = getattr(self.load(), "max_seq_length", None)
+        return int(limit) if limit else None
+
+    def count_over_limit(self, texts: Sequence[str], batch: int = 1024) -> int:
+        """How many of ``texts`` are longer than :attr:`max_tokens` (counted with the
+        special tokens, as the model counts them): only their beginnings are embedded."""
+        limit = self.max_tokens
+        tokenizer = getattr(self.load(), "tokenizer", None)
+        if not texts or limit is None or tokenizer is None:
+            return 0
+        over = 0
+        for i in range(0, len(texts), batch):
+            ids = tokenizer(list(texts[i : i + batch]), add_special_tokens=True,
+                            verbose=False)["input_ids"]
+            over += sum(len(one) > limit for one in ids)
+        return over
+
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         model = self.load()
         if not texts:

@@ -77,3 +77,16 @@ def test_an_old_record_of_a_local_folder_is_the_same_model(tmp_path, monkeypatch
     assert not same_model("bad\x00name", absolute) and not same_model(7, absolute)
     monkeypatch.chdir(tmp_path / "elsewhere")  # "emb" is no folder from here
     assert not same_model("emb", absolute)
+
+
+RUSSIAN = "Москва является столицей Российской Федерации и крупнейшим городом страны. " * 15
+
+
+def test_passages_longer_than_the_model_reads_are_counted() -> None:
+    embedder = Embedder()
+    english = "Bees make honey from the nectar of flowers. " * 15  # 120 words
+    assert len(RUSSIAN.split()) == 135  # fewer words, far more tokens
+    assert embedder.max_tokens == 256
+    assert embedder.count_over_limit([english, RUSSIAN, english]) == 1
+    assert embedder.count_over_limit([RUSSIAN] * 3, batch=2) == 3
+    assert embedder.count_over_limit([]) == 0

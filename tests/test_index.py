@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -258,6 +259,29 @@ def test_one_local_model_folder_written_two_ways_is_one_model(tmp_path, monkeypa
     monkeypatch.chdir(corpus)  # "emb" names no folder from here
     with pytest.raises(IndexMismatchError, match="built with the embedding model 'emb'"):
         store.load(absolute)
+
+
+def test_a_build_warns_once_of_passages_longer_than_the_model_reads(tmp_path, embedder,
+                                                                    caplog) -> None:
+    """150 words of Russian are about 1,000 tokens; the model reads 256 of them."""
+    from tests.test_embed import RUSSIAN
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "moscow.txt").write_text(RUSSIAN, encoding="utf-8")
+    (corpus / "bees.md").write_text("# Bees\n\nBees make honey. " * 30, encoding="utf-8")
+    store = IndexStore(tmp_path / "index")
+    caplog.set_level(logging.WARNING, logger="qa.reuse")
+    build(store, corpus, embedder)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith("1 of the 2 passages embedded are longer than the "
+                                  "embedding model reads (256 tokens)")
+    assert "keyword search only" in warnings[0]
+    assert "qa index --max-words N [--index DIR], N under 150" in warnings[0]
+    caplog.clear()
+    build(store, corpus, embedder)  # nothing embedded: nothing to say
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
 
 
 def test_format_version_mismatch(tmp_path, corpus, embedder) -> None:
