@@ -11,8 +11,9 @@ from qa.types import Document, Passage
 
 #: How passages are cut, recorded in an index's manifest: an index cut otherwise is cut
 #: again at its next build (only passages whose text changed are embedded). 1: sentences
-#: and words of Latin-like scripts; 2: also Chinese and Japanese sentences and characters.
-CHUNKER_VERSION = 2
+#: and words of Latin-like scripts; 2: also Chinese and Japanese sentences and characters;
+#: 3: the pieces of a sentence longer than a passage overlap as passages do.
+CHUNKER_VERSION = 3
 
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by white space,
 # at a Chinese or Japanese full stop, exclamation or question mark (no space follows
@@ -70,17 +71,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _split_long(text: str, span: tuple[int, int], max_words: int) -> list[tuple[int, int]]:
+def _split_long(text: str, span: tuple[int, int], max_words: int,
+                overlap_words: int = 0) -> list[tuple[int, int]]:
+    """Pieces of at most ``max_words`` words of the sentence at ``span``, each sharing
+    ``overlap_words`` words with the next (an answer on a cut is whole in one of them)."""
     words = [(m.start(), m.end()) for m in _WORD.finditer(text, span[0], span[1])]
-    return [(words[i][0], words[min(i + max_words, len(words)) - 1][1])
-            for i in range(0, len(words), max_words)]
+    step = max_words - overlap_words  # positive: the overlap is under half of max_words
+    pieces = []
+    for i in range(0, len(words), step):
+        end = min(i + max_words, len(words))
+        pieces.append((words[i][0], words[end - 1][1]))
+        if end == len(words):
+            break
+    return pieces
 
 
 def chunk_document(doc: Document, settings: ChunkSettings | None = None) -> list[Passage]:
     """Pack whole sentences into passages of at most ``max_words`` words.
 
     Consecutive passages share trailing sentences of up to ``overlap_words`` words.
-    A sentence longer than ``max_words`` is cut at word boundaries.
+    A sentence longer than ``max_words`` is cut at word boundaries into pieces that
+    share ``overlap_words`` words with the next.
     """
     settings = settings or ChunkSettings()
     text = doc.text
@@ -88,7 +99,7 @@ def chunk_document(doc: Document, settings: ChunkSettings | None = None) -> list
     for span in sentence_spans(text):
         n = len(_WORD.findall(text, span[0], span[1]))
         if n > settings.max_words:
-            for sub in _split_long(text, span, settings.max_words):
+            for sub in _split_long(text, span, settings.max_words, settings.overlap_words):
                 units.append((*sub, len(_WORD.findall(text, sub[0], sub[1]))))
         elif n:
             units.append((*span, n))

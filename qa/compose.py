@@ -29,7 +29,7 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
         spans = (admissible(question, hit.passage.text, reading.spans) if answer_types
                  else reading.spans)
         for span in spans:
-            key = normalize_text(span.text)  # 'O’Brien' and 'O'Brien' are one answer
+            key = _merge_key(span.text)
             if not key:
                 continue
             score = _score(span)
@@ -40,7 +40,9 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
             if best_here is None or score > _score(best_here):
                 entry["where"][h_idx] = span
     ranked = sorted(merged.values(), key=lambda e: -e["score"])
-    best = ranked[0] if ranked and ranked[0]["score"] >= threshold else None
+    # the score as the answer gives it (6 places) decides, as it does when `qa eval`
+    # applies a threshold to answers given at 0: both answer or both abstain
+    best = ranked[0] if ranked and round(ranked[0]["score"], 6) >= threshold else None
     sources = []
     for h_idx, hit in enumerate(hits):
         p = hit.passage
@@ -61,6 +63,17 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
     return Answer(question, best["text"] if best else None, round(float(score), 6),
                   tuple(sources), alternatives,
                   {k: round(v, 2) for k, v in (timings or {}).items()})
+
+
+def _merge_key(text: str) -> str:
+    """What spans of one answer share: the normalized text ('O’Brien' and 'O'Brien' are
+    one answer). A span that normalizes to nothing but has a letter or digit (an article:
+    "got an A") is keyed by its casefolded words without punctuation, which no normalized
+    key equals (those never consist of articles); a span of punctuation alone has none."""
+    key = normalize_text(text)
+    if key or not any(ch.isalnum() for ch in text):
+        return key
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
 
 
 def _score(span: Span) -> float:

@@ -35,13 +35,38 @@ DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 def model_id(name: str) -> str:
-    """A stable name for the manifest: the shipped model is named by its hub id."""
+    """A stable name for the manifest: the shipped model is named by its hub id, a local
+    folder by its absolute path (however it was written, from whichever folder), and
+    anything else (a hub id) as given."""
+    if not name:
+        return name
     try:
         if Path(name).resolve() == Path(default_embedding_model()).resolve():
             return DEFAULT_MODEL_ID
-    except ModelLoadError:
+    except (ModelLoadError, OSError, ValueError, RuntimeError):
         pass
-    return name
+    folder = _local_folder(name)
+    return str(folder) if folder is not None else name
+
+
+def _local_folder(name: str) -> Path | None:
+    """The resolved absolute path of ``name`` when it names a folder here, else None."""
+    try:
+        path = Path(name)
+        return path.resolve() if path.is_dir() else None
+    except (OSError, ValueError, RuntimeError):  # a name no path can have, a link loop
+        return None
+
+
+def same_model(recorded: object, name: str) -> bool:
+    """Whether an index whose manifest records the embedding model ``recorded`` was built
+    by the model whose :func:`model_id` is ``name``. Indexes built before local folders
+    were recorded by their absolute path may name one as it was given ('./emb/'): that is
+    the same model when it is a folder here (relative: from the current folder) that is
+    ``name``'s."""
+    if recorded == name:
+        return True
+    return isinstance(recorded, str) and bool(recorded) and model_id(recorded) == name
 
 
 class Embedder:
@@ -110,6 +135,27 @@ class Embedder:
             model, "get_sentence_embedding_dimension"
         )
         return int(get_dim())
+
+    @property
+    def max_tokens(self) -> int | None:
+        """The most tokens of one text the model reads (its ``max_seq_length``): the rest
+        of a longer text does not shape its vector. None when the model does not say."""
+        limit = getattr(self.load(), "max_seq_length", None)
+        return int(limit) if limit else None
+
+    def count_over_limit(self, texts: Sequence[str], batch: int = 1024) -> int:
+        """How many of ``texts`` are longer than :attr:`max_tokens` (counted with the
+        special tokens, as the model counts them): only their beginnings are embedded."""
+        limit = self.max_tokens
+        tokenizer = getattr(self.load(), "tokenizer", None)
+        if not texts or limit is None or tokenizer is None:
+            return 0
+        over = 0
+        for i in range(0, len(texts), batch):
+            ids = tokenizer(list(texts[i : i + batch]), add_special_tokens=True,
+                            verbose=False)["input_ids"]
+            over += sum(len(one) > limit for one in ids)
+        return over
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         model = self.load()

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from qa.chunk import CHUNKER_VERSION, ChunkSettings
-from qa.embed import DEFAULT_MODEL_ID, Embedder
+from qa.embed import DEFAULT_MODEL_ID, Embedder, same_model
 from qa.errors import (
     ConfigError,
     IndexCorruptError,
@@ -265,7 +265,8 @@ class IndexStore:
         stamp = manifest_stamp(gen)
         manifest = self.checked_manifest(gen)
         assert gen is not None
-        if embedding_model is not None and manifest.get("embedding_model") != embedding_model:
+        if embedding_model is not None and not same_model(manifest.get("embedding_model"),
+                                                          embedding_model):
             built = manifest.get("embedding_model")
             flag = "" if embedding_model == DEFAULT_MODEL_ID else \
                 f" --embedding-model {embedding_model}"

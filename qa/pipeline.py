@@ -326,8 +326,10 @@ class QAPipeline:
                                                    else [str(p) for p in expect_sources])
             self._swap_in(self._retrieving(built))  # as written: not read and hashed again
         stats.seconds = round(time.perf_counter() - t0, 3)
-        given = {r.resolve() for r in roots}
-        stats.dropped_sources = [str(p) for p in before if p.resolve() not in given]
+        # a source equal to or inside a root given is indexed still (built from m/a, then m)
+        given = [r.resolve() for r in roots]
+        stats.dropped_sources = [str(p) for p in before if not any(
+            p.resolve().is_relative_to(root) for root in given)]
         return stats, report
 
     def _nothing_read(self, roots: Sequence[Path], report: IngestReport) -> str:

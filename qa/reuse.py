@@ -105,6 +105,8 @@ def assemble(documents: Sequence[Document], embedder: Embedder,
     new_vectors = iter(embedder.encode([p.text for p in to_embed], progress=progress)
                        if to_embed else ())
     stats.embedded_passages = len(to_embed)
+    if to_embed:
+        _warn_of_cut_passages(embedder, to_embed, chunking)
     passages: list[Passage] = []
     rows_out: list[np.ndarray] = []
     for doc, chunks, rows in parts:
@@ -117,3 +119,18 @@ def assemble(documents: Sequence[Document], embedder: Embedder,
                else np.zeros((0, embedder.dimension), dtype=np.float32))
     stats.passages = len(passages)
     return stats, passages, vectors
+
+
+def _warn_of_cut_passages(embedder: Embedder, embedded: Sequence[Passage],
+                          chunking: ChunkSettings) -> None:
+    """One warning when passages embedded are longer than the embedding model reads:
+    passages are cut by words, the model reads tokens, and a token-dense passage (another
+    script, code, addresses) has more of them than its words."""
+    over = embedder.count_over_limit([p.text for p in embedded])
+    if over:
+        logger.warning(
+            "%d of the %d passages embedded are longer than the embedding model reads (%s "
+            "tokens): their ends do not shape their vectors, so what those ends say is "
+            "found by keyword search only. To embed passages whole, index with shorter "
+            "ones: qa index --max-words N [--index DIR], N under %d", over, len(embedded),
+            embedder.max_tokens, chunking.max_words)

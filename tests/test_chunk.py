@@ -90,3 +90,29 @@ def test_chinese_and_japanese_text_is_cut_into_sentences_and_counted_by_characte
     assert len(chunks) > 5  # one passage before: the whole text counted as one word
     assert all(len(p.text) <= 50 for p in chunks)
     assert all(doc.text[p.start:p.end] == p.text for p in chunks)
+
+
+def test_pieces_of_a_long_sentence_overlap_so_an_answer_on_a_cut_is_whole() -> None:
+    words = ([f"word{i}" for i in range(149)] + ["Ada", "Lovelace"]
+             + [f"more{i}" for i in range(100)])
+    text = " ".join(words) + "."
+    passages = chunk_document(doc(text), ChunkSettings(150, 30))
+    assert any("Ada Lovelace" in p.text for p in passages)
+    assert all(text[p.start : p.end] == p.text for p in passages)
+    assert [len(p.text.split()) for p in passages] == [150, 131]
+    first, second = passages
+    assert first.text.split()[-30:] == second.text.split()[:30]  # 30 words shared
+    assert second.end == len(text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(11, 400), st.integers(10, 60), st.integers(0, 29))
+def test_long_sentence_pieces_share_the_overlap(n: int, max_words: int, overlap: int) -> None:
+    overlap = min(overlap, ChunkSettings.max_overlap(max_words))
+    text = " ".join(f"w{i}" for i in range(n))
+    passages = chunk_document(doc(text), ChunkSettings(max_words, overlap))
+    pieces = [p.text.split() for p in passages]
+    assert pieces[0][0] == "w0" and pieces[-1][-1] == f"w{n - 1}"
+    for prev, nxt in zip(pieces, pieces[1:]):
+        assert len(prev) == max_words and prev[len(prev) - overlap :] == nxt[:overlap]
+        assert int(nxt[0][1:]) == int(prev[0][1:]) + max_words - overlap

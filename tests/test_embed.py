@@ -8,7 +8,7 @@ import logging
 import numpy as np
 import pytest
 
-from qa.embed import Embedder
+from qa.embed import DEFAULT_MODEL_ID, Embedder, default_embedding_model, model_id, same_model
 from qa.errors import ModelLoadError
 from tests.test_reader import SEED_CASES
 
@@ -50,3 +50,43 @@ def test_the_embedding_bar_follows_the_log_level_as_ours_do(
     caplog.set_level(level, logger="qa.embed")
     embedder.encode(["one", "two"], progress=progress)
     assert seen == [shown]
+
+
+def test_a_local_model_folder_is_named_by_its_absolute_path(tmp_path, monkeypatch) -> None:
+    (tmp_path / "emb").mkdir()
+    monkeypatch.chdir(tmp_path)
+    absolute = str(tmp_path.resolve() / "emb")
+    assert model_id("./emb/") == model_id("emb") == model_id(absolute) == absolute
+    assert Embedder("./emb/").name == Embedder(tmp_path / "emb").name == absolute
+    # hub ids (no such folder here) as given; the shipped model by its hub id
+    assert model_id("some-org/other-model") == "some-org/other-model"
+    assert model_id(default_embedding_model() + "/") == DEFAULT_MODEL_ID
+    assert model_id("bad\x00name") == "bad\x00name"  # no path can have it: as given
+
+
+def test_an_old_record_of_a_local_folder_is_the_same_model(tmp_path, monkeypatch) -> None:
+    (tmp_path / "emb").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    absolute = model_id("emb")
+    assert same_model(absolute, absolute)
+    assert same_model("./emb/", absolute) and same_model("emb", absolute)
+    assert not same_model("elsewhere", absolute)
+    assert not same_model("some-org/other-model", absolute)
+    assert not same_model(None, absolute) and not same_model("", absolute)
+    assert not same_model("bad\x00name", absolute) and not same_model(7, absolute)
+    monkeypatch.chdir(tmp_path / "elsewhere")  # "emb" is no folder from here
+    assert not same_model("emb", absolute)
+
+
+RUSSIAN = "Москва является столицей Российской Федерации и крупнейшим городом страны. " * 15
+
+
+def test_passages_longer_than_the_model_reads_are_counted() -> None:
+    embedder = Embedder()
+    english = "Bees make honey from the nectar of flowers. " * 15  # 120 words
+    assert len(RUSSIAN.split()) == 135  # fewer words, far more tokens
+    assert embedder.max_tokens == 256
+    assert embedder.count_over_limit([english, RUSSIAN, english]) == 1
+    assert embedder.count_over_limit([RUSSIAN] * 3, batch=2) == 3
+    assert embedder.count_over_limit([]) == 0

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -232,6 +233,57 @@ def test_model_mismatch_says_how_to_rebuild(tmp_path, corpus, embedder) -> None:
     assert "(--embedding-model some-org/other-model)" in msg
 
 
+def test_one_local_model_folder_written_two_ways_is_one_model(tmp_path, monkeypatch) -> None:
+    """The shipped model copied to a folder of its own, given as './emb/' to build and as
+    an absolute path to load; an index recording it as given (before absolute paths were
+    recorded) is read when the record names that folder from here, and refused (not a
+    crash) when it names none."""
+    from qa.embed import default_embedding_model
+
+    shutil.copytree(default_embedding_model(), tmp_path / "emb")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bees.md").write_text("# Bees\n\nBees make honey from nectar.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, Embedder("./emb/"))
+    absolute = Embedder(str(tmp_path / "emb")).name
+    loaded = store.load(absolute)
+    assert loaded.manifest["embedding_model"] == absolute == str((tmp_path / "emb").resolve())
+    manifest_path = store.current_generation() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for old in ("./emb/", "emb"):
+        manifest["embedding_model"] = old
+        manifest_path.write_text(json.dumps(manifest))
+        assert store.load(absolute).passages
+    monkeypatch.chdir(corpus)  # "emb" names no folder from here
+    with pytest.raises(IndexMismatchError, match="built with the embedding model 'emb'"):
+        store.load(absolute)
+
+
+def test_a_build_warns_once_of_passages_longer_than_the_model_reads(tmp_path, embedder,
+                                                                    caplog) -> None:
+    """150 words of Russian are about 1,000 tokens; the model reads 256 of them."""
+    from tests.test_embed import RUSSIAN
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "moscow.txt").write_text(RUSSIAN, encoding="utf-8")
+    (corpus / "bees.md").write_text("# Bees\n\nBees make honey. " * 30, encoding="utf-8")
+    store = IndexStore(tmp_path / "index")
+    caplog.set_level(logging.WARNING, logger="qa.reuse")
+    build(store, corpus, embedder)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith("1 of the 2 passages embedded are longer than the "
+                                  "embedding model reads (256 tokens)")
+    assert "keyword search only" in warnings[0]
+    assert "qa index --max-words N [--index DIR], N under 150" in warnings[0]
+    caplog.clear()
+    build(store, corpus, embedder)  # nothing embedded: nothing to say
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+
+
 def test_format_version_mismatch(tmp_path, corpus, embedder) -> None:
     store = IndexStore(tmp_path / "index")
     build(store, corpus, embedder)
@@ -350,7 +402,32 @@ def test_an_index_cut_by_an_older_chunker_is_cut_again(tmp_path, corpus, embedde
     tea_passages = [p.text for p in after.passages if p.doc_id == "tea.md"]
     assert len(tea_passages) > 5 and sorted(embedder.encoded) == sorted(tea_passages)
     assert stats.embedded_documents == ["tea.md"]  # the others' passages were known
-    assert after.manifest["chunker"] == 2
+    assert after.manifest["chunker"] == qa.index.CHUNKER_VERSION
+
+
+def test_an_index_of_unoverlapped_long_sentences_is_cut_again(tmp_path, embedder,
+                                                              monkeypatch) -> None:
+    """Chunker 2 cut a sentence longer than a passage into pieces that did not overlap:
+    an index it wrote is cut again, so an answer on a cut is found whole."""
+    import qa.chunk
+    import qa.index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = [f"word{i}" for i in range(45)] + ["Ada", "Lovelace"] + [f"more{i}" for i in range(30)]
+    (corpus / "long.txt").write_text(" ".join(words) + ".", encoding="utf-8")
+    split_long = qa.chunk._split_long
+    monkeypatch.setattr(qa.chunk, "_split_long", lambda text, span, max_words, overlap=0:
+                        split_long(text, span, max_words, 0))
+    monkeypatch.setattr(qa.index, "CHUNKER_VERSION", 2)
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder, chunking=ChunkSettings(46, 10))
+    assert not any("Ada Lovelace" in p.text for p in store.load(embedder.name).passages)
+    monkeypatch.undo()
+    build(store, corpus, embedder, chunking=ChunkSettings(46, 10))
+    after = store.load(embedder.name)
+    assert any("Ada Lovelace" in p.text for p in after.passages)
+    assert after.manifest["chunker"] == qa.chunk.CHUNKER_VERSION
 
 
 def test_build_counts_tell_renames_from_removals(tmp_path, embedder) -> None:

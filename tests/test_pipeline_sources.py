@@ -60,6 +60,22 @@ def test_adding_articles_keeps_what_the_index_was_built_from(seeds_pipeline, tmp
     assert chat.answer(QUESTION).text == "Ramzan Kadyrov"  # the notes are still there
 
 
+def test_a_source_inside_a_folder_given_is_not_dropped(seeds_pipeline, tmp_path) -> None:
+    """Built from m/a (and elsewhere), then from m: m/a is indexed still, elsewhere not."""
+    inner = _folder(tmp_path / "m" / "a", ART1)
+    shutil.copy(SEEDS / ART2, tmp_path / "m" / ART2)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "lighthouse.md").write_text("The lighthouse keeper is Ada Brook.\n")
+    pipe = _pipeline(seeds_pipeline, tmp_path / "index")
+    pipe.build([inner, elsewhere])
+    stats, _ = pipe.build([tmp_path / "m"])
+    assert stats.dropped_sources == [str(elsewhere.resolve())]
+    assert sorted(pipe.index.manifest["documents"]) == sorted([f"a/{ART1}", ART2])
+    stats, _ = pipe.build([tmp_path / "m" / "a"])  # the other way round: m is dropped
+    assert stats.dropped_sources == [str((tmp_path / "m").resolve())]
+
+
 def test_an_index_that_records_its_sources_can_take_articles(seeds_pipeline, tmp_path) -> None:
     notes = _folder(tmp_path / "notes", ART1)
     no_corpus = _pipeline(seeds_pipeline, tmp_path / "index")  # --index alone

@@ -1,0 +1,57 @@
+"""Composing the answer from the readings: merging spans, the threshold."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.compose import compose_answer
+from qa.reader import Reading, Span
+from qa.types import Passage, Retrieved
+
+
+def _hits(*texts: str) -> list[Retrieved]:
+    return [Retrieved(Passage(f"d{i}", f"T{i}", t, 0, len(t), i), 1.0 / (i + 1))
+            for i, t in enumerate(texts)]
+
+
+def _span(passage: str, text: str, score: float) -> Span:
+    start = passage.index(text)
+    return Span(text, start, start + len(text), score)
+
+
+def test_a_one_letter_answer_that_is_an_article_is_kept() -> None:
+    first, second = "Tom got an A on the exam.", "Tom got an A. He was glad."
+    readings = [Reading((_span(first, "A", 0.7), _span(first, "the exam", 0.2)), 0.1),
+                Reading((_span(second, "A.", 0.6), _span(second, "glad", 0.1)), 0.1)]
+    answer = compose_answer("What grade did Tom get?", _hits(first, second), readings,
+                            threshold=0.25)
+    assert answer.text == "A" and answer.score == pytest.approx(0.7)
+    # "A" and "A." are one answer, found in both passages
+    assert [s.has_answer for s in answer.sources] == [True, True]
+    assert [a.text for a in answer.alternatives] == ["the exam", "glad"]
+
+
+def test_a_span_of_punctuation_alone_is_no_answer() -> None:
+    passage = "It was -- well -- fine."
+    readings = [Reading((_span(passage, "--", 0.9), _span(passage, "fine", 0.4)), 0.1)]
+    answer = compose_answer("How was it?", _hits(passage), readings, threshold=0.25)
+    assert answer.text == "fine"
+    assert [a.text for a in answer.alternatives] == []
+
+
+@pytest.mark.parametrize("score, answered", [(0.2499996, True), (0.2499994, False)])
+def test_the_threshold_decides_on_the_score_the_answer_gives(score: float,
+                                                             answered: bool) -> None:
+    """qa ask (threshold applied here) and qa eval (applied to the answer's score) agree."""
+    from qa.evaluate import record_from_answer
+    from qa.gold import GoldItem
+
+    passage = "The bridge was finished in 1742."
+    readings = [Reading((_span(passage, "1742", score),), 0.1)]
+    item = GoldItem("q1", "When was the bridge finished?", ("1742",))
+    asked = compose_answer(item.question, _hits(passage), readings, threshold=0.25)
+    evaluated = record_from_answer(item, compose_answer(item.question, _hits(passage),
+                                                        readings, threshold=0.0), 1.0)
+    assert (asked.text is not None) == answered
+    assert evaluated.prediction(0.25) == asked.text
+    assert asked.score == evaluated.score == round(score, 6)
