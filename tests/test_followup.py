@@ -154,3 +154,74 @@ def test_a_short_question_naming_a_tool_is_searched_alone() -> None:
     assert contextualize("Is libffi thread-safe?", previous, "none") == (
         "Is libffi thread-safe?", "Is libffi thread-safe?", False)
     assert retrieval_query("Why?", previous) == f"{previous[0]} Why?"
+
+
+# A follow-up that names nothing ("When?", "and why?") is read as the last earlier
+# question with its question phrase swapped; retrieval still searches the conversation.
+@pytest.mark.parametrize("previous, followup, reader_question", [
+    ("What does Alexander Golts think about a military victory in Syria?", "Why?",
+     "Why does Alexander Golts think about a military victory in Syria?"),
+    ("How much were they paid?", "When?", "When were they paid?"),
+    ("How much were they paid?", "and when?", "When were they paid?"),
+    ("What does Alexander Golts think about it?", "Why exactly?",
+     "Why exactly does Alexander Golts think about it?"),
+    ("Where does Russia want Syrians to fight?", "So why?",
+     "Why does Russia want Syrians to fight?"),
+    ("How many battalion tactical groups did Putin deploy?", "Where?",
+     "Where did Putin deploy?"),
+    ("Which countries do the volunteers come from?", "How many?",
+     "How many do the volunteers come from?"),
+    ("What's the capital of Ukraine?", "Why?", "Why is the capital of Ukraine?"),
+    ("What were the contracts offered?", "How long?", "How long were the contracts offered?"),
+    # a subject question has no auxiliary to keep: the phrase goes before the rest
+    ("Who visited Moscow on Tuesday?", "When?", "When visited Moscow on Tuesday?"),
+    ("Who was killed in an artillery strike?", "Where?",
+     "Where was killed in an artillery strike?"),
+    ("Who is the Chechen leader?", "Who else?", "Who else is the Chechen leader?"),
+])
+def test_a_followup_naming_nothing_reads_the_previous_question_swapped(
+        previous: str, followup: str, reader_question: str) -> None:
+    reader_q, query, is_follow = contextualize(followup, [previous], "Ramzan Kadyrov")
+    assert is_follow
+    assert reader_q == reader_question
+    assert query == f"{previous} {followup}"  # retrieval as before
+
+
+def test_the_swap_reaches_back_past_earlier_bare_followups() -> None:
+    history = ["Who is the Chechen leader?", "What were the Syrian volunteers offered?", "Why?"]
+    reader_q, query, _ = contextualize("When?", history, None)
+    assert reader_q == "When were the Syrian volunteers offered?"
+    assert query == "What were the Syrian volunteers offered? Why? When?"
+
+
+@pytest.mark.parametrize("previous, followup", [
+    ("How long are the contracts?", "In 2014?"),  # a fragment: read as typed
+    ("How long are the contracts?", "And who is his ally?"),  # names something
+    ("How long are the contracts?", "Why not?"),  # not only a question phrase
+    ("How long are the contracts?", "Since when?"),
+    ("In 2014?", "When?"),  # no question phrase to swap
+    ("Ukraine?", "Why?"),
+])
+def test_other_followups_are_read_as_before(previous: str, followup: str) -> None:
+    assert contextualize(followup, [previous], None)[0] == followup
+
+
+def test_a_followup_naming_nothing_with_only_bare_followups_before_is_read_as_typed() -> None:
+    assert contextualize("When?", ["Why?", "and how?"], None)[0] == "When?"
+
+
+@pytest.mark.parametrize("previous, followup, expected", [
+    ("Where does Russia want Syrians to fight?", "Why?", "urban warfare"),
+    ("Who was killed in an artillery strike in western Syria?", "When?", "Tuesday"),
+])
+def test_a_bare_followup_is_answered_from_the_previous_questions_passage(
+        seeds_pipeline, previous: str, followup: str, expected: str) -> None:
+    """End to end with the shipped reader over the seeds: the bare "Why?"/"When?" alone
+    found nothing (the reader read "Why?"); read as a whole question it is answered."""
+    reader_q, query, _ = contextualize(followup, [previous],
+                                       seeds_pipeline.answer(previous).text)
+    bare = seeds_pipeline.answer(followup, query=query)
+    assert bare.text is None
+    answer = seeds_pipeline.answer(reader_q, query=query)
+    assert answer.text is not None and expected in answer.text
+    assert any(s.has_answer and expected in s.passage for s in answer.sources)

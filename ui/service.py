@@ -108,7 +108,8 @@ class ChatService:
         ``top_k`` and ``threshold`` come as the page or an API call sent them (None or
         blank: the defaults); what is not a usable value raises ConfigError.
 
-        A follow-up's he/she/his/her become the previous answer when that was a name.
+        A follow-up's he/she/his/her become the previous answer when that was a name; a
+        bare "When?"/"Why?" is read as the previous question with its phrase swapped.
         """
         question = clean_question(question, self.pipeline.max_question_chars)
         reader_question, query, _ = contextualize(question, user_questions(history),
