@@ -242,22 +242,26 @@ class ExtractiveReader:
         order = sorted(range(n_feat), key=lambda i: len(enc["input_ids"][i]))
         logits: list[tuple[np.ndarray, np.ndarray]] = [None] * n_feat  # type: ignore[list-item]
         pad_id = tok.pad_token_id or 0
+        # DistilBERT and RoBERTa take no token types (their tokenizers give none)
+        typed = "token_type_ids" in tok.model_input_names
         device = getattr(self._model, "device", None)  # a GPU while training reads
         with torch.inference_mode():
             for b in range(0, n_feat, self.batch_size):
                 idx = order[b : b + self.batch_size]
                 width = max(len(enc["input_ids"][i]) for i in idx)
-                ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-                types = torch.zeros((len(idx), width), dtype=torch.long)
-                mask = torch.zeros((len(idx), width), dtype=torch.long)
+                inputs = {"input_ids": torch.full((len(idx), width), pad_id, dtype=torch.long),
+                          "attention_mask": torch.zeros((len(idx), width), dtype=torch.long)}
+                if typed:
+                    inputs["token_type_ids"] = torch.zeros((len(idx), width), dtype=torch.long)
                 for row, i in enumerate(idx):
                     n = len(enc["input_ids"][i])
-                    ids[row, :n] = torch.tensor(enc["input_ids"][i])
-                    types[row, :n] = torch.tensor(enc["token_type_ids"][i])
-                    mask[row, :n] = 1
+                    inputs["input_ids"][row, :n] = torch.tensor(enc["input_ids"][i])
+                    inputs["attention_mask"][row, :n] = 1
+                    if typed:
+                        inputs["token_type_ids"][row, :n] = torch.tensor(enc["token_type_ids"][i])
                 if device is not None and device.type != "cpu":
-                    ids, mask, types = ids.to(device), mask.to(device), types.to(device)
-                out = self._forward(input_ids=ids, attention_mask=mask, token_type_ids=types)
+                    inputs = {k: v.to(device) for k, v in inputs.items()}
+                out = self._forward(**inputs)
                 start = out.start_logits.float().cpu().numpy()
                 end = out.end_logits.float().cpu().numpy()
                 for row, i in enumerate(idx):

@@ -23,7 +23,7 @@ PAD_MULTIPLE = 32
 @dataclass
 class Features:
     input_ids: list[np.ndarray]
-    token_type_ids: list[np.ndarray]
+    token_type_ids: list[np.ndarray] | None  # None: the tokenizer gives none (DistilBERT)
     starts: np.ndarray
     ends: np.ndarray
 
@@ -36,7 +36,8 @@ def featurize(
 ) -> Features:
     """Tokenize into sliding windows with start/end token labels ([CLS]=0 if absent)."""
     ids: list[np.ndarray] = []
-    types: list[np.ndarray] = []
+    types: list[np.ndarray] | None = (
+        [] if "token_type_ids" in tokenizer.model_input_names else None)
     starts: list[int] = []
     ends: list[int] = []
     disable = not logger.isEnabledFor(logging.INFO)
@@ -56,7 +57,8 @@ def featurize(
             ex = batch[enc["overflow_to_sample_mapping"][i]]
             s, e = label_window(ex, enc.sequence_ids(i), enc["offset_mapping"][i])
             ids.append(np.asarray(input_ids, dtype=np.int32))
-            types.append(np.asarray(enc["token_type_ids"][i], dtype=np.int8))
+            if types is not None:
+                types.append(np.asarray(enc["token_type_ids"][i], dtype=np.int8))
             starts.append(s)
             ends.append(e)
     return Features(ids, types, np.asarray(starts), np.asarray(ends))
@@ -107,17 +109,22 @@ def collate(feats: Features, idx: np.ndarray, pad_id: int) -> dict[str, Any]:
     width = max(len(feats.input_ids[i]) for i in idx)
     width = int(math.ceil(width / PAD_MULTIPLE) * PAD_MULTIPLE)
     ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-    types = torch.zeros((len(idx), width), dtype=torch.long)
+    # DistilBERT and RoBERTa take no token types (their tokenizers give none)
+    types = None if feats.token_type_ids is None else torch.zeros((len(idx), width),
+                                                                   dtype=torch.long)
     mask = torch.zeros((len(idx), width), dtype=torch.long)
     for row, i in enumerate(idx):
         n = len(feats.input_ids[i])
         ids[row, :n] = torch.from_numpy(feats.input_ids[i].astype(np.int64))
-        types[row, :n] = torch.from_numpy(feats.token_type_ids[i].astype(np.int64))
+        if types is not None and feats.token_type_ids is not None:
+            types[row, :n] = torch.from_numpy(feats.token_type_ids[i].astype(np.int64))
         mask[row, :n] = 1
-    return {
+    batch = {
         "input_ids": ids,
-        "token_type_ids": types,
         "attention_mask": mask,
         "start_positions": torch.from_numpy(feats.starts[idx].astype(np.int64)),
         "end_positions": torch.from_numpy(feats.ends[idx].astype(np.int64)),
     }
+    if types is not None:
+        batch["token_type_ids"] = types
+    return batch

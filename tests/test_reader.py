@@ -119,6 +119,17 @@ def test_overlong_question_is_clipped_not_crashed(reader) -> None:
     assert len(reading) == 1
 
 
+def test_a_model_without_token_types_reads(tiny_distilbert) -> None:
+    # DistilBERT's (and RoBERTa's) tokenizer gives no token_type_ids: reading raised KeyError
+    passage = "It was written by Ada Lovelace."
+    reader = ExtractiveReader(tiny_distilbert, top_n=5)
+    (reading,) = reader.read("Who wrote it?", [passage])
+    assert reading.spans and 0 <= reading.no_answer_score <= 1
+    for span in reading.spans:
+        assert 0 <= span.start < span.end <= len(passage)
+        assert passage[span.start : span.end] == span.text
+
+
 def test_empty_inputs(reader) -> None:
     assert reader.read("Who?", []) == []
 
