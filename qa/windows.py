@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from qa.reader import MAX_QUESTION_TOKENS, clip_questions, fitting_stride
 from qa.squad import QAExample
 
 logger = logging.getLogger(__name__)
@@ -32,9 +33,13 @@ class Features:
 
 
 def featurize(
-    examples: list[QAExample], tokenizer: Any, max_length: int, stride: int, chunk: int = 2000
+    examples: list[QAExample], tokenizer: Any, max_length: int, stride: int, chunk: int = 2000,
+    max_question_tokens: int = MAX_QUESTION_TOKENS,
 ) -> Features:
-    """Tokenize into sliding windows with start/end token labels ([CLS]=0 if absent)."""
+    """Tokenize into sliding windows with start/end token labels ([CLS]=0 if absent).
+
+    Questions are cut to ``max_question_tokens`` tokens, as the reader cuts them; a window
+    whose question leaves the passage no more room than ``stride`` overlaps by less."""
     ids: list[np.ndarray] = []
     types: list[np.ndarray] | None = (
         [] if "token_type_ids" in tokenizer.model_input_names else None)
@@ -43,24 +48,33 @@ def featurize(
     disable = not logger.isEnabledFor(logging.INFO)
     for b in tqdm(range(0, len(examples), chunk), desc="tokenize", disable=disable):
         batch = examples[b : b + chunk]
-        enc = tokenizer(
-            [ex.question for ex in batch],
-            [ex.context for ex in batch],
-            truncation="only_second",
-            max_length=max_length,
-            stride=stride,
-            return_overflowing_tokens=True,
-            return_offsets_mapping=True,
-            padding=False,
-        )
-        for i, input_ids in enumerate(enc["input_ids"]):
-            ex = batch[enc["overflow_to_sample_mapping"][i]]
-            s, e = label_window(ex, enc.sequence_ids(i), enc["offset_mapping"][i])
-            ids.append(np.asarray(input_ids, dtype=np.int32))
-            if types is not None:
-                types.append(np.asarray(enc["token_type_ids"][i], dtype=np.int8))
-            starts.append(s)
-            ends.append(e)
+        questions = clip_questions(tokenizer, [ex.question for ex in batch], max_question_tokens)
+        strides = [fitting_stride(tokenizer, max_length, stride, n) for _, n in questions]
+        windows: list[list[tuple[list[int], list[int] | None, int, int]]] = [[] for _ in batch]
+        for fit in sorted(set(strides), reverse=True):  # one call for the usual stride
+            members = [k for k, x in enumerate(strides) if x == fit]
+            enc = tokenizer(
+                [questions[k][0] for k in members],
+                [batch[k].context for k in members],
+                truncation="only_second",
+                max_length=max_length,
+                stride=fit,
+                return_overflowing_tokens=True,
+                return_offsets_mapping=True,
+                padding=False,
+            )
+            for i, input_ids in enumerate(enc["input_ids"]):
+                k = members[enc["overflow_to_sample_mapping"][i]]
+                s, e = label_window(batch[k], enc.sequence_ids(i), enc["offset_mapping"][i])
+                typed = enc["token_type_ids"][i] if types is not None else None
+                windows[k].append((input_ids, typed, s, e))
+        for example_windows in windows:  # in the order of the examples
+            for input_ids, typed, s, e in example_windows:
+                ids.append(np.asarray(input_ids, dtype=np.int32))
+                if types is not None:
+                    types.append(np.asarray(typed, dtype=np.int8))
+                starts.append(s)
+                ends.append(e)
     return Features(ids, types, np.asarray(starts), np.asarray(ends))
 
 

@@ -130,6 +130,23 @@ def test_a_model_without_token_types_reads(tiny_distilbert) -> None:
         assert passage[span.start : span.end] == span.text
 
 
+def test_a_stride_without_room_for_a_long_question_is_refused(reader) -> None:
+    # stride 200 passed, and the tokenizer panicked (a BaseException) on a long question:
+    # cut to 64 tokens, it leaves the passage 256 - 3 - 64 = 189 tokens a window
+    with pytest.raises(ConfigError, match=r"reader stride 200 must be under the 189 passage "
+                       r"tokens .*max_question_tokens.*lower stride to 188"):
+        ExtractiveReader(stride=200)
+    with pytest.raises(ConfigError, match=r"reader max_length 128 leaves too little room"):
+        ExtractiveReader(max_length=128, stride=32)
+    question = "Who wrote the program, " + "really " * 70 + "?"  # its first 64 tokens read
+    passage = " ".join(f"Word{i} is here." for i in range(80)) + " Ada Lovelace wrote the program."
+    widest = ExtractiveReader(stride=188)
+    widest._model, widest._tokenizer = reader._model, reader._tokenizer
+    for r in (widest, reader):
+        (reading,) = r.read(question, [passage])
+        assert reading.best is not None and "Lovelace" in reading.best.text
+
+
 def test_empty_inputs(reader) -> None:
     assert reader.read("Who?", []) == []
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.reader import fitting_stride
 from qa.squad import QAExample
 from qa.training import default_base_model
 from qa.windows import collate, featurize
@@ -48,3 +49,35 @@ def test_windows_of_a_model_without_token_types_train(tiny_distilbert: Path) -> 
     model = AutoModelForQuestionAnswering.from_pretrained(tiny_distilbert)
     loss = model(**batch).loss.item()  # the model takes the batch as it is
     assert loss > 0
+
+
+
+def test_a_long_question_narrows_the_stride_instead_of_panicking(tokenizer) -> None:
+    # max_length 128, stride 100 and a 28-token question: the tokenizer panicked (pyo3
+    # PanicException, a BaseException) as the passage had only 128 - 3 - 28 = 97 tokens
+    context = " ".join(f"Word{i} is here." for i in range(40)) + " Ada Lovelace wrote it."
+    long_q = "Who " + "really " * 24 + "wrote it?"
+    assert len(tokenizer(long_q, add_special_tokens=False)["input_ids"]) == 28
+    assert fitting_stride(tokenizer, 128, 100, 28) == 96
+    assert fitting_stride(tokenizer, 128, 100, 4) == 100
+    examples = [make_example(context, "Ada Lovelace", long_q),
+                make_example(context, "Ada Lovelace")]
+    feats = featurize(examples, tokenizer, 128, 100)
+    long, short = (featurize([ex], tokenizer, 128, 100) for ex in examples)
+    # each example's windows, in the order of the examples, the long question's 96 apart
+    assert [x.tolist() for x in feats.input_ids] == [
+        x.tolist() for x in long.input_ids + short.input_ids]
+    alone = tokenizer(long_q, context, truncation="only_second", max_length=128, stride=96,
+                      return_overflowing_tokens=True)
+    assert [x.tolist() for x in long.input_ids] == alone["input_ids"]
+    assert (long.starts > 0).any() and (short.starts > 0).any()
+
+
+def test_an_overlong_question_is_cut_as_the_reader_cuts_it(tokenizer) -> None:
+    ex = make_example("It was written by Ada Lovelace in 1843. " * 10, "Ada Lovelace",
+                      "Who " + "really " * 150 + "wrote it?")
+    feats = featurize([ex], tokenizer, 128, 60)
+    assert len(feats) > 1 and all(len(x) <= 128 for x in feats.input_ids)
+    assert feats.token_type_ids is not None and (feats.starts > 0).any()
+    for types in feats.token_type_ids:  # [CLS], 64 question tokens, [SEP]
+        assert int((types == 0).sum()) == 66
