@@ -86,6 +86,14 @@ def label_window(
         return 0, 0
     char_s = ex.answer_start
     char_e = char_s + len(ex.answer_text)
+    # 'Ada Lovelace ' or ' Ada Lovelace': no token holds the space, so its neighbour would
+    # be labelled ('ada lovelace in', 'by ada lovelace')
+    while char_s < char_e and ex.context[char_s].isspace():
+        char_s += 1
+    while char_e > char_s and ex.context[char_e - 1].isspace():
+        char_e -= 1
+    if char_s == char_e:
+        return 0, 0
     ctx = [i for i, s in enumerate(seq_ids) if s == 1]
     if not ctx:
         return 0, 0

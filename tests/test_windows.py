@@ -10,7 +10,7 @@ import pytest
 from qa.reader import fitting_stride
 from qa.squad import QAExample
 from qa.training import default_base_model
-from qa.windows import collate, featurize
+from qa.windows import collate, featurize, label_window
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +81,19 @@ def test_an_overlong_question_is_cut_as_the_reader_cuts_it(tokenizer) -> None:
     assert feats.token_type_ids is not None and (feats.starts > 0).any()
     for types in feats.token_type_ids:  # [CLS], 64 question tokens, [SEP]
         assert int((types == 0).sum()) == 66
+
+
+@pytest.mark.parametrize("gold", ["Ada Lovelace ", " Ada Lovelace", "  Ada Lovelace \n "])
+def test_a_gold_answer_with_spaces_at_its_edges_labels_only_its_words(tokenizer,
+                                                                       gold: str) -> None:
+    # labelled one token too wide: 'ada lovelace in', 'by ada lovelace'
+    context = "The program was written by  Ada Lovelace \n in 1843."
+    start = context.index(gold)
+    ex = QAExample("x", "t", "Who wrote it?", context, (gold,), start)
+    enc = tokenizer(ex.question, context, return_offsets_mapping=True)
+    s, e = label_window(ex, enc.sequence_ids(0), enc["offset_mapping"])
+    offsets = enc["offset_mapping"]
+    assert context[offsets[s][0] : offsets[e][1]] == "Ada Lovelace"
+    assert tokenizer.decode(enc["input_ids"][s : e + 1]) == "ada lovelace"
+    blank = QAExample("x", "t", "Who wrote it?", context, ("  ",), context.index("  "))
+    assert label_window(blank, enc.sequence_ids(0), offsets) == (0, 0)
