@@ -334,12 +334,14 @@ class ExtractiveReader:
                     best[sample][key] = score
         readings = []
         for k, cands in enumerate(best):
-            ranked = sorted(cands.items(), key=lambda kv: -kv[1])[: self.top_n]
+            # a span that its edges trim to nothing ('(' alone) takes no place of top_n
+            ranked = sorted(((ab, score) for ab, score in cands.items() if ab[1] > ab[0]),
+                            key=lambda kv: -kv[1])[: self.top_n]
             cal = self.calibration
             spans = tuple(
                 Span(contexts[k][a:b], a, b, score,
                      round(cal.confidence(score, no_answer[k]), 6) if cal else None)
-                for (a, b), score in ranked if b > a
+                for (a, b), score in ranked
             )
             readings.append(Reading(spans, no_answer[k]))
         return readings

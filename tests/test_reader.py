@@ -220,6 +220,33 @@ def test_concurrent_reads_keep_every_window_within_the_limit(monkeypatch) -> Non
     assert max(widths) <= reader.max_length
 
 
+def test_spans_trimmed_to_nothing_take_no_place_of_top_n(monkeypatch) -> None:
+    # they were dropped after the top_n best were taken: top_n=1 could give no span at all
+    from types import SimpleNamespace
+
+    import torch
+
+    passage = "Written by ( Ada Lovelace ) in 1843."
+    reader = ExtractiveReader(top_n=1)
+    reader.load()
+    enc = reader._tokenizer("Who wrote it?", passage, return_offsets_mapping=True)
+    ctx = [(i, a, b) for i, ((a, b), seq) in
+           enumerate(zip(enc["offset_mapping"], enc.sequence_ids())) if seq == 1]
+    bracket = next(i for i, a, _ in ctx if a == passage.index("("))
+    ada = next(i for i, a, _ in ctx if a == passage.index("Ada"))
+    lovelace = next(i for i, _, b in ctx if b == passage.index(" )"))
+
+    def fake_forward(input_ids, **_):  # the logic around the model, without the model
+        start, end = torch.zeros(input_ids.shape), torch.zeros(input_ids.shape)
+        start[0, bracket], end[0, bracket] = 9.0, 9.0  # the best span: '(' alone
+        start[0, ada], end[0, lovelace] = 8.0, 8.0
+        return SimpleNamespace(start_logits=start, end_logits=end)
+
+    monkeypatch.setattr(reader, "_forward", fake_forward)
+    (reading,) = reader.read("Who wrote it?", [passage])
+    assert [span.text for span in reading.spans] == ["Ada Lovelace"]
+
+
 def test_only_emphasis_and_code_marks_are_trimmed() -> None:
     from qa.spans import span_edges as _span_edges
 
