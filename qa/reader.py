@@ -31,6 +31,51 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_READER_PATH = Path(__file__).parent / "models" / "reader"
 _ON, _OFF = ("1", "on", "true", "yes"), ("0", "off", "false", "no")
+#: The tokens of a question that the reader reads (and training keeps); the rest is cut.
+MAX_QUESTION_TOKENS = 64
+#: What a BERT window spends beside the question and the passage: [CLS] q [SEP] p [SEP].
+PAIR_SPECIAL_TOKENS = 3
+
+
+def window_problem(max_length: int, stride: int,
+                   max_question_tokens: int = MAX_QUESTION_TOKENS) -> str | None:
+    """Why windows of ``max_length`` tokens cannot hold a question of up to
+    ``max_question_tokens`` tokens and a passage part that overlaps the next by ``stride``
+    tokens (the tokenizer panics on a stride not under the passage's room), else None."""
+    if max_question_tokens >= max_length // 2:
+        return (f"max_length {max_length} leaves too little room beside a question of "
+                f"{max_question_tokens} tokens (max_question_tokens): raise max_length to "
+                f"{2 * max_question_tokens + 2} or more")
+    room = max_length - max_question_tokens - PAIR_SPECIAL_TOKENS
+    if stride >= room:
+        return (f"stride {stride} must be under the {room} passage tokens that a window of "
+                f"max_length {max_length} holds beside a question of {max_question_tokens} "
+                f"tokens (max_question_tokens): lower stride to {room - 1} or less, or raise "
+                f"max_length to {stride + max_question_tokens + PAIR_SPECIAL_TOKENS + 1} or more")
+    return None
+
+
+def clip_questions(tokenizer: Any, questions: Sequence[str], max_tokens: int
+                   ) -> list[tuple[str, int]]:
+    """Each question cut to its first ``max_tokens`` tokens, with the tokens it keeps."""
+    if not questions:
+        return []
+    enc = tokenizer(list(questions), add_special_tokens=False, return_offsets_mapping=True)
+    out = []
+    for question, offsets in zip(questions, enc["offset_mapping"]):
+        if len(offsets) <= max_tokens:
+            out.append((question, len(offsets)))
+        else:  # counted again: the cut text is what the windows hold
+            cut = question[: offsets[max_tokens - 1][1]]
+            out.append((cut, len(tokenizer(cut, add_special_tokens=False)["input_ids"])))
+    return out
+
+
+def fitting_stride(tokenizer: Any, max_length: int, stride: int, question_tokens: int) -> int:
+    """``stride``, or less where a question of ``question_tokens`` leaves the passage less
+    room than that in a window (the tokenizer panics on a stride not under the room)."""
+    room = max_length - tokenizer.num_special_tokens_to_add(pair=True) - question_tokens
+    return max(0, min(stride, room - 1))
 
 
 @dataclass(frozen=True)
@@ -93,7 +138,7 @@ class ExtractiveReader:
         max_length: int = 256,
         stride: int = 128,
         max_answer_tokens: int = 30,
-        max_question_tokens: int = 64,
+        max_question_tokens: int = MAX_QUESTION_TOKENS,
         batch_size: int = 32,
         top_n: int = 3,
         int8: bool = False,
@@ -104,8 +149,9 @@ class ExtractiveReader:
             raise ConfigError(f"reader max_length must be at least 64, got {max_length}")
         if not 0 < stride < max_length:
             raise ConfigError(f"reader stride must be in (0, max_length), got {stride}")
-        if max_question_tokens >= max_length // 2:
-            raise ConfigError("reader max_question_tokens must be under half of max_length")
+        problem = window_problem(max_length, stride, max_question_tokens)
+        if problem:
+            raise ConfigError(f"reader {problem}")
         if max_answer_tokens < 1 or batch_size < 1 or top_n < 1:
             raise ConfigError("reader max_answer_tokens, batch_size and top_n must be positive")
         precision = precision or default_reader_precision()
@@ -227,13 +273,16 @@ class ExtractiveReader:
         tok = self._tokenizer
         contexts = [c for _, c in pairs]
         with self._tokenizer_lock:
-            questions = [self._clip_question(q) for q, _ in pairs]
+            clipped = clip_questions(tok, [q for q, _ in pairs], self.max_question_tokens)
+            # the checks at construction leave BERT's room; another tokenizer may need less
+            stride = fitting_stride(tok, self.max_length, self.stride,
+                                    max(n for _, n in clipped))
             enc = tok(
-                questions,
+                [q for q, _ in clipped],
                 contexts,
                 truncation="only_second",
                 max_length=self.max_length,
-                stride=self.stride,
+                stride=stride,
                 return_overflowing_tokens=True,
                 return_offsets_mapping=True,
                 padding=False,
@@ -242,22 +291,26 @@ class ExtractiveReader:
         order = sorted(range(n_feat), key=lambda i: len(enc["input_ids"][i]))
         logits: list[tuple[np.ndarray, np.ndarray]] = [None] * n_feat  # type: ignore[list-item]
         pad_id = tok.pad_token_id or 0
+        # DistilBERT and RoBERTa take no token types (their tokenizers give none)
+        typed = "token_type_ids" in tok.model_input_names
         device = getattr(self._model, "device", None)  # a GPU while training reads
         with torch.inference_mode():
             for b in range(0, n_feat, self.batch_size):
                 idx = order[b : b + self.batch_size]
                 width = max(len(enc["input_ids"][i]) for i in idx)
-                ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-                types = torch.zeros((len(idx), width), dtype=torch.long)
-                mask = torch.zeros((len(idx), width), dtype=torch.long)
+                inputs = {"input_ids": torch.full((len(idx), width), pad_id, dtype=torch.long),
+                          "attention_mask": torch.zeros((len(idx), width), dtype=torch.long)}
+                if typed:
+                    inputs["token_type_ids"] = torch.zeros((len(idx), width), dtype=torch.long)
                 for row, i in enumerate(idx):
                     n = len(enc["input_ids"][i])
-                    ids[row, :n] = torch.tensor(enc["input_ids"][i])
-                    types[row, :n] = torch.tensor(enc["token_type_ids"][i])
-                    mask[row, :n] = 1
+                    inputs["input_ids"][row, :n] = torch.tensor(enc["input_ids"][i])
+                    inputs["attention_mask"][row, :n] = 1
+                    if typed:
+                        inputs["token_type_ids"][row, :n] = torch.tensor(enc["token_type_ids"][i])
                 if device is not None and device.type != "cpu":
-                    ids, mask, types = ids.to(device), mask.to(device), types.to(device)
-                out = self._forward(input_ids=ids, attention_mask=mask, token_type_ids=types)
+                    inputs = {k: v.to(device) for k, v in inputs.items()}
+                out = self._forward(**inputs)
                 start = out.start_logits.float().cpu().numpy()
                 end = out.end_logits.float().cpu().numpy()
                 for row, i in enumerate(idx):
@@ -281,12 +334,14 @@ class ExtractiveReader:
                     best[sample][key] = score
         readings = []
         for k, cands in enumerate(best):
-            ranked = sorted(cands.items(), key=lambda kv: -kv[1])[: self.top_n]
+            # a span that its edges trim to nothing ('(' alone) takes no place of top_n
+            ranked = sorted(((ab, score) for ab, score in cands.items() if ab[1] > ab[0]),
+                            key=lambda kv: -kv[1])[: self.top_n]
             cal = self.calibration
             spans = tuple(
                 Span(contexts[k][a:b], a, b, score,
                      round(cal.confidence(score, no_answer[k]), 6) if cal else None)
-                for (a, b), score in ranked if b > a
+                for (a, b), score in ranked
             )
             readings.append(Reading(spans, no_answer[k]))
         return readings
@@ -353,11 +408,3 @@ class ExtractiveReader:
                 if ctx[e] and s <= e < s + self.max_answer_tokens:
                     out.append(((int(s), int(e)), float(np.exp(ls[s] + le[e]))))
         return out
-
-    def _clip_question(self, question: str) -> str:
-        """Keep the first ``max_question_tokens`` tokens of an overlong question."""
-        enc = self._tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = enc["offset_mapping"]
-        if len(offsets) <= self.max_question_tokens:
-            return question
-        return question[: offsets[self.max_question_tokens - 1][1]]

@@ -92,16 +92,23 @@ class BM25Retriever:
         self.passages = passages
         self._stemmer = _stemmer()
         self._bm25 = bm25s.BM25()
+        self._empty = True  # no passage has a keyword: every search finds nothing
         if not passages:
             return
         key = _cache_key(passages, self._stemmer is not None)
         cached = _load_cache(cache_dir, key) if cache_dir else None
         if cached is not None:
-            self._bm25 = cached
+            self._bm25, self._empty = cached, False
             return
         tokens = bm25s.tokenize([bm25_text(p.text) for p in passages], stopwords="en",
                                 stemmer=self._stemmer, show_progress=False)
+        if not tokens.vocab:
+            # Only stop words, emoji or lone CJK characters ('To be or not to be.'): bm25s
+            # cannot index that (max() of an empty sequence); dense retrieval answers alone.
+            logger.info("no passage has a keyword for BM25: keyword search finds nothing")
+            return
         self._bm25.index(tokens, show_progress=False)
+        self._empty = False
         if cache_dir:
             _save_cache(self._bm25, cache_dir, key)
 
@@ -109,7 +116,7 @@ class BM25Retriever:
         import bm25s
 
         k = min(top_k, len(self.passages))
-        if k <= 0:
+        if k <= 0 or self._empty:
             return []
         q = bm25s.tokenize([bm25_text(query)], stopwords="en", stemmer=self._stemmer,
                            return_ids=False, show_progress=False)

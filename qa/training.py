@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 from qa.confidence import Calibration
 from qa.errors import ConfigError, DataError
 from qa.hardware import cpu_description, native_bf16
+from qa.reader import MAX_QUESTION_TOKENS, window_problem
 from qa.squad import (
     Article,
     QAExample,
@@ -107,6 +108,10 @@ class TrainConfig:
             self.compile = not self.bf16
         if self.max_length < 64 or not 0 < self.stride < self.max_length:
             raise ConfigError("need max_length >= 64 and 0 < stride < max_length")
+        problem = window_problem(self.max_length, self.stride)
+        if problem:  # the reader trained would refuse them, and the tokenizer may panic
+            raise ConfigError(f"training windows: {problem} (options --max-length and "
+                              f"--stride; the reader keeps {MAX_QUESTION_TOKENS} question tokens)")
         if self.batch_size < 1 or self.lr <= 0 or not 0 <= self.warmup < 1:
             raise ConfigError("need batch_size >= 1, lr > 0 and 0 <= warmup < 1")
         ratios = {"neg_ratio": self.neg_ratio, "swap_ratio": self.swap_ratio,

@@ -75,3 +75,22 @@ def other_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index = tmp_path_factory.mktemp("other-index") / "index"
     QAPipeline(index).build([corpus])
     return index
+
+
+@pytest.fixture(scope="session")
+def tiny_distilbert(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real but untrained DistilBERT QA model (its tokenizer gives no token_type_ids),
+    one small layer over the shipped reader's vocabulary, saved in a folder."""
+    from transformers import (
+        DistilBertConfig,
+        DistilBertForQuestionAnswering,
+        DistilBertTokenizerFast,
+    )
+
+    folder = tmp_path_factory.mktemp("tiny-distilbert")
+    tok = DistilBertTokenizerFast(tokenizer_file=str(REPO / "qa/models/reader/tokenizer.json"))
+    config = DistilBertConfig(vocab_size=tok.vocab_size, dim=32, hidden_dim=64, n_layers=1,
+                              n_heads=2)
+    DistilBertForQuestionAnswering(config).save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder

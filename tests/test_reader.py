@@ -119,6 +119,34 @@ def test_overlong_question_is_clipped_not_crashed(reader) -> None:
     assert len(reading) == 1
 
 
+def test_a_model_without_token_types_reads(tiny_distilbert) -> None:
+    # DistilBERT's (and RoBERTa's) tokenizer gives no token_type_ids: reading raised KeyError
+    passage = "It was written by Ada Lovelace."
+    reader = ExtractiveReader(tiny_distilbert, top_n=5)
+    (reading,) = reader.read("Who wrote it?", [passage])
+    assert reading.spans and 0 <= reading.no_answer_score <= 1
+    for span in reading.spans:
+        assert 0 <= span.start < span.end <= len(passage)
+        assert passage[span.start : span.end] == span.text
+
+
+def test_a_stride_without_room_for_a_long_question_is_refused(reader) -> None:
+    # stride 200 passed, and the tokenizer panicked (a BaseException) on a long question:
+    # cut to 64 tokens, it leaves the passage 256 - 3 - 64 = 189 tokens a window
+    with pytest.raises(ConfigError, match=r"reader stride 200 must be under the 189 passage "
+                       r"tokens .*max_question_tokens.*lower stride to 188"):
+        ExtractiveReader(stride=200)
+    with pytest.raises(ConfigError, match=r"reader max_length 128 leaves too little room"):
+        ExtractiveReader(max_length=128, stride=32)
+    question = "Who wrote the program, " + "really " * 70 + "?"  # its first 64 tokens read
+    passage = " ".join(f"Word{i} is here." for i in range(80)) + " Ada Lovelace wrote the program."
+    widest = ExtractiveReader(stride=188)
+    widest._model, widest._tokenizer = reader._model, reader._tokenizer
+    for r in (widest, reader):
+        (reading,) = r.read(question, [passage])
+        assert reading.best is not None and "Lovelace" in reading.best.text
+
+
 def test_empty_inputs(reader) -> None:
     assert reader.read("Who?", []) == []
 
@@ -190,6 +218,33 @@ def test_concurrent_reads_keep_every_window_within_the_limit(monkeypatch) -> Non
         other.join()
         sys.setswitchinterval(old)
     assert max(widths) <= reader.max_length
+
+
+def test_spans_trimmed_to_nothing_take_no_place_of_top_n(monkeypatch) -> None:
+    # they were dropped after the top_n best were taken: top_n=1 could give no span at all
+    from types import SimpleNamespace
+
+    import torch
+
+    passage = "Written by ( Ada Lovelace ) in 1843."
+    reader = ExtractiveReader(top_n=1)
+    reader.load()
+    enc = reader._tokenizer("Who wrote it?", passage, return_offsets_mapping=True)
+    ctx = [(i, a, b) for i, ((a, b), seq) in
+           enumerate(zip(enc["offset_mapping"], enc.sequence_ids())) if seq == 1]
+    bracket = next(i for i, a, _ in ctx if a == passage.index("("))
+    ada = next(i for i, a, _ in ctx if a == passage.index("Ada"))
+    lovelace = next(i for i, _, b in ctx if b == passage.index(" )"))
+
+    def fake_forward(input_ids, **_):  # the logic around the model, without the model
+        start, end = torch.zeros(input_ids.shape), torch.zeros(input_ids.shape)
+        start[0, bracket], end[0, bracket] = 9.0, 9.0  # the best span: '(' alone
+        start[0, ada], end[0, lovelace] = 8.0, 8.0
+        return SimpleNamespace(start_logits=start, end_logits=end)
+
+    monkeypatch.setattr(reader, "_forward", fake_forward)
+    (reading,) = reader.read("Who wrote it?", [passage])
+    assert [span.text for span in reading.spans] == ["Ada Lovelace"]
 
 
 def test_only_emphasis_and_code_marks_are_trimmed() -> None:

@@ -49,6 +49,34 @@ def test_bm25_on_an_empty_corpus() -> None:
     assert BM25Retriever([]).search("anything", 5) == []
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_bm25_over_passages_without_a_keyword_finds_nothing(tmp_path, cached: bool) -> None:
+    """Only stop words, emoji or lone CJK characters: bm25s has nothing to index (it
+    raised 'max() arg is an empty sequence'); keyword search finds nothing, dense answers."""
+    from qa.retrieve import HybridRetriever
+
+    corpus = [Passage("d", "t", "the and of", 0, 10), Passage("d", "t", "a b c", 0, 5),
+              passages("To be or not to be. 🙂 中")[0]]
+    cache = tmp_path / "bm25" if cached else None
+    for _ in range(2):  # the second start finds no cache to load and builds again
+        bm25 = BM25Retriever(corpus, cache)
+        assert bm25.search("to be or not to be", 3) == []
+        assert bm25.search("Hamlet", 3) == []
+        assert bm25.retrieve("Hamlet", 3) == []
+
+    class Ranked:  # a dense side with a fixed ranking: fusion logic only
+        def __init__(self) -> None:
+            self.passages = corpus
+
+        def search(self, vector, n):
+            return [(2, 0.9), (0, 0.1)][:n]
+
+    hybrid = HybridRetriever(Ranked(), bm25)  # type: ignore[arg-type]
+    top = hybrid.retrieve("Hamlet", 3, query_vector=[0.0])
+    assert [(r.passage.text, r.ranks) for r in top] == [
+        (corpus[2].text, {"dense": 1}), ("the and of", {"dense": 2})]
+
+
 def test_weighted_rrf_on_hand_made_rankings() -> None:
     fused = reciprocal_rank_fusion({"dense": [1, 2], "bm25": [2, 3]}, k=10,
                                    weights={"bm25": 1.5})

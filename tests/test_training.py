@@ -204,6 +204,19 @@ def test_training_goes_to_a_visible_gpu_in_bf16(monkeypatch, gpu, device, bf16,
     assert TrainConfig(data=str(TINY), out="x", device="cuda:1").bf16
 
 
+@pytest.mark.parametrize(("max_length", "stride", "message"), [
+    (256, 190, r"stride 190 must be under the 189 passage tokens .* lower stride to 188"),
+    (128, 50, r"max_length 128 leaves too little room .* raise max_length to 130"),
+])
+def test_windows_that_cannot_hold_a_question_are_refused_up_front(
+        max_length: int, stride: int, message: str) -> None:
+    # 128 / 100 passed: the tokenizer panicked on a 28-token question, and the reader built
+    # at the end of training refused max_length 128 after the whole run
+    with pytest.raises(ConfigError, match=rf"training windows: {message}.*--max-length"):
+        TrainConfig(data=str(TINY), out="x", max_length=max_length, stride=stride)
+    TrainConfig(data=str(TINY), out="x", max_length=256, stride=188)
+
+
 def test_unknown_training_device_is_refused() -> None:
     from qa.errors import ConfigError
 
