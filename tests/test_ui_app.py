@@ -587,6 +587,13 @@ def test_the_article_list_shows_that_it_scrolls() -> None:
     assert "background-attachment: local, local, scroll, scroll" in CSS
 
 
+def test_a_long_word_wraps_in_the_side_column() -> None:
+    # a title of one 240-character word was cut in the status line and the article list
+    from ui.app import CSS
+
+    assert ".qa-status, ul.qa-articles { overflow-wrap: anywhere; }" in CSS
+
+
 def test_the_empty_chat_text_keeps_off_the_edges() -> None:
     # on a phone (390 px) the text touched the chat's left edge
     from ui.app import CSS

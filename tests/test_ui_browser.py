@@ -360,3 +360,37 @@ def test_clear_while_answering_drops_the_pending_answer(
         reply = pg.locator("#qa-chat .qa-reply").first
         assert "kadyrov" in reply.locator(".qa-answer strong").inner_text().lower()
         assert "How long are the contracts" not in chat.inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_a_long_title_wraps_within_the_side_column(browser: Any, app_url: str,
+                                                   tmp_path: Path, width: int) -> None:
+    """A title of one long word (an article's first line) was cut at the side column's
+    edge in the upload status line and in "Indexed articles" (the chat wraps it)."""
+    word = (f"Porthaven{width}" + "lighthousekeeper" * 15)[:240]
+    title = word[:100]  # the start of the title (a title is cut at 200 characters)
+    article = tmp_path / f"long-title-{width}.txt"
+    article.write_text(f"{word}\nThe keeper of the lighthouse is Ada Moss.\n", encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(app_url)
+        pg.locator("#qa-question textarea").wait_for()
+        pg.locator("#qa-upload input[type=file]").set_input_files(str(article))
+        pg.locator("#qa-upload-status").get_by_text(f"added '{article.name}'").wait_for()
+        pg.locator("#qa-articles li").filter(has_text=title).wait_for(state="attached")
+        for where in ("#qa-upload-status li", "#qa-articles ul.qa-articles li"):
+            item = pg.locator(where).filter(has_text=title).first
+            item.scroll_into_view_if_needed()
+            fits = item.evaluate("""el => {
+                const column = el.closest('.column').getBoundingClientRect();
+                const box = el.getBoundingClientRect();
+                const list = el.parentElement;
+                return {item: el.scrollWidth <= el.clientWidth,
+                        list: list.scrollWidth <= list.clientWidth,
+                        inside: column.left <= box.left && box.right <= column.right + 1};
+            }""")
+            assert fits == {"item": True, "list": True, "inside": True}, (where, fits)
+    finally:
+        context.close()

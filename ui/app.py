@@ -73,6 +73,11 @@ ul.qa-articles::-webkit-scrollbar-thumb { background: rgba(128,128,128,.55); bor
   ul.qa-articles { scrollbar-width: thin; scrollbar-color: rgba(128,128,128,.55) transparent; }
 }
 """
+# A long word (a title of one, a long file name) wraps in the side column, as the chat
+# wraps it: it was cut at the column's edge.
+CSS += """
+.qa-status, ul.qa-articles { overflow-wrap: anywhere; }
+"""
 # The empty chat's text, centred and off the edges (on a phone it touched the left one).
 CSS += """
 #qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }
