@@ -594,6 +594,13 @@ def test_a_long_word_wraps_in_the_side_column() -> None:
     assert ".qa-status, ul.qa-articles { overflow-wrap: anywhere; }" in CSS
 
 
+def test_an_upload_status_line_has_one_mark() -> None:
+    # each line showed a list bullet and its ✓ or ✗
+    from ui.app import CSS
+
+    assert "#qa-upload-status ul.qa-status li {\n  list-style: none;" in CSS
+
+
 def test_the_empty_chat_text_keeps_off_the_edges() -> None:
     # on a phone (390 px) the text touched the chat's left edge
     from ui.app import CSS

@@ -160,6 +160,12 @@ def test_refused_uploads_are_told_in_the_status_line(page: tuple[Any, list[str]]
     text = status.inner_text()
     assert "'tides.pdf': unsupported file type '.pdf'" in text, text
     assert "'atlas.txt' is 2.5 MB; the limit is 2.0 MB" in text, text
+    # one mark a line, its ✓ or ✗: no list bullet before it as well
+    bullets = status.locator("li").evaluate_all(
+        "els => els.map(el => getComputedStyle(el).listStyleType)")
+    assert bullets == ["none"] * 3, bullets
+    assert sorted(line.split(" ")[0] for line in text.splitlines() if line.strip()) == [
+        "✓", "✗", "✗"], text
     # alone, a refused file replaces what the status line said (once the upload box is
     # emptied after the first upload: a file set before that goes with the emptying)
     pg.locator("#qa-upload").get_by_text("Drop File Here").wait_for()

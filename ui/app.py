@@ -78,6 +78,12 @@ ul.qa-articles::-webkit-scrollbar-thumb { background: rgba(128,128,128,.55); bor
 CSS += """
 .qa-status, ul.qa-articles { overflow-wrap: anywhere; }
 """
+# An upload's status line has its own mark (✓ or ✗): no list bullet before it as well.
+CSS += """
+#qa-upload-status ul.qa-status, #qa-upload-status ul.qa-status li {
+  list-style: none; padding-left: 0; margin-left: 0;
+}
+"""
 # The empty chat's text, centred and off the edges (on a phone it touched the left one).
 CSS += """
 #qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }
