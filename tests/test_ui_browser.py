@@ -400,3 +400,32 @@ def test_a_long_title_wraps_within_the_side_column(browser: Any, app_url: str,
             assert fits == {"item": True, "list": True, "inside": True}, (where, fits)
     finally:
         context.close()
+
+
+def test_a_number_typed_in_the_settings_shows_as_it_is_read(
+        page: tuple[Any, list[str]]) -> None:
+    """Once a Settings box is left it shows the value a question is read with: 2.5
+    passages showed 2.5 (the slider 3) while 2 were read, and a blank box showed the
+    minimum (top-k 1, threshold 0) where the default is meant."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    pg.get_by_text("Settings").click()
+    question = pg.locator("#qa-question textarea")
+    for setting, typed, shown in (("#qa-top-k", "-3", "1"), ("#qa-top-k", "11", "10"),
+                                  ("#qa-top-k", "", "5"), ("#qa-threshold", "1.5", "1"),
+                                  ("#qa-threshold", "-1", "0"), ("#qa-threshold", "", "0.25"),
+                                  ("#qa-top-k", "2.5", "3")):
+        box = pg.locator(f"{setting} input[type=number]")
+        box.click()
+        box.press("Control+a")
+        box.press("Backspace")
+        if typed:
+            box.press_sequentially(typed)
+        question.click()  # the box is left
+        expect(box).to_have_value(shown)
+        expect(pg.locator(f"{setting} input[type=range]")).to_have_value(shown)
+    reply = _ask(pg, "Who is the Chechen leader?")
+    assert "Sources (3)" in reply.locator("summary").inner_text()
+    expect(pg.locator("#qa-top-k input[type=number]")).to_have_value("3")
+    expect(pg.locator("#qa-threshold input[type=number]")).to_have_value("0.25")
