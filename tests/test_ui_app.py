@@ -190,10 +190,68 @@ def test_chat_turn_without_settings_uses_the_defaults(server: dict[str, Any]) ->
     service = ChatService(server["pipeline"], server["root"] / "uploads")
     history, _ = service.respond("Who is the Chechen leader?", [], None, None)  # type: ignore[arg-type]
     assert "Kadyrov" in history[-1]["content"] and "went wrong" not in history[-1]["content"]
-    history, _ = service.respond("Who is the Chechen leader?", [], 5, 7)
-    assert "threshold must be a number from 0 to 1" in history[-1]["content"]
+    history, _ = service.respond("Who is the Chechen leader?", [], 5, 7)  # typed in
+    assert "I could not find" in history[-1]["content"]  # read as 1, the slider's most
     history, _ = service.respond("Who is the Chechen leader?", [], 3.5, 0.25)  # typed in
     assert "Kadyrov" in history[-1]["content"]  # rounded to a whole number of passages
+
+
+@pytest.mark.parametrize("typed, read", [
+    (0, 1), (-3, 1), (11, 10), (99, 10),  # out of range: brought into it
+    (2.5, 3), (3.5, 4), (1.49, 1), ("2.5", 3),  # half up, as the page's slider rounds
+    (None, "default"), ("", "default"),  # a blank box: the default
+    (7, 7),
+])
+def test_a_typed_top_k_is_read_as_the_page_shows_it(server: dict[str, Any], typed: Any,
+                                                     read: Any) -> None:
+    """The page showed 0, -3, 11 and 2.5 as typed while 1, 10 and 2 passages were read
+    (2.5: Python's round-half-to-even), and a blank box read 1, not the default."""
+    from ui.service import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    expected = server["pipeline"].top_k if read == "default" else read
+    assert service.slider_settings(typed, 0.5) == (expected, 0.5)
+    assert service.shown_settings(typed, 0.5) == (expected, 0.5)
+
+
+@pytest.mark.parametrize("typed, read", [
+    (-1, 0.0), (1.5, 1.0), (0.4, 0.4), (1, 1.0), (0, 0.0),
+    (None, "default"), ("", "default"),  # a blank box: the index's threshold
+])
+def test_a_typed_threshold_is_read_as_the_page_shows_it(server: dict[str, Any], typed: Any,
+                                                        read: Any) -> None:
+    """-1 and 1.5 stayed on the page as typed; a blank box moved the slider to 0.5 while
+    the default was read. The default is shown to two decimals, as the slider first
+    showed it, and read exactly."""
+    from ui.service import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    exact = server["pipeline"].threshold
+    used, shown = (exact, round(exact, 2)) if read == "default" else (read, read)
+    assert service.slider_settings(5, typed) == (5, used)
+    assert service.shown_settings(5, typed) == (5, shown)
+
+
+def test_an_answer_sets_the_sliders_to_the_values_it_was_read_with(
+        server: dict[str, Any]) -> None:
+    """The page's turn returns the values it used to the sliders: what the page shows is
+    what was read."""
+    import gradio as gr
+
+    from ui.render import render_user
+    from ui.service import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    question = "Who is the Chechen leader?"
+    shown = [{"role": "user", "content": render_user(question)}]
+    history, idle, top_k, threshold = service.complete(question, shown, 2.5, 1.5)
+    assert (top_k, threshold) == (3, 1.0)
+    assert "Closest passages (3)" in history[-1]["content"]  # 3 read, none over 1.0
+    exact = server["pipeline"].threshold
+    history, _, top_k, threshold = service.complete(question, shown, "", "")
+    assert (top_k, threshold) == (server["pipeline"].top_k, round(exact, 2))
+    assert "Kadyrov" in history[-1]["content"]
+    assert service.complete(None, shown, 0, 9)[2:] == (gr.update(), gr.update())
 
 
 def test_the_slider_left_at_the_rounded_threshold_means_the_exact_one(
@@ -303,12 +361,12 @@ def test_page_turn_takes_shows_then_answers(server: dict[str, Any]) -> None:
     assert service.take("Who is the Chechen leader?", stale)[0] == "Who is the Chechen leader?"
     box, shown = service.show(question, [])
     assert box == "" and [m["role"] for m in shown] == ["user"]
-    history, idle = service.complete(question, shown, 5, 0.0)
+    history, idle, *_ = service.complete(question, shown, 5, 0.0)
     assert idle is None and [m["role"] for m in history] == ["user", "assistant"]
     assert "Kadyrov" in history[1]["content"]
     # a follow-up reads the turns before it, not itself
     _, shown = service.show("And who is his close ally?", history)
-    history, _ = service.complete("And who is his close ally?", shown, 5, 0.0)
+    history, *_ = service.complete("And who is his close ally?", shown, 5, 0.0)
     assert "putin" in normalize_answer(history[-1]["content"])
     assert service.complete(None, history, 5, 0.0)[0] == gr.update()  # nothing was taken
 
@@ -527,6 +585,20 @@ def test_the_article_list_shows_that_it_scrolls() -> None:
     assert "ul.qa-articles::-webkit-scrollbar { width: 8px; }" in CSS
     assert "scrollbar-width: thin" in CSS  # Firefox
     assert "background-attachment: local, local, scroll, scroll" in CSS
+
+
+def test_a_long_word_wraps_in_the_side_column() -> None:
+    # a title of one 240-character word was cut in the status line and the article list
+    from ui.app import CSS
+
+    assert ".qa-status, ul.qa-articles { overflow-wrap: anywhere; }" in CSS
+
+
+def test_an_upload_status_line_has_one_mark() -> None:
+    # each line showed a list bullet and its ✓ or ✗
+    from ui.app import CSS
+
+    assert "#qa-upload-status ul.qa-status li {\n  list-style: none;" in CSS
 
 
 def test_the_empty_chat_text_keeps_off_the_edges() -> None:

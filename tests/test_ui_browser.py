@@ -160,6 +160,12 @@ def test_refused_uploads_are_told_in_the_status_line(page: tuple[Any, list[str]]
     text = status.inner_text()
     assert "'tides.pdf': unsupported file type '.pdf'" in text, text
     assert "'atlas.txt' is 2.5 MB; the limit is 2.0 MB" in text, text
+    # one mark a line, its ✓ or ✗: no list bullet before it as well
+    bullets = status.locator("li").evaluate_all(
+        "els => els.map(el => getComputedStyle(el).listStyleType)")
+    assert bullets == ["none"] * 3, bullets
+    assert sorted(line.split(" ")[0] for line in text.splitlines() if line.strip()) == [
+        "✓", "✗", "✗"], text
     # alone, a refused file replaces what the status line said (once the upload box is
     # emptied after the first upload: a file set before that goes with the emptying)
     pg.locator("#qa-upload").get_by_text("Drop File Here").wait_for()
@@ -360,3 +366,66 @@ def test_clear_while_answering_drops_the_pending_answer(
         reply = pg.locator("#qa-chat .qa-reply").first
         assert "kadyrov" in reply.locator(".qa-answer strong").inner_text().lower()
         assert "How long are the contracts" not in chat.inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_a_long_title_wraps_within_the_side_column(browser: Any, app_url: str,
+                                                   tmp_path: Path, width: int) -> None:
+    """A title of one long word (an article's first line) was cut at the side column's
+    edge in the upload status line and in "Indexed articles" (the chat wraps it)."""
+    word = (f"Porthaven{width}" + "lighthousekeeper" * 15)[:240]
+    title = word[:100]  # the start of the title (a title is cut at 200 characters)
+    article = tmp_path / f"long-title-{width}.txt"
+    article.write_text(f"{word}\nThe keeper of the lighthouse is Ada Moss.\n", encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(app_url)
+        pg.locator("#qa-question textarea").wait_for()
+        pg.locator("#qa-upload input[type=file]").set_input_files(str(article))
+        pg.locator("#qa-upload-status").get_by_text(f"added '{article.name}'").wait_for()
+        pg.locator("#qa-articles li").filter(has_text=title).wait_for(state="attached")
+        for where in ("#qa-upload-status li", "#qa-articles ul.qa-articles li"):
+            item = pg.locator(where).filter(has_text=title).first
+            item.scroll_into_view_if_needed()
+            fits = item.evaluate("""el => {
+                const column = el.closest('.column').getBoundingClientRect();
+                const box = el.getBoundingClientRect();
+                const list = el.parentElement;
+                return {item: el.scrollWidth <= el.clientWidth,
+                        list: list.scrollWidth <= list.clientWidth,
+                        inside: column.left <= box.left && box.right <= column.right + 1};
+            }""")
+            assert fits == {"item": True, "list": True, "inside": True}, (where, fits)
+    finally:
+        context.close()
+
+
+def test_a_number_typed_in_the_settings_shows_as_it_is_read(
+        page: tuple[Any, list[str]]) -> None:
+    """Once a Settings box is left it shows the value a question is read with: 2.5
+    passages showed 2.5 (the slider 3) while 2 were read, and a blank box showed the
+    minimum (top-k 1, threshold 0) where the default is meant."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    pg.get_by_text("Settings").click()
+    question = pg.locator("#qa-question textarea")
+    for setting, typed, shown in (("#qa-top-k", "-3", "1"), ("#qa-top-k", "11", "10"),
+                                  ("#qa-top-k", "", "5"), ("#qa-threshold", "1.5", "1"),
+                                  ("#qa-threshold", "-1", "0"), ("#qa-threshold", "", "0.25"),
+                                  ("#qa-top-k", "2.5", "3")):
+        box = pg.locator(f"{setting} input[type=number]")
+        box.click()
+        box.press("Control+a")
+        box.press("Backspace")
+        if typed:
+            box.press_sequentially(typed)
+        question.click()  # the box is left
+        expect(box).to_have_value(shown)
+        expect(pg.locator(f"{setting} input[type=range]")).to_have_value(shown)
+    reply = _ask(pg, "Who is the Chechen leader?")
+    assert "Sources (3)" in reply.locator("summary").inner_text()
+    expect(pg.locator("#qa-top-k input[type=number]")).to_have_value("3")
+    expect(pg.locator("#qa-threshold input[type=number]")).to_have_value("0.25")

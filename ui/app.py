@@ -73,6 +73,17 @@ ul.qa-articles::-webkit-scrollbar-thumb { background: rgba(128,128,128,.55); bor
   ul.qa-articles { scrollbar-width: thin; scrollbar-color: rgba(128,128,128,.55) transparent; }
 }
 """
+# A long word (a title of one, a long file name) wraps in the side column, as the chat
+# wraps it: it was cut at the column's edge.
+CSS += """
+.qa-status, ul.qa-articles { overflow-wrap: anywhere; }
+"""
+# An upload's status line has its own mark (✓ or ✗): no list bullet before it as well.
+CSS += """
+#qa-upload-status ul.qa-status, #qa-upload-status ul.qa-status li {
+  list-style: none; padding-left: 0; margin-left: 0;
+}
+"""
 # The empty chat's text, centred and off the edges (on a phone it touched the left one).
 CSS += """
 #qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }
@@ -107,6 +118,38 @@ LABELS_JS = r"""
   relabelAll();
 }
 """
+
+# A number typed into a Settings slider's box shows, once the box is left, as the chat
+# reads it (ChatService.slider_settings; a question's answer sets the sliders to the
+# values it was read with, too): blank is the default, 2.5 passages are 3 (half up), a
+# value out of range is brought into it. Gradio's page brings a value into range as the
+# box is left, a blank one to the minimum, and shows 2.5 as typed: this runs first (a
+# capture listener, before the box's own) and sets the box as the chat reads it; for a
+# blank one it presses the slider's reset button (the value the page started with, the
+# default).
+SETTINGS_JS = r"""
+() => {
+  document.addEventListener("blur", (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLInputElement) || box.type !== "number") return;
+    const setting = box.closest("#qa-top-k, #qa-threshold");
+    if (!setting) return;
+    if (box.value === "") {
+      setting.querySelector("button.reset-button")?.click();
+      return;
+    }
+    let value = Number(box.value);
+    if (setting.id === "qa-top-k") value = Math.floor(value + 0.5);
+    value = Math.min(Math.max(value, Number(box.min)), Number(box.max));
+    if (String(value) !== box.value) {
+      box.value = String(value);
+      box.dispatchEvent(new Event("input", {bubbles: true}));
+    }
+  }, true);
+}
+"""
+#: The page's own script (Gradio takes one function): LABELS_JS, then SETTINGS_JS.
+PAGE_JS = f"() => {{ ({LABELS_JS.strip()})(); ({SETTINGS_JS.strip()})(); }}"
 
 
 def uploaded_files(payload: Any) -> tuple[list[str], list[str | None]]:
@@ -204,12 +247,15 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                 with gr.Accordion("Settings", open=False):
                     # up to 10, or to the top-k the index was calibrated with if more;
                     # the /ask API takes the same range
+                    # the reset button (the default) is also what a blank box means
+                    # (SETTINGS_JS)
                     top_k = gr.Slider(1, service.max_top_k, value=pipeline.top_k, step=1,
-                                      label="Passages to read (top k)", elem_id="qa-top-k")
+                                      label="Passages to read (top k)", elem_id="qa-top-k",
+                                      buttons=["reset"])
                     threshold = gr.Slider(0.0, 1.0, value=round(pipeline.threshold, 2),
                                           step=0.01, label="Abstention threshold "
                                           "(answers scoring lower say 'not found')",
-                                          elem_id="qa-threshold")
+                                          elem_id="qa-threshold", buttons=["reset"])
                 with gr.Accordion("Add articles", open=True):
                     if can_upload:
                         gr.Markdown(f"{', '.join(ALLOWED_SUFFIXES)} files, up to "
@@ -244,7 +290,8 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                 api_visibility="undocumented").success(
                 service.show, [pending, chatbot, question], [question, chatbot],
                 queue=False, show_progress="hidden", api_visibility="undocumented").success(
-                service.complete, [pending, chatbot, top_k, threshold], [chatbot, busy_since],
+                service.complete, [pending, chatbot, top_k, threshold],
+                [chatbot, busy_since, top_k, threshold],
                 api_visibility="undocumented", concurrency_id="answer",
                 concurrency_limit=concurrency_limit)
 
@@ -306,7 +353,7 @@ def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: in
     demo.launch(server_name=_server_name(host), server_port=port, share=False,
                 max_file_size=transfer_limit(max_upload_bytes),
                 prevent_thread_lock=prevent_thread_lock,
-                quiet=quiet, show_error=False, css=CSS, js=LABELS_JS, footer_links=["api"],
+                quiet=quiet, show_error=False, css=CSS, js=PAGE_JS, footer_links=["api"],
                 theme=gr.themes.Soft())
     return demo
 

@@ -129,7 +129,7 @@ class ChatService:
                 "followup": query != " ".join(question.split())}
 
     def respond(self, message: str, history: list[dict[str, Any]] | None,
-                top_k: float, threshold: float) -> tuple[list[dict[str, Any]], str]:
+                top_k: Any, threshold: Any) -> tuple[list[dict[str, Any]], str]:
         """Chat turn in one call (the /chat API): the history with the question and its
         rendered reply; clears the box."""
         history = list(history or [])
@@ -177,24 +177,24 @@ class ChatService:
         return rest, [*(history or []), {"role": "user", "content": render_user(pending)}]
 
     def complete(self, pending: str | None, history: list[dict[str, Any]] | None,
-                 top_k: float, threshold: float) -> tuple[Any, Any]:
+                 top_k: Any, threshold: Any) -> tuple[Any, Any, Any, Any]:
         """Last step: answer the question ``take`` took (the last message of ``history``)
-        and add the reply. Returns (chat, busy since); nothing changes when ``take`` took
-        no question."""
+        and add the reply. Returns (chat, busy since, top-k, threshold): the sliders show
+        the values the question was answered with (``shown_settings``); nothing changes
+        when ``take`` took no question."""
         if pending is None:
-            return gr.update(), gr.update()
+            return gr.update(), gr.update(), gr.update(), gr.update()
         history = list(history or [])
         earlier = history[:-1] if history and history[-1].get("role") == "user" else history
         reply = self._reply(pending, earlier, top_k, threshold)
-        return [*history, {"role": "assistant", "content": reply}], None
+        return ([*history, {"role": "assistant", "content": reply}], None,
+                *self.shown_settings(top_k, threshold))
 
-    def _reply(self, message: str, history: list[dict[str, Any]], top_k: float,
-               threshold: float) -> str:
+    def _reply(self, message: str, history: list[dict[str, Any]], top_k: Any,
+               threshold: Any) -> str:
         """The rendered reply to ``message``; errors become a message, never a traceback."""
         try:
-            answer, query = self.answer(message, history,
-                                        _slider_top_k(top_k, self.max_top_k),
-                                        self._slider_threshold(threshold))
+            answer, query = self.answer(message, history, *self.slider_settings(top_k, threshold))
             if query != " ".join(message.split()):
                 logger.info("follow-up %r searched as %r", message, query)
             return render_answer(answer)
@@ -204,16 +204,53 @@ class ChatService:
             logger.exception("answering %r failed", message)
             return render_error("something went wrong while answering; see the server log.")
 
+    # -- the Settings sliders --------------------------------------------------------
+    def slider_settings(self, top_k: Any, threshold: Any) -> tuple[Any, Any]:
+        """The Settings sliders' values as the chat uses them: (top-k, threshold). Their
+        number boxes take typed values: a blank box means the default (the index's top-k,
+        its threshold), a fraction of a passage rounds half up (2.5 reads 3), and what is
+        out of range is brought into it (top-k 1 to ``max_top_k``, threshold 0 to 1).
+        What is no number at all is left as it is, for answer() to report."""
+        return self._slider_top_k(top_k), self._slider_threshold(threshold)
+
+    def shown_settings(self, top_k: Any, threshold: Any) -> tuple[Any, Any]:
+        """The sliders set to what the chat uses (``slider_settings``), as the page shows
+        them: the index's own threshold to two decimals, as the slider first showed it.
+        A slider whose value is no number is left as it is."""
+        used_top_k, used_threshold = self.slider_settings(top_k, threshold)
+        shown_top_k = used_top_k if isinstance(used_top_k, int) else gr.update()
+        if not isinstance(used_threshold, float):
+            return shown_top_k, gr.update()
+        try:
+            if used_threshold == self.pipeline.threshold:
+                return shown_top_k, round(used_threshold, 2)
+        except QAError:
+            pass
+        return shown_top_k, used_threshold
+
+    def _slider_top_k(self, value: Any) -> Any:
+        number = _number(value)
+        if number is None:
+            return self.pipeline.top_k
+        if not math.isfinite(number):
+            return value  # answer() reports what is wrong
+        # half up, as a person rounds (Python's round() reads 2.5 as 2)
+        return min(max(math.floor(number + 0.5), 1), self.max_top_k)
+
     def _slider_threshold(self, value: Any) -> Any:
         """The page's slider shows the index's threshold to two decimals: left there (or
         set back), it means that threshold exactly, not its rounding."""
+        number = _number(value)
+        if number is not None and not math.isfinite(number):
+            return value  # answer() reports what is wrong
         try:
             exact = self.pipeline.threshold
-            if value is not None and abs(float(value) - exact) <= 0.005:
-                return exact
-        except (QAError, TypeError, ValueError):
-            pass  # answer() reports what is wrong
-        return value
+        except QAError:
+            return value  # answer() reports what is wrong
+        if number is None:
+            return exact
+        number = min(max(number, 0.0), 1.0)
+        return exact if abs(number - exact) <= 0.005 else number
 
     # -- articles --------------------------------------------------------------------
     def documents(self) -> dict[str, Any]:
@@ -320,15 +357,6 @@ class ChatService:
                              "look wrong, save it as UTF-8 and upload it again")
                 lines.append((True, line))
         return lines
-
-
-def _slider_top_k(value: Any, most: int) -> Any:
-    """The page's top-k slider takes typed numbers too: a fraction is rounded, and what is
-    out of its range (1 to ``most``) is brought into it."""
-    number = _number(value)
-    if number is None or not math.isfinite(number):
-        return value  # answer() reports what is wrong
-    return min(max(round(number), 1), most)
 
 
 def _number(value: Any) -> float | None:
