@@ -48,16 +48,18 @@ _FINAL_ONLY = frozenset({"that", "there", "then"})
 _SHORT_WORDS = 3
 # Question words, auxiliaries and requests: a short question without one is a fragment
 # that continues the last ("In 2014?", "Ukraine?", "The capital?").
-_ASKING = frozenset({
-    # question words
-    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "whatever",
-    "whichever", "whoever", "whenever", "wherever", "however",
-    # auxiliaries and their contractions
+_QUESTION_WORDS = frozenset({"what", "which", "who", "whom", "whose", "when", "where",
+                             "why", "how"})
+# auxiliaries and their contractions
+_AUXILIARIES = frozenset({
     "am", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done",
     "have", "has", "had", "can", "could", "will", "would", "shall", "should", "may",
     "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't",
     "haven't", "hasn't", "hadn't", "can't", "cannot", "couldn't", "won't", "wouldn't",
     "shouldn't", "mustn't",
+})
+_ASKING = _QUESTION_WORDS | _AUXILIARIES | frozenset({
+    "whatever", "whichever", "whoever", "whenever", "wherever", "however",
     # requests ("Define idempotent.", "Explain cgroups.")
     "define", "explain", "describe", "list", "name", "tell", "give", "show", "summarize",
     "summarise", "compare",
@@ -225,15 +227,6 @@ def resolve_person(question: str, previous_question: str, previous_answer: str |
     return " ".join(out)
 
 
-_QUESTION_WORDS = frozenset({"what", "which", "who", "whom", "whose", "when", "where",
-                             "why", "how"})
-_AUXILIARIES = frozenset({
-    "am", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done",
-    "have", "has", "had", "can", "could", "will", "would", "shall", "should", "may",
-    "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't",
-    "haven't", "hasn't", "hadn't", "can't", "cannot", "couldn't", "won't", "wouldn't",
-    "shouldn't", "mustn't",
-})
 _BARE_LEADS = frozenset({"and", "but", "so"})
 _BARE_TRAILERS = frozenset({"else", "exactly"})
 _HOW_MEASURES = _HOW_WORDS | {"much", "many"}
