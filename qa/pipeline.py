@@ -36,6 +36,7 @@ from qa.manifest import manifest_stamp
 from qa.reader import ExtractiveReader, Reading
 from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, Retriever
 from qa.reuse import BuildStats
+from qa.sources import dropped_sources, merged_sources, nothing_read, unique_roots
 from qa.types import Answer, Retrieved
 
 logger = logging.getLogger(__name__)
@@ -291,11 +292,7 @@ class QAPipeline:
         SourcesChanged when another build changed that meanwhile."""
         if isinstance(paths, str | Path):  # one path, not the characters of one
             paths = [paths]
-        roots: list[Path] = []
-        for p in paths:  # each folder once, however it is spelled
-            root = Path(p).expanduser()
-            if root.resolve() not in {r.resolve() for r in roots}:
-                roots.append(root)
+        roots = unique_roots(paths)
         if self.index_dir.resolve() in {r.resolve() for r in roots}:
             raise ConfigError(
                 f"the index folder {self.index_dir} is also a folder to index: its own files "
@@ -308,7 +305,7 @@ class QAPipeline:
         report = load_documents(roots, max_bytes=self.max_file_bytes, exclude=own,
                                 indexed=self._indexed_ids())
         if not report.documents:
-            raise IngestError(self._nothing_read(roots, report))
+            raise IngestError(nothing_read(roots, report, self.store.exists()))
         # The store's file lock keeps writers apart; the pipeline's lock is held only to
         # swap the new index in, so answers go on meanwhile. Holding the follow lock, this
         # build is the one that loads the generation it writes (questions asked meanwhile
@@ -326,24 +323,8 @@ class QAPipeline:
                                                    else [str(p) for p in expect_sources])
             self._swap_in(self._retrieving(built))  # as written: not read and hashed again
         stats.seconds = round(time.perf_counter() - t0, 3)
-        # a source equal to or inside a root given is indexed still (built from m/a, then m)
-        given = [r.resolve() for r in roots]
-        stats.dropped_sources = [str(p) for p in before if not any(
-            p.resolve().is_relative_to(root) for root in given)]
+        stats.dropped_sources = [str(p) for p in dropped_sources(before, roots)]
         return stats, report
-
-    def _nothing_read(self, roots: Sequence[Path], report: IngestReport) -> str:
-        """Why a build read no article: how many files were skipped (the log's warnings
-        named each), and what is left as it was."""
-        where = ", ".join(map(str, roots))
-        shown = [f"{path}: {reason}" for path, reason in report.skipped[:2]]
-        if len(report.skipped) > 2:
-            shown.append(f"{len(report.skipped) - 2} more skipped")
-        why = "; ".join(shown) or "no files found"
-        left = ("the index was left unchanged" if self.store.exists()
-                else "no index was written")
-        return (f"no article could be read from {where} ({why}); {left}. "
-                "Give folders or .txt/.md/.html files.")
 
     def _indexed_ids(self) -> set[str]:
         """The ids of the live index's articles (none without a readable index): of two
@@ -422,7 +403,7 @@ class QAPipeline:
         for _ in range(_ADD_ATTEMPTS):
             recorded = self.recorded_sources() or []
             try:
-                return self.build(_merged_sources(self.sources(), paths), rebuild,
+                return self.build(merged_sources(self.sources(), paths), rebuild,
                                   expect_sources=recorded)
             except SourcesChanged:
                 logger.info("another build changed what the index at %s holds meanwhile: "
@@ -506,23 +487,3 @@ class QAPipeline:
                 raise QuestionError(f"question {n} ({shown!r}): {exc}") from exc
         return answers
 
-
-def _merged_sources(sources: Sequence[Path], paths: Sequence[str | Path]) -> list[Path]:
-    """``sources`` and the added ``paths``, each place once: a path inside a folder already
-    indexed adds nothing (it would be read twice, a duplicate at every build), and an added
-    folder takes the place of the sources inside it."""
-    merged = list(sources)
-    for path in map(Path, paths):
-        where = path.expanduser().resolve()
-        holder = next((s for s in merged if where == s.resolve() or (
-            s.is_dir() and where.is_relative_to(s.resolve()))), None)
-        if holder is not None:
-            logger.info("%s is indexed already, as part of %s", path, holder)
-            continue
-        if where.is_dir():
-            inside = [s for s in merged if s.resolve().is_relative_to(where)]
-            for s in inside:
-                logger.info("%s is indexed as part of %s from now on", s, path)
-            merged = [s for s in merged if s not in inside]
-        merged.append(path)
-    return merged

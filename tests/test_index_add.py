@@ -270,7 +270,7 @@ def test_adding_what_is_indexed_already_adds_no_source(built, tmp_path, caplog) 
     corpus, _ = built
     index = _copy(built, tmp_path)
     sources = _manifest(index)["sources"]
-    with caplog.at_level(logging.INFO, logger="qa.pipeline"):
+    with caplog.at_level(logging.INFO, logger="qa.sources"):
         stats, report = QAPipeline(index).add_documents([corpus / "note0.md"])
     assert _manifest(index)["sources"] == sources and not report.skipped
     assert f"{corpus / 'note0.md'} is indexed already, as part of {corpus}" in caplog.text
