@@ -454,15 +454,20 @@ def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
     assert "added &#x27;notes.md&#x27; (Upload notes)" in status, status
     assert set(pipe.store.read_manifest()["documents"]) == {"ferry.md", "notes.md",
                                                             "uploads/notes.md"}
-    # uploaded again under a name already indexed: saved as notes-1.md, and said so; the
-    # same text again: refused under the name the user gave it, not the one it was saved as
-    (staging / "notes.md").write_text("# Later notes\n\nThe pier is closed on Sundays.")
+    # uploaded under the name of an article from the corpus: saved as ferry-1.md, and said
+    # so; the same text again: refused under the name the user gave it, not the one it
+    # was saved as
+    (staging / "ferry.md").write_text("# Later notes\n\nThe pier is closed on Sundays.")
     service = ChatService(pipe, tmp_path / "uploads")
-    status, _ = service.upload([str(staging / "notes.md")])
-    assert ("added &#x27;notes.md&#x27; as &#x27;notes-1.md&#x27; (an article named "
-            "&#x27;notes.md&#x27; is indexed) (Later notes)") in status, status
-    status, _ = service.upload([str(staging / "notes.md")])
-    assert ("&#x27;notes.md&#x27; was not added: the same text as notes-1.md, already "
+    status, _ = service.upload([str(staging / "ferry.md")])
+    assert ("added &#x27;ferry.md&#x27; as &#x27;ferry-1.md&#x27; (Later notes): you can "
+            "ask about it now. &#x27;ferry.md&#x27; is the name of an indexed article that is "
+            "not an upload; to replace this upload later, upload the file as "
+            "&#x27;ferry-1.md&#x27;") in status, status
+    assert ") (" not in status
+    assert (corpus / "ferry.md").read_text() == "# Ferry\n\nThe ferry leaves at noon."
+    status, _ = service.upload([str(staging / "ferry.md")])
+    assert ("&#x27;ferry.md&#x27; was not added: the same text as ferry-1.md, already "
             "indexed") in status, status
     # two equal files in one upload; a failure named as uploaded; a name NFC changes
     (staging / "a.md").write_text("# Tide\n\nHigh tide is at four.")
@@ -475,6 +480,95 @@ def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
     assert "&#x27;x(1).html&#x27; was not added: empty file (no text)" in status, status
     assert "added &#x27;caf\u00e9.md&#x27; (Cafe)" in status.replace("e\u0301", "\u00e9"), status
     assert " as &#x27;caf" not in status
+
+
+LIGHTHOUSE = ("Harwick lighthouse reopens\n\nThe Harwick lighthouse on the north pier reopened "
+              "in May. The lighthouse's colour is now {colour}, after the keeper Ada Moss "
+              "repainted it.\n")
+
+
+def test_an_upload_under_the_name_of_an_earlier_upload_replaces_it(tmp_path: Path) -> None:
+    # a corrected article uploaded under its name again takes the earlier one's place, in
+    # the uploads folder and in the index: the old text answers no more
+    from ui.service import ChatService
+
+    pipe, corpus, staging = _ferry_pipeline(tmp_path)
+    uploads = tmp_path / "uploads"
+    service = ChatService(pipe, uploads)
+    (staging / "lighthouse.txt").write_text(LIGHTHOUSE.format(colour="cobalt blue"))
+    status, _ = service.upload([str(staging / "lighthouse.txt")])
+    assert "added &#x27;lighthouse.txt&#x27; (Harwick lighthouse reopens)" in status, status
+    answer, _ = service.answer("What is the Harwick lighthouse's colour now?")
+    assert answer.text is not None and "cobalt blue" in answer.text
+    (staging / "lighthouse.txt").write_text(LIGHTHOUSE.format(colour="bright red"))
+    status, articles = service.upload([str(staging / "lighthouse.txt")])
+    assert ("replaced &#x27;lighthouse.txt&#x27; (Harwick lighthouse reopens): you can ask "
+            "about it now") in status, status
+    assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]  # nothing aside
+    assert "bright red" in (uploads / "lighthouse.txt").read_text()
+    documents = service.documents()
+    assert set(documents) == {"ferry.md", "lighthouse.txt"}
+    assert articles.count("Harwick lighthouse reopens") == 1
+    answer, _ = service.answer("What is the Harwick lighthouse's colour now?")
+    assert answer.text is not None and "bright red" in answer.text, answer.text
+    assert all("cobalt" not in r.passage.text for r in pipe.retrieve("cobalt blue lighthouse", 5))
+    # the same text again is refused as before, and leaves the file as it was
+    before = (uploads / "lighthouse.txt").stat()
+    status, _ = service.upload([str(staging / "lighthouse.txt")])
+    assert ("&#x27;lighthouse.txt&#x27; was not added: the same text as lighthouse.txt, "
+            "already indexed") in status, status
+    after = (uploads / "lighthouse.txt").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]
+    # two files of one name in one upload: the second does not replace the first
+    (staging / "b").mkdir()
+    (staging / "tide.md").write_text("# Tide\n\nHigh tide is at four.")
+    (staging / "b" / "tide.md").write_text("# Tide again\n\nLow tide is at ten.")
+    status, _ = service.upload([str(staging / "tide.md"), str(staging / "b" / "tide.md")])
+    assert ("added &#x27;tide.md&#x27; as &#x27;tide-1.md&#x27; (Tide again): you can ask "
+            "about it now. Another file of this upload is named &#x27;tide.md&#x27;") in status
+    assert {"tide.md", "tide-1.md"} <= set(service.documents())
+
+
+def test_a_replacement_that_is_refused_or_not_indexed_keeps_the_earlier_upload(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from ui.service import ChatService
+
+    pipe, corpus, staging = _ferry_pipeline(tmp_path)
+    uploads = tmp_path / "uploads"
+    service = ChatService(pipe, uploads)
+    first = LIGHTHOUSE.format(colour="cobalt blue")
+    (staging / "lighthouse.txt").write_text(first)
+    service.upload([str(staging / "lighthouse.txt")])
+    # a new version with no text: refused, the earlier one stays
+    (staging / "lighthouse.txt").write_text("  \n\n  ")
+    status, _ = service.upload([str(staging / "lighthouse.txt")])
+    assert "&#x27;lighthouse.txt&#x27; was not added: " in status, status
+    assert (uploads / "lighthouse.txt").read_text() == first
+    # the text of another indexed article: refused, the earlier one stays
+    (staging / "lighthouse.txt").write_text((corpus / "ferry.md").read_text())
+    (staging / "lighthouse.txt").rename(staging / "lighthouse.md")
+    (uploads / "lighthouse.md").write_text(first.replace("Harwick", "Dunmore"))
+    status, _ = service.upload([str(staging / "lighthouse.md")])
+    assert "the same text as ferry.md, already indexed" in status, status
+    assert "Dunmore" in (uploads / "lighthouse.md").read_text()
+    (uploads / "lighthouse.md").unlink()
+
+    # indexing fails (a full disk): the earlier upload is put back, as the index has it
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    (staging / "lighthouse.txt").write_text(LIGHTHOUSE.format(colour="bright red"))
+    monkeypatch.setattr(pipe.store, "build_loaded", full_disk)
+    status, _ = service.upload([str(staging / "lighthouse.txt")])
+    assert "indexing failed, nothing was added" in status, status
+    assert (uploads / "lighthouse.txt").read_text() == first
+    assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]
+    monkeypatch.undo()
+    answer, _ = service.answer("What is the Harwick lighthouse's colour now?")
+    assert answer.text is not None and "cobalt blue" in answer.text
 
 
 def test_an_upload_read_in_a_guessed_encoding_says_so_in_its_status_line(

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from qa.errors import IngestError
-from ui.uploads import check_upload, default_uploads_dir, safe_filename, save_upload
+from ui.uploads import (
+    check_upload,
+    default_uploads_dir,
+    earlier_upload,
+    replace_upload,
+    restore_upload,
+    safe_filename,
+    save_upload,
+)
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -68,6 +76,38 @@ def test_save_stays_inside_the_folder_and_never_overwrites(tmp_path: Path) -> No
     assert first.read_text() == "An article."
     assert sorted(p.name for p in uploads.iterdir()) == ["evil-2.txt", "evil.txt"]
     assert not (tmp_path / "evil.txt").exists()
+
+
+def test_replace_writes_over_an_earlier_upload_only(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    src = tmp_path / "src.txt"
+    src.write_text("The lighthouse is bright red.")
+    (uploads / "lighthouse.txt").write_text("The lighthouse is cobalt blue.")
+    assert earlier_upload("../../lighthouse.txt", uploads) == (uploads / "lighthouse.txt").resolve()
+    saved, backup = replace_upload(src, "lighthouse.txt", uploads)
+    assert saved == (uploads / "lighthouse.txt").resolve()
+    assert saved.read_text() == "The lighthouse is bright red."
+    assert backup.parent == saved.parent and backup.name.startswith(".")
+    assert backup.read_text() == "The lighthouse is cobalt blue."
+    restore_upload(saved, backup)  # the new one refused: the earlier one is back
+    assert saved.read_text() == "The lighthouse is cobalt blue." and not backup.exists()
+    assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]
+    # only a plain file of that name in the folder is an earlier upload: never a link (to
+    # a corpus article, say), a folder, or a file elsewhere
+    outside = tmp_path / "corpus.txt"
+    outside.write_text("A corpus article.")
+    (uploads / "linked.txt").symlink_to(outside)
+    (uploads / "folder.txt").mkdir()
+    for name in ("linked.txt", "folder.txt", "corpus.txt", "missing.txt", ".x.txt"):
+        assert earlier_upload(name, uploads) is None
+        with pytest.raises(IngestError):
+            replace_upload(src, name, uploads)
+    assert outside.read_text() == "A corpus article."
+    assert not any(p.name.endswith(".tmp") for p in uploads.iterdir())
+    # a new file is never written over one
+    assert save_upload(src, "linked.txt", uploads).name == "linked-1.txt"
+    assert outside.read_text() == "A corpus article."
 
 
 def test_failed_validation_leaves_no_file(tmp_path: Path) -> None:

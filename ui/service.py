@@ -29,7 +29,14 @@ from ui.render import (
     render_status,
     render_user,
 )
-from ui.uploads import DEFAULT_MAX_UPLOAD_BYTES, safe_filename, save_upload
+from ui.uploads import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    earlier_upload,
+    replace_upload,
+    restore_upload,
+    safe_filename,
+    save_upload,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -266,7 +273,12 @@ class ChatService:
                names: Sequence[str | None] | None = None) -> tuple[str, str]:
         """Save and index uploaded files; (status HTML, article list HTML). ``names``: the
         names the files were uploaded under, where they differ from the files' own (the
-        web server strips characters such as ``<`` from a stored upload's name)."""
+        web server strips characters such as ``<`` from a stored upload's name).
+
+        A file uploaded under the name of an earlier upload (a file in the uploads folder)
+        with other text replaces it; the earlier text is put back when the new one is
+        refused or cannot be indexed. A name an indexed article outside the uploads folder
+        has (a corpus file) is never taken: the upload is saved as ``name-1`` and so on."""
         if files is None:
             return "", self.articles_html()
         if isinstance(files, str | Path):
@@ -277,6 +289,8 @@ class ChatService:
             saved: list[Path] = []
             uploaded: dict[Path, str] = {}  # saved file -> the name it was uploaded under
             guessed: dict[Path, str] = {}  # saved file -> the encoding guessed for it
+            replaced: dict[Path, Path] = {}  # saved file -> the earlier upload, kept aside
+            renamed: dict[Path, str] = {}  # saved file -> why it is not under its own name
             try:
                 documents = self.documents()
             except QAError as exc:  # a damaged index: say so, save nothing
@@ -290,9 +304,18 @@ class ChatService:
             for i, f in enumerate(files):
                 src = Path(f)
                 name = (given_names[i] if i < len(given_names) else None) or src.name
+                # an earlier upload of this name, not one of this upload's files: replaced
+                earlier = earlier_upload(name, self.uploads_dir)
+                if earlier is not None and any(p.name == earlier.name for p in saved):
+                    earlier = None
+                backup: Path | None = None
                 try:
-                    dest = save_upload(src, name, self.uploads_dir, taken=taken,
-                                       max_bytes=self.max_upload_bytes)
+                    if earlier is not None:
+                        dest, backup = replace_upload(src, name, self.uploads_dir,
+                                                      max_bytes=self.max_upload_bytes)
+                    else:
+                        dest = save_upload(src, name, self.uploads_dir, taken=taken,
+                                           max_bytes=self.max_upload_bytes)
                 except QAError as exc:
                     lines.append((False, str(exc)))
                     continue
@@ -302,16 +325,20 @@ class ChatService:
                 try:
                     document = read_document(dest, dest.name, self.max_upload_bytes)
                 except (QAError, OSError) as exc:
-                    dest.unlink(missing_ok=True)
+                    _take_back(dest, backup)
                     lines.append((False, f"'{name}' was not added: {exc}"))
                     continue
                 content_hash = document.content_hash
                 if content_hash in known:
-                    dest.unlink(missing_ok=True)
+                    _take_back(dest, backup)
                     where = ("uploaded with it" if content_hash in batch else "already indexed")
                     lines.append((False, f"'{name}' was not added: the same text as "
                                          f"{known[content_hash]}, {where}"))
                     continue
+                if backup is not None:
+                    replaced[dest] = backup
+                elif (wanted := safe_filename(name)) != dest.name:
+                    renamed[dest] = _why_renamed(wanted, dest.name, saved, taken)
                 known[content_hash] = batch[content_hash] = dest.name
                 taken.add(dest.name)
                 saved.append(dest)
@@ -319,16 +346,22 @@ class ChatService:
                 if document.guessed_encoding:
                     guessed[dest] = document.guessed_encoding
             if saved:
-                lines.extend(self._index_saved(saved, uploaded, guessed))
+                lines.extend(self._index_saved(saved, uploaded, guessed, replaced, renamed))
         return render_status(lines), self.articles_html()
 
     def _index_saved(self, saved: list[Path], uploaded: dict[Path, str],
-                     guessed: dict[Path, str] | None = None) -> list[tuple[bool, str]]:
+                     guessed: dict[Path, str] | None = None,
+                     replaced: dict[Path, Path] | None = None,
+                     renamed: dict[Path, str] | None = None) -> list[tuple[bool, str]]:
+        """Index the saved files; a status line for each. ``replaced``: the earlier uploads
+        kept aside for files that replaced them, put back for a file that is not indexed;
+        ``renamed``: why a file is not saved under the name it was uploaded as."""
+        replaced = replaced or {}
         try:
             _, report = self.pipeline.add_documents()
         except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
             for p in saved:
-                p.unlink(missing_ok=True)
+                _take_back(p, replaced.get(p))
             why = (str(exc) if isinstance(exc, QAError) else
                    f"the index could not be written ({exc.strerror or exc})")
             logger.warning("indexing uploads failed: %s", why)
@@ -338,25 +371,59 @@ class ChatService:
         titles = {path.resolve(): doc.title for doc in report.documents
                   if (path := report.paths.get(doc.doc_id)) is not None}
         lines = []
+        restored = False
         for p in saved:
             reason = skipped.get(p.resolve())
+            given = uploaded.get(p, p.name)
+            backup = replaced.get(p)
             if reason is not None:
-                p.unlink(missing_ok=True)
-                lines.append((False, f"'{uploaded.get(p, p.name)}' was not added: {reason}"))
+                _take_back(p, backup)
+                restored = restored or backup is not None
+                kept = (f"; the earlier '{p.name}' is kept" if backup is not None else "")
+                lines.append((False, f"'{given}' was not added: {reason}{kept}"))
             else:
+                if backup is not None:  # the index has the new version now
+                    backup.unlink(missing_ok=True)
                 title = titles.get(p.resolve(), p.name)
-                given = uploaded.get(p, p.name)
                 same = unicodedata.normalize("NFC", given).strip() == p.name
-                renamed = "" if same else f" as '{p.name}'"
-                if renamed and safe_filename(given) != p.name:
-                    renamed += f" (an article named '{safe_filename(given)}' is indexed)"
-                line = f"added '{given}'{renamed} ({title}): you can ask about it now"
+                if backup is not None:
+                    what = f"replaced '{given}'" if same else f"replaced '{p.name}' with '{given}'"
+                else:
+                    what = f"added '{given}'" if same else f"added '{given}' as '{p.name}'"
+                line = f"{what} ({title}): you can ask about it now"
+                because = (renamed or {}).get(p)
+                if because:
+                    line += f". {because[:1].upper()}{because[1:]}"
                 encoding = (guessed or {}).get(p)
                 if encoding:  # the log is no place a web user sees
                     line += (f". It is not UTF-8 and was read as {encoding}: if its letters "
                              "look wrong, save it as UTF-8 and upload it again")
                 lines.append((True, line))
+        if restored:  # the index was built without the earlier version put back: index it again
+            try:
+                self.pipeline.add_documents()
+            except (QAError, OSError) as exc:
+                logger.warning("indexing the earlier uploads put back failed: %s", exc)
         return lines
+
+
+def _why_renamed(wanted: str, saved_as: str, saved: Sequence[Path],
+                 taken: set[str]) -> str:
+    """Why an upload was saved as ``saved_as``, not under ``wanted``, its safe name."""
+    if any(p.name == wanted for p in saved):
+        return f"another file of this upload is named '{wanted}'"
+    if wanted in taken:  # an indexed id, and no file of that name in the uploads folder
+        return (f"'{wanted}' is the name of an indexed article that is not an upload; to "
+                f"replace this upload later, upload the file as '{saved_as}'")
+    return f"the uploads folder holds something else named '{wanted}'"
+
+
+def _take_back(path: Path, backup: Path | None) -> None:
+    """Undo saving ``path``: put back the earlier upload it replaced, else delete it."""
+    if backup is not None:
+        restore_upload(path, backup)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _number(value: Any) -> float | None:

@@ -4,13 +4,18 @@ Only the base name of an uploaded file is kept, reduced to letters, digits, ``-`
 ``_``, ``.`` and spaces: ``../../x.txt`` and ``/etc/x.txt`` become ``x.txt``; empty
 and hidden names (``.x``) are refused. A file is written to a temporary name in the
 uploads folder, then hard-linked to its final name, which never overwrites: a name
-already taken gets ``-1``, ``-2``… appended.
+already taken gets ``-1``, ``-2``… appended. A new version of an earlier upload (a plain
+file of the same name in the uploads folder, nothing outside it) takes its place with
+:func:`replace_upload`: renamed over it, the earlier one kept aside until the index has the
+new one.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import stat
 import unicodedata
 import uuid
 from collections.abc import Collection
@@ -78,6 +83,20 @@ def check_upload(path: Path, name: str, max_bytes: int = DEFAULT_MAX_UPLOAD_BYTE
     return safe
 
 
+def _write_temporary(path: Path, root: Path) -> Path:
+    """A copy of ``path`` under a hidden temporary name in ``root``, flushed to disk."""
+    tmp = root / f".upload-{uuid.uuid4().hex}.tmp"
+    try:
+        with open(path, "rb") as src, open(tmp, "xb") as dst:
+            dst.write(src.read())
+            dst.flush()
+            os.fsync(dst.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
 def save_upload(path: Path, name: str, uploads_dir: Path, *,
                 taken: Collection[str] = (),
                 max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> Path:
@@ -88,11 +107,7 @@ def save_upload(path: Path, name: str, uploads_dir: Path, *,
     safe = check_upload(path, name, max_bytes)
     uploads_dir.mkdir(parents=True, exist_ok=True)
     root = uploads_dir.resolve()
-    tmp = root / f".upload-{uuid.uuid4().hex}.tmp"
-    with open(path, "rb") as src, open(tmp, "xb") as dst:
-        dst.write(src.read())
-        dst.flush()
-        os.fsync(dst.fileno())
+    tmp = _write_temporary(path, root)
     try:
         stem, suffix = Path(safe).stem, Path(safe).suffix
         for n in range(1000):
@@ -113,3 +128,55 @@ def save_upload(path: Path, name: str, uploads_dir: Path, *,
         raise IngestError(f"too many uploads named '{safe}': rename the file")
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def earlier_upload(name: str, uploads_dir: Path) -> Path | None:
+    """The earlier upload a file uploaded as ``name`` is a new version of: the plain file
+    (not a link, not a folder) of its safe name directly in ``uploads_dir``; None when
+    there is none, or the name is unusable (:func:`save_upload` says why)."""
+    try:
+        safe = safe_filename(name)
+    except IngestError:
+        return None
+    root = uploads_dir.resolve()
+    candidate = root / safe
+    if candidate.parent != root:  # cannot happen with a safe name; belt and braces
+        return None
+    try:
+        return candidate if stat.S_ISREG(os.lstat(candidate).st_mode) else None
+    except OSError:
+        return None
+
+
+def replace_upload(path: Path, name: str, uploads_dir: Path, *,
+                   max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> tuple[Path, Path]:
+    """Write the uploaded file at ``path`` over the earlier upload of its name
+    (:func:`earlier_upload`), atomically: written to a temporary name in the uploads
+    folder, then renamed over it. Returns (the file, the earlier version kept aside under
+    a hidden name): :func:`restore_upload` puts that back (the new one was refused, or
+    indexing failed); delete it once the index has the new one. IngestError when the
+    uploads folder holds no plain file of that name: only an earlier upload is replaced."""
+    safe = check_upload(path, name, max_bytes)
+    target = earlier_upload(safe, uploads_dir)
+    if target is None:
+        raise IngestError(f"'{safe}': no earlier upload of that name to replace")
+    root = target.parent
+    tmp = _write_temporary(path, root)
+    backup = root / f".replaced-{uuid.uuid4().hex}.tmp"
+    try:
+        try:
+            os.link(target, backup)
+        except OSError:  # no hard links here
+            shutil.copy2(target, backup)
+        os.replace(tmp, target)
+    except BaseException:
+        backup.unlink(missing_ok=True)
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target, backup
+
+
+def restore_upload(path: Path, backup: Path) -> None:
+    """Put the earlier upload :func:`replace_upload` kept aside back in place of ``path``."""
+    os.replace(backup, path)
