@@ -487,6 +487,24 @@ LIGHTHOUSE = ("Harwick lighthouse reopens\n\nThe Harwick lighthouse on the north
               "repainted it.\n")
 
 
+@pytest.mark.parametrize("inside", [False, True])
+def test_an_upload_never_replaces_a_file_of_the_corpus(tmp_path: Path, inside: bool) -> None:
+    # an uploads folder that is the corpus (or inside it) holds the user's own articles:
+    # a file uploaded under one of their names is added beside it, never written over it
+    from ui.service import ChatService
+
+    pipe, corpus, staging = _ferry_pipeline(tmp_path)
+    uploads = corpus / "uploads" if inside else corpus
+    uploads.mkdir(exist_ok=True)
+    (uploads / "notes.md").write_text("# Notes\n\nThe harbour master is Ada Moss.")
+    pipe.build([corpus])
+    service = ChatService(pipe, uploads)
+    (staging / "notes.md").write_text("# Notes\n\nThe harbour master is Tom Reed.")
+    status, _ = service.upload([str(staging / "notes.md")])
+    assert "replaced" not in status and "as &#x27;notes-1.md&#x27;" in status, status
+    assert "Ada Moss" in (uploads / "notes.md").read_text()
+
+
 def test_an_upload_under_the_name_of_an_earlier_upload_replaces_it(tmp_path: Path) -> None:
     # a corrected article uploaded under its name again takes the earlier one's place, in
     # the uploads folder and in the index: the old text answers no more

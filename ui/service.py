@@ -260,6 +260,22 @@ class ChatService:
         return exact if abs(number - exact) <= 0.005 else number
 
     # -- articles --------------------------------------------------------------------
+    def _uploads_alone(self) -> bool:
+        """Whether the uploads folder holds uploads alone: it is not the corpus nor inside
+        it, nor inside another folder the index is built from. Only there does a new
+        version of an upload replace the earlier one; elsewhere a file of that name may
+        be one of the user's own articles, which an upload never overwrites."""
+        uploads = self.uploads_dir.resolve()
+        try:
+            recorded = self.pipeline.recorded_sources() or []
+        except QAError:
+            return False
+        corpus = self.pipeline.corpus
+        if corpus is not None and uploads.is_relative_to(Path(corpus).resolve()):
+            return False
+        return not any(uploads != p.resolve() and uploads.is_relative_to(p.resolve())
+                       for p in recorded)
+
     def documents(self) -> dict[str, Any]:
         return dict(self.pipeline.index.manifest.get("documents", {}))
 
@@ -301,11 +317,12 @@ class ChatService:
             # article already indexed
             known = {meta.get("hash"): doc_id for doc_id, meta in documents.items()}
             batch: dict[str, str] = {}  # the same, for the files of this upload
+            may_replace = self._uploads_alone()
             for i, f in enumerate(files):
                 src = Path(f)
                 name = (given_names[i] if i < len(given_names) else None) or src.name
                 # an earlier upload of this name, not one of this upload's files: replaced
-                earlier = earlier_upload(name, self.uploads_dir)
+                earlier = earlier_upload(name, self.uploads_dir) if may_replace else None
                 if earlier is not None and any(p.name == earlier.name for p in saved):
                     earlier = None
                 backup: Path | None = None
