@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from qa.errors import IngestError
 from qa.html import html_to_text
-from qa.markdown import markdown_to_text
+from qa.markdown import markdown_to_text, only_front_matter
 from qa.text import has_words, short_title, unify
 from qa.types import Document
 
@@ -246,7 +246,7 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     text, guessed = decode(path.read_bytes(), html=kind == "html")
     if guessed:
         _warn_guessed(path, guessed)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    source = text = text.replace("\r\n", "\n").replace("\r", "\n")
     heading = None
     if kind == "html":
         text, heading = html_to_text(text)
@@ -254,10 +254,21 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
         text, heading = markdown_to_text(text)
     text = unify(text)
     if not text.strip():
-        raise IngestError("empty file (no text)")
+        raise IngestError(_no_text(source, kind))
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title = make_title(text, kind, path.name, heading and unify(heading))
     return Document(doc_id, title, text, content_hash, guessed)
+
+
+def _no_text(source: str, kind: str) -> str:
+    """Why a file gave no text, true to the case: it has none, or all it has is left out."""
+    if not unify(source).strip():
+        return "empty file (no text)"
+    if kind == "markdown" and only_front_matter(source):
+        return "no text (only front matter)"
+    if kind == "markdown":
+        return "no text once comments and link definitions are left out"
+    return "no text once markup and scripts are left out"
 
 
 def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = (),

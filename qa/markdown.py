@@ -117,6 +117,12 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
     return text, title or _first_heading(prose) or _first_line(prose)
 
 
+def only_front_matter(markdown: str) -> bool:
+    """Whether ``markdown`` is YAML front matter and nothing else (blank lines aside)."""
+    body, _ = _front_matter(markdown)
+    return body != markdown and not body.strip()
+
+
 def _front_matter(markdown: str) -> tuple[str, str | None]:
     """``markdown`` less its YAML front matter, if it starts with some, and the front
     matter's title. Lines between rules that are not all of YAML's shape, or hold no

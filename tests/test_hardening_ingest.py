@@ -34,8 +34,10 @@ def test_empty_and_whitespace_files_are_skipped(tmp_path: Path) -> None:
     report = load_documents([tmp_path])
     assert _ids(report) == {"ok.txt"}
     reasons = _reasons(report)
-    for name in ("empty.txt", "blank.md", "tags.html"):
-        assert "empty" in reasons[name]
+    for name in ("empty.txt", "blank.md"):
+        assert reasons[name] == "empty file (no text)"
+    # not empty: its text is all left out, and the reason says so
+    assert reasons["tags.html"] == "no text once markup and scripts are left out"
 
 
 def test_binary_files_are_skipped(tmp_path: Path) -> None:
@@ -254,7 +256,11 @@ def _messy_corpus(root: Path) -> dict[str, str]:
     outside = root.parent / "outside.txt"
     outside.write_text("Outside text that must never be indexed: zanzibar.")
     os.symlink(outside, root / "outside-link.txt")
+    (root / "front.md").write_text("---\ntitle: Draft\ndate: 2026-12-02\n---\n\n")
+    (root / "scripts.html").write_text("<html><body><script>var x = 1;</script></body></html>")
     return {"empty.txt": "empty file", "binary.txt": "binary content",
+            "front.md": "no text (only front matter)",
+            "scripts.html": "no text once markup and scripts are left out",
             "huge.txt": "byte limit", "elbe2.txt": "duplicate of elbe.txt",
             "paper.pdf": "unsupported file type", "outside-link.txt": "outside the corpus folder"}
 

@@ -477,7 +477,8 @@ def test_an_upload_is_announced_with_its_own_title(tmp_path: Path) -> None:
     status, _ = service.upload([str(staging / n) for n in
                                 ("a.md", "b.md", "x(1).html", "cafe\u0301.md")])
     assert "&#x27;b.md&#x27; was not added: the same text as a.md, uploaded with it" in status
-    assert "&#x27;x(1).html&#x27; was not added: empty file (no text)" in status, status
+    assert ("&#x27;x(1).html&#x27; was not added: no text once markup and scripts are left "
+            "out") in status, status
     assert "added &#x27;caf\u00e9.md&#x27; (Cafe)" in status.replace("e\u0301", "\u00e9"), status
     assert " as &#x27;caf" not in status
 
