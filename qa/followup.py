@@ -19,7 +19,9 @@ Heuristic (cheap, no model):
 * it opens like a continuation ("and …", "what about …", "how about …", "also …");
 * or it holds a third-person pronoun (he, his, they, them, it, its, …) or a demonstrative
   (this, these, those; "that"/"there" only as the last word) with no proper noun
-  (a capitalised word after the first) before it in the question to refer to;
+  (a capitalised word after the first) before it in the question to refer to, and not
+  the subject of reported speech whose speaker the question names ("How many volunteers
+  said they were paid?");
 * or it is very short (three words or fewer) and either a fragment, with no question word,
   auxiliary or request, of one word or led by a preposition, article or conjunction
   ("Ukraine?", "In 2014?", "The capital?"; "Capital of France?" is a question of its own),
@@ -45,6 +47,12 @@ _PRONOUNS = frozenset({
     "this", "these", "those",
 })
 _FINAL_ONLY = frozenset({"that", "there", "then"})
+# Reported speech: "X said they …" speaks of X when the question names X before the verb.
+_SUBJECTS = frozenset({"he", "she", "they", "it"})
+_REPORTING = frozenset({"said", "say", "says", "told", "tell", "tells", "claimed", "claim",
+                        "claims", "think", "thinks", "thought", "believe", "believes",
+                        "believed", "reported", "report", "reports", "announced", "stated",
+                        "insisted", "admitted", "warned", "added", "felt", "feel", "feels"})
 _SHORT_WORDS = 3
 # Question words, auxiliaries and requests: a short question without one is a fragment
 # that continues the last ("In 2014?", "Ukraine?", "The capital?").
@@ -126,6 +134,8 @@ def is_followup(question: str) -> bool:
             continue
         if named:
             continue
+        if _reported_subject(words, i):
+            continue  # "How many people … said they are willing …": its own noun
         if low in _PRONOUNS or (low in _FINAL_ONLY and i == len(words) - 1):
             return True
         if low.endswith("'s") and low[:-2] in _PRONOUNS:
@@ -138,6 +148,18 @@ def is_followup(question: str) -> bool:
         return True  # "Ukraine?", "In 2014?", "The capital?" ('Capital of France?' is whole)
     return not any(_names_something(low, lows[i - 1] if i else "")
                    for i, low in enumerate(lows))
+
+
+def _reported_subject(words: Sequence[str], i: int) -> bool:
+    """Whether ``words[i]`` is the subject pronoun of reported speech whose speaker the
+    question names itself: "How many volunteers said they were paid?" ("they" are the
+    volunteers), not "What did he say they were paid?" (a pronoun before it)."""
+    if i < 2 or words[i].lower() not in _SUBJECTS or words[i - 1].lower() not in _REPORTING:
+        return False
+    lows = [w.lower().replace("’", "'") for w in words[: i - 1]]
+    return (not any(low in _PRONOUNS for low in lows)
+            and any(_names_something(low, lows[j - 1] if j else "")
+                    for j, low in enumerate(lows)))
 
 
 def _names_something(low: str, before: str) -> bool:

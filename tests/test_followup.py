@@ -225,3 +225,21 @@ def test_a_bare_followup_is_answered_from_the_previous_questions_passage(
     answer = seeds_pipeline.answer(reader_q, query=query)
     assert answer.text is not None and expected in answer.text
     assert any(s.has_answer and expected in s.passage for s in answer.sources)
+
+
+@pytest.mark.parametrize(("question", "followup"), [
+    # found in a browser trial: searched with the previous question, though "they" are the
+    # people it names itself
+    ("How many people from how many countries said they are willing to join Ukraine's "
+     "international legion?", False),
+    ("How much did the volunteers say they were paid?", False),
+    ("Why did the recruiters say it was dangerous?", False),
+    # the speaker is a pronoun, or not named: the conversation says who
+    ("What did he say they were paid?", True),
+    ("Who said they would come?", True),
+    ("What did they say?", True),
+    ("And what did the officials say they wanted?", True),  # opens like a continuation
+])
+def test_reported_speech_about_a_named_speaker_is_self_contained(question: str,
+                                                                 followup: bool) -> None:
+    assert is_followup(question) is followup
