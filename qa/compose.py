@@ -10,6 +10,7 @@ from typing import Any
 from qa.answer_type import admissible
 from qa.metrics import normalize_text
 from qa.reader import Reading, Span
+from qa.text import has_words
 from qa.types import Alternative, Answer, Retrieved, Source
 
 
@@ -71,7 +72,7 @@ def _merge_key(text: str) -> str:
     "got an A") is keyed by its casefolded words without punctuation, which no normalized
     key equals (those never consist of articles); a span of punctuation alone has none."""
     key = normalize_text(text)
-    if key or not any(ch.isalnum() for ch in text):
+    if key or not has_words(text):
         return key
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
 

@@ -182,6 +182,10 @@ def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:
         return data.decode("latin-1"), "Latin-1"
 
 
+#: An RST directive, comment or label ('.. note::', '.. _covtype_dataset:'): no title.
+_RST_MARKUP = re.compile(r"\.\.(?:[ \t]|$)")
+
+
 def make_title(text: str, kind: str, name: str, heading: str | None = None) -> str:
     """``heading`` (the page's or article's own title), else the first line of ``text``
     with a letter or digit (no rule or decoration) that is no RST markup ('.. _label:',
@@ -205,9 +209,6 @@ def make_title(text: str, kind: str, name: str, heading: str | None = None) -> s
                 return short_title(line)
     return Path(name).stem
 
-
-#: An RST directive, comment or label ('.. note::', '.. _covtype_dataset:'): no title.
-_RST_MARKUP = re.compile(r"\.\.(?:[ \t]|$)")
 
 
 #: The files whose guessed encoding was logged, as (path, size, mtime): each is named once,

@@ -54,7 +54,7 @@ CJK = ("\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
 
 def has_words(line: str) -> bool:
     """Whether ``line`` holds a letter or a digit: a rule or a decoration ('=====',
-    '* * *', '~~~~') is no title."""
+    '* * *', '~~~~') is no title, and a span of punctuation alone no answer."""
     return any(ch.isalnum() for ch in line)
 
 
