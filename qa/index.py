@@ -15,15 +15,12 @@ with ``os.replace``: a crash at any point leaves the previous index usable.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import logging
-import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -35,16 +32,14 @@ from qa.embed import DEFAULT_MODEL_ID, Embedder, same_model
 from qa.errors import (
     ConfigError,
     IndexCorruptError,
-    IndexLockedError,
     IndexMismatchError,
     IndexNotFoundError,
     IndexWriteError,
     QAError,
 )
-from qa.fileio import fsync_dir, write_atomic
+from qa.fileio import write_atomic
 from qa.generations import (
     BY_OPTION,
-    DATA_FILES,
     GENERATION_NAME,
     a_file_not_a_folder,
     cannot_write,
@@ -53,6 +48,7 @@ from qa.generations import (
     remove_leftover_generations,
     warn_once,
 )
+from qa.index_files import changed_file, folder_lock, read_data, write_data
 from qa.manifest import (
     index_of_generation,
     manifest_problem,
@@ -90,29 +86,6 @@ class LoadedIndex:
     @property
     def settings(self) -> dict[str, Any]:
         return dict(self.manifest.get("settings", {}))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:  # (hashlib.file_digest is Python 3.11+)
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def make_faiss_index(vectors: np.ndarray, index_type: str) -> Any:
-    import faiss
-
-    dim = vectors.shape[1]
-    index: Any
-    if index_type == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128
-    else:
-        index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(vectors)
-    return index
 
 
 class IndexStore:
@@ -279,16 +252,12 @@ class IndexStore:
                 f"it was built with ({use})."
             )
         try:
-            for name, digest in (manifest.get("files") or {}).items():  # since 2026-12-02
-                if name in DATA_FILES and _sha256(gen / name) != digest:
-                    raise IndexCorruptError(
-                        f"the index file {gen / name} is not as it was written (changed or "
-                        f"damaged since). {rebuild_hint(self.path)}")
-            import faiss
-
-            passages = self._read_passages(gen / "passages.sqlite")
-            vectors = np.load(gen / "vectors.npy", allow_pickle=False)
-            index = faiss.read_index(str(gen / "dense.faiss"))
+            changed = changed_file(gen, manifest)  # hashes recorded since 2026-12-02
+            if changed is not None:
+                raise IndexCorruptError(
+                    f"the index file {gen / changed} is not as it was written (changed or "
+                    f"damaged since). {rebuild_hint(self.path)}")
+            passages, vectors, index = read_data(gen)
         except (OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
             raise IndexCorruptError(
                 f"the index files in {gen} are damaged ({type(exc).__name__}: {exc}). "
@@ -302,51 +271,11 @@ class IndexStore:
             )
         return LoadedIndex(self.path, manifest, passages, vectors, index, gen, stamp)
 
-    @staticmethod
-    def _read_passages(path: Path) -> list[Passage]:
-        if not path.is_file():
-            raise OSError(f"{path.name} is missing")
-        # as a URI, for read-only: quoted, so '#', '?' or '%41' in a folder name stay in it
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = con.execute(
-                "SELECT id, doc_id, title, text, start, end FROM passages ORDER BY id"
-            ).fetchall()
-        finally:
-            con.close()
-        return [Passage(d, t, x, s, e, i) for i, d, t, x, s, e in rows]
-
     # -- writing -----------------------------------------------------------------
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> contextlib.AbstractContextManager[None]:
         """Hold the index's write lock; wait up to ``lock_timeout`` seconds for it.
         IndexWriteError when the folder cannot be written."""
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            fh = open(self.path / ".lock", "a+")
-        except OSError as exc:
-            raise IndexWriteError(cannot_write(self.path, exc, self.named_by)) from exc
-        deadline = time.monotonic() + self.lock_timeout
-        waiting = False
-        try:
-            while True:
-                try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if not waiting:
-                        waiting = True
-                        logger.info("waiting for another process to finish writing the index at "
-                                    "%s (up to %.0f s)…", self.path, self.lock_timeout)
-                    if time.monotonic() >= deadline:
-                        raise IndexLockedError(
-                            f"another process is writing the index at {self.path}; "
-                            "wait for it to finish and try again"
-                        ) from None
-                    time.sleep(0.2)
-            yield
-        finally:
-            fh.close()
+        return folder_lock(self.path, self.lock_timeout, self.named_by)
 
     def check_buildable(self) -> None:
         """Refuse a folder no index can be built in (before any article is read): a file
@@ -500,31 +429,12 @@ class IndexStore:
                           vectors: np.ndarray, index_type: str) -> LoadedIndex:
         """Write a new generation and make it live; it comes back as it was written (each
         data file hashed once, here, for the manifest)."""
-        import faiss
-
         old = self._live_generation()  # before the new one exists: never taken for it
         name = new_generation_name()
         gen = self.path / name
         gen.mkdir(parents=True)
         try:
-            with contextlib.closing(sqlite3.connect(gen / "passages.sqlite")) as con, con:
-                con.execute("CREATE TABLE passages (id INTEGER PRIMARY KEY, doc_id TEXT, "
-                            "title TEXT, text TEXT, start INTEGER, end INTEGER)")
-                con.execute("CREATE INDEX passages_doc ON passages(doc_id)")
-                con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
-                                [(p.passage_id, p.doc_id, p.title, p.text, p.start, p.end)
-                                 for p in passages])
-            with open(gen / "vectors.npy", "wb") as fh:
-                np.save(fh, vectors, allow_pickle=False)
-            faiss_index = make_faiss_index(vectors, index_type)
-            faiss.write_index(faiss_index, str(gen / "dense.faiss"))
-            manifest = {**manifest, "files": {f: _sha256(gen / f) for f in DATA_FILES}}
-            # atomic: a generation with a manifest counts as complete (CURRENT's fallback)
-            write_atomic(gen / "manifest.json", json.dumps(manifest, indent=2))
-            for f in gen.iterdir():
-                with open(f, "rb") as fh:
-                    os.fsync(fh.fileno())
-            fsync_dir(gen)
+            manifest, faiss_index = write_data(gen, manifest, passages, vectors, index_type)
             stamp = manifest_stamp(gen)
             write_atomic(self.path / "CURRENT", name + "\n")
         except BaseException:

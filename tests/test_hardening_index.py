@@ -265,13 +265,13 @@ def test_a_damaged_manifest_asks_for_the_articles(seeds_pipeline: QAPipeline,
 STALLED_BUILD = """
 import sys, time
 from pathlib import Path
-import qa.index
-marker, real = Path(sys.argv[1]), qa.index.make_faiss_index
+import qa.index_files
+marker, real = Path(sys.argv[1]), qa.index_files.make_faiss_index
 def stalled(vectors, index_type):
     marker.write_text("the new generation is half written")
     time.sleep(600)
     return real(vectors, index_type)
-qa.index.make_faiss_index = stalled
+qa.index_files.make_faiss_index = stalled
 from qa.cli import main
 main(sys.argv[2:], prog_name="qa")
 """
@@ -365,7 +365,7 @@ def test_locked_index_fails_with_a_clear_message(held_lock, tmp_path: Path) -> N
 
 def test_waiting_for_the_lock_is_said_once(held_lock, caplog) -> None:
     index_dir, _ = held_lock
-    with caplog.at_level("INFO", logger="qa.index"), pytest.raises(IndexLockedError):
+    with caplog.at_level("INFO", logger="qa.index_files"), pytest.raises(IndexLockedError):
         IndexStore(index_dir, lock_timeout=0.6).update_settings(threshold=0.5)
     waits = [r for r in caplog.records if "waiting for another process" in r.getMessage()]
     assert len(waits) == 1 and str(index_dir) in waits[0].getMessage()

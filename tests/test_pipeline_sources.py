@@ -423,7 +423,7 @@ def test_a_pipelines_own_build_is_loaded_once(seeds_pipeline, tmp_path, monkeypa
 
 
 def test_a_build_hashes_each_index_file_once(seeds_pipeline, tmp_path, monkeypatch) -> None:
-    import qa.index
+    import qa.index_files
     from qa.generations import DATA_FILES
 
     corpus = _folder(tmp_path / "corpus", ART1)
@@ -432,13 +432,13 @@ def test_a_build_hashes_each_index_file_once(seeds_pipeline, tmp_path, monkeypat
     first = pipe.store.current_generation()
     assert first is not None
     hashed: list[Path] = []
-    real_sha256 = qa.index._sha256
+    real_sha256 = qa.index_files.sha256
 
     def counted(path: Path) -> str:
         hashed.append(path)
         return real_sha256(path)
 
-    monkeypatch.setattr(qa.index, "_sha256", counted)
+    monkeypatch.setattr(qa.index_files, "sha256", counted)
     pipe.build([corpus])  # nothing changed: the live generation is checked, once
     assert pipe.store.current_generation() == first
     assert sorted(hashed) == sorted(first / f for f in DATA_FILES)
