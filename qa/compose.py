@@ -34,9 +34,9 @@ def compose_answer(question: str, hits: Sequence[Retrieved], readings: Sequence[
             if not key:
                 continue
             score = _score(span)
-            entry = merged.setdefault(key, {"text": span.text, "score": -1.0, "where": {}})
+            entry = merged.setdefault(key, {"text": "", "score": -1.0, "where": {}})
             if score > entry["score"]:
-                entry["text"], entry["score"] = span.text, score
+                entry["text"], entry["score"] = _one_line(span.text), score
             best_here = entry["where"].get(h_idx)
             if best_here is None or score > _score(best_here):
                 entry["where"][h_idx] = span
@@ -75,6 +75,13 @@ def _merge_key(text: str) -> str:
     if key or not has_words(text):
         return key
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+
+
+def _one_line(text: str) -> str:
+    """An answer as it is given: its runs of whitespace (a line break inside the span,
+    a passage's double space) one space each. Where it sits in its passage, as it
+    is written there, is what the sources say."""
+    return " ".join(text.split())
 
 
 def _score(span: Span) -> float:

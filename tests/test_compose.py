@@ -55,3 +55,16 @@ def test_the_threshold_decides_on_the_score_the_answer_gives(score: float,
     assert (asked.text is not None) == answered
     assert evaluated.prediction(0.25) == asked.text
     assert asked.score == evaluated.score == round(score, 6)
+
+
+def test_an_answer_across_a_line_break_is_given_on_one_line() -> None:
+    """The span keeps its place in the passage (the source's offsets); the answer's text
+    has its line break and runs of spaces as one space each."""
+    passage = "The keeper was Ada\nMoss,  of Harwick.\nShe painted it blue."
+    span = _span(passage, "Ada\nMoss,  of Harwick", 0.8)
+    answer = compose_answer("Who was the keeper?", _hits(passage),
+                            [Reading((span,), 0.1)],
+                            threshold=0.25)
+    assert answer.text == "Ada Moss, of Harwick"
+    source = answer.sources[0]
+    assert source.highlight()[1] == "Ada\nMoss,  of Harwick"

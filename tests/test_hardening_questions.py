@@ -106,8 +106,9 @@ def check_outcome(question: str, outcome: Answer | QAError, top_k: int = 5) -> N
     if answer.found:
         holder = answer.sources[0]
         assert holder.answer_start is not None and holder.answer_end is not None
-        assert answer.text == holder.passage[holder.answer_start - holder.passage_start:
-                                             holder.answer_end - holder.passage_start]
+        held = holder.passage[holder.answer_start - holder.passage_start:
+                              holder.answer_end - holder.passage_start]
+        assert answer.text == " ".join(held.split())  # on one line (compose._one_line)
 
 
 def run_answer(pipe: QAPipeline, question: str, **kwargs) -> Answer | QAError:
