@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from qa.html_regions import TextSizes, named_region
+from qa.html_regions import TextSizes, banner_by_name, named_region
 
 #: Elements a browser lays out as blocks: their text is a paragraph of its own. Everything
 #: else (a, b, em, span …) is inline: its text runs on with the words around it.
@@ -136,6 +136,19 @@ def _is_region(tag: Any) -> bool:
     """Whether ``tag`` is navigation, a header, a footer or a sidebar."""
     return (tag.name in ("nav", "aside", "footer", "header")
             or _role(tag) in _NAVIGATION_ROLES | _PAGE_LEVEL_ROLES)
+
+
+def _site_name(h1: Any) -> bool:
+    """Whether the ``<h1>`` is more likely the site's name than the page's headline: in a
+    ``<header>`` or ``<footer>`` (or ARIA's ``banner``, ``contentinfo``); or in a ``<div>``
+    named so (``<div id="header">``) with a link for its text (the site's name, linking
+    home; Bootstrap's ``<div class="page-header">`` holds the headline as plain text)."""
+    if h1.find_parent(lambda tag: tag.name in _BANNERS
+                      or _role(tag) in ("banner", "contentinfo")) is not None:
+        return True
+    text = h1.get_text().strip()
+    linked = "".join(a.get_text() for a in h1.find_all("a")).strip()
+    return bool(text) and linked == text and h1.find_parent(banner_by_name) is not None
 
 
 def _size(text: str) -> int:
@@ -272,7 +285,7 @@ class _Reader:
                 continue
             if name in ("h1", "h2") and name not in self.headings and not self.inline:
                 self.headings[name] = _inline_text(node)
-                if name == "h1" and not sections and node.find_parent(_BANNERS):
+                if name == "h1" and not sections and _site_name(node):
                     self.headings[_BANNER_H1] = "yes"  # a site's name, more often than not
             sections += name in _SECTIONING or _role(node) in ("main", "article")
             pre += name in _PREFORMATTED

@@ -186,6 +186,12 @@ def _kind(tag: Any) -> str | None:
     return "navigation" if words & NAVIGATION else None
 
 
+def banner_by_name(tag: Any) -> bool:
+    """Whether ``tag``'s names make it a site's header or footer (``<div id="header">``,
+    ``<div class="site-footer">``), whether or not it is left out of the text."""
+    return tag.name in _ELEMENTS and not tag.get("role") and _kind(tag) in ("banner", "footer")
+
+
 def _only(words: set[str], allowed: frozenset[str]) -> bool:
     """Whether each word is allowed, a number, or of two letters or fewer (a prefix)."""
     return all(word in allowed or word.isdigit() or len(word) <= 2 for word in words)

@@ -224,6 +224,27 @@ def test_a_site_name_in_the_page_header_is_no_title() -> None:
                         "<p>Body text here.</p></article>")[1] == "Story"
 
 
+@pytest.mark.parametrize("opening, closing", [("<div id=header>", "</div>"),
+                                               ("<div class='site-header'>", "</div>"),
+                                               ("<div role=banner>", "</div>")])
+def test_a_site_name_in_a_header_named_by_id_class_or_role_is_no_title(opening: str,
+                                                                       closing: str) -> None:
+    # older sites mark their header by name; the site's name, linking home, was the title
+    page = ("<html><head><title>Eruption news - MySite</title></head><body>" + opening +
+            "<h1><a href=/>MySite</a></h1>" + closing + "<div id=content><h2>Hekla erupts"
+            "</h2><p>Lava flowed over the valley road on Tuesday at dawn.</p></div></body>")
+    text, title = html_to_text(page)
+    assert title == "Eruption news - MySite"
+    assert "Lava flowed" in text
+
+
+def test_a_headline_in_a_div_named_page_header_stays_the_title() -> None:
+    # Bootstrap's page-header holds the page's own headline, as plain text
+    text, title = html_to_text("<title>Intro | Docs</title><div class=page-header><h1>Intro"
+                               "</h1></div><div><p>The text of the page, long enough.</p></div>")
+    assert title == "Intro" and text.startswith("Intro")
+
+
 @pytest.mark.parametrize("tag", ["article", "main"])
 def test_deeply_nested_candidates_take_linear_time(tag: str) -> None:
     # each candidate walked all its ancestors: 4,000 nested <article> took 8 s, 8,000 20 s
