@@ -132,3 +132,15 @@ def test_a_removal_waits_for_an_upload_in_progress(tmp_path: Path) -> None:
         assert (uploads / "lighthouse.txt").exists()
     worker.join(timeout=300)
     assert done.is_set() and not (uploads / "lighthouse.txt").exists()
+
+
+def test_the_last_article_of_the_index_is_not_removed(tmp_path: Path) -> None:
+    # an index holds at least one article: the build without it fails, the upload stays
+    service, corpus, uploads = _service(tmp_path)
+    (corpus / "ferry.md").unlink()
+    status, _ = service.remove("lighthouse.txt")
+    assert ("&#x27;lighthouse.txt&#x27; was not removed, it is still indexed: no article "
+            "could be read") in status, status
+    assert (uploads / "lighthouse.txt").read_text() == LIGHTHOUSE
+    assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]
+    assert _from_lighthouse(service)
