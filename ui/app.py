@@ -360,9 +360,9 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                            "are answered meanwhile)</p>", gr.update(), gr.update())
                 yield *service.remove(name), removable_update()
 
-            # preprocess=False: the name as sent, checked by ChatService.remove (Gradio
-            # checks it against the choices the page started with, not the list as it is
-            # now, and its refusal lists them all)
+            # preprocess=False: the name as sent, checked by ChatService.remove. Gradio
+            # would check it against the list as this session last got it (an API call:
+            # as the page was built, without later uploads), and its refusal lists them all
             remove_btn.click(remove, [removable], [status, articles, removable],
                              preprocess=False, api_name="remove",
                              api_visibility="undocumented")
