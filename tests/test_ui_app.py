@@ -753,3 +753,64 @@ def test_an_upload_of_a_server_path_is_refused(server: dict[str, Any], tmp_path:
     uploads = server["root"] / "uploads"
     assert not (uploads / "secret.txt").exists()
     assert "secret.txt" not in server["pipeline"].store.read_manifest()["documents"]
+
+
+def test_an_upload_is_removed_from_the_page(server: dict[str, Any], client: Any,
+                                            tmp_path: Path) -> None:
+    # the page lists the uploads under Indexed articles with a Remove button; removing one
+    # (the page's event, over HTTP) takes it out of the index, the article list and the
+    # removal list; the upload event refreshes that list too
+    from ui.app import build_app
+    from ui.service import ChatService
+
+    uploads = server["root"] / "uploads"
+    service = ChatService(server["pipeline"], uploads)
+    kiosk = tmp_path / "kiosk.md"
+    kiosk.write_text("# Kiosk hours\n\nThe harbour kiosk sells ice cream until seven.")
+    status, _ = service.upload([str(kiosk)])
+    assert "added &#x27;kiosk.md&#x27;" in status, status
+    demo = build_app(server["pipeline"], uploads)
+    blocks = {getattr(c, "elem_id", None): c for c in demo.blocks.values()}
+    choice, button = blocks["qa-remove-choice"], blocks["qa-remove"]
+    assert "kiosk.md" in [value for _, value in choice.choices]
+    ids = {c._id for c in (choice, blocks["qa-articles"], blocks["qa-upload-status"])}
+    fns = list(demo.fns.values())
+    remove = next(fn for fn in fns if (button._id, "click") in
+                  [(getattr(b, "_id", b), e) for b, e in fn.targets])
+    assert remove.preprocess is False and {o._id for o in remove.outputs} == ids
+    upload = next(fn for fn in fns if fn.name == "upload")
+    assert choice._id in {o._id for o in upload.outputs}
+    load = next(fn for fn in fns if any(e == "load" for _, e in fn.targets))
+    assert choice._id in {o._id for o in load.outputs}
+
+    status, articles, listed = client.predict("kiosk.md", api_name="/remove")
+    assert "removed &#x27;kiosk.md&#x27; (Kiosk hours): the index holds" in status, status
+    assert "Kiosk hours" not in articles
+    assert "choices" in listed and "kiosk.md" not in str(listed["choices"]), listed
+    assert "kiosk.md" not in service.documents() and not (uploads / "kiosk.md").exists()
+    answer, _ = service.answer("Until when does the harbour kiosk sell ice cream?")
+    assert all(s.doc_id != "kiosk.md" for s in answer.sources)
+    # a file that is no upload is refused in the status line, and stays
+    status, _, _ = client.predict("rovers.txt", api_name="/remove")
+    assert "&#x27;rovers.txt&#x27; is not an upload" in status, status
+    assert (server["root"] / "corpus" / "rovers.txt").exists()
+
+
+def test_the_page_offers_no_removal_where_uploads_are_corpus_files(tmp_path: Path) -> None:
+    from qa.pipeline import QAPipeline
+    from ui.app import build_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
+    pipe.build([corpus])
+    demo = build_app(pipe, corpus)  # the uploads folder is the corpus
+    choice = next(c for c in demo.blocks.values()
+                  if getattr(c, "elem_id", "") == "qa-remove-choice")
+    assert choice.choices == []
+    assert not any(fn.api_name == "remove" for fn in demo.fns.values())
+    row = choice.parent
+    while type(row).__name__ != "Row":  # Gradio puts the list in a Form of its own
+        row = row.parent
+    assert row.visible is False

@@ -176,17 +176,30 @@ def test_refused_uploads_are_told_in_the_status_line(page: tuple[Any, list[str]]
     assert "tide-table.txt" not in status.inner_text()
 
 
-def test_a_reloaded_page_lists_the_articles_uploaded_before(page: tuple[Any, list[str]],
-                                                             tmp_path: Path) -> None:
+def test_a_reloaded_page_lists_the_articles_uploaded_before_and_one_is_removed(
+        page: tuple[Any, list[str]], tmp_path: Path) -> None:
     pg, _ = page
     article = tmp_path / "ferry-timetable.md"
     article.write_text("# Ferry timetable\n\nThe island ferry leaves at noon daily.\n",
                        encoding="utf-8")
-    pg.locator("#qa-upload input[type=file]").set_input_files(str(article))
+    pier = tmp_path / "pier.md"
+    pier.write_text("# Pier\n\nThe pier is closed on Sundays.\n", encoding="utf-8")
+    pg.locator("#qa-upload input[type=file]").set_input_files([str(article), str(pier)])
     pg.locator("#qa-upload-status").get_by_text("added 'ferry-timetable.md'").wait_for()
     pg.reload()
     pg.locator("#qa-question textarea").wait_for()
     pg.locator("#qa-articles").get_by_text("Ferry timetable").wait_for()  # not the start list
+    # the removal list (filled as the page loads) takes one back out
+    pg.locator("#qa-remove-choice input").click()
+    pg.get_by_role("option", name="ferry-timetable.md").click()
+    pg.locator("#qa-remove").click()
+    pg.locator("#qa-upload-status").get_by_text(
+        "removed 'ferry-timetable.md' (Ferry timetable): the index holds").wait_for()
+    listing = pg.locator("#qa-articles").inner_text()
+    assert "Ferry timetable" not in listing and "Pier" in listing, listing
+    pg.locator("#qa-remove-choice input").click()
+    pg.get_by_role("option", name="pier.md").wait_for()  # the list as it is now
+    assert pg.get_by_role("option", name="ferry-timetable.md").count() == 0
 
 
 def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]]) -> None:

@@ -15,6 +15,8 @@ from ui.uploads import (
     restore_upload,
     safe_filename,
     save_upload,
+    set_aside_upload,
+    upload_names,
 )
 
 
@@ -108,6 +110,34 @@ def test_replace_writes_over_an_earlier_upload_only(tmp_path: Path) -> None:
     # a new file is never written over one
     assert save_upload(src, "linked.txt", uploads).name == "linked-1.txt"
     assert outside.read_text() == "A corpus article."
+
+
+def test_only_an_upload_is_set_aside_and_it_can_be_put_back(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    assert upload_names(uploads) == []  # no folder yet
+    uploads.mkdir()
+    (uploads / "notes.md").write_text("# Notes\n\nThe pier is closed on Sundays.")
+    (uploads / "b.txt").write_text("The ferry leaves at noon.")
+    (uploads / ".hidden.md").write_text("kept aside")
+    (uploads / "tool.exe").write_bytes(b"MZ")
+    (uploads / "folder.md").mkdir()
+    outside = tmp_path / "corpus.txt"
+    outside.write_text("A corpus article.")
+    (uploads / "linked.txt").symlink_to(outside)
+    assert upload_names(uploads) == ["b.txt", "notes.md"]
+    for name in ("linked.txt", "folder.md", ".hidden.md", "corpus.txt", "../corpus.txt",
+                 str(outside), "tool.exe", "NOTES.md", ""):
+        with pytest.raises(IngestError, match="is not an upload"):
+            set_aside_upload(name, uploads)
+    assert outside.read_text() == "A corpus article."
+    path, aside = set_aside_upload("notes.md", uploads)
+    assert path == (uploads / "notes.md").resolve() and not path.exists()
+    assert aside.parent == path.parent and aside.name.startswith(".removed-")
+    assert aside.suffix == ".md"  # read as the upload was, for its title
+    assert upload_names(uploads) == ["b.txt"]
+    restore_upload(path, aside)  # the index could not be built without it
+    assert path.read_text().startswith("# Notes") and not aside.exists()
+    assert upload_names(uploads) == ["b.txt", "notes.md"]
 
 
 def test_failed_validation_leaves_no_file(tmp_path: Path) -> None:

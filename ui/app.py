@@ -1,4 +1,4 @@
-"""The web chat: ask questions, read answers with their sources, add articles.
+"""The web chat: ask questions, read answers with their sources, add and remove articles.
 
 ``build_app(pipeline)`` makes the Gradio Blocks; ``launch()`` serves it on
 127.0.0.1 (never shared publicly) with a queue and an upload size limit.
@@ -7,6 +7,7 @@ What the chat does lives in ``ui.service.ChatService``; this module lays out the
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Iterator, Sequence
 from functools import partial
@@ -218,6 +219,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
     _sync_uploads(service)
     example_list = list(examples) if examples is not None else _examples_for(service)
     can_upload = pipeline.can_add_documents()
+    can_remove = can_upload and service.can_remove()
 
     with gr.Blocks(title="Ask your articles") as demo:
         gr.Markdown(HEADER)
@@ -271,8 +273,25 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     status = gr.HTML(elem_id="qa-upload-status")
                 with gr.Accordion("Indexed articles", open=True):
                     articles = gr.HTML(service.articles_html(), elem_id="qa-articles")
+                    # only where the uploads folder holds uploads alone (ChatService)
+                    with gr.Row(visible=can_remove):
+                        removable = gr.Dropdown(
+                            choices=service.upload_names() if can_remove else [], value=None,
+                            label="Remove an uploaded article", scale=3,
+                            elem_id="qa-remove-choice", allow_custom_value=False)
+                        remove_btn = gr.Button("Remove", scale=1, min_width=80,
+                                               elem_id="qa-remove")
+
+        def removable_update() -> Any:
+            """The removal list as the uploads folder holds it now, nothing chosen."""
+            return gr.update(choices=service.upload_names() if can_remove else [],
+                             value=None)
+
+        def listing() -> tuple[str, Any]:
+            return service.articles_html(), removable_update()
+
         # a page opened (or reloaded) after uploads lists what the index holds now
-        demo.load(service.articles_html, None, [articles], queue=False,
+        demo.load(listing, None, [articles, removable], queue=False,
                   api_visibility="undocumented")
 
         # A turn in the page: take the question (queued in no pool, so it never waits
@@ -312,24 +331,41 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
                       cancels=answering)
         if can_upload:
-            def upload(payload: Any) -> Iterator[tuple[Any, Any]]:
+            def upload(payload: Any) -> Iterator[tuple[Any, Any, Any]]:
                 """Say at once that the files are being indexed (it can take a minute on
                 two cores), then what became of each."""
                 paths, names = uploaded_files(payload)
                 if not paths:
-                    yield service.upload(None)
+                    yield *service.upload(None), removable_update()
                     return
                 count = len(paths)
                 yield (f'<p class="qa-status">Indexing {count} file'
                        f'{"" if count == 1 else "s"}… (questions are answered meanwhile)'
-                       "</p>", gr.update())
-                yield service.upload(paths, names)
+                       "</p>", gr.update(), gr.update())
+                yield *service.upload(paths, names), removable_update()
 
             # preprocess=False: the files as Gradio sent them, with the names the browser
             # gave (uploaded_files); they are in Gradio's cache, checked as with preprocessing
-            files.upload(upload, [files], [status, articles], preprocess=False,
+            files.upload(upload, [files], [status, articles, removable], preprocess=False,
                          api_visibility="undocumented").then(
                 lambda: None, None, [files], api_visibility="undocumented")
+
+        if can_remove:
+            def remove(name: Any) -> Iterator[tuple[Any, Any, Any]]:
+                """Say at once that the index is being built again, then what became of
+                the upload; the removal list then holds the uploads left."""
+                name = name if isinstance(name, str) else None
+                if name:
+                    yield (f'<p class="qa-status">Removing {html.escape(name)}… (questions '
+                           "are answered meanwhile)</p>", gr.update(), gr.update())
+                yield *service.remove(name), removable_update()
+
+            # preprocess=False: the name as sent, checked by ChatService.remove. Gradio
+            # would check it against the list as this session last got it (an API call:
+            # as the page was built, without later uploads), and its refusal lists them all
+            remove_btn.click(remove, [removable], [status, articles, removable],
+                             preprocess=False, api_name="remove",
+                             api_visibility="undocumented")
 
         def ask(question: str, history: list[dict[str, Any]] | None = None,
                 top_k: int | None = None, threshold: float | None = None) -> dict[str, Any]:

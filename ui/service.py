@@ -1,6 +1,7 @@
 """What the chat does, apart from its page: answer a question (with the conversation so
-far, for follow-ups), take a page's chat turn, save and index uploaded articles. The page
-(``ui.app``) wires these to Gradio events; an API client gets the same answers."""
+far, for follow-ups), take a page's chat turn, save and index uploaded articles, remove
+them. The page (``ui.app``) wires these to Gradio events; an API client gets the same
+answers."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from qa.followup import contextualize
 from qa.ingest import read_document
 from qa.pipeline import QAPipeline, clean_question
 from qa.types import Answer
+from ui.removal import remove_upload
 from ui.render import (
     render_answer,
     render_articles,
@@ -36,6 +38,7 @@ from ui.uploads import (
     restore_upload,
     safe_filename,
     save_upload,
+    upload_names,
 )
 
 logger = logging.getLogger(__name__)
@@ -91,7 +94,7 @@ def last_answer(history: Sequence[dict[str, Any]] | None) -> str | None:
 
 
 class ChatService:
-    """Answers questions for the chat and the API; saves and indexes uploads."""
+    """Answers questions for the chat and the API; saves, indexes and removes uploads."""
 
     def __init__(self, pipeline: QAPipeline, uploads_dir: Path,
                  max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> None:
@@ -284,6 +287,24 @@ class ChatService:
             return render_articles(self.documents())
         except QAError as exc:
             return render_status([(False, str(exc))])
+
+    def can_remove(self) -> bool:
+        """Whether the chat offers to remove uploads: uploads are possible, and the
+        uploads folder holds uploads alone (ui.removal)."""
+        return self.pipeline.can_add_documents() and self._uploads_alone()
+
+    def upload_names(self) -> list[str]:
+        """The uploads the chat can remove, by file name; none where it removes none."""
+        return upload_names(self.uploads_dir) if self.can_remove() else []
+
+    def remove(self, name: str | None) -> tuple[str, str]:
+        """Remove the upload ``name`` from the uploads folder and the index; (status HTML,
+        article list HTML). Kept apart from uploads and other removals by their lock."""
+        with self._upload_lock:
+            line = remove_upload(self.pipeline, self.uploads_dir, name or "",
+                                 alone=self._uploads_alone(),
+                                 max_bytes=self.max_upload_bytes)
+        return render_status([line]), self.articles_html()
 
     def upload(self, files: Sequence[str | Path] | str | Path | None,
                names: Sequence[str | None] | None = None) -> tuple[str, str]:

@@ -7,7 +7,8 @@ uploads folder, then hard-linked to its final name, which never overwrites: a na
 already taken gets ``-1``, ``-2``… appended. A new version of an earlier upload (a plain
 file of the same name in the uploads folder, nothing outside it) takes its place with
 :func:`replace_upload`: renamed over it, the earlier one kept aside until the index has the
-new one.
+new one. An upload is taken back with :func:`set_aside_upload`: renamed to a hidden name
+(which indexing skips) until the index no longer has it.
 """
 
 from __future__ import annotations
@@ -180,3 +181,39 @@ def replace_upload(path: Path, name: str, uploads_dir: Path, *,
 def restore_upload(path: Path, backup: Path) -> None:
     """Put the earlier upload :func:`replace_upload` kept aside back in place of ``path``."""
     os.replace(backup, path)
+
+
+def upload_names(uploads_dir: Path) -> list[str]:
+    """The uploads in ``uploads_dir`` by name: its plain files (not links, not folders,
+    not hidden ones) of a type the chat takes, in name order; none when it is missing."""
+    try:
+        entries = list(uploads_dir.iterdir())
+    except OSError:
+        return []
+    names = []
+    for p in entries:
+        if p.name.startswith(".") or p.suffix.lower() not in ALLOWED_SUFFIXES:
+            continue
+        try:
+            if stat.S_ISREG(os.lstat(p).st_mode):
+                names.append(p.name)
+        except OSError:
+            continue
+    return sorted(names)
+
+
+def set_aside_upload(name: str, uploads_dir: Path) -> tuple[Path, Path]:
+    """Take the upload named ``name`` (exactly: a plain file directly in ``uploads_dir``)
+    out of the uploads folder: renamed to a hidden name there (``.removed-…``, with its
+    suffix), which indexing skips.
+    Returns (where it was, where it is now): :func:`restore_upload` puts it back (the index
+    could not be built without it); delete it once the index no longer has it.
+    IngestError when the uploads folder holds no upload of that name."""
+    target = earlier_upload(name, uploads_dir) if name else None
+    if target is None or target.name != name:
+        raise IngestError(f"'{name}' is not an upload: only files in the uploads folder "
+                          "can be removed")
+    # hidden, and of the upload's type: its text can still be read (for its title)
+    backup = target.parent / f".removed-{uuid.uuid4().hex}{target.suffix}"
+    os.replace(target, backup)
+    return target, backup

@@ -1,0 +1,146 @@
+"""Removing an uploaded article from the chat (ChatService.remove, ui.removal): the file
+leaves the uploads folder and the index; nothing else is ever deleted, and nothing is lost
+when the index cannot be built again. A real index with the shipped models."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+LIGHTHOUSE = ("Harwick lighthouse reopens\n\nThe Harwick lighthouse on the north pier reopened "
+              "in May. The lighthouse's colour is now cobalt blue, after the keeper Ada Moss "
+              "repainted it.\n")
+QUESTION = "What is the Harwick lighthouse's colour now?"
+
+
+def _service(tmp_path: Path, uploads: Path | None = None) -> tuple[Any, Path, Path]:
+    """A ChatService over an index of one corpus article (ferry.md) with lighthouse.txt
+    uploaded; its corpus folder and its uploads folder."""
+    from qa.pipeline import QAPipeline
+    from ui.service import ChatService
+
+    corpus, staging = tmp_path / "corpus", tmp_path / "staging"
+    corpus.mkdir()
+    staging.mkdir()
+    (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
+    uploads = uploads or tmp_path / "uploads"
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus, uploads_dir=uploads)
+    pipe.build([corpus])
+    service = ChatService(pipe, uploads)
+    (staging / "lighthouse.txt").write_text(LIGHTHOUSE)
+    status, _ = service.upload([str(staging / "lighthouse.txt")])
+    assert "added &#x27;lighthouse.txt&#x27;" in status, status
+    return service, corpus, uploads
+
+
+def _from_lighthouse(service: Any) -> bool:
+    answer, _ = service.answer(QUESTION)
+    return answer.found and any(s.has_answer and s.doc_id == "lighthouse.txt"
+                                for s in answer.sources)
+
+
+def test_a_removed_upload_leaves_the_folder_and_the_index(tmp_path: Path) -> None:
+    service, corpus, uploads = _service(tmp_path)
+    assert service.can_remove() and service.upload_names() == ["lighthouse.txt"]
+    assert _from_lighthouse(service)
+    status, articles = service.remove("lighthouse.txt")
+    assert ("removed &#x27;lighthouse.txt&#x27; (Harwick lighthouse reopens): the index "
+            "holds 1 article") in status, status
+    assert "qa-ok" in status
+    assert set(service.documents()) == {"ferry.md"}
+    assert "Harwick" not in articles and "Ferry" in articles
+    assert list(uploads.iterdir()) == []  # nothing kept aside
+    assert service.upload_names() == []
+    assert not _from_lighthouse(service)
+    assert all("Harwick" not in r.passage.text
+               for r in service.pipeline.retrieve("Harwick lighthouse colour", 5))
+    assert (corpus / "ferry.md").exists()
+    # a second time: there is nothing of that name to remove
+    status, _ = service.remove("lighthouse.txt")
+    assert "&#x27;lighthouse.txt&#x27; is not an upload" in status and "qa-bad" in status
+
+
+def test_only_an_upload_is_removed(tmp_path: Path) -> None:
+    service, corpus, uploads = _service(tmp_path)
+    (uploads / ".hidden.md").write_text("# Hidden\n\nNot an upload.")
+    os.symlink(corpus / "ferry.md", uploads / "link.md")
+    assert service.upload_names() == ["lighthouse.txt"]  # no link, no hidden file
+    for name in ("ferry.md", "../corpus/ferry.md", str(corpus / "ferry.md"), "link.md",
+                 ".hidden.md", "", None, "LIGHTHOUSE.TXT"):
+        status, _ = service.remove(name)
+        assert "qa-bad" in status and "removed &#x27;" not in status, (name, status)
+    assert (corpus / "ferry.md").read_text() == "# Ferry\n\nThe ferry leaves at noon."
+    assert (uploads / "link.md").is_symlink() and (uploads / ".hidden.md").exists()
+    assert (uploads / "lighthouse.txt").read_text() == LIGHTHOUSE
+    assert {"ferry.md", "lighthouse.txt"} <= set(service.documents())
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_nothing_is_removed_where_the_uploads_folder_is_in_the_corpus(
+        tmp_path: Path, inside: bool) -> None:
+    # an uploads folder that is the corpus, or inside it, holds the user's own articles
+    corpus = tmp_path / "corpus"
+    uploads = corpus / "uploads" if inside else corpus
+    service, _, _ = _service(tmp_path, uploads)
+    assert not service.can_remove() and service.upload_names() == []
+    status, _ = service.remove("lighthouse.txt")
+    assert "uploads are not removed here" in status and "removed &#x27;" not in status
+    assert (uploads / "lighthouse.txt").read_text() == LIGHTHOUSE
+    assert any(m.get("title") == "Harwick lighthouse reopens"
+               for m in service.documents().values())
+
+
+def test_a_removal_the_index_cannot_take_keeps_the_upload(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service, _, uploads = _service(tmp_path)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(service.pipeline.store, "build_loaded", full_disk)
+    status, articles = service.remove("lighthouse.txt")
+    assert ("&#x27;lighthouse.txt&#x27; was not removed, it is still indexed: the index "
+            "could not be written (No space left on device)") in status, status
+    assert "Traceback" not in status
+    assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]  # put back
+    assert (uploads / "lighthouse.txt").read_text() == LIGHTHOUSE
+    assert "Harwick lighthouse reopens" in articles
+    monkeypatch.undo()
+    assert "lighthouse.txt" in service.documents() and _from_lighthouse(service)
+    # and it can be removed once the index can be written
+    status, _ = service.remove("lighthouse.txt")
+    assert "removed &#x27;lighthouse.txt&#x27;" in status, status
+    assert not _from_lighthouse(service)
+
+
+def test_a_removal_waits_for_an_upload_in_progress(tmp_path: Path) -> None:
+    # uploads and removals each build the index from the uploads folder: one at a time
+    service, _, uploads = _service(tmp_path)
+    done = threading.Event()
+    with service._upload_lock:  # an upload in progress
+        worker = threading.Thread(target=lambda: (service.remove("lighthouse.txt"),
+                                                  done.set()))
+        worker.start()
+        assert not done.wait(1.0)
+        assert (uploads / "lighthouse.txt").exists()
+    worker.join(timeout=300)
+    assert done.is_set() and not (uploads / "lighthouse.txt").exists()
+
+
+def test_the_last_article_of_the_index_is_not_removed(tmp_path: Path) -> None:
+    # an index holds at least one article: the build without it fails, the upload stays
+    service, corpus, uploads = _service(tmp_path)
+    (corpus / "ferry.md").unlink()
+    status, _ = service.remove("lighthouse.txt")
+    assert ("&#x27;lighthouse.txt&#x27; was not removed, it is still indexed: no article "
+            "could be read") in status, status
+    assert (uploads / "lighthouse.txt").read_text() == LIGHTHOUSE
+    assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]
+    assert _from_lighthouse(service)

@@ -1,0 +1,77 @@
+"""Taking back an article uploaded from the chat: its file leaves the uploads folder and
+the index is built again from what it was built from, which no longer holds it. Nothing is
+lost when that fails: the file is put back, and the index stays as it was.
+
+Only a file in the uploads folder is removed, and only where that folder holds uploads
+alone (``ChatService._uploads_alone``): an uploads folder that is the corpus, or inside a
+folder the index is built from, holds the user's own articles, which the chat never
+deletes."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from qa.errors import QAError
+from qa.ingest import read_document
+from qa.pipeline import QAPipeline
+from ui.uploads import restore_upload, set_aside_upload
+
+logger = logging.getLogger(__name__)
+
+#: Why removal is refused where the uploads folder holds more than uploads.
+NOT_ALONE = ("uploads are not removed here: the uploads folder is part of the folders the "
+             "index is built from, where files are your own articles. Delete the file "
+             "there and index again")
+
+
+def remove_upload(pipeline: QAPipeline, uploads_dir: Path, name: str, *,
+                  alone: bool, max_bytes: int) -> tuple[bool, str]:
+    """Remove the upload named ``name`` from ``uploads_dir`` and from the index; (whether
+    it was removed, a status line). ``alone``: whether the uploads folder holds uploads
+    alone; where it does not, nothing is removed. The caller keeps other uploads and
+    removals out meanwhile (``ChatService``'s upload lock)."""
+    if not alone:
+        return False, NOT_ALONE
+    if not name:
+        return False, "choose an uploaded article to remove"
+    try:
+        path, aside = set_aside_upload(name, uploads_dir)
+    except QAError as exc:
+        return False, str(exc)
+    except OSError as exc:
+        return False, f"'{name}' could not be removed: {exc.strerror or exc}"
+    title = _indexed_title(pipeline, aside, name, max_bytes)
+    try:
+        pipeline.add_documents()
+    except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
+        restore_upload(path, aside)
+        why = (str(exc) if isinstance(exc, QAError) else
+               f"the index could not be written ({exc.strerror or exc})")
+        logger.warning("removing the upload %s failed: %s", path, why)
+        return False, f"'{name}' was not removed, it is still indexed: {why}"
+    aside.unlink(missing_ok=True)
+    held = _article_count(pipeline)
+    what = f"removed '{name}'" + (f" ({title})" if title else "")
+    return True, f"{what}: the index holds {held} article{'' if held == 1 else 's'}"
+
+
+def _indexed_title(pipeline: QAPipeline, path: Path, name: str, max_bytes: int) -> str | None:
+    """The title the index has for the upload at ``path`` (found by its text: its id may
+    be qualified, 'uploads/notes.md'); None when the index does not have it."""
+    try:
+        content_hash = read_document(path, name, max_bytes).content_hash
+        documents = pipeline.index.manifest.get("documents", {})
+    except (QAError, OSError):
+        return None
+    for doc_id, meta in documents.items():
+        if meta.get("hash") == content_hash:
+            return str(meta.get("title") or doc_id)
+    return None
+
+
+def _article_count(pipeline: QAPipeline) -> int:
+    try:
+        return len(pipeline.index.manifest.get("documents", {}))
+    except QAError:
+        return 0
