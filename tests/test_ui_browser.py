@@ -266,6 +266,26 @@ def test_clear_empties_the_chat(page: tuple[Any, list[str]]) -> None:
     assert pg.locator("#qa-chat .qa-reply").count() == 0
 
 
+def test_a_reloaded_page_shows_the_conversation_and_a_follow_up_still_reads_it(
+        page: tuple[Any, list[str]]) -> None:
+    pg, _ = page
+    _ask(pg, "Who is the Chechen leader?")
+    pg.reload()
+    pg.locator("#qa-chat .qa-reply").first.wait_for()
+    assert "Kadyrov" in pg.locator("#qa-chat .qa-reply").first.inner_text()
+    assert pg.get_by_text("Who is the Chechen leader?").count() >= 1
+    # the conversation read back is the one follow-ups are resolved against
+    reply = _ask(pg, "What did he say about Syria?")
+    assert pg.locator("#qa-chat .qa-reply").count() == 2 and reply.inner_text()
+    # a cleared chat stays cleared
+    pg.locator("#qa-clear").click()
+    pg.wait_for_function("() => !document.querySelector('#qa-chat .qa-reply')")
+    pg.reload()
+    pg.locator("#qa-question textarea").wait_for()
+    pg.wait_for_timeout(1500)  # the page's load events have run
+    assert pg.locator("#qa-chat .qa-reply").count() == 0
+
+
 def test_not_found_reply_is_in_view_with_its_passages_folded(
         page: tuple[Any, list[str]]) -> None:
     pg, _ = page

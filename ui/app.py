@@ -7,6 +7,7 @@ What the chat does lives in ``ui.service.ChatService``; this module lays out the
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 from collections.abc import Iterator, Sequence
@@ -40,6 +41,9 @@ SEED_EXAMPLES = [
 ]
 SEED_DOC_IDS = ("000_bdb7ea08bf89b1ec.txt", "003_7912fbbb2ad95ee3.txt")
 DEFAULT_CONCURRENCY = 2
+#: Messages of the conversation the browser keeps (the last ones): enough to read back
+#: after a reload, and far from the browser's storage limit with the sources they show.
+SAVED_MESSAGES = 40
 
 CSS = """
 .qa-reply mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
@@ -204,6 +208,23 @@ def _sync_uploads(service: ChatService) -> None:
             logger.warning("the uploads waiting in %s were not indexed: %s", uploads, exc)
 
 
+def saved_chat(pipeline: QAPipeline) -> gr.BrowserState:
+    """Where the browser keeps the conversation, so that a reload of the page (or a page
+    Gradio reloads after the server restarted) shows it again: localStorage, under a key
+    of the index folder (a chat over another index keeps its own). Gradio encrypts it in
+    the page with a key the page is given; a random one (its default) would be another
+    after a restart and lose the conversation, so it is made from the folder too: it
+    hides nothing the page does not already hold, as Gradio's own does not."""
+    name = hashlib.sha256(str(pipeline.index_dir.resolve()).encode()).hexdigest()
+    return gr.BrowserState([], storage_key=f"qa-chat-{name[:16]}", secret=name[16:48])
+
+
+def kept_messages(history: Any) -> list[Any]:
+    """The last SAVED_MESSAGES messages of ``history`` (a list), for the browser to keep;
+    [] for anything else (a damaged or foreign stored value)."""
+    return list(history[-SAVED_MESSAGES:]) if isinstance(history, list) else []
+
+
 def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
               examples: Sequence[str] | None = None,
@@ -293,6 +314,12 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         # a page opened (or reloaded) after uploads lists what the index holds now
         demo.load(listing, None, [articles, removable], queue=False,
                   api_visibility="undocumented")
+        # and shows the conversation as it was (cleared: empty)
+        kept = saved_chat(pipeline)
+        demo.load(kept_messages, [kept], [chatbot], queue=False, show_progress="hidden",
+                  api_visibility="undocumented")
+        chatbot.change(kept_messages, [chatbot], [kept], queue=False, show_progress="hidden",
+                       api_visibility="undocumented")
 
         # A turn in the page: take the question (queued in no pool, so it never waits
         # behind answers, and its refusal shows as a notice), show it at once, then
