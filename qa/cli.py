@@ -347,6 +347,10 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
             and Path(predictions_file).resolve() == Path(file).resolve()):
         raise click.UsageError("--predictions names the gold file itself: give another file, "
                                "or the gold file would be replaced by the predictions")
+    if (predictions_file and report_dir
+            and Path(predictions_file).resolve() == (Path(report_dir) / "index.html").resolve()):
+        raise click.UsageError("--predictions names the report's own index.html: give another "
+                               "file, or the report would be replaced by the predictions")
     name = _gold_name(file)
     items = load_gold(file)
     other_reader = None

@@ -790,3 +790,19 @@ def test_cli_eval_never_writes_its_predictions_over_the_gold_file(tmp_path: Path
     assert result.exit_code == 2
     assert "--predictions names the gold file itself" in result.output
     assert gold.read_bytes() == SMALL.read_bytes()
+
+
+def test_cli_eval_never_writes_its_predictions_over_the_report(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(SMALL.read_bytes())
+    report = tmp_path / "r2"
+    link = tmp_path / "link.html"  # a symlink to the report's page is the same file
+    link.symlink_to(report / "index.html")
+    for predictions in (report / "index.html", tmp_path / "." / "r2" / "index.html", link):
+        result = CliRunner().invoke(main, [
+            "eval", str(gold), "--index", str(tmp_path / "none"), "--report", str(report),
+            "--predictions", str(predictions)])
+        assert result.exit_code == 2, result.output
+        assert "--predictions names the report's own index.html" in result.output
+        assert "Traceback" not in result.output
+        assert not report.exists()  # refused before anything is written
