@@ -806,3 +806,27 @@ def test_cli_eval_never_writes_its_predictions_over_the_report(tmp_path: Path) -
         assert "--predictions names the report's own index.html" in result.output
         assert "Traceback" not in result.output
         assert not report.exists()  # refused before anything is written
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_load_gold_says_a_squad_file_is_for_eval_reader(tmp_path: Path, indent) -> None:
+    squad = {"version": "v2.0", "data": [{"title": "Kyiv", "paragraphs": [{
+        "context": "Kyiv is the capital.", "qas": [{
+            "id": "q1", "question": "What is the capital?",
+            "answers": [{"text": "Kyiv", "answer_start": 0}]}]}]}]}
+    path = tmp_path / "dev.json"
+    path.write_text(json.dumps(squad, indent=indent), encoding="utf-8")
+    message = (f"{path} is a SQuAD-format file (a JSON object with a 'data' list of articles), "
+               "not a gold file: `qa eval` and `qa calibrate` take JSON Lines, one "
+               '{"id", "question", "answers"} object a line, and run the whole system; '
+               "`qa eval-reader FILE` reads a SQuAD-format file.")
+    with pytest.raises(DataError) as err:
+        load_gold(path)
+    assert str(err.value) == message
+    for command in ("eval", "calibrate"):
+        result = CliRunner().invoke(main, [command, str(path), "--index", str(tmp_path / "i")])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"Error: {message}\n"
+    # a one-line gold file is still one: its object has no 'data' list
+    path.write_text('{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}', encoding="utf-8")
+    assert load_gold(path) == [GoldItem("q1", "Who?", ("Kyiv",))]
