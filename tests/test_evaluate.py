@@ -830,3 +830,19 @@ def test_load_gold_says_a_squad_file_is_for_eval_reader(tmp_path: Path, indent) 
     # a one-line gold file is still one: its object has no 'data' list
     path.write_text('{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}', encoding="utf-8")
     assert load_gold(path) == [GoldItem("q1", "Who?", ("Kyiv",))]
+
+
+def test_cli_eval_names_the_file_in_the_way_of_its_predictions_or_report(tmp_path: Path) -> None:
+    gold = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n')
+    blocker = tmp_path / "existingfile.txt"
+    blocker.write_text("not a folder")
+    for option, what, path in (("--predictions", "the predictions", blocker / "p.jsonl"),
+                               ("--predictions", "the predictions", blocker / "a" / "p.jsonl"),
+                               ("--report", "the report", blocker / "sub")):
+        result = CliRunner().invoke(main, ["eval", str(gold), "--index", str(tmp_path / "none"),
+                                           option, str(path)])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (f"Error: cannot write {what} to {path} ({blocker} is a file, "
+                                 f"not a folder): choose another {option} "
+                                 f"{'file' if option == '--predictions' else 'folder'}\n")
+    assert blocker.read_text() == "not a folder"
