@@ -846,3 +846,26 @@ def test_cli_eval_names_the_file_in_the_way_of_its_predictions_or_report(tmp_pat
                                  f"not a folder): choose another {option} "
                                  f"{'file' if option == '--predictions' else 'folder'}\n")
     assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_load_gold_reads_utf16_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    # Windows PowerShell's `>` saves UTF-16 LE with a BOM, as `qa ask -f` already reads it
+    text = ('{"id": "q1", "question": "Où?", "answers": ["Zürich"]}\r\n'
+            '{"id": "q2", "question": "Who?", "answers": []}\r\n')
+    bom = "" if encoding == "utf-16" else "\ufeff"  # Python's utf-16 writes one itself
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes((bom + text).encode(encoding))
+    assert load_gold(path) == [GoldItem("q1", "Où?", ("Zürich",)), GoldItem("q2", "Who?", ())]
+    # a line's fault is still named by its line
+    path.write_bytes((bom + text + '{"id": "q3"}\r\n').encode(encoding))
+    with pytest.raises(DataError, match=r"gold.jsonl, line 3: missing question, answers"):
+        load_gold(path)
+    path.write_bytes((bom + text).encode(encoding)[:-1])  # cut short: an odd byte count
+    with pytest.raises(DataError, match=r"gold.jsonl starts as UTF-16 text but is not valid "
+                                        r"UTF-16 \(byte \d+, cut short\?\)"):
+        load_gold(path)
+    # UTF-16 without a BOM is not guessed: still not UTF-8
+    path.write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(DataError, match=r"not UTF-8 text|not valid JSON"):
+        load_gold(path)
