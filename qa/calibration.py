@@ -12,6 +12,7 @@ time with them, so that both columns are what their settings really do.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -212,10 +213,14 @@ def _not_better(run: CalibrationRun) -> str:
     checks it differs in) against what is in force, and how to store it anyway."""
     differs = [describe(key, getattr(run.after, key)) for key in ("top_k", "answer_types")
                if getattr(run.after, key) != getattr(run.before, key)]
+    if not differs and math.isclose(run.after.threshold, run.before.threshold, abs_tol=1e-9):
+        # calibrated before (with --force, say): the best is what is in force already
+        return (f"the best setting, {run.after} (overall F1 {100 * run.choice.overall_f1:.2f}), "
+                "is already in force")
     chosen = f" with {' and '.join(differs)}" if differs else ""
     return (f"overall F1 {_f1_change(run).replace(' is', chosen + ' is', 1)} "
             f"{100 * run.before_f1:.2f} with what is in force; kept {run.before}. The best "
-            f"{'for ' + ' and '.join(differs) if differs else 'threshold'} is "
+            f"{'for ' + ' and '.join(differs) if differs else 'setting'} is "
             f"{run.after}: add --force to store it anyway")
 
 

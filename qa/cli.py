@@ -92,9 +92,10 @@ _threshold_option = click.option(
     help="Abstain below this score (default: the index's calibrated threshold, else 0.25).")
 
 
-def _writable_folder(path: Path, what: str = "the report", option: str = "--report folder"
-                     ) -> None:
-    """Create ``path``; ClickException when it cannot be created or written."""
+def _writable_folder(path: Path, what: str = "the report", option: str = "--report folder",
+                     target: Path | None = None) -> None:
+    """Create ``path``; ClickException naming ``target`` (default: ``path``; the file to be
+    written there) when it cannot be created or written."""
     import tempfile
 
     try:
@@ -102,8 +103,13 @@ def _writable_folder(path: Path, what: str = "the report", option: str = "--repo
         with tempfile.NamedTemporaryFile(dir=path):
             pass
     except OSError as exc:
+        # a file where a folder must be: mkdir says "File exists" or "Not a directory"
+        blocker = next((p for p in reversed((path, *path.parents))
+                        if p.exists() and not p.is_dir()), None)
+        reason = (f"{blocker} is a file, not a folder" if blocker is not None
+                  else exc.strerror or str(exc))
         raise click.ClickException(
-            f"cannot write {what} to {path} ({exc.strerror or exc}): choose another "
+            f"cannot write {what} to {target or path} ({reason}): choose another "
             f"{option}") from exc
 
 
@@ -347,6 +353,10 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
             and Path(predictions_file).resolve() == Path(file).resolve()):
         raise click.UsageError("--predictions names the gold file itself: give another file, "
                                "or the gold file would be replaced by the predictions")
+    if (predictions_file and report_dir
+            and Path(predictions_file).resolve() == (Path(report_dir) / "index.html").resolve()):
+        raise click.UsageError("--predictions names the report's own index.html: give another "
+                               "file, or the report would be replaced by the predictions")
     name = _gold_name(file)
     items = load_gold(file)
     other_reader = None
@@ -360,7 +370,8 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     if report_dir:  # a folder that cannot be written fails now, not after the run
         _writable_folder(Path(report_dir))
     if predictions_file:
-        _writable_folder(Path(predictions_file).parent, "the predictions", "--predictions file")
+        _writable_folder(Path(predictions_file).parent, "the predictions", "--predictions file",
+                         target=Path(predictions_file))
     records = run_gold(pipe, items)
     metrics = _measured(compute_metrics(records, pipe.threshold, pipe.top_k), file, pipe)
     if other_reader is not None:

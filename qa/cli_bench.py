@@ -11,8 +11,11 @@ from qa.cli import _friendly, main
 
 @main.command("bench")
 @click.option("--corpus", default=None, type=click.Path(file_okay=False),
-              help="Articles to index and ask over (default: seeds/).")
-@click.option("--rounds", default=3, show_default=True, help="Passes over the questions.")
+              help="Articles to index and ask over (default: seeds/). The questions "
+                   "asked are always the seed questions (about the seed articles), whatever "
+                   "the corpus: the figures time answering, not its answers.")
+@click.option("--rounds", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Passes over the questions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @_friendly
 def bench_cmd(corpus: str | None, rounds: int, as_json: bool) -> None:

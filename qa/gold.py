@@ -126,11 +126,42 @@ def _read(path: str | Path) -> tuple[bytes, Path]:
         raise DataError(f"cannot read the gold file {path}: {exc.strerror or exc}") from exc
 
 
+def _utf8(raw: bytes, path: Path) -> bytes:
+    """``raw`` as UTF-8 without a BOM: UTF-8 with a BOM (some Windows editors) and UTF-16
+    with a BOM (Windows PowerShell's ``>``) read as ``qa ask -f`` reads them; other bytes
+    are left for the lines to report."""
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.removeprefix(b"\xef\xbb\xbf")  # a BOM is no error
+    try:
+        return raw.decode("utf-16").encode("utf-8")
+    except UnicodeDecodeError as exc:  # an odd byte count (cut short), a lone surrogate
+        raise DataError(f"{path} starts as UTF-16 text but is not valid UTF-16 (byte "
+                        f"{exc.start}, cut short?): save the gold file again, as UTF-8 or "
+                        "UTF-16") from exc
+
+
+def _refuse_squad(raw: bytes, path: Path) -> None:
+    """DataError when ``raw`` is a SQuAD-format file (one JSON object with a 'data' list of
+    articles, on one line or indented), saying which command reads it."""
+    if not raw.lstrip().startswith(b"{"):
+        return
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # JSON Lines (extra data), or not JSON at all
+        return
+    if isinstance(obj, dict) and isinstance(obj.get("data"), list) and "question" not in obj:
+        raise DataError(f"{path} is a SQuAD-format file (a JSON object with a 'data' list of "
+                        "articles), not a gold file: `qa eval` and `qa calibrate` take JSON "
+                        'Lines, one {"id", "question", "answers"} object a line, and run the '
+                        "whole system; `qa eval-reader FILE` reads a SQuAD-format file.")
+
+
 def load_gold(path: str | Path) -> list[GoldItem]:
     """Read a JSON-lines gold file ('-': standard input); DataError naming the line and
     the reason for each malformed line (the first :data:`MAX_LISTED` of them)."""
     raw, path = _read(path)
-    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM is no error
+    raw = _utf8(raw, path)
+    _refuse_squad(raw, path)
     items: list[GoldItem] = []
     problems: list[tuple[int, _LineError]] = []
     seen: dict[str, int] = {}

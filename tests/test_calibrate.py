@@ -394,3 +394,42 @@ def test_qa_index_reminds_that_a_calibrated_threshold_stays(tmp_path: Path) -> N
     assert changed.exit_code == 0, changed.output
     assert "note: the threshold 0.4200 that qa calibrate chose stays" in changed.stderr
     assert "run qa calibrate GOLD again" in changed.stderr
+
+
+def _stub_calibration(monkeypatch, threshold: float):  # type: ignore[no-untyped-def]
+    """calibrate() over two gold questions whose run is made up (no models): the best
+    threshold is anything in (0.3, 0.8]; ``threshold`` is the one in force."""
+    import qa.calibration
+    from qa.evaluate import Record
+    from qa.gold import GoldItem
+
+    records = [Record("a", "Who?", ("Kyiv",), "Kyiv", 0.8, 1.0, 1.0, 1, 5, 1.0),
+               Record("u", "Why?", (), "Lviv", 0.3, 0.0, 0.0, None, 5, 1.0)]
+    monkeypatch.setattr(qa.calibration, "run_gold", lambda *args, **kwargs: records)
+
+    class Pipe:
+        retriever = object()  # no index looked at
+        top_k, answer_types = 5, True
+
+        def setting_source(self, key: str) -> str:
+            return "calibrated"
+
+    pipe = Pipe()
+    pipe.threshold = threshold  # type: ignore[attr-defined]
+    items = [GoldItem("a", "Who?", ("Kyiv",)), GoldItem("u", "Why?", ())]
+    return qa.calibration.calibrate(pipe, items, store=False)  # type: ignore[arg-type]
+
+
+def test_calibrate_says_when_the_best_setting_is_already_in_force(monkeypatch) -> None:
+    best = choose_threshold([Outcome(0.8, 1.0, True), Outcome(0.3, 0.0, False)]).threshold
+    # calibrated before (a run with --force stored it): no --force hint, nothing doubled
+    run = _stub_calibration(monkeypatch, best)
+    assert run.stored is False
+    assert run.reason == (f"the best setting, threshold {best:.4f}, top-k 5, answer checks on "
+                          "(overall F1 100.00), is already in force")
+    # another threshold in force that does as well: the best one is offered, said once
+    run = _stub_calibration(monkeypatch, 0.5)
+    assert run.reason == (
+        "overall F1 100.00 is no better than 100.00 with what is in force; kept threshold "
+        f"0.5000, top-k 5, answer checks on. The best setting is threshold {best:.4f}, "
+        "top-k 5, answer checks on: add --force to store it anyway")

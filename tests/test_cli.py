@@ -142,3 +142,20 @@ def test_an_overlap_too_long_for_the_default_length_says_default(tmp_path: Path)
     assert result.exit_code == 2, result.output
     assert "(the default passage length)" in result.output
     assert "index's own" not in result.output and not (tmp_path / "new").exists()
+
+
+def test_qa_bench_refuses_no_rounds_and_says_which_questions_it_asks(monkeypatch) -> None:
+    import qa.bench
+
+    def never(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("bench ran")
+
+    for name in ("bench_indexing", "bench_answers", "bench_reader"):
+        monkeypatch.setattr(qa.bench, name, never)
+    for rounds in ("0", "-2"):
+        result = CliRunner().invoke(main, ["bench", "--rounds", rounds])
+        assert result.exit_code == 2, result.output
+        assert "Invalid value for '--rounds'" in result.stderr
+        assert "Traceback" not in result.output
+    help_text = " ".join(CliRunner().invoke(main, ["bench", "--help"]).output.split())
+    assert "always the seed questions" in help_text

@@ -790,3 +790,82 @@ def test_cli_eval_never_writes_its_predictions_over_the_gold_file(tmp_path: Path
     assert result.exit_code == 2
     assert "--predictions names the gold file itself" in result.output
     assert gold.read_bytes() == SMALL.read_bytes()
+
+
+def test_cli_eval_never_writes_its_predictions_over_the_report(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(SMALL.read_bytes())
+    report = tmp_path / "r2"
+    link = tmp_path / "link.html"  # a symlink to the report's page is the same file
+    link.symlink_to(report / "index.html")
+    for predictions in (report / "index.html", tmp_path / "." / "r2" / "index.html", link):
+        result = CliRunner().invoke(main, [
+            "eval", str(gold), "--index", str(tmp_path / "none"), "--report", str(report),
+            "--predictions", str(predictions)])
+        assert result.exit_code == 2, result.output
+        assert "--predictions names the report's own index.html" in result.output
+        assert "Traceback" not in result.output
+        assert not report.exists()  # refused before anything is written
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_load_gold_says_a_squad_file_is_for_eval_reader(tmp_path: Path, indent) -> None:
+    squad = {"version": "v2.0", "data": [{"title": "Kyiv", "paragraphs": [{
+        "context": "Kyiv is the capital.", "qas": [{
+            "id": "q1", "question": "What is the capital?",
+            "answers": [{"text": "Kyiv", "answer_start": 0}]}]}]}]}
+    path = tmp_path / "dev.json"
+    path.write_text(json.dumps(squad, indent=indent), encoding="utf-8")
+    message = (f"{path} is a SQuAD-format file (a JSON object with a 'data' list of articles), "
+               "not a gold file: `qa eval` and `qa calibrate` take JSON Lines, one "
+               '{"id", "question", "answers"} object a line, and run the whole system; '
+               "`qa eval-reader FILE` reads a SQuAD-format file.")
+    with pytest.raises(DataError) as err:
+        load_gold(path)
+    assert str(err.value) == message
+    for command in ("eval", "calibrate"):
+        result = CliRunner().invoke(main, [command, str(path), "--index", str(tmp_path / "i")])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"Error: {message}\n"
+    # a one-line gold file is still one: its object has no 'data' list
+    path.write_text('{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}', encoding="utf-8")
+    assert load_gold(path) == [GoldItem("q1", "Who?", ("Kyiv",))]
+
+
+def test_cli_eval_names_the_file_in_the_way_of_its_predictions_or_report(tmp_path: Path) -> None:
+    gold = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n')
+    blocker = tmp_path / "existingfile.txt"
+    blocker.write_text("not a folder")
+    for option, what, path in (("--predictions", "the predictions", blocker / "p.jsonl"),
+                               ("--predictions", "the predictions", blocker / "a" / "p.jsonl"),
+                               ("--report", "the report", blocker / "sub")):
+        result = CliRunner().invoke(main, ["eval", str(gold), "--index", str(tmp_path / "none"),
+                                           option, str(path)])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (f"Error: cannot write {what} to {path} ({blocker} is a file, "
+                                 f"not a folder): choose another {option} "
+                                 f"{'file' if option == '--predictions' else 'folder'}\n")
+    assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_load_gold_reads_utf16_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    # Windows PowerShell's `>` saves UTF-16 LE with a BOM, as `qa ask -f` already reads it
+    text = ('{"id": "q1", "question": "Où?", "answers": ["Zürich"]}\r\n'
+            '{"id": "q2", "question": "Who?", "answers": []}\r\n')
+    bom = "" if encoding == "utf-16" else "\ufeff"  # Python's utf-16 writes one itself
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes((bom + text).encode(encoding))
+    assert load_gold(path) == [GoldItem("q1", "Où?", ("Zürich",)), GoldItem("q2", "Who?", ())]
+    # a line's fault is still named by its line
+    path.write_bytes((bom + text + '{"id": "q3"}\r\n').encode(encoding))
+    with pytest.raises(DataError, match=r"gold.jsonl, line 3: missing question, answers"):
+        load_gold(path)
+    path.write_bytes((bom + text).encode(encoding)[:-1])  # cut short: an odd byte count
+    with pytest.raises(DataError, match=r"gold.jsonl starts as UTF-16 text but is not valid "
+                                        r"UTF-16 \(byte \d+, cut short\?\)"):
+        load_gold(path)
+    # UTF-16 without a BOM is not guessed: still not UTF-8
+    path.write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(DataError, match=r"not UTF-8 text|not valid JSON"):
+        load_gold(path)
