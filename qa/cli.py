@@ -256,21 +256,27 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
                    "GOLD again", err=True)
 
 
-#: How many removed articles `qa index` names (then a count of the rest).
+#: How many added or removed articles `qa index` names (then a count of the rest).
 _NAMED_REMOVALS = 3
 
 
+def _named(ids: list[str]) -> str:
+    """The first _NAMED_REMOVALS of ``ids``, then how many more."""
+    more = len(ids) - _NAMED_REMOVALS
+    return ", ".join(ids[:_NAMED_REMOVALS]) + (f" and {more} more" if more > 0 else "")
+
+
 def _say_removed(stats: Any, paths_given: bool) -> None:
-    """Name the articles a build removed and the sources it left out; when PATHs were
-    given (the index holds exactly those), say how to add to the index instead."""
+    """Name the articles a build added to an index that was there (an edited and renamed
+    file is one: its text is new, under a new name), those it removed and the sources it
+    left out; when PATHs were given (the index holds exactly those), say how to add to
+    the index instead."""
     keep = ("the index holds exactly the paths given; use --add to add to it"
             if paths_given else "")
-    removed = stats.removed_documents
-    if removed:
-        more = len(removed) - _NAMED_REMOVALS
-        click.echo("removed: " + ", ".join(removed[:_NAMED_REMOVALS])
-                   + (f" and {more} more" if more > 0 else "")
-                   + (f" ({keep})" if keep else ""))
+    if stats.added_documents:
+        click.echo("added: " + _named(stats.added_documents))
+    if stats.removed_documents:
+        click.echo("removed: " + _named(stats.removed_documents) + (f" ({keep})" if keep else ""))
     if stats.dropped_sources and paths_given:
         click.echo("no longer indexes " + ", ".join(stats.dropped_sources)
                    + " (not among the paths given; use --add to keep a folder or file)")

@@ -30,6 +30,9 @@ class BuildStats:
     #: the previous index still holds under another id, e.g. a copy)
     reused_documents: list[str] = field(default_factory=list)
     removed_documents: list[str] = field(default_factory=list)
+    #: articles the previous index did not hold under their id and whose text it did not
+    #: hold either (new, or renamed and edited); empty when there was no previous index
+    added_documents: list[str] = field(default_factory=list)
     #: (old id, new id) of articles renamed or moved: their vectors were reused. Two files
     #: that swapped their texts are two of them (each text has another id now)
     renamed_documents: list[tuple[str, str]] = field(default_factory=list)
@@ -98,6 +101,8 @@ def assemble(documents: Sequence[Document], embedder: Embedder,
         else:
             stats.reused_documents.append(doc.doc_id)
     stats.removed_documents = sorted(gone - set(renamed_from.values()))
+    if previous is not None:
+        stats.added_documents = [d for d in stats.embedded_documents if d not in old_docs]
     if to_embed:  # nothing new: the embedding model need not even load
         logger.info("embedding %d passages of %d articles (%d unchanged, %d removed)",
                     len(to_embed), len(stats.embedded_documents),

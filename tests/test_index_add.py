@@ -130,6 +130,23 @@ def test_a_refresh_that_removes_deleted_files_names_them_without_the_add_hint(
     assert "--add" not in result.output
 
 
+def test_a_refresh_names_new_articles_and_an_edited_renamed_one_as_added(
+        built, tmp_path) -> None:
+    corpus = Path(shutil.copytree(built[0], tmp_path / "notes"))
+    index = tmp_path / "index"
+    first = _index(str(corpus), "--index", str(index))
+    assert first.exit_code == 0 and "added:" not in first.output  # a new index: all are
+    old = corpus / "note5.md"
+    old.with_name("renamed.md").write_text(old.read_text() + "\nA line added.\n")
+    old.unlink()
+    (corpus / "note1.md").rename(corpus / "moved.md")  # renamed alone: its vectors reused
+    (corpus / "fresh.md").write_text("# Fresh\n\nThe ferry to Flam leaves at nine.\n")
+    result = _index("--index", str(index))
+    assert result.exit_code == 0, result.output
+    assert "added: fresh.md, renamed.md" in result.output
+    assert "removed: note5.md" in result.output and "1 renamed or moved" in result.output
+
+
 def test_a_build_without_the_chat_uploads_folder_says_it_is_no_longer_indexed(
         built, tmp_path) -> None:
     corpus, _ = built
