@@ -830,3 +830,21 @@ def test_the_saved_conversation_is_the_index_folders_across_restarts(tmp_path: P
     history = [{"role": "user", "content": str(n)} for n in range(SAVED_MESSAGES + 3)]
     assert kept_messages(history) == history[3:]
     assert kept_messages("not a conversation") == [] and kept_messages(None) == []
+
+
+def test_a_restored_conversation_starts_with_a_question_and_ends_with_a_reply() -> None:
+    """What the browser keeps is cut at a question (never a reply without it); what a page
+    shows again drops a last question the reload left unanswered, which follow-ups would
+    otherwise read as the earlier question."""
+    from ui.app import SAVED_MESSAGES, kept_messages, restored_messages
+
+    def turn(n: int) -> list[dict[str, str]]:
+        return [{"role": "user", "content": f"q{n}"}, {"role": "assistant", "content": f"a{n}"}]
+
+    history = [m for n in range(SAVED_MESSAGES // 2) for m in turn(n)]
+    pending = [*history, {"role": "user", "content": "open"}]  # 41 messages
+    kept = kept_messages(pending)
+    assert kept[0] == {"role": "user", "content": "q1"} and len(kept) == SAVED_MESSAGES - 1
+    assert restored_messages(pending) == kept[:-1]
+    assert restored_messages(history) == history
+    assert restored_messages([{"role": "user", "content": "open"}]) == []

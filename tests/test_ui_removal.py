@@ -62,9 +62,13 @@ def test_a_removed_upload_leaves_the_folder_and_the_index(tmp_path: Path) -> Non
     assert all("Harwick" not in r.passage.text
                for r in service.pipeline.retrieve("Harwick lighthouse colour", 5))
     assert (corpus / "ferry.md").exists()
-    # a second time: there is nothing of that name to remove
+    # a second time (a page that still lists it): it was removed already
     status, _ = service.remove("lighthouse.txt")
-    assert "&#x27;lighthouse.txt&#x27; is not an upload" in status and "qa-bad" in status
+    assert ("&#x27;lighthouse.txt&#x27; is not in the uploads folder: it was removed "
+            "already") in status and "qa-bad" in status
+    # and with no upload left, there is nothing to choose
+    status, _ = service.remove("")
+    assert "there is no uploaded article to remove" in status
 
 
 def test_only_an_upload_is_removed(tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ CSS = """
 .qa-reply small, .qa-articles small { opacity: 0.7; }
 .qa-status .qa-bad { color: #c0392b; }
 ul.qa-articles { max-height: 22em; overflow-y: auto; margin-top: 0.3em; }
+#qa-remove { align-self: flex-end; }
 """
 # The article list scrolls: with overlay scrollbars nothing showed that it held more, and
 # its last item was cut mid-line. A thin scrollbar that is always there, and a shadow at
@@ -220,9 +221,28 @@ def saved_chat(pipeline: QAPipeline) -> gr.BrowserState:
 
 
 def kept_messages(history: Any) -> list[Any]:
-    """The last SAVED_MESSAGES messages of ``history`` (a list), for the browser to keep;
-    [] for anything else (a damaged or foreign stored value)."""
-    return list(history[-SAVED_MESSAGES:]) if isinstance(history, list) else []
+    """The last SAVED_MESSAGES messages of ``history`` (a list), for the browser to keep,
+    from a question on (a reply is never kept without its question); [] for anything else
+    (a damaged or foreign stored value)."""
+    if not isinstance(history, list):
+        return []
+    kept = history[-SAVED_MESSAGES:]
+    first = next((n for n, m in enumerate(kept) if _role(m) == "user"), len(kept))
+    return list(kept[first:])
+
+
+def restored_messages(saved: Any) -> list[Any]:
+    """The conversation the browser kept, without a last question that has no reply (the
+    page was reloaded while it was answered: its answer went to the page that was gone,
+    and follow-ups would lean on a question left open)."""
+    kept = kept_messages(saved)
+    while kept and _role(kept[-1]) == "user":
+        kept.pop()
+    return kept
+
+
+def _role(message: Any) -> Any:
+    return message.get("role") if isinstance(message, dict) else None
 
 
 def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
@@ -316,7 +336,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                   api_visibility="undocumented")
         # and shows the conversation as it was (cleared: empty)
         kept = saved_chat(pipeline)
-        demo.load(kept_messages, [kept], [chatbot], queue=False, show_progress="hidden",
+        demo.load(restored_messages, [kept], [chatbot], queue=False, show_progress="hidden",
                   api_visibility="undocumented")
         chatbot.change(kept_messages, [chatbot], [kept], queue=False, show_progress="hidden",
                        api_visibility="undocumented")

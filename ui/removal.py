@@ -15,7 +15,7 @@ from pathlib import Path
 from qa.errors import QAError
 from qa.ingest import read_document
 from qa.pipeline import QAPipeline
-from ui.uploads import restore_upload, set_aside_upload
+from ui.uploads import restore_upload, set_aside_upload, upload_names
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,8 @@ def remove_upload(pipeline: QAPipeline, uploads_dir: Path, name: str, *,
     if not alone:
         return False, NOT_ALONE
     if not name:
-        return False, "choose an uploaded article to remove"
+        return False, ("choose an uploaded article to remove" if upload_names(uploads_dir)
+                       else "there is no uploaded article to remove")
     try:
         path, aside = set_aside_upload(name, uploads_dir)
     except QAError as exc:

@@ -211,6 +211,10 @@ def set_aside_upload(name: str, uploads_dir: Path) -> tuple[Path, Path]:
     IngestError when the uploads folder holds no upload of that name."""
     target = earlier_upload(name, uploads_dir) if name else None
     if target is None or target.name != name:
+        if name and Path(name).name == name and not (uploads_dir / name).exists():
+            # as a file name, it may be an upload removed meanwhile (from another tab)
+            raise IngestError(f"'{name}' is not in the uploads folder: it was removed "
+                              "already, or is not an upload")
         raise IngestError(f"'{name}' is not an upload: only files in the uploads folder "
                           "can be removed")
     # hidden, and of the upload's type: its text can still be read (for its title)
