@@ -260,8 +260,8 @@ def test_the_slider_left_at_the_rounded_threshold_means_the_exact_one(
 
     service = ChatService(server["pipeline"], server["root"] / "uploads")
     exact = server["pipeline"].threshold
-    assert service._slider_threshold(round(exact, 2)) == exact
-    assert service._slider_threshold(0.9) == 0.9  # moved: the user's value
+    assert service.slider_settings(5, round(exact, 2))[1] == exact
+    assert service.slider_settings(5, 0.9)[1] == 0.9  # moved: the user's value
 
 
 def test_followup_uses_the_previous_question(client: Any) -> None:
@@ -792,7 +792,8 @@ def test_an_upload_is_removed_from_the_page(server: dict[str, Any], client: Any,
     assert all(s.doc_id != "kiosk.md" for s in answer.sources)
     # a file that is no upload is refused in the status line, and stays
     status, _, _ = client.predict("rovers.txt", api_name="/remove")
-    assert "&#x27;rovers.txt&#x27; is not an upload" in status, status
+    assert "&#x27;rovers.txt&#x27; is not in the uploads folder" in status, status
+    assert "is not an upload" in status
     assert (server["root"] / "corpus" / "rovers.txt").exists()
 
 

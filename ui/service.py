@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import logging
-import math
 import re
 import threading
 import time
@@ -18,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from qa.errors import ConfigError, QAError
+from qa.errors import QAError
 from qa.followup import contextualize
 from qa.ingest import read_document
 from qa.pipeline import QAPipeline, clean_question
@@ -31,6 +30,7 @@ from ui.render import (
     render_status,
     render_user,
 )
+from ui.settings import checked_threshold, checked_top_k, shown_settings, slider_settings
 from ui.uploads import (
     DEFAULT_MAX_UPLOAD_BYTES,
     earlier_upload,
@@ -124,8 +124,9 @@ class ChatService:
         question = clean_question(question, self.pipeline.max_question_chars)
         reader_question, query, _ = contextualize(question, user_questions(history),
                                                   last_answer(history))
-        answer = self.pipeline.answer(reader_question, top_k=_top_k(top_k, self.max_top_k),
-                                      threshold=_threshold(threshold), query=query)
+        answer = self.pipeline.answer(reader_question,
+                                      top_k=checked_top_k(top_k, self.max_top_k),
+                                      threshold=checked_threshold(threshold), query=query)
         return answer, query
 
     def ask(self, question: str, history: list[dict[str, Any]] | None = None,
@@ -214,53 +215,14 @@ class ChatService:
             logger.exception("answering %r failed", message)
             return render_error("something went wrong while answering; see the server log.")
 
-    # -- the Settings sliders --------------------------------------------------------
+    # -- the Settings sliders (ui.settings) ------------------------------------------
     def slider_settings(self, top_k: Any, threshold: Any) -> tuple[Any, Any]:
-        """The Settings sliders' values as the chat uses them: (top-k, threshold). Their
-        number boxes take typed values: a blank box means the default (the index's top-k,
-        its threshold), a fraction of a passage rounds half up (2.5 reads 3), and what is
-        out of range is brought into it (top-k 1 to ``max_top_k``, threshold 0 to 1).
-        What is no number at all is left as it is, for answer() to report."""
-        return self._slider_top_k(top_k), self._slider_threshold(threshold)
+        """The Settings sliders' values as the chat uses them: see ui.settings."""
+        return slider_settings(self.pipeline, self.max_top_k, top_k, threshold)
 
     def shown_settings(self, top_k: Any, threshold: Any) -> tuple[Any, Any]:
-        """The sliders set to what the chat uses (``slider_settings``), as the page shows
-        them: the index's own threshold to two decimals, as the slider first showed it.
-        A slider whose value is no number is left as it is."""
-        used_top_k, used_threshold = self.slider_settings(top_k, threshold)
-        shown_top_k = used_top_k if isinstance(used_top_k, int) else gr.update()
-        if not isinstance(used_threshold, float):
-            return shown_top_k, gr.update()
-        try:
-            if used_threshold == self.pipeline.threshold:
-                return shown_top_k, round(used_threshold, 2)
-        except QAError:
-            pass
-        return shown_top_k, used_threshold
-
-    def _slider_top_k(self, value: Any) -> Any:
-        number = _number(value)
-        if number is None:
-            return self.pipeline.top_k
-        if not math.isfinite(number):
-            return value  # answer() reports what is wrong
-        # half up, as a person rounds (Python's round() reads 2.5 as 2)
-        return min(max(math.floor(number + 0.5), 1), self.max_top_k)
-
-    def _slider_threshold(self, value: Any) -> Any:
-        """The page's slider shows the index's threshold to two decimals: left there (or
-        set back), it means that threshold exactly, not its rounding."""
-        number = _number(value)
-        if number is not None and not math.isfinite(number):
-            return value  # answer() reports what is wrong
-        try:
-            exact = self.pipeline.threshold
-        except QAError:
-            return value  # answer() reports what is wrong
-        if number is None:
-            return exact
-        number = min(max(number, 0.0), 1.0)
-        return exact if abs(number - exact) <= 0.005 else number
+        """The sliders as the page shows what the chat uses: see ui.settings."""
+        return shown_settings(self.pipeline, self.max_top_k, top_k, threshold)
 
     # -- articles --------------------------------------------------------------------
     def _uploads_alone(self) -> bool:
@@ -462,32 +424,3 @@ def _take_back(path: Path, backup: Path | None) -> None:
         restore_upload(path, backup)
     else:
         path.unlink(missing_ok=True)
-
-
-def _number(value: Any) -> float | None:
-    """A number an API call or the page sent: None when blank, nan when not a number."""
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _top_k(value: Any, most: int) -> int | None:
-    """The top_k sent: None (or blank) for the default, else a whole number from 1 to
-    ``most``, the range of the page's slider."""
-    number = _number(value)
-    if number is None:
-        return None
-    if not math.isfinite(number) or number != int(number) or not 1 <= number <= most:
-        raise ConfigError(f"top_k must be a whole number from 1 to {most}, got {value!r}")
-    return int(number)
-
-
-def _threshold(value: Any) -> float | None:
-    """The threshold sent: None (or blank) for the index's own, else from 0 to 1."""
-    number = _number(value)
-    if number is not None and not 0.0 <= number <= 1.0:  # nan fails too
-        raise ConfigError(f"threshold must be a number from 0 to 1, got {value!r}")
-    return number
