@@ -270,6 +270,10 @@ def test_a_reloaded_page_shows_the_conversation_and_a_follow_up_still_reads_it(
         page: tuple[Any, list[str]]) -> None:
     pg, _ = page
     _ask(pg, "Who is the Chechen leader?")
+    # the page keeps the conversation once the reply is shown (an event after it): the
+    # stored value holds the reply's HTML then, thousands of characters
+    pg.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('qa-chat-')"
+                         " && localStorage.getItem(k).length > 1500)")
     pg.reload()
     pg.locator("#qa-chat .qa-reply").first.wait_for()
     assert "Kadyrov" in pg.locator("#qa-chat .qa-reply").first.inner_text()
@@ -462,3 +466,48 @@ def test_a_number_typed_in_the_settings_shows_as_it_is_read(
     assert "Sources (3)" in reply.locator("summary").inner_text()
     expect(pg.locator("#qa-top-k input[type=number]")).to_have_value("3")
     expect(pg.locator("#qa-threshold input[type=number]")).to_have_value("0.25")
+
+
+def test_a_page_opened_while_an_upload_is_indexed_says_so_and_follows_it(
+        browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A page opened (or reloaded) while another page's upload is being indexed says so
+    in its status line, and shows the new article once it is indexed, without a reload."""
+    from qa.pipeline import QAPipeline
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("ui-follow")
+    shutil.copytree(SEEDS, root / "seeds")
+    pipe = QAPipeline(root / "index", corpus=root / "seeds")
+    gate, indexing = threading.Event(), threading.Event()
+    real_add = pipe.add_documents
+
+    def held_add(*args: Any, **kwargs: Any) -> Any:
+        indexing.set()
+        gate.wait(TIMEOUT_MS / 1000)
+        return real_add(*args, **kwargs)
+
+    port = _free_port()
+    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
+    pipe.add_documents = held_add  # type: ignore[method-assign]
+    article = root / "kiosk.md"
+    article.write_text("# Harbour kiosk\n\nThe harbour kiosk sells ice cream until nine.\n")
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 1000}) for _ in "ab"]
+    try:
+        uploading, other = (c.new_page() for c in contexts)
+        for pg in (uploading, other):
+            pg.set_default_timeout(TIMEOUT_MS)
+        uploading.goto(f"http://127.0.0.1:{port}/")
+        uploading.locator("#qa-upload input[type=file]").set_input_files(str(article))
+        assert indexing.wait(TIMEOUT_MS / 1000)
+        other.goto(f"http://127.0.0.1:{port}/")
+        other.get_by_text("Articles are being indexed").wait_for()
+        assert "Harbour kiosk" not in other.locator("#qa-articles").inner_text()
+        gate.set()
+        other.locator("#qa-articles").get_by_text("Harbour kiosk").wait_for(timeout=30_000)
+        other.wait_for_function("() => !document.querySelector('#qa-upload-status')"
+                                ".innerText.includes('being indexed')", timeout=30_000)
+    finally:
+        gate.set()
+        for c in contexts:
+            c.close()
+        demo.close()

@@ -41,6 +41,12 @@ SEED_EXAMPLES = [
 ]
 SEED_DOC_IDS = ("000_bdb7ea08bf89b1ec.txt", "003_7912fbbb2ad95ee3.txt")
 DEFAULT_CONCURRENCY = 2
+#: How often a page looks whether the index or the uploads changed (ChatService.listing_stamp).
+FOLLOW_SECONDS = 4.0
+#: The status line of a page opened while articles are being indexed.
+INDEXING_NOTE = ('<p class="qa-status">Articles are being indexed (an upload or removal '
+                 "started before this page was opened); the lists below follow once that is "
+                 "done.</p>")
 #: Messages of the conversation the browser keeps (the last ones): enough to read back
 #: after a reload, and far from the browser's storage limit with the sources they show.
 SAVED_MESSAGES = 40
@@ -323,17 +329,36 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                         remove_btn = gr.Button("Remove", scale=1, min_width=80,
                                                elem_id="qa-remove")
 
-        def removable_update() -> Any:
-            """The removal list as the uploads folder holds it now, nothing chosen."""
-            return gr.update(choices=service.upload_names() if can_remove else [],
-                             value=None)
+        def removable_update(chosen: Any = None) -> Any:
+            """The removal list as the uploads folder holds it now, with ``chosen`` still
+            chosen if it is there."""
+            names = service.upload_names() if can_remove else []
+            return gr.update(choices=names, value=chosen if chosen in names else None)
 
-        def listing() -> tuple[str, Any]:
-            return service.articles_html(), removable_update()
+        def listing() -> tuple[str, Any, Any, Any]:
+            stamp = service.listing_stamp()
+            return (service.articles_html(), removable_update(),
+                    INDEXING_NOTE if stamp[1] else gr.update(), stamp)
 
-        # a page opened (or reloaded) after uploads lists what the index holds now
-        demo.load(listing, None, [articles, removable], queue=False,
+        # a page opened (or reloaded) after uploads lists what the index holds now, and
+        # says so when articles are being indexed meanwhile (an upload before a reload)
+        seen = gr.State(None)
+        demo.load(listing, None, [articles, removable, status, seen], queue=False,
                   api_visibility="undocumented")
+
+        def follow(last: Any, shown: Any, chosen: Any) -> tuple[Any, Any, Any, Any]:
+            """The lists again when the index or the uploads changed since the page last
+            showed them (an upload finished that another page or the page before a reload
+            started; a build by `qa index`); the note above gone once that is done."""
+            stamp = service.listing_stamp()
+            if stamp == last:
+                return gr.update(), gr.update(), gr.update(), last
+            note = "" if shown == INDEXING_NOTE and not stamp[1] else gr.update()
+            return service.articles_html(), removable_update(chosen), note, stamp
+
+        gr.Timer(FOLLOW_SECONDS).tick(
+            follow, [seen, status, removable], [articles, removable, status, seen],
+            queue=False, show_progress="hidden", api_visibility="undocumented")
         # and shows the conversation as it was (cleared: empty)
         kept = saved_chat(pipeline)
         demo.load(restored_messages, [kept], [chatbot], queue=False, show_progress="hidden",

@@ -255,6 +255,17 @@ class ChatService:
         uploads folder holds uploads alone (ui.removal)."""
         return self.pipeline.can_add_documents() and self._uploads_alone()
 
+    def listing_stamp(self) -> tuple[str, bool, tuple[str, ...]]:
+        """What the page's article list and removal list follow: the live generation's
+        name, whether an upload or removal is being indexed (by any page), and the
+        uploads. Cheap: a page asks every few seconds."""
+        try:
+            live = self.pipeline.store.current_generation()
+        except QAError:
+            live = None
+        return (live.name if live else "", self._upload_lock.locked(),
+                tuple(self.upload_names()))
+
     def upload_names(self) -> list[str]:
         """The uploads the chat can remove, by file name; none where it removes none."""
         return upload_names(self.uploads_dir) if self.can_remove() else []
