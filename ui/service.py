@@ -264,7 +264,7 @@ class ChatService:
         except QAError:
             live = None
         return (live.name if live else "", self._upload_lock.locked(),
-                tuple(self.upload_names()))
+                tuple(upload_names(self.uploads_dir)))  # (not the manifest's sources)
 
     def upload_names(self) -> list[str]:
         """The uploads the chat can remove, by file name; none where it removes none."""
