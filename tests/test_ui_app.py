@@ -822,7 +822,7 @@ def test_the_saved_conversation_is_the_index_folders_across_restarts(tmp_path: P
     folder: a chat started again over it reads it back (Gradio's random default did not);
     a chat over another index has its own. What is kept is the last messages alone."""
     from qa.pipeline import QAPipeline
-    from ui.app import SAVED_MESSAGES, kept_messages, saved_chat
+    from ui.history import SAVED_MESSAGES, kept_messages, saved_chat
 
     first, again = saved_chat(QAPipeline(tmp_path / "a")), saved_chat(QAPipeline(tmp_path / "a"))
     other = saved_chat(QAPipeline(tmp_path / "b"))
@@ -837,7 +837,7 @@ def test_a_restored_conversation_starts_with_a_question_and_ends_with_a_reply() 
     """What the browser keeps is cut at a question (never a reply without it); what a page
     shows again drops a last question the reload left unanswered, which follow-ups would
     otherwise read as the earlier question."""
-    from ui.app import SAVED_MESSAGES, kept_messages, restored_messages
+    from ui.history import SAVED_MESSAGES, kept_messages, restored_messages
 
     def turn(n: int) -> list[dict[str, str]]:
         return [{"role": "user", "content": f"q{n}"}, {"role": "assistant", "content": f"a{n}"}]

@@ -7,7 +7,6 @@ What the chat does lives in ``ui.service.ChatService``; this module lays out the
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 from collections.abc import Iterator, Sequence
@@ -19,6 +18,7 @@ import gradio as gr
 
 from qa.errors import QAError
 from qa.pipeline import QAPipeline
+from ui.history import kept_messages, restored_messages, saved_chat
 from ui.service import ChatService
 from ui.uploads import (
     ALLOWED_SUFFIXES,
@@ -47,9 +47,6 @@ FOLLOW_SECONDS = 4.0
 INDEXING_NOTE = ('<p class="qa-status">Articles are being indexed (an upload or removal '
                  "started before this page was opened); the lists below follow once that is "
                  "done.</p>")
-#: Messages of the conversation the browser keeps (the last ones): enough to read back
-#: after a reload, and far from the browser's storage limit with the sources they show.
-SAVED_MESSAGES = 40
 
 CSS = """
 .qa-reply mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
@@ -213,42 +210,6 @@ def _sync_uploads(service: ChatService) -> None:
             pipeline.add_documents()
         except QAError as exc:  # the chat still starts, on the index as it is
             logger.warning("the uploads waiting in %s were not indexed: %s", uploads, exc)
-
-
-def saved_chat(pipeline: QAPipeline) -> gr.BrowserState:
-    """Where the browser keeps the conversation, so that a reload of the page (or a page
-    Gradio reloads after the server restarted) shows it again: localStorage, under a key
-    of the index folder (a chat over another index keeps its own). Gradio encrypts it in
-    the page with a key the page is given; a random one (its default) would be another
-    after a restart and lose the conversation, so it is made from the folder too: it
-    hides nothing the page does not already hold, as Gradio's own does not."""
-    name = hashlib.sha256(str(pipeline.index_dir.resolve()).encode()).hexdigest()
-    return gr.BrowserState([], storage_key=f"qa-chat-{name[:16]}", secret=name[16:48])
-
-
-def kept_messages(history: Any) -> list[Any]:
-    """The last SAVED_MESSAGES messages of ``history`` (a list), for the browser to keep,
-    from a question on (a reply is never kept without its question); [] for anything else
-    (a damaged or foreign stored value)."""
-    if not isinstance(history, list):
-        return []
-    kept = history[-SAVED_MESSAGES:]
-    first = next((n for n, m in enumerate(kept) if _role(m) == "user"), len(kept))
-    return list(kept[first:])
-
-
-def restored_messages(saved: Any) -> list[Any]:
-    """The conversation the browser kept, without a last question that has no reply (the
-    page was reloaded while it was answered: its answer went to the page that was gone,
-    and follow-ups would lean on a question left open)."""
-    kept = kept_messages(saved)
-    while kept and _role(kept[-1]) == "user":
-        kept.pop()
-    return kept
-
-
-def _role(message: Any) -> Any:
-    return message.get("role") if isinstance(message, dict) else None
 
 
 def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,

@@ -1,0 +1,52 @@
+"""The conversation the browser keeps for the chat page: where (localStorage, a key of the
+index folder), how much (the last SAVED_MESSAGES messages, from a question on), and what a
+reloaded page shows of it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import gradio as gr
+
+from qa.pipeline import QAPipeline
+
+#: Messages of the conversation the browser keeps (the last ones): enough to read back
+#: after a reload, and far from the browser's storage limit with the sources they show.
+SAVED_MESSAGES = 40
+
+
+def saved_chat(pipeline: QAPipeline) -> gr.BrowserState:
+    """Where the browser keeps the conversation, so that a reload of the page (or a page
+    Gradio reloads after the server restarted) shows it again: localStorage, under a key
+    of the index folder (a chat over another index keeps its own). Gradio encrypts it in
+    the page with a key the page is given; a random one (its default) would be another
+    after a restart and lose the conversation, so it is made from the folder too: it
+    hides nothing the page does not already hold, as Gradio's own does not."""
+    name = hashlib.sha256(str(pipeline.index_dir.resolve()).encode()).hexdigest()
+    return gr.BrowserState([], storage_key=f"qa-chat-{name[:16]}", secret=name[16:48])
+
+
+def kept_messages(history: Any) -> list[Any]:
+    """The last SAVED_MESSAGES messages of ``history`` (a list), for the browser to keep,
+    from a question on (a reply is never kept without its question); [] for anything else
+    (a damaged or foreign stored value)."""
+    if not isinstance(history, list):
+        return []
+    kept = history[-SAVED_MESSAGES:]
+    first = next((n for n, m in enumerate(kept) if _role(m) == "user"), len(kept))
+    return list(kept[first:])
+
+
+def restored_messages(saved: Any) -> list[Any]:
+    """The conversation the browser kept, without a last question that has no reply (the
+    page was reloaded while it was answered: its answer went to the page that was gone,
+    and follow-ups would lean on a question left open)."""
+    kept = kept_messages(saved)
+    while kept and _role(kept[-1]) == "user":
+        kept.pop()
+    return kept
+
+
+def _role(message: Any) -> Any:
+    return message.get("role") if isinstance(message, dict) else None
