@@ -190,7 +190,7 @@ def load_gold(path: str | Path) -> list[GoldItem]:
             column = len(data[:exc.start].decode("utf-8")) + 1
             problems.append((no, _LineError(
                 f"not UTF-8 text (byte {data[exc.start]:#04x} at column {column}); save the "
-                "file as UTF-8")))
+                "file as UTF-8 (or UTF-16 with a byte-order mark)")))
         except _LineError as exc:
             problems.append((no, exc))
         else:

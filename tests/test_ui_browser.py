@@ -200,6 +200,28 @@ def test_a_reloaded_page_lists_the_articles_uploaded_before_and_one_is_removed(
     pg.locator("#qa-remove-choice input").click()
     pg.get_by_role("option", name="pier.md").wait_for()  # the list as it is now
     assert pg.get_by_role("option", name="ferry-timetable.md").count() == 0
+    # a choice survives another upload (it was cleared)
+    pg.get_by_role("option", name="pier.md").click()
+    quay = tmp_path / "quay.md"
+    quay.write_text("# Quay\n\nThe quay has a crane.\n", encoding="utf-8")
+    pg.locator("#qa-upload input[type=file]").set_input_files(str(quay))
+    pg.locator("#qa-upload-status").get_by_text("added 'quay.md'").wait_for()
+    pg.locator("#qa-articles").get_by_text("Quay", exact=True).wait_for()
+    assert pg.locator("#qa-remove-choice input").input_value() == "pier.md"
+
+
+def test_on_a_narrow_screen_the_question_box_keeps_its_width(
+        browser: Any, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(app_url)
+        box = pg.locator("#qa-question textarea")
+        box.wait_for()
+        assert box.bounding_box()["width"] >= 200  # it was squeezed beside Ask and Clear
+    finally:
+        context.close()
 
 
 def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]]) -> None:

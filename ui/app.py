@@ -244,9 +244,11 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     placeholder=PLACEHOLDER,
                 )
                 with gr.Row():
+                    # min_width: on a narrow screen the buttons go under the box, which
+                    # was squeezed to a few characters beside them
                     question = gr.Textbox(placeholder="Ask a question…", show_label=False,
                                           scale=8, elem_id="qa-question", autofocus=True,
-                                          max_lines=4)
+                                          max_lines=4, min_width=240)
                     ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80,
                                         elem_id="qa-ask")
                     clear_btn = gr.Button("Clear", scale=1, min_width=80, elem_id="qa-clear")
@@ -364,22 +366,24 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
                       cancels=answering)
         if can_upload:
-            def upload(payload: Any) -> Iterator[tuple[Any, Any, Any]]:
+            def upload(payload: Any, chosen: Any) -> Iterator[tuple[Any, Any, Any]]:
                 """Say at once that the files are being indexed (it can take a minute on
-                two cores), then what became of each."""
+                two cores), then what became of each; an upload chosen for removal stays
+                chosen."""
                 paths, names = uploaded_files(payload)
                 if not paths:
-                    yield *service.upload(None), removable_update()
+                    yield *service.upload(None), removable_update(chosen)
                     return
                 count = len(paths)
                 yield (f'<p class="qa-status">Indexing {count} file'
                        f'{"" if count == 1 else "s"}… (questions are answered meanwhile)'
                        "</p>", gr.update(), gr.update())
-                yield *service.upload(paths, names), removable_update()
+                yield *service.upload(paths, names), removable_update(chosen)
 
             # preprocess=False: the files as Gradio sent them, with the names the browser
             # gave (uploaded_files); they are in Gradio's cache, checked as with preprocessing
-            files.upload(upload, [files], [status, articles, removable], preprocess=False,
+            files.upload(upload, [files, removable], [status, articles, removable],
+                         preprocess=False,
                          api_visibility="undocumented").then(
                 lambda: None, None, [files], api_visibility="undocumented")
 
