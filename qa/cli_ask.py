@@ -21,6 +21,7 @@ from qa.cli import (
     main,
 )
 from qa.errors import QuestionError
+from qa.fileio import utf16_text
 from qa.text import fold_space, is_mark, mark_end
 
 logger = logging.getLogger(__name__)
@@ -114,17 +115,17 @@ def _read_questions(source: str) -> list[str]:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         raise click.ClickException(f"cannot read {name}: {exc.strerror or exc}") from exc
-    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     try:
-        text = raw.decode("utf-16") if utf16 else raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if utf16:
+        text = utf16_text(raw, "the questions")
+    except ValueError as exc:
+        raise click.ClickException(f"{name} {exc}.") from exc
+    if text is None:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             raise click.ClickException(
-                f"{name} starts as UTF-16 text but is not valid UTF-16 (byte {exc.start}, "
-                "cut short?): save the questions again, as UTF-8 or UTF-16.") from exc
-        raise click.ClickException(
-            f"{name} is not UTF-8 text (byte {exc.start}): save the questions as UTF-8, "
-            "one a line.") from exc
+                f"{name} is not UTF-8 text (byte {exc.start}): save the questions as "
+                "UTF-8, one a line.") from exc
     # lines end at line feeds only (a question may hold U+2028); a line with nothing
     # printable on it (blank, or a stray zero-width character) is no question
     lines = [line.strip() for line in text.split("\n")]

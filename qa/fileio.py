@@ -36,6 +36,23 @@ def write_atomic(path: str | Path, data: str) -> Path:
     return path
 
 
+#: The byte-order marks of UTF-16 (little- and big-endian) a text file may start with.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_text(raw: bytes, what: str) -> str | None:
+    """``raw`` decoded as UTF-16 when it starts with a UTF-16 byte-order mark (Windows
+    PowerShell's ``>`` writes such files); None when it does not. ValueError, saying how
+    to save ``what`` ("the questions") again, when it is not valid UTF-16 (cut short)."""
+    if not raw.startswith(UTF16_BOMS):
+        return None
+    try:
+        return raw.decode("utf-16")
+    except UnicodeDecodeError as exc:  # an odd byte count (cut short), a lone surrogate
+        raise ValueError(f"starts as UTF-16 text but is not valid UTF-16 (byte {exc.start}, "
+                         f"cut short?): save {what} again, as UTF-8 or UTF-16") from None
+
+
 def looks_like_path(name: str) -> bool:
     """A local path rather than a hub id ('owner/name'): absolute, ./ or ../, or ~."""
     return name.startswith(("/", "./", "../", "~", "\\")) or Path(name).is_absolute()

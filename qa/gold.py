@@ -11,6 +11,7 @@ from typing import Any
 
 from qa.checks import clean_question
 from qa.errors import DataError, QuestionError
+from qa.fileio import utf16_text
 from qa.metrics import normalize_text
 
 logger = logging.getLogger(__name__)
@@ -130,14 +131,13 @@ def _utf8(raw: bytes, path: Path) -> bytes:
     """``raw`` as UTF-8 without a BOM: UTF-8 with a BOM (some Windows editors) and UTF-16
     with a BOM (Windows PowerShell's ``>``) read as ``qa ask -f`` reads them; other bytes
     are left for the lines to report."""
-    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.removeprefix(b"\xef\xbb\xbf")  # a BOM is no error
     try:
-        return raw.decode("utf-16").encode("utf-8")
-    except UnicodeDecodeError as exc:  # an odd byte count (cut short), a lone surrogate
-        raise DataError(f"{path} starts as UTF-16 text but is not valid UTF-16 (byte "
-                        f"{exc.start}, cut short?): save the gold file again, as UTF-8 or "
-                        "UTF-16") from exc
+        text = utf16_text(raw, "the gold file")
+    except ValueError as exc:
+        raise DataError(f"{path} {exc}") from exc
+    if text is None:
+        return raw.removeprefix(b"\xef\xbb\xbf")  # a BOM is no error
+    return text.encode("utf-8")
 
 
 def _refuse_squad(raw: bytes, path: Path) -> None:

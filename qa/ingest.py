@@ -14,6 +14,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from qa.errors import IngestError
+from qa.fileio import UTF16_BOMS
 from qa.html import html_to_text
 from qa.markdown import markdown_to_text, only_front_matter
 from qa.text import has_words, short_title, unify
@@ -61,7 +62,7 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
     """:func:`decode_bytes`, and the name of the encoding when it was a guess
     ('Windows-1252', 'Latin-1'; None when the data said). For an HTML page that is not
     UTF-8, the charset its ``<meta>`` declares comes before the guess."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF16_BOMS):
         text, guessed = data.decode("utf-16", errors="replace"), None
     else:
         if data.startswith(b"\xef\xbb\xbf"):
