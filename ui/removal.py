@@ -15,7 +15,7 @@ from pathlib import Path
 from qa.errors import QAError
 from qa.ingest import read_document
 from qa.pipeline import QAPipeline
-from ui.uploads import restore_upload, set_aside_upload, upload_names
+from ui.uploads import restore_upload, set_aside_upload, upload_names, why_not_indexed
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +47,7 @@ def remove_upload(pipeline: QAPipeline, uploads_dir: Path, name: str, *,
         pipeline.add_documents()
     except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
         restore_upload(path, aside)
-        why = (str(exc) if isinstance(exc, QAError) else
-               f"the index could not be written ({exc.strerror or exc})")
+        why = why_not_indexed(exc)
         logger.warning("removing the upload %s failed: %s", path, why)
         return False, f"'{name}' was not removed, it is still indexed: {why}"
     aside.unlink(missing_ok=True)

@@ -39,6 +39,7 @@ from ui.uploads import (
     safe_filename,
     save_upload,
     upload_names,
+    why_not_indexed,
 )
 
 logger = logging.getLogger(__name__)
@@ -373,8 +374,7 @@ class ChatService:
         except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
             for p in saved:
                 _take_back(p, replaced.get(p))
-            why = (str(exc) if isinstance(exc, QAError) else
-                   f"the index could not be written ({exc.strerror or exc})")
+            why = why_not_indexed(exc)
             logger.warning("indexing uploads failed: %s", why)
             return [(False, f"indexing failed, nothing was added: {why}")]
         skipped = {Path(p).resolve(): reason for p, reason in report.skipped}

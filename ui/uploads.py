@@ -221,3 +221,12 @@ def set_aside_upload(name: str, uploads_dir: Path) -> tuple[Path, Path]:
     backup = target.parent / f".removed-{uuid.uuid4().hex}{target.suffix}"
     os.replace(target, backup)
     return target, backup
+
+
+def why_not_indexed(exc: Exception) -> str:
+    """What stopped the index from taking uploads (or letting one go), as the status line
+    says it: a QAError's own message, or the OSError of a full disk or a read-only index
+    folder."""
+    if isinstance(exc, OSError):
+        return f"the index could not be written ({exc.strerror or exc})"
+    return str(exc)
