@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import sys
@@ -54,6 +55,29 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+#: The keys of a gold line.
+KEYS = ("id", "question", "answers")
+
+
+def _misspelt(missing: list[str], obj: dict[str, Any]) -> str:
+    """" (the line has 'answer': did you mean 'answers'?)" where a key of the line is close
+    to a missing one; else ""."""
+    others = {k.lower(): k for k in obj if k not in KEYS}
+    for key in missing:
+        close = difflib.get_close_matches(key, others, n=1, cutoff=0.6)
+        if close:
+            return f" (the line has {others[close[0]]!r}: did you mean {key!r}?)"
+    return ""
+
+
+def _as_json(value: Any) -> str:
+    """A value as the file writes it (true, null, 1.5), not as Python does (True, None)."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def _item(line: str) -> GoldItem:
     """One non-blank line as a GoldItem; _LineError saying what is wrong."""
     try:
@@ -66,12 +90,13 @@ def _item(line: str) -> GoldItem:
         raise _LineError("not valid JSON here (nested too deeply)", hint=True) from exc
     if not isinstance(obj, dict):
         raise _LineError(f"expected a JSON object, got {type(obj).__name__}", hint=True)
-    missing = [k for k in ("id", "question", "answers") if k not in obj]
+    missing = [k for k in KEYS if k not in obj]
     if missing:
-        raise _LineError(f"missing {', '.join(missing)}", hint=True)
+        raise _LineError(f"missing {', '.join(missing)}{_misspelt(missing, obj)}", hint=True)
     qid, question, answers = obj["id"], obj["question"], obj["answers"]
     if not _usable_id(qid):
-        raise _LineError(f"'id' must be a non-empty string or a whole number, got {qid!r}")
+        raise _LineError("'id' must be a non-empty string or a whole number, got "
+                         f"{_as_json(qid)}")
     if not isinstance(question, str):
         raise _LineError(f"'question' must be a non-empty string, got {type(question).__name__}")
     try:
