@@ -148,3 +148,58 @@ def test_the_last_article_of_the_index_is_not_removed(tmp_path: Path) -> None:
     assert (uploads / "lighthouse.txt").read_text() == LIGHTHOUSE
     assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]
     assert _from_lighthouse(service)
+
+
+def _restart(service: Any, **kwargs: Any) -> Any:
+    """The chat started again over the same index and uploads folder (a new process would
+    open the index the same way); its ChatService."""
+    from qa.pipeline import QAPipeline
+    from ui.app import build_app
+    from ui.service import ChatService
+
+    old = service.pipeline
+    pipe = QAPipeline(old.index_dir, corpus=old.corpus, uploads_dir=service.uploads_dir)
+    build_app(pipe, service.uploads_dir, **kwargs)
+    return ChatService(pipe, service.uploads_dir)
+
+
+def test_an_upload_set_aside_by_a_stopped_removal_comes_back(tmp_path: Path) -> None:
+    # the chat stopped after setting the upload aside, before the index was built without
+    # it: the index still holds it, so it goes back under its name at the next start
+    from ui.uploads import set_aside_upload
+
+    service, _, uploads = _service(tmp_path)
+    set_aside_upload("lighthouse.txt", uploads)
+    assert service.upload_names() == []
+    again = _restart(service)
+    assert sorted(p.name for p in uploads.iterdir()) == ["lighthouse.txt"]
+    assert (uploads / "lighthouse.txt").read_text() == LIGHTHOUSE
+    assert again.upload_names() == ["lighthouse.txt"] and _from_lighthouse(again)
+    status, _ = again.remove("lighthouse.txt")  # and it can be removed as any upload
+    assert "removed &#x27;lighthouse.txt&#x27;" in status, status
+
+
+def test_an_upload_a_stopped_removal_had_taken_out_of_the_index_is_deleted(
+        tmp_path: Path) -> None:
+    # the chat stopped after the index was built without it, before the file set aside
+    # was deleted: the removal had happened, the leftover goes
+    from ui.uploads import set_aside_upload
+
+    service, _, uploads = _service(tmp_path)
+    set_aside_upload("lighthouse.txt", uploads)
+    service.pipeline.add_documents()
+    assert [p.name.startswith(".removed-") for p in uploads.iterdir()] == [True]
+    again = _restart(service)
+    assert list(uploads.iterdir()) == []
+    assert set(again.documents()) == {"ferry.md"} and not _from_lighthouse(again)
+
+
+def test_a_set_aside_upload_that_cannot_be_read_is_left_in_place(tmp_path: Path) -> None:
+    # over the upload limit the chat now runs with: neither put back nor deleted
+    from ui.uploads import set_aside_upload
+
+    service, _, uploads = _service(tmp_path)
+    _, aside = set_aside_upload("lighthouse.txt", uploads)
+    _restart(service, max_upload_bytes=10)
+    assert [p.name for p in uploads.iterdir()] == [aside.name]
+    assert aside.read_text() == LIGHTHOUSE

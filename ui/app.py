@@ -19,6 +19,7 @@ import gradio as gr
 from qa.errors import QAError
 from qa.pipeline import QAPipeline
 from ui.history import kept_messages, restored_messages, saved_chat
+from ui.removal import recover_removals
 from ui.service import ChatService
 from ui.uploads import (
     ALLOWED_SUFFIXES,
@@ -201,6 +202,8 @@ def _sync_uploads(service: ChatService) -> None:
     documents = service.documents()  # loads, or builds, the index
     if not uploads.is_dir() or not pipeline.can_add_documents():
         return
+    if service.can_remove():  # an upload a stopped chat left set aside
+        recover_removals(uploads, documents, service.max_upload_bytes)
     pending = [p.name for p in uploads.iterdir()
                if p.is_file() and not p.name.startswith(".")
                and p.suffix.lower() in ALLOWED_SUFFIXES and p.name not in documents]

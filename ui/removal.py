@@ -10,7 +10,9 @@ deletes."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+from typing import Any
 
 from qa.errors import QAError
 from qa.ingest import read_document
@@ -42,7 +44,7 @@ def remove_upload(pipeline: QAPipeline, uploads_dir: Path, name: str, *,
         return False, str(exc)
     except OSError as exc:
         return False, f"'{name}' could not be removed: {exc.strerror or exc}"
-    title = _indexed_title(pipeline, aside, name, max_bytes)
+    title = _indexed_title(pipeline, aside, max_bytes)
     try:
         pipeline.add_documents()
     except (QAError, OSError) as exc:  # OSError: a full disk, a read-only index folder
@@ -56,18 +58,60 @@ def remove_upload(pipeline: QAPipeline, uploads_dir: Path, name: str, *,
     return True, f"{what}: the index holds {held} article{'' if held == 1 else 's'}"
 
 
-def _indexed_title(pipeline: QAPipeline, path: Path, name: str, max_bytes: int) -> str | None:
+def recover_removals(uploads_dir: Path, documents: dict[str, Any], max_bytes: int) -> None:
+    """Finish what a chat stopped in the middle of a removal left: an upload set aside
+    (``.removed-…``) that the index still holds goes back under its name (the removal did
+    not happen); one the index no longer holds is deleted (it did). ``documents``: the
+    index's manifest documents. Call only where the uploads folder holds uploads alone."""
+    for aside in sorted(uploads_dir.glob(".removed-*")):
+        content_hash = _content_hash(aside, max_bytes)
+        if content_hash is None:
+            logger.warning("left %s in place: an upload set aside by a removal the chat did "
+                           "not finish, which cannot be read", aside)
+            continue
+        found = _find(documents, content_hash)
+        if found is None:
+            aside.unlink(missing_ok=True)
+            logger.info("deleted %s: an upload whose removal had finished", aside)
+            continue
+        doc_id = found[0]
+        back = uploads_dir / doc_id
+        if Path(doc_id).name != doc_id or back.exists():
+            logger.warning("left %s in place: the index still holds it as '%s', which "
+                           "cannot be put back in %s", aside, doc_id, uploads_dir)
+            continue
+        os.replace(aside, back)
+        logger.warning("put back '%s' in %s: the chat stopped while removing it, before "
+                       "the index was built without it", doc_id, uploads_dir)
+
+
+def _content_hash(path: Path, max_bytes: int) -> str | None:
+    """The hash the index keeps of the text of the file at ``path``; None when it cannot
+    be read."""
+    try:
+        return read_document(path, path.name, max_bytes).content_hash
+    except (QAError, OSError):
+        return None
+
+
+def _find(documents: dict[str, Any], content_hash: str) -> tuple[str, dict[str, Any]] | None:
+    """(id, manifest entry) of the indexed document of that text; None when there is none."""
+    for doc_id, meta in documents.items():
+        if meta.get("hash") == content_hash:
+            return doc_id, meta
+    return None
+
+
+def _indexed_title(pipeline: QAPipeline, path: Path, max_bytes: int) -> str | None:
     """The title the index has for the upload at ``path`` (found by its text: its id may
     be qualified, 'uploads/notes.md'); None when the index does not have it."""
     try:
-        content_hash = read_document(path, name, max_bytes).content_hash
         documents = pipeline.index.manifest.get("documents", {})
-    except (QAError, OSError):
+    except QAError:
         return None
-    for doc_id, meta in documents.items():
-        if meta.get("hash") == content_hash:
-            return str(meta.get("title") or doc_id)
-    return None
+    content_hash = _content_hash(path, max_bytes)
+    found = None if content_hash is None else _find(documents, content_hash)
+    return None if found is None else str(found[1].get("title") or found[0])
 
 
 def _article_count(pipeline: QAPipeline) -> int:
