@@ -74,15 +74,15 @@ def recover_removals(uploads_dir: Path, documents: dict[str, Any], max_bytes: in
             aside.unlink(missing_ok=True)
             logger.info("deleted %s: an upload whose removal had finished", aside)
             continue
-        doc_id = found[0]
-        back = uploads_dir / doc_id
-        if Path(doc_id).name != doc_id or back.exists():
-            logger.warning("left %s in place: the index still holds it as '%s', which "
-                           "cannot be put back in %s", aside, doc_id, uploads_dir)
+        doc_id = found[0]  # its file name, or qualified ('uploads/notes.md')
+        back = uploads_dir / Path(doc_id).name
+        if back.exists():
+            logger.warning("left %s in place: the index still holds it as '%s', and %s "
+                           "is taken", aside, doc_id, back)
             continue
         os.replace(aside, back)
-        logger.warning("put back '%s' in %s: the chat stopped while removing it, before "
-                       "the index was built without it", doc_id, uploads_dir)
+        logger.warning("put back %s: the chat stopped while removing it, before the index "
+                       "was built without it", back)
 
 
 def _content_hash(path: Path, max_bytes: int) -> str | None:
