@@ -27,7 +27,26 @@ from qa.text import fold_space, is_mark, mark_end
 logger = logging.getLogger(__name__)
 
 
-@main.command("ask")
+class _AskCommand(click.Command):
+    """`qa ask`, whose refusal of an unknown option says how to ask a question that starts
+    with '-' ("-1 is what?"), which click reads as options."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if any(_reads_as_question(a) for a in args) or (exc.option_name[1:2].isdigit()):
+                exc.message += (" A question that starts with '-' goes after --: "
+                                "qa ask -- \"-1 is what?\"")
+            raise
+
+
+def _reads_as_question(arg: str) -> bool:
+    """An argument that begins like an option but holds words ('-1 is what?')."""
+    return arg.startswith("-") and any(c.isspace() for c in arg)
+
+
+@main.command("ask", cls=_AskCommand)
 @click.argument("questions", nargs=-1, metavar="[QUESTION]...")
 @click.option("-f", "--file", "questions_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False, allow_dash=True),

@@ -35,9 +35,10 @@ from qa.errors import (
     IndexMismatchError,
     IndexNotFoundError,
     IndexWriteError,
+    ModelLoadError,
     QAError,
 )
-from qa.fileio import write_atomic
+from qa.fileio import looks_like_path, write_atomic
 from qa.generations import (
     BY_OPTION,
     GENERATION_NAME,
@@ -241,10 +242,16 @@ class IndexStore:
         if embedding_model is not None and not same_model(manifest.get("embedding_model"),
                                                           embedding_model):
             built = manifest.get("embedding_model")
-            flag = "" if embedding_model == DEFAULT_MODEL_ID else \
-                f" --embedding-model {embedding_model}"
             use = ("leave out --embedding-model" if built == DEFAULT_MODEL_ID
                    else f"--embedding-model {built}")
+            if looks_like_path(embedding_model) and not Path(embedding_model).expanduser().is_dir():
+                # no model there: rebuilding "for the configured model" cannot work either
+                raise ModelLoadError(
+                    f"no embedding model folder at {embedding_model}: pass a local "
+                    f"sentence-transformers folder, or use the model the index at {self.path} "
+                    f"was built with, '{built}' ({use}).")
+            flag = "" if embedding_model == DEFAULT_MODEL_ID else \
+                f" --embedding-model {embedding_model}"
             raise IndexMismatchError(
                 f"the index at {self.path} was built with the embedding model '{built}', but "
                 f"'{embedding_model}' is configured. Rebuild it for the configured model with: "

@@ -216,3 +216,17 @@ def test_several_question_files_are_all_read(seeds_pipeline, tmp_path: Path) -> 
     assert [r["text"] for r in rows] == ["six-month", "Ramzan Kadyrov", None]
     twice = _ask(seeds_pipeline.index_dir, "-f", "-", "-f", "-", stdin=f"{CHECHEN}\n")
     assert twice.exit_code == 2 and "standard input (-f -) can be read once" in twice.stderr
+
+
+def test_a_question_that_starts_with_a_dash_is_shown_how_to_ask(tmp_path: Path) -> None:
+    # click reads "-1 is what?" as options: the refusal says to put it after --
+    for question in ("-1 is what?", "-5"):
+        res = _ask(tmp_path / "no-index", question)
+        assert res.exit_code == 2
+        assert "No such option" in res.stderr
+        assert "A question that starts with '-' goes after --: qa ask -- " in res.stderr
+    res = _ask(tmp_path / "no-index", "--jsn", "Who?")  # a mistyped option: no such hint
+    assert res.exit_code == 2 and "Did you mean '--json'?" in res.stderr
+    assert "goes after --" not in res.stderr
+    res = _ask(tmp_path / "no-index", "--", "-1 is what?")  # and then it is a question
+    assert res.exit_code == 1 and "no index" in res.stderr.lower()

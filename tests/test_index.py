@@ -233,6 +233,22 @@ def test_model_mismatch_says_how_to_rebuild(tmp_path, corpus, embedder) -> None:
     assert "(--embedding-model some-org/other-model)" in msg
 
 
+def test_a_configured_model_folder_that_is_not_there_is_named_as_such(
+        tmp_path, corpus, embedder) -> None:
+    # a mistyped --embedding-model path: not "rebuild the index for it", which fails too
+    from qa.errors import ModelLoadError
+
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    missing = tmp_path / "no-such-model"
+    with pytest.raises(ModelLoadError) as err:
+        store.load(str(missing))
+    msg = str(err.value)
+    assert f"no embedding model folder at {missing}" in msg
+    assert "--rebuild" not in msg
+    assert "'sentence-transformers/all-MiniLM-L6-v2' (leave out --embedding-model)" in msg
+
+
 def test_one_local_model_folder_written_two_ways_is_one_model(tmp_path, monkeypatch) -> None:
     """The shipped model copied to a folder of its own, given as './emb/' to build and as
     an absolute path to load; an index recording it as given (before absolute paths were
