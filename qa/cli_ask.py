@@ -35,9 +35,10 @@ class _AskCommand(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
-            if any(_reads_as_question(a) for a in args) or (exc.option_name[1:2].isdigit()):
-                exc.message += (" A question that starts with '-' goes after --: "
-                                "qa ask -- \"-1 is what?\"")
+            if any(_reads_as_question(a) for a in args) or exc.option_name[1:2].isdigit():
+                raise click.UsageError(
+                    f"{exc.format_message()} A question that starts with '-' goes after "
+                    "--: qa ask -- \"-1 is what?\"", ctx) from exc
             raise
 
 
