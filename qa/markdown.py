@@ -231,16 +231,29 @@ def _prose(text: str, labels: set[str]) -> str:
     return _BLANK_RUN.sub("\n\n", read)  # block tags read as breaks: one blank line
 
 
+#: Marks an image's text while links are read (a private-use character).
+_IMAGE_MARK = "\ue000"
+
+
 def _inline_text(text: str, labels: set[str] | None = None, images: bool = True) -> str:
     """Links and images as their text (reference links when ``labels`` defines theirs),
     autolinks as their address, HTML tags as their text; code spans and escapes kept as
     written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt.
     ``images=False`` (titles): images, ``<img>`` tags included, are left out."""
+    # an image's text is marked (when the mark is free) so that two images side by side
+    # (badges) read as two words, not one: 'Made by unshift' 'Version npm', not 'unshiftVersion'
+    mark = _IMAGE_MARK if _IMAGE_MARK not in text else ""
+
+    def image(alt: str) -> str:
+        return f"{mark}{alt}{mark}" if alt else ""
+
     def one(m: re.Match[str]) -> str:
         if m.group(1) or m.group(3):  # code span, escape
             return m.group(0)
         if m.group(4) is not None:
-            return m.group(4) if images or m.group(0)[0] != "!" else ""
+            if m.group(0)[0] != "!":
+                return m.group(4)
+            return image(m.group(4)) if images else ""
         if m.group(6) is not None:
             if m.group(7) is None and not m.group(5) and _definition_like(m):
                 return m.group(0)
@@ -248,7 +261,7 @@ def _inline_text(text: str, labels: set[str] | None = None, images: bool = True)
                 return ""
             label = m.group(7) or m.group(6)
             if labels is None or _label(label) in labels:
-                return m.group(6)
+                return image(m.group(6)) if m.group(5) else m.group(6)
             return m.group(0)
         if m.group(8):
             return m.group(8)
@@ -262,14 +275,20 @@ def _inline_text(text: str, labels: set[str] | None = None, images: bool = True)
         if name in ("td", "th"):
             return " "
         alt = _ALT.search(m.group(10) or "") if name == "img" and images else None
-        return next((g for g in alt.groups() if g is not None), "") if alt else ""
+        return image(next((g for g in alt.groups() if g is not None), "")) if alt else ""
 
     for _ in range(3):  # the image inside a link first, then the link
         new = _INLINE.sub(one, text)
         if new == text:
             break
         text = new
-    return text
+    if not mark:
+        return text
+    # a mark between two letters or digits is a space; elsewhere (beside a space, a
+    # bracket, a line's edge) nothing
+    return re.sub(f"{mark}+", lambda m: " " if (
+        0 < m.start() and m.end() < len(text) and text[m.start() - 1].isalnum()
+        and text[m.end()].isalnum()) else "", text)
 
 
 def _definition_like(m: re.Match[str]) -> bool:

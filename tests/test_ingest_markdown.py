@@ -232,6 +232,18 @@ def test_badges_in_a_heading_are_not_in_the_title() -> None:
     assert text == "# rustfmt linux mac crates.io\n\n"
 
 
+def test_images_side_by_side_read_as_words_apart() -> None:
+    # badges written with no space between them read as one word each, not run together
+    # ("unshiftVersion npmBuild Status"); an image beside a bracket or a space adds none
+    markdown = ("[![Made by unshift](m.svg)](http://u.io)[![Version npm](v.svg)](http://n)"
+                '![Build Status](b.svg)<img alt="IRC channel" src="i.svg">\n\n'
+                "The logo (![logo](l.png)) and ![icon](i.png) here.\n")
+    text, _ = markdown_to_text(markdown)
+    assert text == ("Made by unshift Version npm Build Status IRC channel\n\n"
+                    "The logo (logo) and icon here.\n")
+    assert "\ue000" not in text
+
+
 def test_a_fenced_block_in_a_list_item_stays_as_written() -> None:
     # the fence, indented with the item's text, was not seen: its code lost its tags and
     # escapes ('<div class="x">hi</div>' stored as 'hi')
