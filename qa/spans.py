@@ -101,6 +101,20 @@ def _grow_joined(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: What an e-mail address's local part is made of ('base-passwd', 'first.last+tag').
+_LOCAL_PART = re.compile(r"[\w.+-]+\Z")
+
+
+def _with_local_part(text: str, start: int) -> int:
+    """A span that starts at the '@' of an e-mail address ('@packages.debian.org' of
+    "base-passwd@packages.debian.org") starts at its local part instead."""
+    if text.startswith("@", start) and start > 0 and text[start - 1].isalnum():
+        m = _LOCAL_PART.search(text, max(0, start - 64), start)
+        if m:
+            return m.start() + len(m.group()) - len(m.group().lstrip(".+-"))
+    return start
+
+
 def _take_in_partners(text: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) grown by the quote just outside an edge that partners a quote left
     unpaired inside it ('stdcall’ and ‘fastcall’' → '‘stdcall’ and ‘fastcall’'), and by
@@ -149,7 +163,8 @@ def span_edges(text: str, start: int, end: int,
     and a quote or code mark just outside an edge that partners one inside comes in
     ('`typer-slim` or `typer-cli`'); ``joins``, an edge at a '.', '_' or '::' between two
     letters or digits grows to the whole token ('relative' of "diff.relative" →
-    'diff.relative', '2' of "2.28"; 'Paris. It' joins nothing)."""
+    'diff.relative', '2' of "2.28"; 'Paris. It' joins nothing), and one at the '@' of an
+    e-mail address to its local part."""
     if "headings" in rules and start < end and (start == 0 or text[start - 1] == "\n"):
         m = _HEADING_MARK.match(text, start, end)
         if m:
@@ -173,6 +188,7 @@ def span_edges(text: str, start: int, end: int,
         break
     if start < end and "joins" in rules:
         start, end = _grow_joined(text, start, end)
+        start = _with_local_part(text, start)
     if start < end and quotes:
         start, end = _take_in_partners(text, start, end)
     return start, (mark_end(text, end) if start < end else end)

@@ -297,6 +297,10 @@ def _edged(text: str, span: str, rules: frozenset[str] | None = None) -> str:
     ("docs at example.com today", "example", "example.com"),
     ("a std::vector of ints", "vector", "std::vector"),
     ("call .relative on it", ".relative", ".relative"),  # nothing joined before the '.'
+    # an e-mail address cut at its '@' (a trial's): the local part comes in
+    ("mail base-passwd@packages.debian.org today", "@packages.debian.org",
+     "base-passwd@packages.debian.org"),
+    ("write to (first.last+qa@x.org)", "@x.org", "first.last+qa@x.org"),
 ])
 def test_a_span_grows_to_the_whole_joined_token(text: str, span: str, answer: str) -> None:
     assert _edged(text, span) == answer
@@ -317,6 +321,7 @@ def test_a_span_grows_to_the_whole_joined_token(text: str, span: str, answer: st
     ("the _rye_ bread", "rye"),  # emphasis, not a joiner
     ("Beyoncé's album", "Beyoncé"),  # an apostrophe is no joiner
     ("well-known", "known"),
+    ("ping @handle now", "@handle"),  # a handle, no address
 ])
 def test_a_span_joins_nothing_across_spaces_or_other_marks(text: str, span: str) -> None:
     assert _edged(text, span) == span
