@@ -534,3 +534,16 @@ def test_a_button_outside_code_keeps_its_text() -> None:
             "<p>Press <button>Start</button> to begin.</p></body></html>")
     assert html_to_text(page) == ("FAQ\n\nWhat is X?\n\nX is a tool.\n\nPress Start to begin.",
                                   "FAQ")
+
+
+def test_an_image_between_two_words_keeps_them_apart() -> None:
+    # an <img> shows a picture where it stands: the words on either side were run together
+    # ("turnipand hello"); beside a space or a mark it adds nothing
+    text, title = html_to_text("<html><body><h1>Logo<img src=l.png>Title</h1>"
+                               "<p>turnip<img src=x.png>and hello, logo<img src=q.png>. "
+                               "Icons: <img src=a.png> <img src=b.png>done</p>"
+                               "<table><tr><td>x<img src=1.png>y</td><td>z</td></tr></table>"
+                               "</body></html>")
+    assert title == "Logo Title"
+    assert text == ("Logo Title\n\nturnip and hello, logo. Icons: done\n\nx y | z")
+    assert "\ue000" not in text
