@@ -137,24 +137,31 @@ LABELS_JS = r"""
 # capture listener, before the box's own) and sets the box as the chat reads it; for a
 # blank one it presses the slider's reset button (the value the page started with, the
 # default).
+# The box's keystrokes reach Gradio only then, as one value: Gradio's binding writes the
+# box back a frame after each keystroke, and with keys a few ms apart (a fast typist, a
+# busy page) it wrote "2" over "2." and the next key made "52" of "2.5" (shown as 10).
 SETTINGS_JS = r"""
 () => {
+  const setting = (box) => box instanceof HTMLInputElement && box.type === "number"
+    && box.closest("#qa-top-k, #qa-threshold");
+  document.addEventListener("input", (event) => {
+    if (event.isTrusted && setting(event.target)) event.stopImmediatePropagation();
+  }, true);
   document.addEventListener("blur", (event) => {
     const box = event.target;
-    if (!(box instanceof HTMLInputElement) || box.type !== "number") return;
-    const setting = box.closest("#qa-top-k, #qa-threshold");
-    if (!setting) return;
+    const slider = setting(box);
+    if (!slider) return;
+    const typed = () => box.dispatchEvent(new Event("input", {bubbles: true}));
     if (box.value === "") {
-      setting.querySelector("button.reset-button")?.click();
+      typed();
+      slider.querySelector("button.reset-button")?.click();
       return;
     }
     let value = Number(box.value);
-    if (setting.id === "qa-top-k") value = Math.floor(value + 0.5);
+    if (slider.id === "qa-top-k") value = Math.floor(value + 0.5);
     value = Math.min(Math.max(value, Number(box.min)), Number(box.max));
-    if (String(value) !== box.value) {
-      box.value = String(value);
-      box.dispatchEvent(new Event("input", {bubbles: true}));
-    }
+    box.value = String(value);
+    typed();
   }, true);
 }
 """
