@@ -64,6 +64,25 @@ def clean_question(question: Any, max_chars: int = MAX_QUESTION_CHARS) -> str:
     return text
 
 
+#: Words that name nothing to look for: articles, prepositions, pronouns, forms of "be",
+#: "do" and "have", modal verbs and question words. A question of these alone ("the",
+#: "Who is he?" with no conversation before it) has nothing the articles could answer.
+FUNCTION_WORDS = frozenset("""
+a an the and or but nor of in on at to from by for with into onto about as than then so if
+is are was were be been being am do does did done has have had will would shall should can
+could may might must i me my mine you your yours he him his she her hers it its we us our
+ours they them their theirs this that these those there here who whom whose what which
+when where why how not no
+""".split())
+_WORD = re.compile(r"\w+")
+
+
+def has_content_word(text: str) -> bool:
+    """Whether ``text`` holds a word other than :data:`FUNCTION_WORDS` (a name, a noun, a
+    number: something to look for)."""
+    return any(w not in FUNCTION_WORDS for w in _WORD.findall(text.casefold()))
+
+
 def check_readings(passages: Sequence[str], readings: Sequence[Any]) -> None:
     """ConfigError when a Reader's readings do not fit the passages it was given: one
     Reading per passage, in order, each span's text its passage's slice. A reader of one's
