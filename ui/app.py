@@ -2,7 +2,8 @@
 
 ``build_app(pipeline)`` makes the Gradio Blocks; ``launch()`` serves it on
 127.0.0.1 (never shared publicly) with a queue and an upload size limit.
-What the chat does lives in ``ui.service.ChatService``; this module lays out the page.
+What the chat does lives in ``ui.service.ChatService``; this module lays out the page,
+with the style sheet and script of ``ui.page_assets``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import gradio as gr
 from qa.errors import QAError
 from qa.pipeline import QAPipeline
 from ui.history import kept_messages, restored_messages, saved_chat
+from ui.page_assets import CSS, PAGE_JS
 from ui.removal import recover_removals
 from ui.service import ChatService
 from ui.uploads import (
@@ -48,125 +50,6 @@ FOLLOW_SECONDS = 4.0
 INDEXING_NOTE = ('<p class="qa-status">Articles are being indexed (an upload or removal '
                  "started before this page was opened); the lists below follow once that is "
                  "done.</p>")
-
-CSS = """
-.qa-reply mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
-.qa-reply .qa-answer { font-size: 1.1em; margin-bottom: 0.2em; }
-.qa-reply .qa-origin { margin-top: 0; opacity: 0.8; }
-.qa-reply details summary { cursor: pointer; font-weight: 600; }
-.qa-reply blockquote { margin: 0.3em 0 0.8em 0; padding-left: 0.8em; border-left: 3px solid #ccc; }
-.qa-reply small, .qa-articles small { opacity: 0.7; }
-.qa-status .qa-bad { color: #c0392b; }
-ul.qa-articles { max-height: 22em; overflow-y: auto; margin-top: 0.3em; }
-#qa-remove { align-self: flex-end; }
-"""
-# The article list scrolls: with overlay scrollbars nothing showed that it held more, and
-# its last item was cut mid-line. A thin scrollbar that is always there, and a shadow at
-# an edge with more beyond it (the covers scroll with the list, the shadows do not).
-CSS += """
-ul.qa-articles {
-  padding-right: 0.4em;
-  background-image:
-    linear-gradient(var(--block-background-fill) 30%, transparent),
-    linear-gradient(transparent, var(--block-background-fill) 70%),
-    radial-gradient(farthest-side at 50% 0, rgba(0,0,0,.22), transparent),
-    radial-gradient(farthest-side at 50% 100%, rgba(0,0,0,.22), transparent);
-  background-position: top, bottom, top, bottom;
-  background-size: 100% 2.5em, 100% 2.5em, 100% 0.9em, 100% 0.9em;
-  background-repeat: no-repeat;
-  background-attachment: local, local, scroll, scroll;
-}
-ul.qa-articles::-webkit-scrollbar { width: 8px; }
-ul.qa-articles::-webkit-scrollbar-track { background: rgba(128,128,128,.12); border-radius: 4px; }
-ul.qa-articles::-webkit-scrollbar-thumb { background: rgba(128,128,128,.55); border-radius: 4px; }
-@supports (-moz-appearance: none) {  /* Firefox, which has no ::-webkit-scrollbar */
-  ul.qa-articles { scrollbar-width: thin; scrollbar-color: rgba(128,128,128,.55) transparent; }
-}
-"""
-# A long word (a title of one, a long file name) wraps in the side column, as the chat
-# wraps it: it was cut at the column's edge.
-CSS += """
-.qa-status, ul.qa-articles { overflow-wrap: anywhere; }
-"""
-# An upload's status line has its own mark (✓ or ✗): no list bullet before it as well.
-CSS += """
-#qa-upload-status ul.qa-status, #qa-upload-status ul.qa-status li {
-  list-style: none; padding-left: 0; margin-left: 0;
-}
-"""
-# The empty chat's text, centred and off the edges (on a phone it touched the left one).
-CSS += """
-#qa-chat .placeholder-content { padding: 0 1.2em; text-align: center; }
-"""
-
-# Gradio labels each chat message with its content as it is: "bot's message: <div
-# class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
-# folded <details> by its summary ("Sources (5)"), as the page shows it. The content is
-# parsed in an inert document (DOMParser): nothing in it runs or loads.
-LABELS_JS = r"""
-() => {
-  const MARK = "'s message: ";
-  const labelled = new WeakMap();
-  const text = (html) => {
-    const body = new DOMParser().parseFromString(html, "text/html").body;
-    body.querySelectorAll("details").forEach((d) =>
-      d.replaceWith(d.querySelector("summary")?.textContent ?? ""));
-    body.querySelectorAll("br, p, div, li, blockquote").forEach((e) => e.after(" "));
-    return body.textContent.replace(/\s+/g, " ").trim();
-  };
-  const relabel = (el) => {
-    const label = el.getAttribute("aria-label") ?? "";
-    const at = label.indexOf(MARK);
-    if (at < 0 || labelled.get(el) === label) return;
-    const plain = label.slice(0, at + MARK.length) + text(label.slice(at + MARK.length));
-    labelled.set(el, plain);
-    el.setAttribute("aria-label", plain);
-  };
-  const relabelAll = () => document.querySelectorAll("#qa-chat [aria-label]").forEach(relabel);
-  new MutationObserver(relabelAll).observe(document.body,
-    {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"]});
-  relabelAll();
-}
-"""
-
-# A number typed into a Settings slider's box shows, once the box is left, as the chat
-# reads it (ChatService.slider_settings; a question's answer sets the sliders to the
-# values it was read with, too): blank is the default, 2.5 passages are 3 (half up), a
-# value out of range is brought into it. Gradio's page brings a value into range as the
-# box is left, a blank one to the minimum, and shows 2.5 as typed: this runs first (a
-# capture listener, before the box's own) and sets the box as the chat reads it; for a
-# blank one it presses the slider's reset button (the value the page started with, the
-# default).
-# The box's keystrokes reach Gradio only then, as one value: Gradio's binding writes the
-# box back a frame after each keystroke, and with keys a few ms apart (a fast typist, a
-# busy page) it wrote "2" over "2." and the next key made "52" of "2.5" (shown as 10).
-SETTINGS_JS = r"""
-() => {
-  const setting = (box) => box instanceof HTMLInputElement && box.type === "number"
-    && box.closest("#qa-top-k, #qa-threshold");
-  document.addEventListener("input", (event) => {
-    if (event.isTrusted && setting(event.target)) event.stopImmediatePropagation();
-  }, true);
-  document.addEventListener("blur", (event) => {
-    const box = event.target;
-    const slider = setting(box);
-    if (!slider) return;
-    const typed = () => box.dispatchEvent(new Event("input", {bubbles: true}));
-    if (box.value === "") {
-      typed();
-      slider.querySelector("button.reset-button")?.click();
-      return;
-    }
-    let value = Number(box.value);
-    if (slider.id === "qa-top-k") value = Math.floor(value + 0.5);
-    value = Math.min(Math.max(value, Number(box.min)), Number(box.max));
-    box.value = String(value);
-    typed();
-  }, true);
-}
-"""
-#: The page's own script (Gradio takes one function): LABELS_JS, then SETTINGS_JS.
-PAGE_JS = f"() => {{ ({LABELS_JS.strip()})(); ({SETTINGS_JS.strip()})(); }}"
 
 
 def uploaded_files(payload: Any) -> tuple[list[str], list[str | None]]:
