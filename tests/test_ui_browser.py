@@ -510,6 +510,8 @@ def test_a_decimal_typed_fast_into_a_setting_keeps_its_point(
             box.press("Control+a")
             box.press("Backspace")
             box.press_sequentially(typed)
+            # the slider follows while the box is being typed in
+            expect(pg.locator(f"{setting} input[type=range]")).to_have_value(shown)
             question.click()
             assert box.input_value() == shown, (typed, box.input_value())
             expect(pg.locator(f"{setting} input[type=range]")).to_have_value(shown)

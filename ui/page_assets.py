@@ -97,7 +97,18 @@ SETTINGS_JS = r"""
   const setting = (box) => box instanceof HTMLInputElement && box.type === "number"
     && box.closest("#qa-top-k, #qa-threshold");
   document.addEventListener("input", (event) => {
-    if (event.isTrusted && setting(event.target)) event.stopImmediatePropagation();
+    const box = event.target;
+    const slider = event.isTrusted && setting(box);
+    if (!slider) return;
+    event.stopImmediatePropagation();
+    // the slider beside it follows meanwhile, as it did (shown only: Gradio learns the
+    // value once the box is left)
+    const range = slider.querySelector("input[type=range]");
+    const [low, high] = [Number(box.min), Number(box.max)];
+    if (!range || box.value === "" || !(high > low)) return;
+    const value = Math.min(Math.max(Number(box.value), low), high);
+    range.value = String(value);
+    range.style.setProperty("--range_progress", `${(value - low) / (high - low) * 100}%`);
   }, true);
   document.addEventListener("blur", (event) => {
     const box = event.target;
