@@ -69,6 +69,11 @@ def same_model(recorded: object, name: str) -> bool:
     return isinstance(recorded, str) and bool(recorded) and model_id(recorded) == name
 
 
+def missing_model_folder(model: str) -> bool:
+    """Whether ``model`` names a local folder (not a hub id) that is not there."""
+    return looks_like_path(model) and not Path(model).is_dir()
+
+
 class Embedder:
     """Encodes texts into L2-normalized float32 vectors. Loads the model on first use.
 
@@ -112,7 +117,7 @@ class Embedder:
     def _load(self) -> None:
         from sentence_transformers import SentenceTransformer
 
-        if looks_like_path(self.model_name) and not Path(self.model_name).is_dir():
+        if missing_model_folder(self.model_name):
             raise ModelLoadError(
                 f"no embedding model folder at {self.model_name}: pass a local "
                 "sentence-transformers folder, or a hub id you can reach."

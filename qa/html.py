@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from qa.html_regions import TextSizes, banner_by_name, named_region
+from qa.text import GAP, close_gaps
 
 #: Elements a browser lays out as blocks: their text is a paragraph of its own. Everything
 #: else (a, b, em, span …) is inline: its text runs on with the words around it.
@@ -55,21 +56,8 @@ _PERMALINK_TEXT = frozenset({"¶", "§", "#"})
 _SPACE = re.compile(r"\s+")
 _END_BLOCK, _END_ROW = object(), object()  # markers in the reader's stack
 #: Elements that show a picture, not text: no words of theirs, but words on either side
-#: stay apart ("turnip<img>and" reads "turnip and").
+#: stay apart ("turnip<img>and" reads "turnip and"; qa.text.GAP).
 _REPLACED = frozenset({"img"})
-#: Where one stood in a line being written (a private-use character): a space between two
-#: letters or digits, else nothing (:func:`_resolve_gaps`).
-_GAP = "\ue000"
-_GAPS = re.compile(f"{_GAP}+")
-
-
-def _resolve_gaps(line: str) -> str:
-    """A line's gaps (:data:`_GAP`) as a space between two letters or digits, else none."""
-    if _GAP not in line:
-        return line
-    return _GAPS.sub(lambda m: " " if (
-        0 < m.start() and m.end() < len(line) and line[m.start() - 1].isalnum()
-        and line[m.end()].isalnum()) else "", line)
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:
@@ -300,7 +288,7 @@ class _Reader:
                 self._end_line()
                 continue
             if name in _REPLACED:
-                self.parts.append(_GAP)
+                self.parts.append(GAP)
                 continue
             if name in ("h1", "h2") and name not in self.headings and not self.inline:
                 self.headings[name] = _inline_text(node)
@@ -324,7 +312,7 @@ class _Reader:
             stack.extend((child, sections, pre, page_level)
                          for child in reversed(node.contents))
         if self.inline:
-            return _resolve_gaps("".join(self.parts)), self.headings
+            return close_gaps("".join(self.parts)), self.headings
         self._end_block()
         return "\n\n".join(self.blocks), self.headings
 
@@ -344,7 +332,7 @@ class _Reader:
         if self.inline:
             self.parts.append(" ")
             return
-        line = _resolve_gaps("".join(self.parts))
+        line = close_gaps("".join(self.parts))
         if self.preformatted:  # kept as written (a blank line of code too)
             self.lines.append(line.rstrip())
         elif line.strip():

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from qa.chunk import CHUNKER_VERSION, ChunkSettings
-from qa.embed import DEFAULT_MODEL_ID, Embedder, same_model
+from qa.embed import DEFAULT_MODEL_ID, Embedder, missing_model_folder, same_model
 from qa.errors import (
     ConfigError,
     IndexCorruptError,
@@ -38,7 +38,7 @@ from qa.errors import (
     ModelLoadError,
     QAError,
 )
-from qa.fileio import looks_like_path, write_atomic
+from qa.fileio import write_atomic
 from qa.generations import (
     BY_OPTION,
     GENERATION_NAME,
@@ -244,7 +244,7 @@ class IndexStore:
             built = manifest.get("embedding_model")
             use = ("leave out --embedding-model" if built == DEFAULT_MODEL_ID
                    else f"--embedding-model {built}")
-            if looks_like_path(embedding_model) and not Path(embedding_model).expanduser().is_dir():
+            if missing_model_folder(embedding_model):
                 # no model there: rebuilding "for the configured model" cannot work either
                 raise ModelLoadError(
                     f"no embedding model folder at {embedding_model}: pass a local "

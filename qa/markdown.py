@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.text import has_words, short_title
+from qa.text import GAP, close_gaps, has_words, short_title
 
 #: YAML front matter: '---' on the first line, to a line '---' (or '...'), not '---' then
 #: a blank line (a thematic break); its lines are checked by :func:`_front_matter`.
@@ -231,18 +231,14 @@ def _prose(text: str, labels: set[str]) -> str:
     return _BLANK_RUN.sub("\n\n", read)  # block tags read as breaks: one blank line
 
 
-#: Marks an image's text while links are read (a private-use character).
-_IMAGE_MARK = "\ue000"
-
-
 def _inline_text(text: str, labels: set[str] | None = None, images: bool = True) -> str:
     """Links and images as their text (reference links when ``labels`` defines theirs),
     autolinks as their address, HTML tags as their text; code spans and escapes kept as
     written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt.
     ``images=False`` (titles): images, ``<img>`` tags included, are left out."""
-    # an image's text is marked (when the mark is free) so that two images side by side
+    # an image's text is marked (qa.text.GAP, when it is free) so that two images side by side
     # (badges) read as two words, not one: 'Made by unshift' 'Version npm', not 'unshiftVersion'
-    mark = _IMAGE_MARK if _IMAGE_MARK not in text else ""
+    mark = GAP if GAP not in text else ""
 
     def image(alt: str) -> str:
         return f"{mark}{alt}{mark}" if alt else ""
@@ -282,13 +278,7 @@ def _inline_text(text: str, labels: set[str] | None = None, images: bool = True)
         if new == text:
             break
         text = new
-    if not mark:
-        return text
-    # a mark between two letters or digits is a space; elsewhere (beside a space, a
-    # bracket, a line's edge) nothing
-    return re.sub(f"{mark}+", lambda m: " " if (
-        0 < m.start() and m.end() < len(text) and text[m.start() - 1].isalnum()
-        and text[m.end()].isalnum()) else "", text)
+    return close_gaps(text) if mark else text
 
 
 def _definition_like(m: re.Match[str]) -> bool:

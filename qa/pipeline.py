@@ -469,15 +469,14 @@ class QAPipeline:
             hits = list(retriever.retrieve(query, k))[:k]
         t2 = time.perf_counter()
         passages = [h.passage.text for h in hits]
-        # a question of function words alone ("the") names nothing to find: the reader
-        # would still pick some span ("audio", 0.40, in a trial); it is not read
-        asks = has_content_word(question) or has_content_word(query)
-        if not asks:
+        if has_content_word(question) or has_content_word(query):
+            readings = list(self.reader.read(question, passages)) if hits else []
+            check_readings(passages, readings)
+        else:  # function words alone ("the") name nothing to find: the reader would still
+            # pick some span ("audio", 0.40, in a trial), so it is not read
             logger.info("not answered: %r has no word to look for, only words such as "
                         "'the' and 'who'", question)
-        readings = list(self.reader.read(question, passages)) if hits and asks else []
-        if asks:
-            check_readings(passages, readings)
+            readings = []
         t3 = time.perf_counter()
         timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3,
                    "read": (t3 - t2) * 1e3, "total": (t3 - t0) * 1e3}

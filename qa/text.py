@@ -52,6 +52,22 @@ CJK = ("\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
        "\uff66-\uff9f\U00020000-\U0003134f")
 
 
+#: Where a picture stood in text being read (a private-use character): an image between
+#: two words ("turnip<img>and", two badges side by side) keeps them apart (:func:`close_gaps`).
+GAP = "\ue000"
+_GAPS = re.compile(f"{GAP}+")
+
+
+def close_gaps(text: str) -> str:
+    """``text``'s :data:`GAP` runs as a space between two letters or digits; elsewhere
+    (beside a space, a bracket, a line's edge) as nothing."""
+    if GAP not in text:
+        return text
+    return _GAPS.sub(lambda m: " " if (
+        0 < m.start() and m.end() < len(text) and text[m.start() - 1].isalnum()
+        and text[m.end()].isalnum()) else "", text)
+
+
 def has_words(line: str) -> bool:
     """Whether ``line`` holds a letter or a digit: a rule or a decoration ('=====',
     '* * *', '~~~~') is no title, and a span of punctuation alone no answer."""
