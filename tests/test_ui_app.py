@@ -820,14 +820,18 @@ def test_the_page_offers_no_removal_where_uploads_are_corpus_files(tmp_path: Pat
 def test_the_saved_conversation_is_the_index_folders_across_restarts(tmp_path: Path) -> None:
     """The browser keeps the conversation under a key (and an encryption key) of the index
     folder: a chat started again over it reads it back (Gradio's random default did not);
-    a chat over another index has its own. What is kept is the last messages alone."""
+    a chat over another index has its own, and so has the question box's draft. What is
+    kept is the last messages alone."""
     from qa.pipeline import QAPipeline
-    from ui.history import SAVED_MESSAGES, kept_messages, saved_chat
+    from ui.history import SAVED_MESSAGES, draft_key, kept_messages, saved_chat
 
     first, again = saved_chat(QAPipeline(tmp_path / "a")), saved_chat(QAPipeline(tmp_path / "a"))
     other = saved_chat(QAPipeline(tmp_path / "b"))
     assert (first.storage_key, first.secret) == (again.storage_key, again.secret)
     assert first.storage_key != other.storage_key and first.secret != other.secret
+    drafts = [draft_key(QAPipeline(tmp_path / d)) for d in "aab"]
+    assert drafts[0] == drafts[1] != drafts[2]
+    assert drafts[0] == first.storage_key.replace("qa-chat-", "qa-draft-")
     history = [{"role": "user", "content": str(n)} for n in range(SAVED_MESSAGES + 3)]
     assert kept_messages(history) == history[3:]
     assert kept_messages("not a conversation") == [] and kept_messages(None) == []

@@ -312,6 +312,71 @@ def test_a_reloaded_page_shows_the_conversation_and_a_follow_up_still_reads_it(
     assert pg.locator("#qa-chat .qa-reply").count() == 0
 
 
+def _draft_kept(pg: Any, text: str) -> None:
+    """Wait until the browser keeps ``text`` as the question box's draft (a box typed in
+    before the page's script ran is looked at within a second)."""
+    pg.wait_for_function(
+        "t => Object.keys(localStorage).some(k => k.startsWith('qa-draft-')"
+        " && localStorage.getItem(k) === t)", arg=text, timeout=20_000)
+
+
+def test_a_question_typed_and_not_sent_survives_a_reload_and_is_answered(
+        page: tuple[Any, list[str]]) -> None:
+    """A question typed into the box but not sent was lost when the page reloaded (the
+    user's reload, or the one Gradio makes after the chat was started again): it is put
+    back in the box, and sending it sends it (Gradio has it, not only the box)."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    box = pg.locator("#qa-question textarea")
+    box.fill("Who is the Chechen leader?")
+    _draft_kept(pg, "Who is the Chechen leader?")
+    pg.reload()
+    expect(box).to_have_value("Who is the Chechen leader?", timeout=20_000)
+    box.press("Enter")  # at once: the box as Gradio holds it
+    pg.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length == 1")
+    assert pg.locator("#qa-chat .qa-user").last.inner_text().strip() == (
+        "Who is the Chechen leader?")
+    reply = pg.locator("#qa-chat .qa-reply").first
+    assert "kadyrov" in reply.locator(".qa-answer strong").inner_text().lower()
+    assert box.input_value() == ""
+
+
+def test_a_sent_question_does_not_come_back_after_a_reload(
+        page: tuple[Any, list[str]]) -> None:
+    """The kept draft goes once the question is sent (Gradio empties the box, no typing
+    does), and once Clear empties the box; a question typed after that is kept."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    box = pg.locator("#qa-question textarea")
+    box.fill("Who is the Chechen leader?")
+    pg.locator("#qa-ask").click()
+    pg.locator("#qa-chat .qa-reply").first.wait_for()
+    pg.reload()
+    pg.locator("#qa-chat .qa-reply").first.wait_for()  # the page's load events have run
+    pg.wait_for_timeout(1000)
+    assert box.input_value() == ""
+    box.fill("How many battalion tactical groups did Putin deploy?")
+    pg.locator("#qa-clear").click()
+    expect(box).to_have_value("")
+    pg.reload()
+    pg.locator("#qa-question textarea").wait_for()
+    pg.wait_for_timeout(1000)
+    assert box.input_value() == ""
+    box.fill("What did he say about Syria?")  # the draft is kept again
+    _draft_kept(pg, "What did he say about Syria?")
+    pg.reload()
+    expect(box).to_have_value("What did he say about Syria?", timeout=20_000)
+    box.fill("")
+    pg.reload()
+    pg.locator("#qa-question textarea").wait_for()
+    pg.wait_for_timeout(1000)
+    assert box.input_value() == ""
+    assert pg.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('qa-draft-'))"
+                       ) == []
+
+
 def test_not_found_reply_is_in_view_with_its_passages_folded(
         page: tuple[Any, list[str]]) -> None:
     pg, _ = page

@@ -19,8 +19,8 @@ import gradio as gr
 
 from qa.errors import QAError
 from qa.pipeline import QAPipeline
-from ui.history import kept_messages, restored_messages, saved_chat
-from ui.page_assets import CSS, PAGE_JS
+from ui.history import draft_key, kept_messages, restored_messages, saved_chat
+from ui.page_assets import CSS, page_js
 from ui.removal import recover_removals
 from ui.service import ChatService
 from ui.uploads import (
@@ -314,12 +314,14 @@ def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: in
            concurrency_limit: int = DEFAULT_CONCURRENCY,
            prevent_thread_lock: bool = False, quiet: bool = False) -> gr.Blocks:
     """Serve the chat on ``host:port`` (local only by default; never shared publicly)."""
-    demo = build_app(pipeline or QAPipeline(), uploads_dir, max_upload_bytes=max_upload_bytes,
+    pipeline = pipeline or QAPipeline()
+    demo = build_app(pipeline, uploads_dir, max_upload_bytes=max_upload_bytes,
                      concurrency_limit=concurrency_limit)
     demo.launch(server_name=_server_name(host), server_port=port, share=False,
                 max_file_size=transfer_limit(max_upload_bytes),
                 prevent_thread_lock=prevent_thread_lock,
-                quiet=quiet, show_error=False, css=CSS, js=PAGE_JS, footer_links=["api"],
+                quiet=quiet, show_error=False, css=CSS, js=page_js(draft_key(pipeline)),
+                footer_links=["api"],
                 theme=gr.themes.Soft())
     return demo
 

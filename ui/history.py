@@ -1,6 +1,6 @@
 """The conversation the browser keeps for the chat page: where (localStorage, a key of the
 index folder), how much (the last SAVED_MESSAGES messages, from a question on), and what a
-reloaded page shows of it."""
+reloaded page shows of it; and where it keeps a question typed but not yet sent."""
 
 from __future__ import annotations
 
@@ -23,8 +23,19 @@ def saved_chat(pipeline: QAPipeline) -> gr.BrowserState:
     the page with a key the page is given; a random one (its default) would be another
     after a restart and lose the conversation, so it is made from the folder too: it
     hides nothing the page does not already hold, as Gradio's own does not."""
-    name = hashlib.sha256(str(pipeline.index_dir.resolve()).encode()).hexdigest()
+    name = _index_name(pipeline)
     return gr.BrowserState([], storage_key=f"qa-chat-{name[:16]}", secret=name[16:48])
+
+
+def draft_key(pipeline: QAPipeline) -> str:
+    """Where the browser keeps the question typed into the box and not yet sent, so that
+    a reload shows it again (ui.page_assets.DRAFT_JS): localStorage, under a key of the
+    index folder, as the conversation (saved_chat). Kept as typed, not encrypted."""
+    return f"qa-draft-{_index_name(pipeline)[:16]}"
+
+
+def _index_name(pipeline: QAPipeline) -> str:
+    return hashlib.sha256(str(pipeline.index_dir.resolve()).encode()).hexdigest()
 
 
 def kept_messages(history: Any) -> list[Any]:

@@ -1,5 +1,7 @@
 """What the chat's page carries besides its components: its style sheet (CSS) and its
-script (PAGE_JS), each part with why it is there. ui/app.py builds the page with them."""
+script (page_js), each part with why it is there. ui/app.py builds the page with them."""
+
+import json
 
 CSS = """
 .qa-reply mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
@@ -128,5 +130,53 @@ SETTINGS_JS = r"""
   }, true);
 }
 """
-#: The page's own script (Gradio takes one function): LABELS_JS, then SETTINGS_JS.
-PAGE_JS = f"() => {{ ({LABELS_JS.strip()})(); ({SETTINGS_JS.strip()})(); }}"
+
+# A question typed into the box and not yet sent survives a reload (the user's, or the one
+# Gradio makes after the chat was started again): the browser keeps it under a key of the
+# index (ui.history.draft_key) as it is typed, and as the box changes otherwise (Gradio
+# empties it once a question is sent, Clear does, an example fills it), looked at each
+# second (a box typed in before this script ran, too) and as the page is left; a page
+# writes only what changed in it, so a tab left open does not wipe what another keeps. A
+# reloaded page puts it back in the box with an input event, as typing does: Gradio sends
+# it then, not an empty box.
+DRAFT_JS = r"""
+(key) => {
+  const BOX = "#qa-question textarea";
+  let kept = null;  // what this page last kept (or found kept); null until it is put back
+  const keep = (text) => {
+    if (kept === null || text === kept) return;
+    kept = text;
+    try {
+      if (text) localStorage.setItem(key, text); else localStorage.removeItem(key);
+    } catch (error) {}  // storage full or off: the draft is just not kept
+  };
+  document.addEventListener("input", (event) => {
+    if (event.target instanceof HTMLTextAreaElement && event.target.matches(BOX))
+      keep(event.target.value);
+  }, true);
+  const look = () => {
+    const box = document.querySelector(BOX);
+    if (box) keep(box.value);
+  };
+  setInterval(look, 1000);
+  window.addEventListener("pagehide", look);
+  let draft = "";
+  try { draft = localStorage.getItem(key) ?? ""; } catch (error) {}
+  const restore = () => {
+    const box = document.querySelector(BOX);
+    if (!box) { requestAnimationFrame(restore); return; }
+    kept = draft;
+    if (!draft || box.value) return;  // nothing kept, or typed in already
+    box.value = draft;
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+  restore();
+}
+"""
+
+
+def page_js(draft_key: str) -> str:
+    """The page's own script (Gradio takes one function): LABELS_JS, SETTINGS_JS, then
+    DRAFT_JS keeping the question box's draft under ``draft_key`` (ui.history.draft_key)."""
+    return (f"() => {{ ({LABELS_JS.strip()})(); ({SETTINGS_JS.strip()})(); "
+            f"({DRAFT_JS.strip()})({json.dumps(draft_key)}); }}")
