@@ -853,3 +853,26 @@ def test_a_restored_conversation_starts_with_a_question_and_ends_with_a_reply() 
     assert restored_messages(pending) == kept[:-1]
     assert restored_messages(history) == history
     assert restored_messages([{"role": "user", "content": "open"}]) == []
+
+
+def test_a_question_the_reload_left_without_a_reply_goes_back_in_the_box() -> None:
+    """The question a reload cut off is put back in the box as typed (our rendering of
+    it undone), unless the box holds a draft already; a finished conversation leaves the
+    box alone."""
+    import gradio as gr
+
+    from ui.history import restored_turn
+    from ui.render import render_user
+
+    done = [{"role": "user", "content": render_user("q1")},
+            {"role": "assistant", "content": "a1"}]
+    cut = [*done, {"role": "user", "content": render_user("Is 2 < 3 &\nwhy?")}]
+    shown, box = restored_turn(cut, "")
+    assert shown == done and box == "Is 2 < 3 &\nwhy?"
+    shown, box = restored_turn(cut, "a draft")
+    assert shown == done and box == gr.update()
+    shown, box = restored_turn(done, "")
+    assert shown == done and box == gr.update()
+    assert restored_turn([{"role": "user", "content": "plain, from an API client"}], None) == (
+        [], "plain, from an API client")
+    assert restored_turn("damaged", "") == ([], gr.update())

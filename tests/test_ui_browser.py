@@ -461,6 +461,33 @@ def test_question_typed_while_answering_is_kept(browser: Any,
         assert box.input_value() == ""
 
 
+def test_a_question_cut_off_by_a_reload_is_back_in_the_box(
+        browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A reload while a question is answered drops it from the conversation (its answer
+    went to the page that was gone): it is put back in the box, and sending it answers it."""
+    from playwright.sync_api import expect
+
+    with _held_chat(browser, tmp_path_factory) as (pg, gate, started, _):
+        box = pg.locator("#qa-question textarea")
+        box.fill("Who is the Chechen leader?")
+        box.press("Enter")
+        pg.locator("#qa-chat").get_by_text("Who is the Chechen leader?").wait_for()
+        assert started.wait(TIMEOUT_MS / 1000)
+        # the page keeps the conversation with the open question in it
+        pg.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith("
+                             "'qa-chat-'))")
+        pg.wait_for_timeout(500)
+        pg.reload()
+        expect(box).to_have_value("Who is the Chechen leader?", timeout=TIMEOUT_MS)
+        assert pg.locator("#qa-chat .qa-user").count() == 0
+        gate.set()
+        box.press("Enter")
+        pg.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length == 1")
+        reply = pg.locator("#qa-chat .qa-reply").first
+        assert "kadyrov" in reply.locator(".qa-answer strong").inner_text().lower()
+        assert box.input_value() == ""
+
+
 @pytest.mark.parametrize("clear", ["#qa-clear", "#qa-chat button[aria-label='Clear']"],
                          ids=["clear-button", "chat-trash-button"])
 def test_clear_while_answering_drops_the_pending_answer(

@@ -19,7 +19,7 @@ import gradio as gr
 
 from qa.errors import QAError
 from qa.pipeline import QAPipeline
-from ui.history import draft_key, kept_messages, restored_messages, saved_chat
+from ui.history import draft_key, kept_messages, restored_turn, saved_chat
 from ui.page_assets import CSS, page_js
 from ui.removal import recover_removals
 from ui.service import ChatService
@@ -215,10 +215,11 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         gr.Timer(FOLLOW_SECONDS).tick(
             follow, [seen, status, removable], [articles, removable, status, seen],
             queue=False, show_progress="hidden", api_visibility="undocumented")
-        # and shows the conversation as it was (cleared: empty)
+        # and shows the conversation as it was (cleared: empty), a question it left without
+        # a reply back in the box
         kept = saved_chat(pipeline)
-        demo.load(restored_messages, [kept], [chatbot], queue=False, show_progress="hidden",
-                  api_visibility="undocumented")
+        demo.load(restored_turn, [kept, question], [chatbot, question], queue=False,
+                  show_progress="hidden", api_visibility="undocumented")
         chatbot.change(kept_messages, [chatbot], [kept], queue=False, show_progress="hidden",
                        api_visibility="undocumented")
 

@@ -1,6 +1,7 @@
 """The conversation the browser keeps for the chat page: where (localStorage, a key of the
 index folder), how much (the last SAVED_MESSAGES messages, from a question on), and what a
-reloaded page shows of it; and where it keeps a question typed but not yet sent."""
+reloaded page shows of it (a question left without a reply goes back in the box); and
+where it keeps a question typed but not yet sent."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from qa.pipeline import QAPipeline
+from ui.service import user_questions
 
 #: Messages of the conversation the browser keeps (the last ones): enough to read back
 #: after a reload, and far from the browser's storage limit with the sources they show.
@@ -53,10 +55,22 @@ def restored_messages(saved: Any) -> list[Any]:
     """The conversation the browser kept, without a last question that has no reply (the
     page was reloaded while it was answered: its answer went to the page that was gone,
     and follow-ups would lean on a question left open)."""
+    return restored_turn(saved, "")[0]
+
+
+def restored_turn(saved: Any, typed: Any) -> tuple[list[Any], Any]:
+    """What a reloaded page shows: the conversation the browser kept (restored_messages)
+    and, in the question box, the question left without a reply, to send again with one
+    key; the box is left as it is when it holds text (a draft put back) or no question
+    was cut off."""
     kept = kept_messages(saved)
+    cut = []
     while kept and _role(kept[-1]) == "user":
-        kept.pop()
-    return kept
+        cut.append(kept.pop())
+    questions = user_questions(cut[:1])
+    if questions and questions[0] and not (isinstance(typed, str) and typed.strip()):
+        return kept, questions[0]
+    return kept, gr.update()
 
 
 def _role(message: Any) -> Any:
