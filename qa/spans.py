@@ -16,6 +16,9 @@ from qa.text import mark_end
 #: unless it runs across code spans ("`typer-slim` or `typer-cli`").
 #: ('_' and '~' stay: "__init__", "~/.config"; '#' stays: "C#", not a heading's "# ".)
 _MARKUP = frozenset("*`")
+#: What an answer never starts or ends with: those marks, and a table's cell separator
+#: ('| 9' of the row "Days closed | 9"; no partner is ever taken in for it).
+_TRIMMED = _MARKUP | {"|"}
 #: A blank line: an answer never spans two paragraphs (or a heading and its text).
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
@@ -152,10 +155,11 @@ def _take_in_partners(text: str, start: int, end: int) -> tuple[int, int]:
 
 def span_edges(text: str, start: int, end: int,
                 rules: frozenset[str] = SPAN_RULES) -> tuple[int, int]:
-    """[start, end) without Markdown marks at its edges, nor a bracket at an edge whose
-    partner is not in the span ('[-Q query' of "[-Q query]", "1952)"; an empty span stays
-    empty), and with the combining marks that follow its last letter: the tokenizer's
-    offsets end before them, which cut a decomposed 'Zoë' to 'Zoe' and 'गुरु' to 'गुर'.
+    """[start, end) without Markdown marks or a table's '|' at its edges, nor a bracket at
+    an edge whose partner is not in the span ('[-Q query' of "[-Q query]", "1952)"; an
+    empty span stays empty), and with the combining marks that follow its last letter: the
+    tokenizer's offsets end before them, which cut a decomposed 'Zoë' to 'Zoe' and 'गुरु'
+    to 'गुर'.
 
     ``rules`` (all by default) adds: ``headings``, a Markdown heading mark ('# ') at the
     start of a line is no part of it; ``quotes``, a quote at an edge whose partner is not in
@@ -172,14 +176,14 @@ def span_edges(text: str, start: int, end: int,
     quotes = "quotes" in rules
     while start < end:
         c = text[start]
-        if c.isspace() or c in _MARKUP or (
+        if c.isspace() or c in _TRIMMED or (
                 c in _OPENS and _OPENS[c] not in text[start + 1:end]) or (
                 quotes and _is_quote(text, start, _QUOTE_OPENS)
                 and not _quote_partnered(text, start, end, True)):
             start += 1
             continue
         c = text[end - 1]
-        if c.isspace() or c in _MARKUP or (
+        if c.isspace() or c in _TRIMMED or (
                 c in _CLOSES and _CLOSES[c] not in text[start:end - 1]) or (
                 quotes and _is_quote(text, end - 1, _QUOTE_CLOSES)
                 and not _quote_partnered(text, start, end, False)):

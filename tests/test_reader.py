@@ -254,6 +254,9 @@ def test_only_emphasis_and_code_marks_are_trimmed() -> None:
         assert _span_edges(text, 0, len(text)) == (0, len(text)), text
     assert _span_edges("**bold** and `code`", 0, 8) == (2, 6)
     assert _span_edges("**", 0, 2) == (2, 2)
+    # a table's cell separator at an edge goes, and is never taken in around an answer
+    assert _span_edges("Days closed | 9", 12, 15) == (14, 15)
+    assert _span_edges("1 | Hungary | 37", 3, 12) == (4, 11)
 
 
 @pytest.mark.parametrize("text, start, end, span", [
@@ -426,6 +429,31 @@ def test_markdown_marks_stay_out_of_answers(reader) -> None:
         assert best.text.strip("*`") == best.text, best.text  # no marks at its edges
         assert answer in best.text
         assert passage[best.start:best.end] == best.text
+
+
+def test_an_answer_from_a_markdown_table_or_list_stays_in_its_row(
+        reader: ExtractiveReader) -> None:
+    """Found by a user trial: 'How many days was the airport closed?' got '| 9', and a
+    span ran from one row into the next ('12,500 |\n| Deaths | 0'), or from one list item
+    into the next ('2 in winter\n- Travel time')."""
+    from qa.markdown import markdown_to_text
+
+    passage, _ = markdown_to_text(
+        "## Impact\n\n| Measure | Value |\n|---|---|\n| People evacuated | 12,500 |\n"
+        "| Deaths | 0 |\n| Days the airport was closed | 9 |\n\n## Operations\n\n"
+        "- Passenger trains: 4 per day in summer, 2 in winter\n- Travel time: 1 hour 50 "
+        "minutes\n- Gauge: 1,000 mm\n")
+    lines = [line for line in passage.splitlines() if line]
+    assert "People evacuated | 12,500" in lines and "Deaths | 0" in lines
+    questions = ("How many days was the airport closed?", "How many deaths were there?",
+                 "How many people were evacuated?", "How many trains run in winter?",
+                 "How long does the journey take?", "What is the gauge?")
+    for question in questions:
+        spans = reader.read(question, [passage])[0].spans
+        assert spans, question
+        for span in spans:  # every candidate, not only the best
+            assert passage[span.start:span.end] == span.text
+            assert "\n" not in span.text and span.text.strip("|") == span.text, (question, span)
 
 
 def test_no_answer_spans_a_blank_line(reader: ExtractiveReader) -> None:
