@@ -16,7 +16,8 @@ turns never pollute it.
 
 Heuristic (cheap, no model):
 
-* it opens like a continuation ("and …", "what about …", "how about …", "also …");
+* it opens like a continuation ("and …", "what about …", "how about …", "also …") or
+  asks for more of it ("who else …", "what else …");
 * or it holds a third-person pronoun (he, his, they, them, it, its, …) or a demonstrative
   (this, these, those; "that"/"there" only as the last word) with no proper noun
   (a capitalised word after the first) before it in the question to refer to, and not
@@ -47,6 +48,8 @@ _PRONOUNS = frozenset({
     "this", "these", "those",
 })
 _FINAL_ONLY = frozenset({"that", "there", "then"})
+#: "Who else …", "what else …": other than what the conversation named.
+_ELSE = re.compile(r"(?:who|what|where|when|which|how)\s+else\b")
 # Reported speech: "X said they …" speaks of X when the question names X before the verb.
 _SUBJECTS = frozenset({"he", "she", "they", "it"})
 _REPORTING = frozenset({"said", "say", "says", "told", "tell", "tells", "claimed", "claim",
@@ -123,6 +126,8 @@ def is_followup(question: str) -> bool:
     lowered = text.lower()
     if lowered.startswith(_OPENERS) or lowered in {"and", "and?", "why", "why?"}:
         return True
+    if _ELSE.match(lowered):
+        return True  # "Who else shared the Nobel Prize with him?": else than the last answer
     words = _words(text)
     if not words:
         return False

@@ -243,3 +243,22 @@ def test_a_bare_followup_is_answered_from_the_previous_questions_passage(
 def test_reported_speech_about_a_named_speaker_is_self_contained(question: str,
                                                                  followup: bool) -> None:
     assert is_followup(question) is followup
+
+
+@pytest.mark.parametrize("question", [
+    "Who else shared the Nobel Prize with him?",  # a name before 'him' (a user trial's)
+    "What else did Fleming discover?",
+    "Where else do Syrian volunteers fight?",
+])
+def test_a_question_asking_who_or_what_else_leans_on_the_conversation(question: str) -> None:
+    assert is_followup(question)
+    assert retrieval_query(question, ["Who discovered penicillin?"]) == (
+        f"Who discovered penicillin? {question}")
+
+
+def test_who_else_with_a_pronoun_reads_the_previous_answer_in_its_place() -> None:
+    assert contextualize("Who else shared the Nobel Prize with him?",
+                         ["Who discovered penicillin?"], "Alexander Fleming")[0] == (
+        "Who else shared the Nobel Prize with Alexander Fleming?")
+    assert not is_followup("Who elsewhere won the cup?")
+    assert not is_followup("What Elsevier journal published the study?")
