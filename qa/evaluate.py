@@ -342,6 +342,9 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         "reader_miss_abstained": abstained_misses,
         # answerable questions none of whose gold answers occurs in any indexed article
         "gold_not_in_articles": sum(not r.gold_in_articles for r in ans),
+        # and their ids: one can score (a gold 'Duncan McRae' against the article's 'Duncan
+        # MacRae', F1 0.5) and so be no failure, which the note must name all the same
+        "gold_not_in_articles_ids": [r.id for r in ans if not r.gold_in_articles],
         # 95% bootstrap intervals (questions resampled, answerable and unanswerable apart).
         "intervals_95": intervals,
     }
@@ -381,9 +384,11 @@ def gold_missing_note(metrics: dict[str, Any]) -> str | None:
     if not missing:
         return None
     index = (metrics.get("run") or {}).get("index")
-    return (f"the gold answers of {missing} of {metrics['answerable']} answerable questions "
-            f"occur in no article of the index{f' {index}' if index else ''}: the wrong "
-            "--index, or typos in the gold file (--failures names them)")
+    ids = [str(i) for i in metrics.get("gold_not_in_articles_ids") or []]
+    named = f" ({', '.join(ids[:10])}{', …' if len(ids) > 10 else ''})" if ids else ""
+    return (f"the gold answers of {missing} of {metrics['answerable']} answerable "
+            f"questions{named} occur in no article of the index{f' {index}' if index else ''}"
+            ": the wrong --index, or typos in the gold file")
 
 
 def error_counts(metrics: dict[str, Any]) -> str:
