@@ -29,6 +29,13 @@ Kinds, by name:
   with words of such boxes (:data:`CONTROL_WORDS`: ``cookie-banner``, ``searchbox``; not
   ``cookie-recipe``, ``search-results``), and only when it holds a form control, and is
   mostly links or short (under :data:`SHORT` characters outside links);
+- readers' comments (:func:`_comments`): a name of ``comments`` with words of such a
+  section (:data:`COMMENT_WORDS`: ``comments-area``, ``post-comments``; not
+  ``comments-policy``), ``comment`` with a word of a list (:data:`COMMENT_LISTS`:
+  ``comment-list``, ``comment-section``; ``comment`` alone may be a code comment), or
+  ``commentlist``, ``disqus_thread``; not when another of its names has a word of the
+  article's (docutils' ``<div class="section" id="comments">``). Inside ``<main>`` (as
+  WordPress writes them) or an element named after the article, they are kept;
 - whole names (:data:`NAMES`): MediaWiki's ``mw-panel`` and ``mw-head`` and DocBook's
   ``navheader`` and ``navfooter`` (page furniture); Sphinx's ``related`` bar
   (navigation); Sphinx's ``toctree-wrapper`` contents list, left out wherever it is when
@@ -88,6 +95,15 @@ CONTROL_WORDS = SITE | frozenset(
 #: Sphinx's navigation bar and contents list.
 NAMES = {"mw-panel": "furniture", "mw-head": "furniture", "navheader": "furniture",
          "navfooter": "furniture", "related": "navigation", "toctree-wrapper": "contents"}
+#: Words that may stand beside "comments" in the name of a page's readers' comments.
+COMMENT_WORDS = frozenset(
+    "list area section thread threads wrapper wrap container inner outer block box holder "
+    "region panel reader readers user users visitor visitors post entry article story page "
+    "blog all disqus".split())
+#: Words of a list: "comment" (singular) names the comments only beside one of them.
+COMMENT_LISTS = frozenset("list section area thread threads".split())
+#: Whole names (not split) of readers' comments.
+COMMENT_NAMES = frozenset({"commentlist", "commentslist", "disqus_thread"})
 #: Words of the article's own parts: a name holding one is no region.
 CONTENT = frozenset(
     "content entry post article story card comment comments has with no without section "
@@ -116,11 +132,11 @@ _SEPARATORS = re.compile(r"[-_\s]+")
 #: Flags measured for each element: what it holds.
 _H1, _TITLED, _CONTROL = 1, 2, 4
 _KIND_BITS = {"navigation": 8, "banner": 16, "footer": 32, "sidebar": 64, "control": 128,
-              "furniture": 256, "contents": 512}
+              "furniture": 256, "contents": 512, "comments": 1024}
 
 
 def named_region(tag: Any, page_level: bool, sizes: TextSizes) -> bool:
-    """Whether ``tag`` is navigation or page furniture by its names (see the module).
+    """Whether ``tag`` is navigation, page furniture or comments by its names (see the module).
     ``page_level``: its ancestors are layout wrappers only, outside sectioning content."""
     if tag.name not in _ELEMENTS or tag.get("role"):
         return False
@@ -141,6 +157,8 @@ def named_region(tag: Any, page_level: bool, sizes: TextSizes) -> bool:
         return kind != "control" or sizes.holds(tag, _CONTROL)
     if kind == "navigation" or sizes.in_the_article(tag):
         return False
+    if kind == "comments":  # (a wrapper around a comment list is the comments too)
+        return True
     if sizes.holds(tag, _KIND_BITS[kind]):
         return False  # a wrapper around a region of its kind ('sidebar-right')
     if kind in ("banner", "footer"):  # a part's header among the text is no site's
@@ -156,12 +174,20 @@ def named_region(tag: Any, page_level: bool, sizes: TextSizes) -> bool:
 
 def _words(tag: Any) -> tuple[set[str], set[str]]:
     """The whole names of ``tag`` (its id and classes, lower case) and their words."""
+    values = _names(tag)
+    return {value.lower() for value in values}, {word for value in values
+                                                 for word in _split(value)}
+
+
+def _names(tag: Any) -> list[str]:
+    """``tag``'s id and classes, as written."""
     names = [tag.get("id")] + list(tag.get("class") or ())
-    values = [name.strip() for name in names if isinstance(name, str) and name.strip()]
-    whole = {value.lower() for value in values}
-    words = {word.lower() for value in values
-             for word in _SEPARATORS.split(_CAMEL.sub(r"\1 \2", value)) if word}
-    return whole, words
+    return [name.strip() for name in names if isinstance(name, str) and name.strip()]
+
+
+def _split(name: str) -> set[str]:
+    """The whole words of a name, lower case (``mainNav``: "main", "nav")."""
+    return {word.lower() for word in _SEPARATORS.split(_CAMEL.sub(r"\1 \2", name)) if word}
 
 
 def _kind(tag: Any) -> str | None:
@@ -171,6 +197,8 @@ def _kind(tag: Any) -> str | None:
     if not (tag.get("id") or tag.get("class")):
         return None
     whole, words = _words(tag)
+    if ("comment" in words or "comments" in words or whole & COMMENT_NAMES) and _comments(tag):
+        return "comments"
     if words & CONTENT:
         return None
     for name, kind in NAMES.items():
@@ -184,6 +212,24 @@ def _kind(tag: Any) -> str | None:
     if words & CONTROLS and _only(words - CONTROLS, CONTROL_WORDS | NAVIGATION):
         return "control"
     return "navigation" if words & NAVIGATION else None
+
+
+def _comments(tag: Any) -> bool:
+    """Whether ``tag``'s names make it readers' comments (see the module): one name says
+    so and no other has a word of the article's (``class="section"``)."""
+    said = False
+    for value in _names(tag):
+        words = _split(value)
+        if words & (CONTENT - COMMENT_WORDS - {"comment", "comments"}):
+            return False  # 'no-comments', 'has-comments' (a post's own class)
+        if (value.lower() in COMMENT_NAMES
+                or ("comments" in words and _only(words - {"comments"}, COMMENT_WORDS))
+                or ("comment" in words and words & COMMENT_LISTS
+                    and _only(words - {"comment"}, COMMENT_WORDS))):
+            said = True
+        elif words & CONTENT:
+            return False
+    return said
 
 
 def banner_by_name(tag: Any) -> bool:
@@ -203,7 +249,7 @@ def _around_the_article(tag: Any) -> bool:
         return False
     whole, words = _words(tag)
     return bool(words & AROUND) and not (words & (FURNITURE | NAVIGATION)
-                                         or whole & NAMES.keys())
+                                         or whole & NAMES.keys() or _kind(tag) == "comments")
 
 
 class TextSizes:

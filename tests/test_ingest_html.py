@@ -547,3 +547,93 @@ def test_an_image_between_two_words_keeps_them_apart() -> None:
     assert title == "Logo Title"
     assert text == ("Logo Title\n\nturnip and hello, logo. Icons: done\n\nx y | z")
     assert "\ue000" not in text
+
+
+# -- readers' comments beside the post (a user trial, 2026-12-03) ----------------------------
+_BLOG = """<html><head><title>Otter Watch | Wildlife Blog</title></head><body>
+<div class="header"><span class="logo">Wildlife Blog</span><ul class="menu"><li><a href="/">Home
+</a></li><li><a href="/birds">Birds</a></li></ul></div>
+<div class="sidebar"><h3>Tags</h3><p>otters, rivers</p></div>
+<div class="post"><h1>Otters return to the River Tamsin</h1><p>Eurasian otters have returned
+to the River Tamsin after forty years. Volunteers counted 23 otters during the spring survey.
+</p><p>Their return is credited to cleaner water and new riverbank plants.</p></div>
+{comments}
+<div class="footer">&copy; 2023 Wildlife Blog</div></body></html>"""
+_OTTERS = ("Otters return to the River Tamsin\n\nEurasian otters have returned to the River "
+           "Tamsin after forty years. Volunteers counted 23 otters during the spring survey."
+           "\n\nTheir return is credited to cleaner water and new riverbank plants.")
+_GWEN = "<p>Gwen: I saw 40 otters last week! Amazing.</p><p>Spam Bot: Buy cheap watches</p>"
+# WordPress's comments template (comments.php), as its classic themes write it
+_WORDPRESS = """<div id="comments" class="comments-area"><h2 class="comments-title">2 thoughts
+on &ldquo;Otters return&rdquo;</h2><ol class="comment-list"><li id="comment-2" class="comment
+even thread-even depth-1"><article id="div-comment-2" class="comment-body"><footer
+class="comment-meta"><div class="comment-author vcard"><b class="fn">Gwen</b> <span
+class="says">says:</span></div><div class="comment-metadata"><a href="#comment-2"><time>May 4,
+2023 at 9:12 am</time></a></div></footer><div class="comment-content"><p>I saw 40 otters last
+week! Amazing.</p></div><div class="reply"><a class="comment-reply-link" href="#respond">Reply
+</a></div></article></li></ol><div id="respond" class="comment-respond"><h3 id="reply-title"
+class="comment-reply-title">Leave a Reply</h3><form id="commentform" class="comment-form"><p
+class="comment-notes">Your email address will not be published.</p><p class="comment-form-
+comment"><label for="comment">Comment</label><textarea id="comment" name="comment"></textarea>
+</p><p class="form-submit"><input type="submit" value="Post Comment"></p></form></div></div>"""
+
+
+@pytest.mark.parametrize("comments", [
+    f'<div class="comments"><h3>3 comments</h3>{_GWEN}</div>',  # the trial's blog page
+    _WORDPRESS,
+    f'<ol class="commentlist"><li class="comment">{_GWEN}</li></ol>',
+    f'<div id="comment-section"><div class="comment">{_GWEN}</div></div>',
+    f'<div class="wp-block-comments">{_GWEN}</div>',
+    f'<div id="disqus_thread">{_GWEN}</div>',
+])
+def test_readers_comments_beside_the_post_are_left_out(comments: str) -> None:
+    # indexed, "How many otters were seen?" was answered from a comment ("40")
+    assert html_to_text(_BLOG.format(comments=comments)) == (
+        _OTTERS, "Otters return to the River Tamsin")
+
+
+@pytest.mark.parametrize("page", [
+    # the article in a div named after comments, but not the comments
+    f'<body><div id="header"><a href="/">Home</a></div><div class="comment-policy"><h2>Our '
+    f'comment policy</h2><p>Gwen: 40 otters is fine; spam is not.</p>{FERRY}</div><div '
+    'class="comments"><p>Spam Bot: Buy cheap watches</p></div></body>',
+    # nothing beside the comments: they are the page's text
+    f'<body><div class="comments"><p>Gwen: 40 otters</p>{FERRY}{FERRY}</div><div id="footer">'
+    "(c)</div></body>",
+    # "comment" alone: a box of a page on code comments
+    f'<body><div class="body">{FERRY}</div><div class="comment"><p>Gwen: 40 otters</p></div>'
+    "</body>",
+    # docutils' section on comments, among the other sections
+    f"<body><div class=document><div class=section id=syntax>{FERRY}{FERRY}</div><div "
+    "class=section id=comments><p>Gwen: 40 otters, a comment starts with #.</p></div></div>"
+    "</body>",
+    # comments that hold the page's headline
+    f'<body><div class="comments"><h1>Ferries</h1><p>Gwen: 40 otters</p></div>{FERRY * 3}'
+    "</body>",
+    # inside the post's own container
+    f'<body><div class="post">{FERRY * 2}<div class="comments"><p>Gwen: 40 otters</p></div>'
+    '</div><div id="footer">(c)</div></body>',
+    # inside <main> beside the <article>, as WordPress's themes write them: kept (an
+    # element inside the main content is the article's; losing its text is the worse)
+    f"<body><div id=page class=site><main id=main class=site-main><article class=post>"
+    f"<h1>Ferries</h1>{FERRY * 3}</article><div id=comments class=comments-area><p>Gwen: "
+    "40 otters</p></div></main></div></body>",
+])
+def test_comments_that_may_be_the_article_are_kept(page: str) -> None:
+    text, _ = html_to_text(page)
+    assert "Gwen: 40 otters" in text and FERRY_TEXT in text, text
+
+
+def test_names_that_only_mention_comments_are_no_comments() -> None:
+    for name in ("comment", "comment-body", "comments-policy", "no-comments", "code-comment",
+                 "comment-form", "recent-comments", "has-comments"):
+        page = (f'<body><div class="post">{FERRY * 3}</div><div class="{name}"><p>Gwen: 40 '
+                "otters</p></div></body>")
+        assert "Gwen: 40 otters" in html_to_text(page)[0], name
+
+
+def test_nested_comments_take_linear_time() -> None:
+    start = time.perf_counter()
+    text, _ = html_to_text("<div class=comments>" * 4000 + "x")
+    assert text == "x"
+    assert time.perf_counter() - start < 3
