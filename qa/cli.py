@@ -211,6 +211,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
       qa index ~/notes --index ~/notes-index --max-words 80
     """
     from qa.config import default_corpus
+    from qa.ingest import hidden_note
     from qa.pipeline import QAPipeline
 
     pipe = QAPipeline(index_dir, embedding_model=embedding_model,
@@ -242,6 +243,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
         # without -q the log's warnings have named them already
         for path, reason in report.skipped:
             click.echo(f"skipped {path}: {reason}", err=True)
+        if report.hidden:
+            click.echo(hidden_note(report.hidden), err=True)
     click.echo(f"Indexed {_count(stats.documents, 'article')}, "
                f"{_count(stats.passages, 'passage')} in "
                f"{stats.seconds:.1f}s ({len(stats.embedded_documents)} embedded, "

@@ -29,12 +29,14 @@ DEFAULT_MAX_BYTES = 5_000_000
 
 @dataclass
 class IngestReport:
-    """The documents read, each skipped file with its reason, and the file each
-    document was read from (by doc id)."""
+    """The documents read, each skipped file with its reason, the file each document was
+    read from (by doc id), and the hidden files and folders left out (names starting with
+    '.'; a folder's path ends with a separator, and what it holds is not looked at)."""
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:  # counts and names, not every article's text
         skipped = "".join(f", {name!r}: {why!r}" for name, why in self.skipped[:5])
@@ -274,12 +276,12 @@ def _no_text(source: str, kind: str) -> str:
 
 
 def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = (),
-               unreadable: list[tuple[str, str]] | None = None
-               ) -> Iterable[tuple[Path, Path]]:
+               unreadable: list[tuple[str, str]] | None = None,
+               hidden: list[Path] | None = None) -> Iterable[tuple[Path, Path]]:
     """(file, root) pairs: files given directly are their own root's children. Hidden
-    folders and the folders in ``exclude`` (below a root) are not entered; links to
-    folders come out as files (for the caller to refuse). Folders that cannot be listed
-    go to ``unreadable`` as (path, reason)."""
+    folders (below a root: they go to ``hidden``) and the folders in ``exclude`` are not
+    entered; links to folders come out as files (for the caller to refuse). Folders that
+    cannot be listed go to ``unreadable`` as (path, reason)."""
     excluded = {Path(os.path.abspath(e)) for e in exclude}
 
     def note(err: OSError) -> None:
@@ -299,8 +301,12 @@ def iter_files(paths: Iterable[Path], exclude: Iterable[Path] = (),
                 sub = here / name
                 if sub.is_symlink():
                     found.append(sub)
-                elif not name.startswith(".") and Path(os.path.abspath(sub)) not in skip:
-                    entered.append(name)  # not hidden (.git, .obsidian …), not excluded
+                elif Path(os.path.abspath(sub)) in skip:
+                    continue
+                elif not name.startswith("."):
+                    entered.append(name)
+                elif hidden is not None:  # .git, .obsidian …
+                    hidden.append(sub)
             dirnames[:] = entered
             found.extend(here / name for name in filenames)
         for f in sorted(found):
@@ -354,12 +360,18 @@ def load_documents(
     exclude = list(exclude)
     report = IngestReport()
     files: list[tuple[Path, Path]] = []
+    hidden_files: list[Path] = []
+    hidden_folders: list[Path] = []
     for given in [Path(p) for p in paths]:
         if not given.exists():
             report.skipped.append((str(given), "no such file or folder"))
             continue
-        files.extend((path, root) for path, root in iter_files([given], exclude, report.skipped)
-                     if not path.name.startswith("."))
+        for path, root in iter_files([given], exclude, report.skipped, hidden_folders):
+            if path.name.startswith("."):
+                hidden_files.append(path)
+            else:
+                files.append((path, root))
+    report.hidden = _hidden(hidden_files, hidden_folders)
     t0 = time.perf_counter()
     read: list[tuple[Document, Path, Path]] = []  # (document, file, root) in path order
     show = len(files) >= PROGRESS_MIN_FILES and logger.isEnabledFor(logging.INFO)
@@ -408,7 +420,32 @@ def load_documents(
             report.skipped.append((str(path), f"duplicate of {of}"))
     for skipped_path, reason in report.skipped:
         logger.warning("skipped %s: %s", skipped_path, reason)
+    if report.hidden:  # (expected: .git, .DS_Store; one line, not a warning each)
+        logger.info("%s", hidden_note(report.hidden))
     if show:
         logger.info("read %d articles from %d files in %.1fs", len(report.documents),
                     len(files), time.perf_counter() - t0)
     return report
+
+
+def _hidden(files: list[Path], folders: list[Path]) -> list[str]:
+    """The hidden paths, those likeliest to be articles first: files of a supported type,
+    then folders (a separator after their names), then other files (.DS_Store)."""
+    return ([str(f) for f in sorted(files) if f.suffix.lower() in SUPPORTED_SUFFIXES]
+            + [os.path.join(f, "") for f in sorted(folders)]
+            + [str(f) for f in sorted(files) if f.suffix.lower() not in SUPPORTED_SUFFIXES])
+
+
+#: How many hidden paths :func:`hidden_note` names (then a count of the rest).
+NAMED_HIDDEN = 3
+
+
+def hidden_note(hidden: list[str]) -> str:
+    """One line on the hidden files and folders left out (:attr:`IngestReport.hidden`)."""
+    folders = sum(path.endswith(os.sep) for path in hidden)
+    counts = [f"{n} hidden {what}{'s' if n > 1 else ''}"
+              for n, what in ((len(hidden) - folders, "file"), (folders, "folder")) if n]
+    more = len(hidden) - NAMED_HIDDEN
+    named = ", ".join(hidden[:NAMED_HIDDEN]) + (f" and {more} more" if more > 0 else "")
+    return (f"skipped {' and '.join(counts)} (names starting with '.' are not indexed; "
+            f"rename one to index it): {named}")

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from qa.ingest import IngestReport
+from qa.ingest import IngestReport, hidden_note
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +58,13 @@ def merged_sources(sources: Sequence[Path], paths: Sequence[str | Path]) -> list
 
 def nothing_read(roots: Sequence[Path], report: IngestReport, index_exists: bool) -> str:
     """Why a build read no article: two of the files skipped and a count of the rest (the
-    log's warnings named each), and what was left as it was."""
+    log's warnings named each), the hidden files left out, and what was left as it was."""
     where = ", ".join(map(str, roots))
     shown = [f"{path}: {reason}" for path, reason in report.skipped[:2]]
     if len(report.skipped) > 2:
         shown.append(f"{len(report.skipped) - 2} more skipped")
+    if report.hidden:  # ('qa index .draft.md' read nothing: say why)
+        shown.append(hidden_note(report.hidden))
     why = "; ".join(shown) or "no files found"
     left = "the index was left unchanged" if index_exists else "no index was written"
     return (f"no article could be read from {where} ({why}); {left}. "

@@ -192,7 +192,48 @@ def test_hidden_files_and_folders_are_ignored(tmp_path: Path) -> None:
     (tmp_path / "trip" / "day1.txt").write_text("Day one: we walked to the Danube.")
     report = load_documents([tmp_path])
     assert _ids(report) == {"notes.md", "trip/day1.txt"}
-    assert report.skipped == []  # ignored without a message, as the README says
+    assert report.skipped == []  # no skipped file each, but one line for all (below)
+
+
+def test_hidden_files_and_folders_are_counted_in_one_line(tmp_path: Path, caplog) -> None:
+    # they were left out without a word: a user's .hidden.md seemed indexed
+    import logging
+
+    (tmp_path / "notes.md").write_text("# Elbe\n\nThe Elbe flows through Hamburg.")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / ".draft.md").write_text("A hidden draft about the Rhine.")
+    for folder in (".git/objects", "trip/.cache"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "stuff.txt").write_text(f"Tooling files in {folder}.")
+    (tmp_path / "trip" / "day1.txt").write_text("Day one: we walked to the Danube.")
+    with caplog.at_level(logging.INFO, logger="qa.ingest"):
+        report = load_documents([tmp_path])
+    assert _ids(report) == {"notes.md", "trip/day1.txt"} and report.skipped == []
+    # articles first, then folders (not entered: .git's files are not counted), then others
+    assert report.hidden == [str(tmp_path / ".draft.md"), str(tmp_path / ".git") + os.sep,
+                             str(tmp_path / "trip" / ".cache") + os.sep,
+                             str(tmp_path / ".DS_Store")]
+    [line] = [r for r in caplog.records if "hidden" in r.getMessage()]
+    assert line.levelname == "INFO"  # expected (.git), so no warning
+    assert line.getMessage() == (
+        "skipped 2 hidden files and 2 hidden folders (names starting with '.' are not "
+        f"indexed; rename one to index it): {tmp_path / '.draft.md'}, {tmp_path / '.git'}"
+        f"{os.sep}, {tmp_path / 'trip' / '.cache'}{os.sep} and 1 more")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="qa.ingest"):
+        assert load_documents([tmp_path / "trip" / "day1.txt"]).hidden == []
+    assert not caplog.records  # nothing hidden: no line
+
+
+def test_qa_index_of_a_hidden_file_says_why_nothing_was_read(tmp_path: Path) -> None:
+    (tmp_path / ".draft.md").write_text(GOOD)
+    result = CliRunner().invoke(main, ["-q", "index", str(tmp_path / ".draft.md"),
+                                       "--index", str(tmp_path / "index")])
+    assert result.exit_code == 1
+    assert result.stderr.count("hidden file") == 1, result.stderr  # in the error
+    assert result.stderr.startswith("Error: no article could be read")
+    assert f"(skipped 1 hidden file (names starting with '.' are not indexed; rename one to " \
+           f"index it): {tmp_path / '.draft.md'}" in result.stderr
 
 
 def test_a_folder_that_cannot_be_listed_is_skipped_not_fatal(tmp_path: Path,
@@ -269,11 +310,15 @@ def _messy_corpus(root: Path) -> dict[str, str]:
 def test_qa_index_reports_skips_and_indexes_the_rest(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     expected = _messy_corpus(corpus)
+    (corpus / ".hidden.md").write_text("A hidden note about the Oder.")
     index_dir = tmp_path / "index"
     result = CliRunner().invoke(main, ["-q", "index", str(corpus), "--index", str(index_dir),
                                        "--max-file-mb", "0.02"])
     assert result.exit_code == 0, result.output
     skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
+    assert skipped[-1] == ("skipped 1 hidden file (names starting with '.' are not indexed; "
+                           f"rename one to index it): {corpus / '.hidden.md'}")
+    skipped = skipped[:-1]
     assert len(skipped) == len(expected)
     for name, reason in expected.items():
         assert any(f"{name}: " in line and reason in line for line in skipped), (name, skipped)
