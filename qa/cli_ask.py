@@ -21,7 +21,7 @@ from qa.cli import (
     main,
 )
 from qa.errors import QuestionError
-from qa.fileio import utf16_text
+from qa.fileio import not_utf8_at, utf16_text
 from qa.text import fold_space, is_mark, mark_end
 
 logger = logging.getLogger(__name__)
@@ -141,10 +141,10 @@ def _read_questions(source: str) -> list[str]:
         raise click.ClickException(f"{name} {exc}.") from exc
     if text is None:
         try:
-            text = raw.decode("utf-8-sig")
+            text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")  # a BOM is no error
         except UnicodeDecodeError as exc:
             raise click.ClickException(
-                f"{name} is not UTF-8 text (byte {exc.start}): save the questions as "
+                f"{name} is not UTF-8 text ({not_utf8_at(exc)}): save the questions as "
                 "UTF-8, one a line.") from exc
     # lines end at line feeds only (a question may hold U+2028); a line with nothing
     # printable on it (blank, or a stray zero-width character) is no question

@@ -53,6 +53,19 @@ def utf16_text(raw: bytes, what: str) -> str | None:
                          f"cut short?): save {what} again, as UTF-8 or UTF-16") from None
 
 
+def not_utf8_at(exc: UnicodeDecodeError, *, lines: bool = True) -> str:
+    """Where ``exc`` (from decoding bytes as UTF-8) found a byte that is not UTF-8, for a
+    message: "byte 0xe9 at line 2, column 37" (columns count characters, from 1); only
+    "byte 0xe9 at column 37" when ``lines`` is False (the bytes were one line already)."""
+    data = bytes(exc.object)
+    before = data[:exc.start]
+    start_of_line = before.rfind(b"\n") + 1
+    column = len(before[start_of_line:].decode("utf-8", errors="replace")) + 1
+    line = before.count(b"\n") + 1
+    where = f"line {line}, column {column}" if lines else f"column {column}"
+    return f"byte {data[exc.start]:#04x} at {where}"
+
+
 def looks_like_path(name: str) -> bool:
     """A local path rather than a hub id ('owner/name'): absolute, ./ or ../, or ~."""
     return name.startswith(("/", "./", "../", "~", "\\")) or Path(name).is_absolute()

@@ -12,7 +12,7 @@ from typing import Any
 
 from qa.checks import clean_question
 from qa.errors import DataError, QuestionError
-from qa.fileio import utf16_text
+from qa.fileio import not_utf8_at, utf16_text
 from qa.metrics import normalize_text
 
 logger = logging.getLogger(__name__)
@@ -212,9 +212,8 @@ def load_gold(path: str | Path) -> list[GoldItem]:
             if item.id in seen:
                 raise _LineError(f"duplicate id '{item.id}' (first on line {seen[item.id]})")
         except UnicodeDecodeError as exc:
-            column = len(data[:exc.start].decode("utf-8")) + 1
             problems.append((no, _LineError(
-                f"not UTF-8 text (byte {data[exc.start]:#04x} at column {column}); save the "
+                f"not UTF-8 text ({not_utf8_at(exc, lines=False)}); save the "
                 "file as UTF-8 (or UTF-16 with a byte-order mark)")))
         except _LineError as exc:
             problems.append((no, exc))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import DataError
+from qa.fileio import not_utf8_at
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,10 @@ def load_squad(path: str | Path) -> list[Article]:
     if not path.is_file():
         raise DataError(f"SQuAD file not found: {path}. Pass the path of a SQuAD-format JSON file.")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
-                        f"offset {exc.start}); save it as UTF-8.") from exc
+        raise DataError(f"{path} is not UTF-8 text ({not_utf8_at(exc)}); save it as "
+                        "UTF-8.") from exc
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:

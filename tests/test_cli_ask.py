@@ -88,7 +88,9 @@ def test_unusable_question_files_are_plain_errors(tmp_path: Path) -> None:
     latin1.write_bytes("Qui est le président?\n".encode("latin-1"))
     res = _ask(tmp_path / "no-index", "-f", str(latin1))
     assert res.exit_code == 1
-    assert res.stderr.startswith(f"Error: {latin1} is not UTF-8 text") and "UTF-8" in res.stderr
+    # the byte's value and where it is, as the gold-file reader says it (not "byte 18")
+    assert res.stderr.startswith(f"Error: {latin1} is not UTF-8 text (byte 0xe9 at line 1, "
+                                 "column 14): save the questions as UTF-8"), res.stderr
     assert "Traceback" not in res.output
 
     res = _ask(tmp_path / "no-index", "-f", str(tmp_path / "missing.txt"))

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from qa.fileio import looks_like_path, write_atomic
+from qa.fileio import looks_like_path, not_utf8_at, write_atomic
 
 
 def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path):
@@ -33,3 +33,15 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 ])
 def test_local_paths_are_told_from_hub_ids(name: str, is_path: bool) -> None:
     assert looks_like_path(name) is is_path
+
+
+def test_not_utf8_at_names_the_byte_and_its_line_and_column():
+    raw = "Who?\nQui est le président?\n".encode("latin-1")
+    with pytest.raises(UnicodeDecodeError) as caught:
+        raw.decode("utf-8")
+    assert not_utf8_at(caught.value) == "byte 0xe9 at line 2, column 14"
+    assert not_utf8_at(caught.value, lines=False) == "byte 0xe9 at column 14"
+    # columns count characters, not bytes: "é" (two bytes in UTF-8) is one column
+    with pytest.raises(UnicodeDecodeError) as caught:
+        ("é?".encode() + b"\xff").decode("utf-8")
+    assert not_utf8_at(caught.value) == "byte 0xff at line 1, column 3"

@@ -388,3 +388,11 @@ def test_a_squad_file_with_a_byte_order_mark_loads(tmp_path) -> None:
          "answers": [{"text": "honey", "answer_start": 10}]}]}]}]}
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(body).encode())
     assert load_squad(path)[0].examples[0].answers == ("honey",)
+
+
+def test_a_squad_file_not_in_utf8_names_the_byte_and_its_place(tmp_path) -> None:
+    path = tmp_path / "squad.json"  # a byte-order mark first: places count after it
+    path.write_bytes(b"\xef\xbb\xbf" + '{"data": [\n {"title": "Zürich"}]}'.encode("latin-1"))
+    with pytest.raises(DataError, match=r"squad.json is not UTF-8 text \(byte 0xfc at line 2, "
+                                        r"column 14\); save it as UTF-8"):
+        load_squad(path)
