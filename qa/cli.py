@@ -77,6 +77,30 @@ class _ExistingPath(click.Path):
         return super().convert(os.path.expanduser(value), param, ctx)
 
 
+
+class _EitherFlag(click.Option):
+    """A boolean flag named two ways that mean opposite things (``--hnsw/--flat``): both on
+    one command line is a usage error naming the two, where click lets the last one win
+    silently. (``--x/--no-x`` pairs keep click's last-wins: there the later one is a
+    deliberate override, of an alias, say.)"""
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        # each flag given appends its value, so a contradiction is still seen afterwards
+        parser.add_option(obj=self, opts=self.opts, dest=self.name,
+                          action="append_const", const=True)
+        parser.add_option(obj=self, opts=self.secondary_opts, dest=self.name,
+                          action="append_const", const=False)
+
+    def handle_parse_result(self, ctx: click.Context, opts: Any, args: list[str]) -> Any:
+        given = opts.get(self.name)
+        if isinstance(given, list):
+            if len(set(given)) > 1:
+                raise click.BadOptionUsage(
+                    self.opts[0], f"{self.opts[0]} and {self.secondary_opts[0]} contradict "
+                    "each other: give one of them.", ctx=ctx)
+            opts = {**opts, self.name: given[-1]}
+        return super().handle_parse_result(ctx, opts, args)
+
 #: The index folder, for every command that reads or writes one.
 _index_option = click.option(
     "--index", "index_dir", default=None,
@@ -147,6 +171,9 @@ def _version() -> str:
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Ask questions over your articles; answers come with their sources."""
+    if verbose and quiet:  # two options, so not an _EitherFlag; quiet won silently
+        raise click.UsageError("-v/--verbose and -q/--quiet contradict each other: give one "
+                               "of them.", ctx)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
         ctx.exit(0)
@@ -181,7 +208,7 @@ def _no_model_loading_bars() -> None:
 @click.option("--overlap-words", default=None, type=click.IntRange(min=0),
               help="Overlap between passages, under half their length (default: the "
                    "index's own, else 30).")
-@click.option("--hnsw/--flat", default=None,
+@click.option("--hnsw/--flat", default=None, cls=_EitherFlag,
               help="Approximate HNSW index (for large corpora), or exact (default: the "
                    "index's own, else exact).")
 @click.option("--rebuild", is_flag=True, help="Re-embed everything, reuse nothing.")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qa.cli import _friendly, main
+from qa.cli import _EitherFlag, _friendly, main
 
 
 @main.command("train-reader")
@@ -56,7 +56,7 @@ from qa.cli import _friendly, main
 @click.option("--device", default="auto", show_default=True,
               help="Where to train: auto (a CUDA GPU when one is visible, else the CPU), cpu, "
               "cuda or cuda:N.")
-@click.option("--bf16/--fp32", default=None,
+@click.option("--bf16/--fp32", default=None, cls=_EitherFlag,
               help="bf16 autocast (default: on a GPU, and where the CPU has native bf16, "
               "AVX512-BF16 or AMX, about 1.8x fp32 there; emulated and slower elsewhere).")
 @click.option("--compile/--no-compile", default=None,

@@ -46,6 +46,38 @@ def test_an_overlap_too_long_for_the_index_passages_names_their_length(
     assert "--overlap-words 9 or less" in result.stderr
 
 
+
+def test_opposite_flags_together_are_a_usage_error(tmp_path: Path) -> None:
+    for flags in (["--hnsw", "--flat"], ["--flat", "--rebuild", "--hnsw"]):
+        result = _index(tmp_path, *flags)
+        assert result.exit_code == 2, result.output
+        assert "Usage: " in result.stderr
+        assert "--hnsw and --flat contradict each other: give one of them." in result.stderr
+        assert not (tmp_path / "i").exists()  # refused before anything was built
+    result = CliRunner().invoke(main, ["train-reader", "--data", __file__, "--out",
+                                       str(tmp_path / "r"), "--fp32", "--bf16"])
+    assert result.exit_code == 2, result.output
+    assert "--bf16 and --fp32 contradict each other" in result.stderr
+    result = CliRunner().invoke(main, ["-q", "-v", "info", "--index", str(tmp_path / "i")])
+    assert result.exit_code == 2, result.output
+    assert "-v/--verbose and -q/--quiet contradict each other" in result.stderr
+
+
+def test_a_flag_named_two_ways_still_takes_either_name_or_none() -> None:
+    import click
+
+    from qa.cli import _EitherFlag
+
+    @click.command()
+    @click.option("--hnsw/--flat", default=None, cls=_EitherFlag)
+    def cmd(hnsw: bool | None) -> None:
+        click.echo(repr(hnsw))
+
+    for args, value in (([], "None"), (["--hnsw"], "True"), (["--flat"], "False"),
+                        (["--flat", "--flat"], "False")):  # the same one twice is no contradiction
+        result = CliRunner().invoke(cmd, args)
+        assert (result.exit_code, result.output.strip()) == (0, value), (args, result.output)
+
 def test_version_is_the_installed_package_version() -> None:
     from importlib import metadata
 
