@@ -51,6 +51,7 @@ from qa.generations import (
 )
 from qa.index_files import changed_file, folder_lock, read_data, write_data
 from qa.manifest import (
+    INDEX_TYPES,
     index_of_generation,
     manifest_problem,
     manifest_stamp,
@@ -64,7 +65,6 @@ from qa.types import Document, Passage
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-INDEX_TYPES = ("flat", "hnsw")
 
 
 class SourcesChanged(Exception):

@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from qa.checks import check_threshold, check_top_k
+from qa.chunk import ChunkSettings
 from qa.errors import ConfigError
 from qa.generations import GENERATION_NAME, a_file_not_a_folder
+
+#: The FAISS index types an index may be built as: exact, or approximate (large corpora).
+INDEX_TYPES = ("flat", "hnsw")
 
 
 def rebuild_hint(path: Path, articles_needed: bool = False) -> str:
@@ -50,6 +54,9 @@ def manifest_problem(manifest: dict[str, Any]) -> str | None:
         isinstance(d, dict) and isinstance(d.get("hash"), str) for d in documents.values()
     ):
         return "no valid 'documents'"
+    problem = _build_problem(manifest)
+    if problem:
+        return problem
     files = manifest.get("files", {})
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         return "no valid 'files'"
@@ -69,6 +76,32 @@ def manifest_problem(manifest: dict[str, Any]) -> str | None:
             return f"the stored {key} {value!r} is not {what}"
     if not isinstance(settings.get("answer_types", True), bool):
         return "the stored answer_types is not true or false"
+    return None
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _build_problem(manifest: dict[str, Any]) -> str | None:
+    """What is wrong with how the manifest says the index was built (its passage length
+    and overlap, passage count and index type), or None: `qa info` reports them, and a
+    refresh builds with them."""
+    chunking = manifest.get("chunking")
+    if not isinstance(chunking, dict):
+        return "no valid 'chunking'"
+    for key in ("max_words", "overlap_words"):
+        if not _whole(chunking.get(key)):
+            return f"the stored {key} {chunking.get(key)!r} is not a whole number"
+    try:
+        ChunkSettings(chunking["max_words"], chunking["overlap_words"])
+    except ConfigError as exc:  # what `qa index` refuses as given may not be stored
+        return f"the stored {exc}"
+    if not _whole(manifest.get("passages")) or manifest["passages"] < 0:
+        return f"the stored passage count {manifest.get('passages')!r} is not a whole number"
+    if manifest.get("index_type", "flat") not in INDEX_TYPES:
+        return (f"the stored index type {manifest['index_type']!r} is not one of "
+                f"{', '.join(INDEX_TYPES)}")
     return None
 
 

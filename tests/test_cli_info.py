@@ -65,3 +65,32 @@ def test_info_on_a_missing_or_damaged_index_is_a_plain_error(tmp_path: Path) -> 
     assert damaged.exit_code == 1
     assert "damaged (no valid 'documents')" in damaged.output
     assert "Traceback" not in damaged.output
+
+
+def test_info_refuses_a_damaged_build_setting_as_loading_does(tmp_path: Path) -> None:
+    from qa.errors import IndexCorruptError
+
+    pipe = _built(tmp_path)
+    path = pipe.store.current_generation() / "manifest.json"
+    good = json.loads(path.read_text())
+    for key, value, problem in (
+            ("max_words", "x", "the stored max_words 'x' is not a whole number"),
+            ("overlap_words", 45, "the stored overlap_words must be from 0 to 29"),
+            ("passages", "x", "the stored passage count 'x' is not a whole number"),
+            ("index_type", "x", "the stored index type 'x' is not one of flat, hnsw")):
+        manifest = json.loads(json.dumps(good))
+        (manifest["chunking"] if key.endswith("_words") else manifest)[key] = value
+        path.write_text(json.dumps(manifest))
+        damaged = _info(pipe.index_dir)  # was: "passages of up to x words"
+        assert damaged.exit_code == 1, (key, damaged.output)
+        assert f"is damaged ({problem}" in damaged.output, damaged.output
+        assert "Rebuild it with: qa index --rebuild" in damaged.output
+        # the very message `qa ask` (loading the index) gives
+        try:
+            QAPipeline(pipe.index_dir).store.load()
+        except IndexCorruptError as exc:
+            assert str(exc) in damaged.output
+        else:
+            raise AssertionError(f"a damaged {key} loaded")
+    path.write_text(json.dumps(good))
+    assert _info(pipe.index_dir).exit_code == 0
