@@ -408,6 +408,9 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
     if predictions_file:
         _writable_folder(Path(predictions_file).parent, "the predictions", "--predictions file",
                          target=Path(predictions_file))
+    if compare_reader and _same_reader(getattr(pipe.reader, "model_name", None), compare_reader):
+        click.echo(f"Note: --compare-reader {compare_reader} is the configured reader itself: "
+                   "A and B will match.", err=True)
     records = run_gold(pipe, items)
     metrics = _measured(compute_metrics(records, pipe.threshold, pipe.top_k), file, pipe)
     if other_reader is not None:
@@ -469,6 +472,19 @@ def _measured(metrics: dict[str, Any], gold: str, pipe: Any) -> dict[str, Any]:
     metrics["top_k_source"] = pipe.setting_source("top_k")
     metrics["run"] = _run_info(gold, pipe)
     return metrics
+
+
+def _same_reader(configured: str | None, other: str) -> bool:
+    """Whether ``other`` (--compare-reader) is the ``configured`` reader: the same hub id,
+    or the same folder however it is written (relative, with ~, through a link)."""
+    if configured is None:
+        return False
+    if configured == other:
+        return True
+    try:
+        return os.path.samefile(os.path.expanduser(configured), os.path.expanduser(other))
+    except (OSError, ValueError):  # not both there: not the same folder
+        return False
 
 
 def _compare(gold: str, items: list[Any], pipe: Any, records: list[Any],

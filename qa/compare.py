@@ -18,6 +18,7 @@ from qa.evaluate import (
     LABELS,
     Record,
     failure_kind,
+    figure_digits,
     per_question_values,
     settings_source,
 )
@@ -63,15 +64,16 @@ def format_compare(result: dict[str, Any], name_a: str, name_b: str) -> str:
     for key in (*INTERVAL_KEYS, "latency_p50_ms"):
         va, vb = result["a"][key], result["b"][key]
         diff = result["difference"].get(key)
+        digits = figure_digits(key)  # as qa eval's own table: 83.33 and 100.00, not 100
         if diff:
             lo, hi = diff["interval_95"] or (float("nan"),) * 2
-            change = f"{diff['value']:+.2f} ({lo:+.1f} to {hi:+.1f})"
+            change = f"{diff['value']:+.{digits}f} ({lo:+.1f} to {hi:+.1f})"
         elif va is not None and vb is not None:
-            change = f"{vb - va:+.1f}"
+            change = f"{vb - va:+.{digits}f}"
         else:
             change = "n/a"
-        rows.append((LABELS[key], "n/a" if va is None else f"{va:g}",
-                     "n/a" if vb is None else f"{vb:g}", change))
+        rows.append((LABELS[key], "n/a" if va is None else f"{va:.{digits}f}",
+                     "n/a" if vb is None else f"{vb:.{digits}f}", change))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"A: {name_a}", f"B: {name_b}",
              f"threshold {result['threshold']:.4f}, top-k {result['top_k']} for both"

@@ -366,6 +366,12 @@ LABELS = {
 }
 
 
+def figure_digits(key: str) -> int:
+    """How many decimals a figure of ``key`` is printed with, in every table: the MRR 4
+    (a fraction), latencies 1 (milliseconds), percentages 2."""
+    return 4 if key == "mrr" else 1 if key.startswith("latency") else 2
+
+
 def settings_source(metrics: dict[str, Any]) -> str:
     """'calibrated', 'default', 'given' or e.g. 'threshold calibrated, top-k given': where
     ``metrics``' threshold and top-k came from ('' when it does not say)."""
@@ -416,7 +422,7 @@ def format_table(metrics: dict[str, Any]) -> str:
         if key == "questions":
             continue
         value = metrics[key]
-        digits = 4 if key == "mrr" else 1 if key.startswith("latency") else 2
+        digits = figure_digits(key)
         text = f"{'n/a' if value is None else f'{value:.{digits}f}':>7}"  # aligned points
         bounds = metrics.get("intervals_95", {}).get(key)
         if bounds:

@@ -73,6 +73,29 @@ def test_table_names_both_runs_and_the_changed_questions() -> None:
     assert "fixed (right with B, not with A): 2: a3, u1" in text
     assert "broken (right with A, not with B): 1: a1" in text
     assert "abstention recall (%)" in text and "+33.33 (" in text
+    # every figure of a kind with the same decimals, as qa eval's table: not 66.67 beside 100
+    rows = {line[:28].strip(): line[28:].split() for line in text.splitlines()}
+    assert rows["abstention recall (%)"][:2] == ["66.67", "100.00"]
+    assert rows["exact match, answerable (%)"][:3] == ["20.00", "20.00", "+0.00"]
+    assert rows["latency p50 (ms)"] == ["45.0", "45.0", "+0.0"]
+
+
+def test_the_configured_reader_is_known_however_its_folder_is_written(tmp_path,
+                                                                     monkeypatch) -> None:
+    from qa.cli import _same_reader
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (tmp_path / "link").symlink_to(model)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for other in (str(model), "model", "./model/", "link", "~/model"):
+        assert _same_reader(str(model), other), other
+    assert _same_reader("owner/reader", "owner/reader")  # one hub id
+    (tmp_path / "other").mkdir()
+    for configured, other in ((str(model), "other"), (str(model), "missing"),
+                              ("owner/reader", "owner/other"), (None, "model")):
+        assert not _same_reader(configured, other), (configured, other)
 
 
 @pytest.mark.slow
@@ -97,6 +120,9 @@ def test_cli_compares_the_shipped_reader_with_itself(seeds_pipeline, tmp_path) -
         "--compare-reader", str(DEFAULT_READER_PATH)])
     assert text.exit_code == 0, text.output
     assert "threshold 0.2500, top-k 3 for both (threshold default, top-k given)" in text.stdout
+    # a reader compared with itself: said in one line, and the comparison still runs
+    assert text.stderr.count("Note: --compare-reader") == 1, text.stderr
+    assert f"{DEFAULT_READER_PATH} is the configured reader itself" in text.stderr
 
 
 @pytest.mark.parametrize("option", ["--report", "--predictions"])
