@@ -72,7 +72,7 @@ def info_cmd(index_dir: str | None, as_json: bool) -> None:
         f"Embedding  {info['embedding_model']} ({info['dimension']} dimensions)",
         "Sources    " + ("\n           ".join(info["sources"]) or "not recorded "
                          "(index made before 2026-12-02)"),
-        f"Answering  threshold {settings['threshold']:.4g}, top-k {settings['top_k']}, answer "
+        f"Answering  threshold {settings['threshold']:.4f}, top-k {settings['top_k']}, answer "
         f"checks {'on' if settings['answer_types'] else 'off'} ({tuned})",
     ]
     if docs:

@@ -42,14 +42,16 @@ def test_info_lists_articles_sources_and_settings(tmp_path: Path) -> None:
                                 "answer_types": True, "calibrated": False}
 
     # what `qa calibrate` stores is what info reports, and what answering uses
-    pipe.store.update_settings(threshold=0.4, top_k=3, answer_types=False)
+    # a threshold as calibration chooses it, printed with the 4 decimals `qa calibrate`
+    # gives it (not 0.09651)
+    pipe.store.update_settings(threshold=0.096509, top_k=3, answer_types=False)
     text = _info(pipe.index_dir)
     assert text.exit_code == 0, text.output
-    assert "threshold 0.4, top-k 3, answer checks off (as calibrated" in text.stdout
+    assert "threshold 0.0965, top-k 3, answer checks off (as calibrated" in text.stdout
     assert "2 articles in" in text.stdout and "trips/alps.txt" in text.stdout
     assert str(tmp_path / "notes") in text.stdout
     reloaded = QAPipeline(pipe.index_dir)
-    assert (reloaded.threshold, reloaded.top_k, reloaded.answer_types) == (0.4, 3, False)
+    assert (reloaded.threshold, reloaded.top_k, reloaded.answer_types) == (0.096509, 3, False)
 
 
 def test_info_on_a_missing_or_damaged_index_is_a_plain_error(tmp_path: Path) -> None:
