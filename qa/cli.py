@@ -77,7 +77,6 @@ class _ExistingPath(click.Path):
         return super().convert(os.path.expanduser(value), param, ctx)
 
 
-
 class _EitherFlag(click.Option):
     """A boolean flag named two ways that mean opposite things (``--hnsw/--flat``): both on
     one command line is a usage error naming the two, where click lets the last one win
@@ -100,6 +99,7 @@ class _EitherFlag(click.Option):
                     "each other: give one of them.", ctx=ctx)
             opts = {**opts, self.name: given[-1]}
         return super().handle_parse_result(ctx, opts, args)
+
 
 #: The index folder, for every command that reads or writes one.
 _index_option = click.option(
