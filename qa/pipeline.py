@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -486,16 +487,25 @@ class QAPipeline:
 
     def answer_many(self, questions: Iterable[str], **kwargs: Any) -> list[Answer]:
         """Answer each question in turn (keywords as :meth:`answer`). A question that
-        cannot be asked raises QuestionError naming it (its place, from 1)."""
-        if isinstance(questions, str):  # one question, not the characters of one
-            questions = [questions]
+        cannot be asked (empty, too long, not text) raises QuestionError naming it (its
+        place, from 1) before any question is answered, so no answer is thrown away."""
+        questions = [questions] if isinstance(questions, str) else list(questions)
+        for n, question in enumerate(questions, 1):
+            with _named(n, question):
+                clean_question(question, self.max_question_chars)
         answers = []
         for n, question in enumerate(questions, 1):
-            try:
+            with _named(n, question):
                 answers.append(self.answer(question, **kwargs))
-            except QuestionError as exc:
-                shown = question if not isinstance(question, str) or len(question) <= 60 \
-                    else question[:60] + "…"
-                raise QuestionError(f"question {n} ({shown!r}): {exc}") from exc
         return answers
 
+
+@contextmanager
+def _named(n: int, question: Any) -> Iterator[None]:
+    """A QuestionError raised within names the question: its place (from 1) and text."""
+    try:
+        yield
+    except QuestionError as exc:
+        shown = question if not isinstance(question, str) or len(question) <= 60 \
+            else question[:60] + "…"
+        raise QuestionError(f"question {n} ({shown!r}): {exc}") from exc

@@ -99,6 +99,13 @@ def test_answer_many_takes_one_string_as_one_question_and_names_a_bad_one(
     assert [a.text for a in answers] == ["Kadyrov"]
     with pytest.raises(QuestionError, match=r"question 2 \(' '\): the question is empty"):
         pipe.answer_many(["Who leads Chechnya?", " "])
+    # the bad question is found before any is answered: no answer is read and thrown away
+    read = []
+    pipe.reader.read = lambda q, p: read.append(q) or FirstWordReader().read(q, p)
+    with pytest.raises(QuestionError, match=r"question 3 \(None\): a question must be text"):
+        pipe.answer_many(iter(["Who leads Chechnya?", "Who?", None]))
+    assert read == []
+    assert [a.text for a in pipe.answer_many(iter(["Who leads Chechnya?"]))] == ["Kadyrov"]
 
 
 def test_settings_are_read_without_loading_or_building_the_index(seeds_pipeline,
