@@ -5,7 +5,8 @@ answered on its own: "his" and "they" point back at the conversation. The heuris
 below flags such questions; retrieval then searches the follow-up together with the
 earlier question(s) it leans on, while the reader reads the follow-up itself, made
 self-contained where that is cheap: after a "who" question answered by a name, he/she/his
-become that name (:func:`resolve_person`); a follow-up that names nothing but its question
+become that name, and after "Who is <a name>?" answered otherwise, that name
+(:func:`resolve_person`); a follow-up that names nothing but its question
 phrase ("When?", "and why?", "How many?", "Why exactly?") is read as the last earlier
 question that is not one itself, with the new phrase in place of its leading one ("What
 does Golts think about X?" + "Why?" -> "Why does Golts think about X?"; "Who visited
@@ -222,6 +223,27 @@ def _looks_like_name(text: str) -> bool:
     """One to five words, each capitalized: 'Ramzan Kadyrov', 'Émile Zola'."""
     words = text.split(" ")
     return len(words) <= 5 and all(w[:1].isupper() and _NAME_WORD.fullmatch(w) for w in words)
+
+
+#: "Who is Oleksiy Danilov?": the one a "who is / who was" question asks about (group 1).
+_WHO_IS = re.compile(r"who\s+(?:is|was)\s+(.+?)[\s?!.]*", re.I)
+
+
+def _person(previous_question: str, previous_answer: str | None) -> str | None:
+    """The person he/she/his point back at after a "who …" question: its answer when that
+    looks like a name ("Ramzan Kadyrov"), else the name the question asked about ("Who is
+    Oleksiy Danilov?", answered with what he is, or not at all); None otherwise."""
+    asked = previous_question.strip()
+    if not asked.lower().startswith("who"):
+        return None
+    answer = " ".join((previous_answer or "").split())
+    if answer and _looks_like_name(answer):
+        return answer
+    about = _WHO_IS.fullmatch(asked)
+    name = " ".join(about.group(1).split()) if about else ""
+    return name if name and _looks_like_name(name) and name.lower() not in _PRONOUNS else None
+
+
 _NOT_A_NOUN = frozenset({"to", "and", "or", "in", "on", "at", "for", "with", "from", "by",
                          "about", "as", "than", "if", "when", "so", "but"})
 
@@ -230,12 +252,13 @@ def resolve_person(question: str, previous_question: str, previous_answer: str |
     """Put the previous answer in place of he/she/him/his/her when it names a person.
 
     Only after a "who …" question whose answer looks like a name ("Ramzan Kadyrov"):
-    "And who is his close ally?" -> "And who is Ramzan Kadyrov's close ally?". The
-    extractive reader then reads a self-contained question. Anything else: unchanged.
+    "And who is his close ally?" -> "And who is Ramzan Kadyrov's close ally?"; or, when
+    it does not, after "Who is (was) …?" asking about a name: "Who is Oleksiy Danilov?"
+    then "What did he allege?" -> "What did Oleksiy Danilov allege?". The extractive
+    reader then reads a self-contained question. Anything else: unchanged.
     """
-    answer = " ".join((previous_answer or "").split())
-    if (not answer or not _looks_like_name(answer)
-            or not previous_question.strip().lower().startswith("who")):
+    answer = _person(previous_question, previous_answer)
+    if answer is None:
         return question
     tokens = question.split(" ")
     out: list[str] = []

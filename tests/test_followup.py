@@ -100,6 +100,9 @@ def test_person_pronouns_become_the_previous_answer() -> None:
     ("How long are the contracts?", "Ramzan Kadyrov"),  # not a "who" question
     ("Who recruited them?", "the Pentagon officials"),  # not a name
     ("Who recruited them?", None),  # no answer
+    ("Who is the Chechen leader?", "the head of Chechnya"),  # asked about no name either
+    ("Who is he?", None),  # a pronoun, not a name
+    ("What is Oleksiy Danilov's post?", "secretary"),  # not a "who" question
 ])
 def test_pronouns_stay_when_the_previous_answer_is_not_a_person(
         previous_question: str, previous_answer: str | None) -> None:
@@ -262,3 +265,18 @@ def test_who_else_with_a_pronoun_reads_the_previous_answer_in_its_place() -> Non
         "Who else shared the Nobel Prize with Alexander Fleming?")
     assert not is_followup("Who elsewhere won the cup?")
     assert not is_followup("What Elsevier journal published the study?")
+
+
+@pytest.mark.parametrize("previous_answer", ["Ukraine's security council secretary", None])
+def test_after_who_is_a_name_the_pronoun_is_that_name(previous_answer: str | None) -> None:
+    """A browser trial: "Who is Oleksiy Danilov?" then "What did he allege?" was read as
+    asked and found nothing; the answer (what he is, or none) is no name, the question is."""
+    assert contextualize("What did he allege?", ["Who is Oleksiy Danilov?"],
+                         previous_answer) == (
+        "What did Oleksiy Danilov allege?",
+        "Who is Oleksiy Danilov? What did Oleksiy Danilov allege?", True)
+    assert resolve_person("Where did she study?", "who was Marie Curie", previous_answer) == (
+        "Where did Marie Curie study?")
+    # a name given as the answer comes first
+    assert resolve_person("Where did he study?", "Who is Kadyrov's ally?", "Vladimir Putin") == (
+        "Where did Vladimir Putin study?")

@@ -292,6 +292,18 @@ def test_followup_about_a_person_reads_the_previous_answer(client: Any) -> None:
     assert result["text"] is not None and "putin" in normalize_answer(result["text"])
 
 
+def test_followup_about_the_person_a_who_is_question_named(client: Any) -> None:
+    """A browser trial: "Who is Oleksiy Danilov?" then "What did he allege?" found
+    nothing; "he" is the man the first question named (its answer says what he is)."""
+    first = client.predict("Who is Oleksiy Danilov?", None, None, None, api_name="/ask")
+    history = [{"role": "user", "content": "Who is Oleksiy Danilov?"},
+               {"role": "assistant", "content": first["text"] or "not found"}]
+    result = client.predict("What did he allege?", history, None, None, api_name="/ask")
+    assert result["followup"] is True
+    assert result["question"] == "What did Oleksiy Danilov allege?"
+    assert result["text"] is not None and "assassinate" in normalize_answer(result["text"])
+
+
 def test_self_contained_question_ignores_the_history(client: Any) -> None:
     history = [{"role": "user", "content": "What did the football club's players earn?"}]
     result = client.predict("Who is the Chechen leader?", history, None, None, api_name="/ask")
