@@ -14,6 +14,7 @@ from qa.config import PRECISIONS, default_embed_precision
 from qa.errors import ConfigError, ModelLoadError
 from qa.fileio import looks_like_path, quiet_model_loading
 from qa.hardware import resolve_precision
+from qa.hub import unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,11 @@ class Embedder:
                 f"no embedding model folder at {self.model_name}: pass a local "
                 "sentence-transformers folder, or a hub id you can reach."
             )
+        offline = unreachable(self.model_name)
+        if offline:
+            raise ModelLoadError(
+                f"cannot load the embedding model '{self.model_name}': {offline}. Pass a "
+                "local sentence-transformers folder, or connect to the internet.")
         try:
             with quiet_model_loading(logger):
                 self._model = SentenceTransformer(self.model_name, device="cpu")

@@ -25,6 +25,7 @@ from qa.config import PRECISIONS, default_reader_compile, default_reader_precisi
 from qa.errors import ConfigError, ModelLoadError
 from qa.fileio import looks_like_path, quiet_model_loading
 from qa.hardware import resolve_precision
+from qa.hub import unreachable
 from qa.spans import PARAGRAPH_BREAK, span_edges
 
 logger = logging.getLogger(__name__)
@@ -222,6 +223,12 @@ class ExtractiveReader:
                 "question-answering model (config.json, tokenizer, weights), such as "
                 "qa/models/reader."
             )
+        offline = unreachable(self.model_name)
+        if offline:
+            raise ModelLoadError(
+                f"cannot load the reader model '{self.model_name}': {offline}. Pass a local "
+                "folder with a question-answering model, such as qa/models/reader, or connect "
+                "to the internet.")
         try:
             with quiet_model_loading(logger):
                 self._tokenizer = AutoTokenizer.from_pretrained(self.model_name)
