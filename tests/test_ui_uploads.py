@@ -33,10 +33,21 @@ def test_safe_filename_keeps_only_a_clean_base_name(name: str, expected: str) ->
     assert safe_filename(name) == expected
 
 
-@pytest.mark.parametrize("name", ["", ".hidden.txt", "../.x.md", "dir/", "..", "...txt", "  .txt"])
-def test_empty_or_hidden_names_are_refused(name: str) -> None:
-    with pytest.raises(IngestError, match="not a usable file name"):
+@pytest.mark.parametrize("name", ["", "dir/", "..", "._ .", "  "])
+def test_empty_names_are_refused(name: str) -> None:
+    with pytest.raises(IngestError, match="not a usable file name: rename the file"):
         safe_filename(name)
+
+
+@pytest.mark.parametrize("name", [".hidden.txt", "../.x.md", "...txt", "  .txt"])
+def test_hidden_names_are_refused_saying_why(name: str) -> None:
+    # the refusal said only "is not a usable file name: rename the file"
+    with pytest.raises(IngestError) as refused:
+        safe_filename(name)
+    assert str(refused.value) == (
+        f"'{name}' is not a usable file name: a name starting with '.' is a hidden file, "
+        "which is not indexed; rename the file so that its name does not start with '.' "
+        "and try again")
 
 
 @pytest.mark.parametrize("name", ["x.exe", "x.pdf", "README", "x.txt.sh"])

@@ -58,8 +58,12 @@ def safe_filename(name: str) -> str:
     base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
     base = "".join(ch for ch in base if ch.isprintable())
     base = _UNSAFE.sub("_", base).strip(" ")
-    if not base or base.startswith(".") or set(base) <= {".", "_", " "}:
+    if not base or set(base) <= {".", "_", " "}:
         raise IngestError(f"'{name}' is not a usable file name: rename the file and try again")
+    if base.startswith("."):  # the uploads folder's own files (set aside) start with '.'
+        raise IngestError(f"'{name}' is not a usable file name: a name starting with '.' is "
+                          "a hidden file, which is not indexed; rename the file so that its "
+                          "name does not start with '.' and try again")
     suffix = Path(base).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise IngestError(f"'{base}': unsupported file type '{suffix or 'none'}'. "
