@@ -224,6 +224,15 @@ def test_on_a_narrow_screen_the_question_box_keeps_its_width(
         context.close()
 
 
+def test_the_question_box_is_named_for_a_screen_reader(page: tuple[Any, list[str]]) -> None:
+    # its accessible name was Gradio's default, "Textbox"; no label shows on the page
+    pg, _ = page
+    box = pg.get_by_role("textbox", name="Question", exact=True)
+    assert box.evaluate("el => el.matches('#qa-question textarea')")
+    label = pg.locator("#qa-question").get_by_text("Question", exact=True).bounding_box()
+    assert label is not None and label["width"] <= 1 and label["height"] <= 1  # screen readers only
+
+
 def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]]) -> None:
     # 250 indexed articles made the page ten thousand pixels tall: the list scrolls instead
     pg, _ = page

@@ -138,8 +138,10 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                 )
                 with gr.Row():
                     # min_width: on a narrow screen the buttons go under the box, which
-                    # was squeezed to a few characters beside them
-                    question = gr.Textbox(placeholder="Ask a question…", show_label=False,
+                    # was squeezed to a few characters beside them. The label is not shown
+                    # but names the box for a screen reader (it was "Textbox")
+                    question = gr.Textbox(placeholder="Ask a question…", label="Question",
+                                          show_label=False,
                                           scale=8, elem_id="qa-question", autofocus=True,
                                           max_lines=4, min_width=240)
                     ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80,
