@@ -233,6 +233,30 @@ def test_the_question_box_is_named_for_a_screen_reader(page: tuple[Any, list[str
     assert label is not None and label["width"] <= 1 and label["height"] <= 1  # screen readers only
 
 
+def test_the_question_box_shows_its_focus_and_gets_it_back_after_ask(
+        page: tuple[Any, list[str]]) -> None:
+    """The box looked the same focused or not (buttons get a ring); and after Ask was
+    clicked the focus stayed on the button, so the next question needed a click first."""
+    pg, _ = page
+    box = pg.locator("#qa-question textarea")
+    look = ("el => { const s = getComputedStyle(el);"
+            " return [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' | '); }")
+    pg.locator("#qa-clear").focus()
+    unfocused = box.evaluate(look)
+    pg.keyboard.press("Shift+Tab")  # from Clear back past Ask to the box, by keyboard
+    pg.keyboard.press("Shift+Tab")
+    assert box.evaluate("el => el === document.activeElement")
+    focused = box.evaluate(look)
+    assert focused != unfocused, focused
+    assert box.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+    box.fill("Who is the Chechen leader?")
+    pg.locator("#qa-ask").click()
+    pg.locator("#qa-chat .qa-reply").first.wait_for()
+    assert box.evaluate("el => el === document.activeElement")
+    pg.keyboard.type("What did he say about Syria?")  # typed straight into the box
+    assert box.input_value() == "What did he say about Syria?"
+
+
 def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]]) -> None:
     # 250 indexed articles made the page ten thousand pixels tall: the list scrolls instead
     pg, _ = page
