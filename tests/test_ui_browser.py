@@ -429,6 +429,50 @@ def test_not_found_reply_is_in_view_with_its_passages_folded(
     assert passages.is_visible()
 
 
+def test_a_question_sent_while_scrolled_up_shows_with_its_answer(
+        page: tuple[Any, list[str]]) -> None:
+    """Scrolled up to reread, a user who asked saw neither the question nor its answer
+    (Gradio follows new messages only at the chat's end; its "↓" button showed instead):
+    sending one by Enter, Ask or an example scrolls the chat to it, and to its answer."""
+    pg, _ = page
+    _ask(pg, "Who is the Chechen leader?")
+    _ask(pg, "How much are the Syrian volunteers paid per month?")
+    pg.wait_for_timeout(1000)  # Gradio's own scroll to the reply
+    pg.locator("#qa-chat .qa-reply summary").first.click()  # its Sources: a long chat
+    log = pg.locator("#qa-chat [role=log]")
+    box = pg.locator("#qa-question textarea")
+    replies = pg.locator("#qa-chat .qa-reply")
+    # (before this was fixed, Gradio happened to scroll to the first one sent after the
+    # Sources were opened, and to none after it)
+    sends = {
+        "Enter": ("Who is the Moscow-based military expert?", lambda: box.press("Enter")),
+        "Ask": ("How many battalion tactical groups did Putin deploy?",
+                lambda: pg.locator("#qa-ask").click()),
+        "example": ("", lambda: pg.locator("button.gallery-item").filter(
+            has_text="What length of contract is Russia offering").click()),
+    }
+    for how, (question, send) in sends.items():
+        log.hover()
+        pg.mouse.wheel(0, -100_000)  # up to the chat's start, to reread
+        pg.wait_for_timeout(500)
+        assert log.evaluate("el => el.scrollTop") == 0
+        assert log.evaluate("el => el.scrollHeight > 2 * el.clientHeight")
+        before = replies.count()
+        if question:
+            box.fill(question)
+        send()
+        pg.wait_for_function(
+            "n => document.querySelectorAll('#qa-chat .qa-reply').length > n", arg=before)
+        pg.wait_for_timeout(1500)  # laid out, and Gradio's own scrolling done
+        view = log.bounding_box()
+        asked = pg.locator("#qa-chat .qa-user").last.bounding_box()
+        reply = replies.nth(before).bounding_box()
+        assert view is not None and asked is not None and reply is not None
+        for what, box_ in (("question", asked), ("reply", reply)):
+            assert view["y"] <= box_["y"] and (
+                box_["y"] + box_["height"] <= view["y"] + view["height"]), (how, what)
+
+
 @contextmanager
 def _held_chat(browser: Any, tmp_path_factory: pytest.TempPathFactory
                ) -> Iterator[tuple[Any, threading.Event, threading.Event, threading.Event]]:

@@ -148,7 +148,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                                         elem_id="qa-ask")
                     clear_btn = gr.Button("Clear", scale=1, min_width=80, elem_id="qa-clear")
                 examples = (gr.Examples(example_list, inputs=[question],
-                                        label="Example questions")
+                                        label="Example questions", elem_id="qa-examples")
                             if example_list else None)
             with gr.Column(scale=2):
                 with gr.Accordion("Settings", open=False):

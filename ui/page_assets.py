@@ -149,6 +149,58 @@ FOCUS_JS = r"""
 }
 """
 
+# A question sent (Enter, Ask, an example) shows, and so does its answer: Gradio's chat
+# follows new messages only while it is scrolled to (near) its end, and a user who had
+# scrolled up to reread saw neither, only Gradio's small "↓" button over a message. The
+# chat is scrolled to its end as the question is sent, and kept there as the question and
+# then its answer come in (and a second more, as they are laid out); Gradio's own
+# scrolling, to the end of a reply, is left as it is. Scrolling the chat meanwhile (wheel,
+# touch, keys, a click in it such as on "Sources") leaves it where the user takes it.
+FOLLOW_JS = r"""
+() => {
+  const LOG = "#qa-chat [role=log]";
+  const replies = () => document.querySelectorAll("#qa-chat .message.bot").length;
+  const toEnd = () => {
+    const log = document.querySelector(LOG);
+    if (log) log.scrollTop = log.scrollHeight;
+  };
+  let following = null;  // {replies: the count when sent, done: the timer once answered}
+  const stop = () => {
+    if (following?.done) clearTimeout(following.done);
+    following = null;
+  };
+  const follow = () => {
+    stop();
+    following = {replies: replies(), done: 0};
+    toEnd();
+  };
+  const asked = () => document.querySelector("#qa-question textarea")?.value.trim();
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing
+        && target.matches("#qa-question textarea")) {
+      if (asked()) follow();
+    } else if (following && target.closest(LOG)) stop();
+  }, true);
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (target?.closest("#qa-examples button.gallery-item")
+        || (target?.closest("#qa-ask") && asked())) follow();
+  }, true);
+  for (const type of ["wheel", "touchstart", "mousedown"])
+    document.addEventListener(type, (event) => {
+      if (following && event.target instanceof Element && event.target.closest(LOG)) stop();
+    }, {capture: true, passive: true});
+  new MutationObserver(() => {
+    if (!following) return;
+    toEnd();
+    if (!following.done && replies() > following.replies)
+      following.done = setTimeout(() => { toEnd(); following = null; }, 1000);
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}
+"""
+
 # A question typed into the box and not yet sent survives a reload (the user's, or the one
 # Gradio makes after the chat was started again): the browser keeps it under a key of the
 # index (ui.history.draft_key) as it is typed, and as the box changes otherwise (Gradio
@@ -195,7 +247,8 @@ DRAFT_JS = r"""
 
 def page_js(draft_key: str) -> str:
     """The page's own script (Gradio takes one function): LABELS_JS, SETTINGS_JS,
-    FOCUS_JS, then DRAFT_JS keeping the question box's draft under ``draft_key``
-    (ui.history.draft_key)."""
+    FOCUS_JS, FOLLOW_JS, then DRAFT_JS keeping the question box's draft under
+    ``draft_key`` (ui.history.draft_key)."""
     return (f"() => {{ ({LABELS_JS.strip()})(); ({SETTINGS_JS.strip()})(); "
-            f"({FOCUS_JS.strip()})(); ({DRAFT_JS.strip()})({json.dumps(draft_key)}); }}")
+            f"({FOCUS_JS.strip()})(); ({FOLLOW_JS.strip()})(); "
+            f"({DRAFT_JS.strip()})({json.dumps(draft_key)}); }}")
