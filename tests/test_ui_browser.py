@@ -210,6 +210,41 @@ def test_a_reloaded_page_lists_the_articles_uploaded_before_and_one_is_removed(
     assert pg.locator("#qa-remove-choice input").input_value() == "pier.md"
 
 
+def test_the_removal_list_closes_when_tab_moves_on(page: tuple[Any, list[str]],
+                                                  tmp_path: Path) -> None:
+    """The removal list opens as Tab brings the focus to it; it stayed open once Tab took
+    the focus on, over "Indexed articles" (Gradio's dropdown took the Tab key a frame
+    late, after the focus had left, and opened again)."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    slip = tmp_path / "slipway.md"
+    slip.write_text("# Slipway\n\nThe slipway is used at high tide.\n", encoding="utf-8")
+    pg.locator("#qa-upload input[type=file]").set_input_files(str(slip))
+    pg.locator("#qa-upload-status").get_by_text("added 'slipway.md'").wait_for()
+    choice = pg.locator("#qa-remove-choice input")
+    option = pg.get_by_role("option", name="slipway.md")
+    pg.get_by_role("button", name="Indexed articles").focus()
+    pg.keyboard.press("Tab")
+    expect(choice).to_be_focused()
+    expect(option).to_be_visible()  # open, as Gradio's dropdown opens on focus
+    pg.keyboard.press("Tab")
+    expect(pg.locator("#qa-remove")).to_be_focused()
+    pg.wait_for_timeout(500)
+    assert choice.get_attribute("aria-expanded") == "false"
+    assert pg.get_by_role("option").count() == 0
+    pg.keyboard.press("Shift+Tab")  # and back: open again, and a choice by keys
+    expect(option).to_be_visible()
+    pg.keyboard.press("Shift+Tab")
+    pg.wait_for_timeout(500)
+    assert pg.get_by_role("option").count() == 0
+    pg.keyboard.press("Tab")
+    pg.keyboard.press("ArrowDown")
+    pg.keyboard.press("Enter")
+    expect(choice).not_to_have_value("")  # the first upload listed (others' tests add some)
+    expect(pg.get_by_role("option")).to_have_count(0)
+
+
 def test_on_a_narrow_screen_the_question_box_keeps_its_width(
         browser: Any, app_url: str) -> None:
     context = browser.new_context(viewport={"width": 420, "height": 900})
