@@ -7,9 +7,8 @@ definitions (``[ref]: https://…``) and the targets of links and images (``[tex
 ``[text][ref]`` read "text", ``![alt](src)`` "alt", ``<https://…>`` the address). Code
 blocks (fenced, or indented four spaces after a blank line) and code spans are kept as
 written; a fence line is stored as an empty line, so a code block is a block of its own and
-no answer runs from prose into code. Table rows and list items are a blank line apart
-(:func:`_blocks_apart`), as the HTML reader has them. Emphasis marks stay (the reader
-trims them from an answer's edges) but are dropped from titles (:func:`plain_markdown`).
+no answer runs from prose into code. Emphasis marks stay (the reader trims them from an
+answer's edges) but are dropped from titles (:func:`plain_markdown`).
 
 Comments are found in one pass and link texts, URLs and attribute values are bounded, so a
 stray '<!--', '[' or '<' costs a bounded scan and a large upload cannot stall the chat.
@@ -47,10 +46,6 @@ _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?[ \t]*$")
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?(?:[ \t]*\|[ \t]*:?-+:?)+[ \t]*\|?$")
 #: What opens a line but is no part of its words: heading, quote and list marks.
 _LINE_MARK = re.compile(r"^\s*(?:(?:#+|>+|[-+*]|\d{1,9}[.)])\s+)*|^\s*#+$")
-#: A list item's start at any depth; group 1 is an ordered item's number other than 1.
-_ITEM_START = re.compile(r"^[ \t]*(?:[-+*]|0*1[.)]|(\d{1,9})[.)])(?:[ \t]|$)")
-#: A table's cell separator: a '|' not escaped ('\\|' is a pipe in a cell's text).
-_CELL_BAR = re.compile(r"(?<!\\)\|")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-{2,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-+*>]|\d+[.)]|#|<|\||$)|^ {4}")  # list, quote …
@@ -229,53 +224,11 @@ def _prose(text: str, labels: set[str]) -> str:
     """Prose (comments already out) with its definition lines left out, its links and
     images as their text, its HTML tags as theirs, escapes as the marks they escape. A link
     may run over lines, never over a blank line."""
-    text = _blocks_apart(_DEFINITION.sub("", text))
+    text = _DEFINITION.sub("", text)
     paragraphs = re.split(r"(\n[ \t]*\n)", text)
     read = "".join(p if i % 2 else _unescape(_inline_text(p, labels))
                    for i, p in enumerate(paragraphs))
     return _BLANK_RUN.sub("\n\n", read)  # block tags read as breaks: one blank line
-
-
-def _blocks_apart(text: str) -> str:
-    """``text`` with its tables' rows and its list items a blank line apart, as the HTML
-    reader has them, so an answer never runs from one row or item into the next ('12,500
-    |\n| Deaths'); a table row is one line of its cells joined by ' | ' (no pipe at its
-    edges, an empty cell keeping its place, a row of empty cells left out), its rule line
-    left out. An ordered item other than '1.' starts an item only within a list (a wrapped
-    line of prose may start '2019. It')."""
-    lines = text.split("\n")
-    out: list[str] = []
-    in_table = in_list = False
-    for i, line in enumerate(lines):
-        if _BLANK.match(line):
-            in_table = False
-            out.append(line)
-            continue
-        bare = line.rstrip()
-        if not in_table and i + 1 < len(lines) and "|" in bare and not _LIST_ITEM.match(line) \
-                and _TABLE_RULE.match(lines[i + 1].rstrip()):
-            in_table, in_list = True, False
-        if in_table:
-            if _TABLE_RULE.match(bare):
-                continue
-            if "|" not in bare:  # a line of prose right under a table ends it
-                in_table = False
-                out.append("")
-            else:
-                cells = [c.strip() for c in _CELL_BAR.split(bare.strip())]
-                cells = cells[cells[0] == "":len(cells) - (len(cells) > 1 and cells[-1] == "")]
-                if any(cells):
-                    out += ["", " | ".join(cells)]
-                continue
-        item = _ITEM_START.match(line)
-        if item and not _RULE.match(line) and (in_list or not item.group(1)):
-            if out and not _BLANK.match(out[-1]):
-                out.append("")
-            in_list = True
-        elif not _INDENTED.match(line) and out and _BLANK.match(out[-1]):
-            in_list = False  # a paragraph after the list
-        out.append(line)
-    return "\n".join(out)
 
 
 def _inline_text(text: str, labels: set[str] | None = None, images: bool = True) -> str:

@@ -26,7 +26,7 @@ from qa.errors import ConfigError, ModelLoadError
 from qa.fileio import looks_like_path, quiet_model_loading
 from qa.hardware import resolve_precision
 from qa.hub import unreachable
-from qa.spans import PARAGRAPH_BREAK, span_edges
+from qa.spans import BLOCK_BREAK, span_edges
 
 logger = logging.getLogger(__name__)
 
@@ -335,7 +335,7 @@ class ExtractiveReader:
             ctx = np.array([s == 1 for s in seq_ids])
             for (s, e), score in self._spans(ls, le, ctx):
                 key = span_edges(contexts[sample], offsets[s][0], offsets[e][1])
-                if PARAGRAPH_BREAK.search(contexts[sample], *key):
+                if BLOCK_BREAK.search(contexts[sample], *key):
                     continue  # 'Armenia\n\nArmenia': a heading and the next paragraph
                 if score > best[sample].get(key, -1.0):
                     best[sample][key] = score

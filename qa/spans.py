@@ -21,6 +21,12 @@ _MARKUP = frozenset("*`")
 _TRIMMED = _MARKUP | {"|"}
 #: A blank line: an answer never spans two paragraphs (or a heading and its text).
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+#: Where an answer never runs on: a blank line, or a line break before a table row ('|'),
+#: a list item ('- ', '* ', '+ ', '2. ', '3) ') or a heading mark ('# '), so it stays in one
+#: paragraph, row or item ('12,500 |\n| Deaths | 0', '2 in winter\n- Travel time'). The
+#: text keeps its lines as written: the reader reads a Markdown table better with its
+#: pipes and rule line than as rows apart.
+BLOCK_BREAK = re.compile(r"\n[^\S\n]*(?:\n|\||[-+*][^\S\n]|\d{1,3}[.)][^\S\n]|#{1,6}[^\S\n])")
 
 
 _OPENS = {"(": ")", "[": "]", "{": "}"}

@@ -157,8 +157,7 @@ def test_escaped_marks_are_not_markup() -> None:
     "---\nMy notes: these are drafts\n---\nBody.\n",
 ])
 def test_prose_between_rules_is_not_front_matter(markdown: str) -> None:
-    # every line is kept (list items are a blank line apart)
-    assert markdown_to_text(markdown)[0].split() == markdown.split()
+    assert markdown_to_text(markdown)[0] == markdown
 
 
 @pytest.mark.parametrize("front, title", [
@@ -270,25 +269,3 @@ def test_a_reference_link_before_a_colon_reads_as_its_text(markdown: str, text: 
     # a definition is still no link, nor a title
     assert markdown_to_text("[E]: https://x.org\n   [F]: https://y.org\n\nBody.\n") == (
         "Body.\n", "Body.")
-
-
-@pytest.mark.parametrize("markdown, text", [
-    # a table: one line a row, cells joined by ' | ', rows a blank line apart, no rule
-    ("| Measure | Value |\n|---|:--:|\n| Deaths | 0 |\n| Days closed | 9 |\n",
-     "Measure | Value\n\nDeaths | 0\n\nDays closed | 9\n"),
-    ("Flag | Use\n--- | ---\n-v | verbose\n", "Flag | Use\n\n-v | verbose\n"),  # no pipes
-    # an empty cell keeps its place, a row of empty cells is left out, '\|' is a cell's
-    ("| a | b | c |\n|--|--|--|\n| 2019 | | Smith |\n| | | |\n| x \\| y | z | w |\n",
-     "a | b | c\n\n2019 |  | Smith\n\nx | y | z | w\n"),
-    # prose right under a table is no row
-    ("| a | b |\n|--|--|\n| 1 | 2 |\nSee above.\n", "a | b\n\n1 | 2\n\nSee above.\n"),
-    # list items, ordered ones and nested ones, a blank line apart; a wrapped item stays whole
-    ("- one\n- two\n  wrapped\n  - nested\n", "- one\n\n- two\n  wrapped\n\n  - nested\n"),
-    ("1. first\n2. second\n", "1. first\n\n2. second\n"),
-    # a line of prose that starts with a year is no list item; a rule is no item
-    ("It was built in\n2019. It opened later.\n", "It was built in\n2019. It opened later.\n"),
-    ("Text\n- - -\nMore\n", "Text\n- - -\nMore\n"),
-    ("| is the pipe, and so on\n", "| is the pipe, and so on\n"),  # no rule under it
-])
-def test_table_rows_and_list_items_are_blocks_of_their_own(markdown: str, text: str) -> None:
-    assert markdown_to_text(markdown)[0] == text

@@ -443,8 +443,7 @@ def test_an_answer_from_a_markdown_table_or_list_stays_in_its_row(
         "| Deaths | 0 |\n| Days the airport was closed | 9 |\n\n## Operations\n\n"
         "- Passenger trains: 4 per day in summer, 2 in winter\n- Travel time: 1 hour 50 "
         "minutes\n- Gauge: 1,000 mm\n")
-    lines = [line for line in passage.splitlines() if line]
-    assert "People evacuated | 12,500" in lines and "Deaths | 0" in lines
+    assert "| Deaths | 0 |\n" in passage  # the table read as written: the reader reads it better
     questions = ("How many days was the airport closed?", "How many deaths were there?",
                  "How many people were evacuated?", "How many trains run in winter?",
                  "How long does the journey take?", "What is the gauge?")
@@ -454,6 +453,17 @@ def test_an_answer_from_a_markdown_table_or_list_stays_in_its_row(
         for span in spans:  # every candidate, not only the best
             assert passage[span.start:span.end] == span.text
             assert "\n" not in span.text and span.text.strip("|") == span.text, (question, span)
+
+
+@pytest.mark.parametrize("text, crosses", [
+    ("12,500 |\n| Deaths | 0", True), ("2 in winter\n- Travel time", True),
+    ("first\n2. second", True), ("Armenia\n\nArmenia", True), ("intro\n## Usage", True),
+    ("a line\nwrapped on", False), ("built in\n1998. It", False), ("x\n-1 degrees", False),
+])
+def test_an_answer_never_runs_into_the_next_block(text: str, crosses: bool) -> None:
+    from qa.spans import BLOCK_BREAK
+
+    assert bool(BLOCK_BREAK.search(text)) is crosses
 
 
 def test_no_answer_spans_a_blank_line(reader: ExtractiveReader) -> None:
