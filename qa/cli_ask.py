@@ -21,7 +21,7 @@ from qa.cli import (
     main,
 )
 from qa.errors import QuestionError
-from qa.fileio import not_utf8_at, utf16_text
+from qa.fileio import not_utf8_at, utf16_text, without_bom
 from qa.text import fold_space, is_mark, mark_end
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ def _read_questions(source: str) -> list[str]:
         raise click.ClickException(f"{name} {exc}.") from exc
     if text is None:
         try:
-            text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")  # a BOM is no error
+            text = without_bom(raw).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise click.ClickException(
                 f"{name} is not UTF-8 text ({not_utf8_at(exc)}): save the questions as "

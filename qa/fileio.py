@@ -53,6 +53,12 @@ def utf16_text(raw: bytes, what: str) -> str | None:
                          f"cut short?): save {what} again, as UTF-8 or UTF-16") from None
 
 
+def without_bom(data: bytes) -> bytes:
+    """``data`` less a UTF-8 byte-order mark at its start: a BOM is no error, and the
+    positions of a decoding error then count from after it."""
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
 def not_utf8_at(exc: UnicodeDecodeError, *, lines: bool = True) -> str:
     """Where ``exc`` (from decoding bytes as UTF-8) found a byte that is not UTF-8, for a
     message: "byte 0xe9 at line 2, column 37" (columns count characters, from 1); only

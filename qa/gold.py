@@ -12,7 +12,7 @@ from typing import Any
 
 from qa.checks import clean_question
 from qa.errors import DataError, QuestionError
-from qa.fileio import not_utf8_at, utf16_text
+from qa.fileio import not_utf8_at, utf16_text, without_bom
 from qa.metrics import normalize_text
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def _utf8(raw: bytes, path: Path) -> bytes:
     except ValueError as exc:
         raise DataError(f"{path} {exc}") from exc
     if text is None:
-        return raw.removeprefix(b"\xef\xbb\xbf")  # a BOM is no error
+        return without_bom(raw)
     return text.encode("utf-8")
 
 

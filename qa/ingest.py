@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from qa.errors import IngestError
-from qa.fileio import UTF16_BOMS
+from qa.fileio import UTF16_BOMS, without_bom
 from qa.html import html_to_text
 from qa.markdown import markdown_to_text, only_front_matter
 from qa.text import has_words, short_title, unify
@@ -67,8 +67,7 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
     if data.startswith(UTF16_BOMS):
         text, guessed = data.decode("utf-16", errors="replace"), None
     else:
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
+        data = without_bom(data)
         if b"\x00" in data:
             text, guessed = _utf16_without_bom(data)
         else:

@@ -336,7 +336,7 @@ class ExtractiveReader:
             for (s, e), score in self._spans(ls, le, ctx):
                 key = span_edges(contexts[sample], offsets[s][0], offsets[e][1])
                 if BLOCK_BREAK.search(contexts[sample], *key):
-                    continue  # 'Armenia\n\nArmenia': a heading and the next paragraph
+                    continue  # 'Armenia\n\nArmenia' (a heading and its paragraph), two rows
                 if score > best[sample].get(key, -1.0):
                     best[sample][key] = score
         readings = []

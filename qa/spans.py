@@ -19,13 +19,11 @@ _MARKUP = frozenset("*`")
 #: What an answer never starts or ends with: those marks, and a table's cell separator
 #: ('| 9' of the row "Days closed | 9"; no partner is ever taken in for it).
 _TRIMMED = _MARKUP | {"|"}
-#: A blank line: an answer never spans two paragraphs (or a heading and its text).
-PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
-#: Where an answer never runs on: a blank line, or a line break before a table row ('|'),
-#: a list item ('- ', '* ', '+ ', '2. ', '3) ') or a heading mark ('# '), so it stays in one
-#: paragraph, row or item ('12,500 |\n| Deaths | 0', '2 in winter\n- Travel time'). The
-#: text keeps its lines as written: the reader reads a Markdown table better with its
-#: pipes and rule line than as rows apart.
+#: Where an answer never runs on: a blank line (two paragraphs, a heading and its text),
+#: or a line break before a table row ('|'), a list item ('- ', '* ', '+ ', '2. ', '3) ')
+#: or a heading mark ('# '), so it stays in one paragraph, row or item ('12,500 |\n|
+#: Deaths | 0', '2 in winter\n- Travel time'). The text keeps its lines as written: the
+#: reader reads a Markdown table better with its pipes and rule line than as rows apart.
 BLOCK_BREAK = re.compile(r"\n[^\S\n]*(?:\n|\||[-+*][^\S\n]|\d{1,3}[.)][^\S\n]|#{1,6}[^\S\n])")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import DataError
-from qa.fileio import not_utf8_at
+from qa.fileio import not_utf8_at, without_bom
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def load_squad(path: str | Path) -> list[Article]:
     if not path.is_file():
         raise DataError(f"SQuAD file not found: {path}. Pass the path of a SQuAD-format JSON file.")
     try:
-        text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        text = without_bom(path.read_bytes()).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 text ({not_utf8_at(exc)}); save it as "
                         "UTF-8.") from exc
