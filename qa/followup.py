@@ -39,7 +39,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["contextualize", "is_followup", "resolve_person", "retrieval_query"]
+__all__ = ["contextualize", "conversation_person", "is_followup", "resolve_person",
+           "retrieval_query"]
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-])*|\d+")  # any script: 'Łódź'
 _OPENERS = ("and ", "what about ", "how about ", "also ", "and,", "but what ", "so what ")
@@ -257,9 +258,33 @@ def resolve_person(question: str, previous_question: str, previous_answer: str |
     then "What did he allege?" -> "What did Oleksiy Danilov allege?". The extractive
     reader then reads a self-contained question. Anything else: unchanged.
     """
-    answer = _person(previous_question, previous_answer)
-    if answer is None:
-        return question
+    person = _person(previous_question, previous_answer)
+    return question if person is None else _put_person(question, person)
+
+
+def conversation_person(previous: Sequence[str],
+                        answers: Sequence[str | None]) -> str | None:
+    """The person he/she/his point back at after the turns ``previous`` (questions, oldest
+    first) answered by ``answers`` (aligned; None where nothing was found), or None.
+
+    Followed turn by turn, so a chain holds: "Who is the Chechen leader?" (Ramzan
+    Kadyrov), "Who is he?" (read as "Who is Ramzan Kadyrov?", answered with what he is),
+    then "And who is his close ally?" still speaks of Ramzan Kadyrov; so does "Where did he
+    study?" after "When was he born?". A turn that names someone else, or no one and has
+    no pronoun of its own, ends it.
+    """
+    person: str | None = None
+    for question, answer in zip(previous, answers, strict=True):
+        question = " ".join(question.split())
+        resolved = (_put_person(question, person)
+                    if person is not None and is_followup(question) else question)
+        person = _person(resolved, answer) or (person if resolved != question else None)
+    return person
+
+
+def _put_person(question: str, person: str) -> str:
+    """``question`` with ``person`` in place of he/she/him, and of his/her (as
+    "<person>'s") before a noun."""
     tokens = question.split(" ")
     out: list[str] = []
     for i, token in enumerate(tokens):
@@ -267,11 +292,11 @@ def resolve_person(question: str, previous_question: str, previous_answer: str |
         word = m.group(2).lower() if m else ""
         nxt = re.sub(r"\W", "", tokens[i + 1]).lower() if i + 1 < len(tokens) else ""
         if m and word in ("he", "she", "him"):
-            out.append(f"{m.group(1)}{answer}{m.group(3)}")
+            out.append(f"{m.group(1)}{person}{m.group(3)}")
         elif m and (word == "his" or (word == "her" and nxt and nxt not in _NOT_A_NOUN)):
-            out.append(f"{m.group(1)}{answer}'s{m.group(3)}")
+            out.append(f"{m.group(1)}{person}'s{m.group(3)}")
         elif m and word == "her":
-            out.append(f"{m.group(1)}{answer}{m.group(3)}")
+            out.append(f"{m.group(1)}{person}{m.group(3)}")
         else:
             out.append(token)
     return " ".join(out)
@@ -358,19 +383,30 @@ def _reader_question(question: str, earlier: Sequence[str]) -> str | None:
 
 
 def contextualize(question: str, previous: Sequence[str],
-                  previous_answer: str | None = None) -> tuple[str, str, bool]:
+                  previous_answer: str | None = None,
+                  answers: Sequence[str | None] | None = None) -> tuple[str, str, bool]:
     """(question for the reader, query for retrieval, is it a follow-up) for ``question``.
 
     ``previous``: earlier user questions, oldest first; ``previous_answer``: the answer
-    to the last of them, if any. A self-contained question, or one without history, is
-    returned as is for both. A follow-up that names nothing ("When?") is read as the
-    last earlier question with its question phrase swapped ("When were they paid?");
-    retrieval still searches the follow-up joined to the earlier questions.
+    to the last of them, if any; or ``answers``: the answers to all of them, aligned with
+    ``previous`` (None where nothing was found), so a person is followed through a chain of
+    follow-ups (:func:`conversation_person`). A self-contained question, or one without
+    history, is returned as is for both. A follow-up that names nothing ("When?") is read
+    as the last earlier question with its question phrase swapped ("When were they
+    paid?"); retrieval still searches the follow-up joined to the earlier questions.
     """
     question = " ".join(question.split())
-    earlier = [q for q in previous if q and q.strip()]
+    if answers is not None and len(answers) != len(previous):
+        raise ValueError(f"{len(answers)} answers for {len(previous)} earlier questions")
+    turns = [(q, answers[i] if answers is not None else None)
+             for i, q in enumerate(previous) if q and q.strip()]
+    earlier = [q for q, _ in turns]
     if not earlier or not is_followup(question):
         return question, question, False
-    resolved = resolve_person(question, earlier[-1], previous_answer)
+    if answers is None:
+        person = _person(earlier[-1], previous_answer)
+    else:
+        person = conversation_person(earlier, [a for _, a in turns])
+    resolved = question if person is None else _put_person(question, person)
     reader_question = _reader_question(question, earlier) or resolved
     return reader_question, _join(_context(earlier), resolved), True

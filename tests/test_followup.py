@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followup import contextualize, is_followup, resolve_person, retrieval_query
+from qa.followup import (
+    contextualize,
+    conversation_person,
+    is_followup,
+    resolve_person,
+    retrieval_query,
+)
 
 FOLLOWUPS = [
     "And who is his close ally?",
@@ -280,3 +286,42 @@ def test_after_who_is_a_name_the_pronoun_is_that_name(previous_answer: str | Non
     # a name given as the answer comes first
     assert resolve_person("Where did he study?", "Who is Kadyrov's ally?", "Vladimir Putin") == (
         "Where did Vladimir Putin study?")
+
+
+def test_the_person_is_followed_through_a_chain_of_turns() -> None:
+    """"Who is he?" answered with what he is, then "his" still means the first answer."""
+    questions = ["Who is the Chechen leader?", "Who is he?"]
+    answers: list[str | None] = ["Ramzan Kadyrov", "the head of the Chechen Republic"]
+    assert conversation_person(questions, answers) == "Ramzan Kadyrov"
+    assert contextualize("And who is his close ally?", questions, answers=answers)[0] == (
+        "And who is Ramzan Kadyrov's close ally?")
+    # only the last answer: "Who is he?" names no one, as before
+    assert contextualize("And who is his close ally?", questions, answers[-1])[0] == (
+        "And who is his close ally?")
+    # a question about him that is no "who" question keeps him too
+    born = ["Who is the Chechen leader?", "When was he born?"]
+    assert conversation_person(born, ["Ramzan Kadyrov", "1976"]) == "Ramzan Kadyrov"
+    assert conversation_person(born, ["Ramzan Kadyrov", None]) == "Ramzan Kadyrov"
+
+
+@pytest.mark.parametrize("questions, answers", [
+    # a self-contained question in between ends it
+    (["Who is the Chechen leader?", "How long are the contracts?"],
+     ["Ramzan Kadyrov", "six months"]),
+    # the last who-question names someone else: that one
+    (["Who is the Chechen leader?", "Who is the Russian president?"],
+     ["Ramzan Kadyrov", "Vladimir Putin"]),
+    ([], []),
+])
+def test_the_person_ends_or_changes_with_the_conversation(
+        questions: list[str], answers: list[str | None]) -> None:
+    person = conversation_person(questions, answers)
+    assert person == ("Vladimir Putin" if "president" in " ".join(questions) else None)
+
+
+def test_answers_must_match_the_questions() -> None:
+    with pytest.raises(ValueError, match="1 answers for 2"):
+        contextualize("Who is he?", ["Who?", "Why?"], answers=["x"])
+    # blank earlier questions are dropped with their answers
+    assert contextualize("Where did he study?", ["", "Who wrote it?"],
+                         answers=["x", "Émile Zola"])[0] == "Where did Émile Zola study?"

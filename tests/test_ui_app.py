@@ -304,6 +304,21 @@ def test_followup_about_the_person_a_who_is_question_named(client: Any) -> None:
     assert result["text"] is not None and "assassinate" in normalize_answer(result["text"])
 
 
+def test_a_chain_of_followups_keeps_the_person(client: Any) -> None:
+    """A trial: "Who is he?" then "And who is his close ally?" resolved nothing: the
+    person is followed through the turns, not only from the last answer."""
+    history: list[dict[str, Any]] = []
+    for question in ("Who is the Chechen leader?", "Who is he?"):
+        result = client.predict(question, history, None, None, api_name="/ask")
+        history += [{"role": "user", "content": question},
+                    {"role": "assistant", "content": result["text"] or "not found"}]
+    assert "kadyrov" in normalize_answer(history[1]["content"])
+    name = history[1]["content"]
+    result = client.predict("And who is his close ally?", history, None, None, api_name="/ask")
+    assert result["question"] == f"And who is {name}'s close ally?"
+    assert result["text"] is not None and "putin" in normalize_answer(result["text"])
+
+
 def test_self_contained_question_ignores_the_history(client: Any) -> None:
     history = [{"role": "user", "content": "What did the football club's players earn?"}]
     result = client.predict("Who is the Chechen leader?", history, None, None, api_name="/ask")

@@ -39,6 +39,15 @@ def test_answer_is_bold_and_highlighted_in_its_passage() -> None:
     assert "0.031" in html and "0.91" in html
 
 
+def test_the_answers_origin_names_its_file_as_well_as_its_title() -> None:
+    """Two articles may share a title: the line under the answer names the file too."""
+    passage = "Volunteers were offered six-month contracts as guards."
+    html = render_answer(Answer("q", "six-month", 0.91, (_source(passage, "six-month"),)))
+    origin = re.search(r'<p class="qa-origin">(.*?)</p>', html)
+    assert origin is not None
+    assert re.sub(r"<[^>]+>", "", origin.group(1)) == "from Title (doc.txt)"
+
+
 def test_highlight_uses_document_offsets_not_the_first_occurrence() -> None:
     passage = "one two one three"
     src = Source("d", "T", passage, 50, 50 + len(passage), 50 + 8, 50 + 11, 0.1, 0.8)
@@ -100,8 +109,8 @@ def test_errors_articles_and_status_are_escaped() -> None:
     assert "added &lt;x&gt;" in status and "qa-bad" in status
 
 
-def test_last_answer_and_questions_come_back_from_a_rendered_history() -> None:
-    from ui.service import last_answer, user_questions
+def test_answers_and_questions_come_back_from_a_rendered_history() -> None:
+    from ui.service import turn_answers, user_questions
 
     src = _source("Kadyrov & co, a close ally.", "Kadyrov & co")
     history = [
@@ -112,11 +121,18 @@ def test_last_answer_and_questions_come_back_from_a_rendered_history() -> None:
     typed = "# Who is 2*3*4 <b>&</b>\n\nthe _leader_?"
     assert user_questions([{"role": "user", "content": render_user(typed)}]) == [
         "# Who is 2*3*4 <b>&</b>\nthe _leader_?"]  # as typed (blank lines aside)
-    assert last_answer(history) == "Kadyrov & co"
-    not_found = [*history, {"role": "assistant", "content": render_answer(Answer("q", None, 0))}]
-    assert last_answer(not_found) is None
-    assert last_answer([{"role": "assistant", "content": "Putin"}]) == "Putin"
-    assert last_answer([]) is None
+    assert turn_answers(history) == ["Kadyrov & co"]
+    not_found = [{"role": "user", "content": "Who?"},
+                 {"role": "assistant", "content": render_answer(Answer("q", None, 0))}]
+    errored = [{"role": "user", "content": "Why?"},
+               {"role": "assistant", "content": render_error("the index is missing")}]
+    plain = [{"role": "user", "content": "Who leads?"}, {"role": "assistant", "content": "Putin"}]
+    unanswered = [{"role": "user", "content": "When?"}]
+    assert turn_answers([*history, *not_found, *plain, *errored, *unanswered]) == [
+        "Kadyrov & co", None, "Putin", None, None]
+    assert len(user_questions([*history, *not_found, *unanswered])) == 3
+    assert turn_answers([{"role": "assistant", "content": "Putin"}]) == []  # no question
+    assert turn_answers([]) == []
 
 
 def test_a_no_break_space_stays_one() -> None:

@@ -69,7 +69,9 @@ def render_answer(answer: Answer) -> str:
                 + _sources_html(answer.sources, "Closest passages") + "</div>")
     assert answer.text is not None
     top = next((s for s in answer.sources if s.has_answer), None)
-    origin = (f'<p class="qa-origin">from <em>{esc(top.title)}</em></p>' if top else "")
+    # The file too: two articles may share a title, and the file is what a user opens.
+    origin = (f'<p class="qa-origin">from <em>{esc(top.title)}</em> '
+              f'<small class="qa-meta">({esc(top.doc_id)})</small></p>' if top else "")
     return (
         f'<div class="qa-reply"><p class="qa-answer"><strong>{esc(answer.text)}</strong> '
         f'<small>(confidence {answer.score:.2f})</small></p>{origin}'

@@ -82,16 +82,29 @@ def user_questions(history: Sequence[dict[str, Any]] | None) -> list[str]:
 _RENDERED_ANSWER = re.compile(r'<p class="qa-answer"><strong>(.*?)</strong>', re.S)
 
 
-def last_answer(history: Sequence[dict[str, Any]] | None) -> str | None:
-    """The answer text of the last assistant message: our rendered reply or plain text."""
-    for m in reversed(list(history or [])):
-        if isinstance(m, dict) and m.get("role") == "assistant":
-            text = _text_of(m.get("content"))
-            found = _RENDERED_ANSWER.search(text)
-            if found:
-                return html.unescape(found.group(1))
-            return None if "<" in text or not text.strip() else text.strip()
-    return None
+def _answer_text(message: dict[str, Any]) -> str | None:
+    """The answer in an assistant message: our rendered reply or plain text; None for a
+    not-found reply or an error."""
+    text = _text_of(message.get("content"))
+    found = _RENDERED_ANSWER.search(text)
+    if found:
+        return html.unescape(found.group(1))
+    return None if "<" in text or not text.strip() else text.strip()
+
+
+def turn_answers(history: Sequence[dict[str, Any]] | None) -> list[str | None]:
+    """The answer to each of :func:`user_questions` (aligned, oldest first): the text of
+    the first assistant message after it, None where there is none or it found nothing."""
+    out: list[str | None] = []
+    waiting = False
+    for m in history or []:
+        if isinstance(m, dict) and m.get("role") == "user":
+            out.append(None)
+            waiting = True
+        elif isinstance(m, dict) and m.get("role") == "assistant" and waiting:
+            out[-1] = _answer_text(m)
+            waiting = False
+    return out
 
 
 class ChatService:
@@ -124,7 +137,7 @@ class ChatService:
         """
         question = clean_question(question, self.pipeline.max_question_chars)
         reader_question, query, _ = contextualize(question, user_questions(history),
-                                                  last_answer(history))
+                                                  answers=turn_answers(history))
         answer = self.pipeline.answer(reader_question,
                                       top_k=checked_top_k(top_k, self.max_top_k),
                                       threshold=checked_threshold(threshold), query=query)
