@@ -157,13 +157,31 @@ def _take_in_partners(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: Brackets an answer closes when it opens one inside: 'room <7' of "room <7>".
+_CLOSING = {")": "(", "]": "[", "}": "{", ">": "<"}
+
+
+def _close_brackets(text: str, start: int, end: int) -> int:
+    """``end`` past the closing brackets right after it that partner one opened inside
+    [start, end): 'Tokyo Metro (TMO' → 'Tokyo Metro (TMO)', 'room <7' → 'room <7>' (the
+    tokenizer makes a token of the bracket, and the reader may stop before it)."""
+    while end < len(text) and text[end] in _CLOSING:
+        closer = text[end]
+        opener = _CLOSING[closer]
+        if text.count(opener, start, end) <= text.count(closer, start, end):
+            break
+        end += 1
+    return end
+
+
 def span_edges(text: str, start: int, end: int,
                 rules: frozenset[str] = SPAN_RULES) -> tuple[int, int]:
     """[start, end) without Markdown marks or a table's '|' at its edges, nor a bracket at
     an edge whose partner is not in the span ('[-Q query' of "[-Q query]", "1952)"; an
-    empty span stays empty), and with the combining marks that follow its last letter: the
-    tokenizer's offsets end before them, which cut a decomposed 'Zoë' to 'Zoe' and 'गुरु'
-    to 'गुर'.
+    empty span stays empty), with the bracket right after it that closes one it opens
+    ('room <7' of "room <7>" → 'room <7>'), and with the combining marks that follow its
+    last letter: the tokenizer's offsets end before them, which cut a decomposed 'Zoë' to
+    'Zoe' and 'गुरु' to 'गुर'.
 
     ``rules`` (all by default) adds: ``headings``, a Markdown heading mark ('# ') at the
     start of a line is no part of it; ``quotes``, a quote at an edge whose partner is not in
@@ -194,6 +212,8 @@ def span_edges(text: str, start: int, end: int,
             end -= 1
             continue
         break
+    if start < end:
+        end = _close_brackets(text, start, end)
     if start < end and "joins" in rules:
         start, end = _grow_joined(text, start, end)
         start = _with_local_part(text, start)

@@ -268,6 +268,12 @@ def test_only_emphasis_and_code_marks_are_trimmed() -> None:
     ("f(x) is defined", 0, 4, "f(x)"),
     ("see [[Priya Raman]](x)", 4, 17, "Priya Raman"),
     ("a (b [c) d]", 2, 11, "(b [c) d]"),  # each edge has its partner inside: kept
+    # a bracket opened inside is closed by the one right after the span
+    ("the Tokyo Metro (TMO) line", 4, 20, "Tokyo Metro (TMO)"),
+    ("in room <7> today", 3, 10, "room <7>"),
+    ("f(g(x)) = 1", 0, 5, "f(g(x))"),
+    ("a (b) c) d", 0, 7, "a (b) c"),  # the ')' after closes nothing inside: left out
+    ("x < 5 and y > 2", 0, 5, "x < 5"),  # ' and y >' is no closing bracket right after
 ])
 def test_a_span_drops_a_bracket_at_an_edge_without_its_partner(
         text: str, start: int, end: int, span: str) -> None:
