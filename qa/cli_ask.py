@@ -22,6 +22,7 @@ from qa.cli import (
 )
 from qa.errors import QuestionError
 from qa.fileio import not_utf8_at, utf16_text, without_bom
+from qa.language import NOT_ENGLISH_HINT, seems_not_english
 from qa.text import fold_space, is_mark, mark_end
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,8 @@ def _read_questions(source: str) -> list[str]:
 def _print_answer(a: Any) -> None:
     if a.text is None:
         click.echo("Not found in the articles.")
+        if seems_not_english(a.question):
+            click.echo(NOT_ENGLISH_HINT)
         if a.sources:
             click.echo("Closest passages:")
             for s in a.sources[:3]:

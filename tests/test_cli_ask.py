@@ -232,3 +232,14 @@ def test_a_question_that_starts_with_a_dash_is_shown_how_to_ask(tmp_path: Path) 
     assert "goes after --" not in res.stderr
     res = _ask(tmp_path / "no-index", "--", "-1 is what?")  # and then it is a question
     assert res.exit_code == 1 and "no index" in res.stderr.lower()
+
+
+def test_a_question_in_another_language_not_found_says_the_reader_reads_english(
+        seeds_pipeline) -> None:
+    from qa.language import NOT_ENGLISH_HINT
+
+    res = _ask(seeds_pipeline.index_dir, "Wer ist der Anführer Tschetscheniens?", BELARUS)
+    assert res.exit_code == 0, res.output
+    german, english = res.stdout.split("\n\n")[:2]
+    assert german.splitlines()[1:3] == ["Not found in the articles.", NOT_ENGLISH_HINT]
+    assert "Not found in the articles." in english and NOT_ENGLISH_HINT not in english

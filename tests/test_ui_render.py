@@ -74,6 +74,14 @@ def test_not_found_says_so_and_shows_the_closest_passages() -> None:
     assert "First close passage." in html and "Second &lt;one&gt;." in html
 
 
+def test_not_found_for_a_question_in_another_language_says_the_reader_reads_english() -> None:
+    from qa.language import NOT_ENGLISH_HINT
+
+    html = render_answer(Answer("Wer ist der Anführer Tschetscheniens?", None, 0.0))
+    assert NOT_FOUND in html and NOT_ENGLISH_HINT in html
+    assert NOT_ENGLISH_HINT not in render_answer(Answer("Who leads?", None, 0.0))
+
+
 def test_not_found_without_passages() -> None:
     html = render_answer(Answer("q", None, 0.0, ()))
     assert NOT_FOUND in html and "<details" not in html

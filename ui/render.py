@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from qa.language import NOT_ENGLISH_HINT, seems_not_english
 from qa.text import fold_space
 from qa.types import Answer, Source
 
@@ -65,7 +66,9 @@ def render_answer(answer: Answer) -> str:
     if not answer.found:
         # Folded like Sources: open, five passages would push the reply's one line out of
         # view (the chat scrolls to a reply's end).
-        return (f'<div class="qa-reply qa-notfound"><p>{NOT_FOUND}</p>'
+        hint = (f'<p class="qa-hint">{esc(NOT_ENGLISH_HINT)}</p>'
+                if seems_not_english(answer.question) else "")
+        return (f'<div class="qa-reply qa-notfound"><p>{NOT_FOUND}</p>{hint}'
                 + _sources_html(answer.sources, "Closest passages") + "</div>")
     assert answer.text is not None
     top = next((s for s in answer.sources if s.has_answer), None)
