@@ -30,12 +30,13 @@ from qa.errors import (
 from qa.types import Alternative, Answer, Passage, Retrieved, Source
 
 if TYPE_CHECKING:
+    from qa.conversation import Conversation
     from qa.pipeline import QAPipeline, Reader
     from qa.reader import Reading, Span
     from qa.retrieve import Retriever
 
 __all__ = [
-    "Alternative", "Answer", "ConfigError", "DataError", "IndexCorruptError",
+    "Alternative", "Answer", "ConfigError", "Conversation", "DataError", "IndexCorruptError",
     "IndexLockedError", "IndexMismatchError", "IndexNotFoundError", "IndexWriteError",
     "IngestError",
     "ModelLoadError", "Passage", "QAError", "QAPipeline", "QuestionError", "Reader", "Reading",
@@ -72,8 +73,9 @@ def answer_many(questions: Iterable[str], *, top_k: int | None = None,
 
 
 # Loaded on first use, so that `import qa` stays cheap (no numpy, torch or FAISS).
-_LAZY = {"QAPipeline": "qa.pipeline", "Reader": "qa.pipeline", "Reading": "qa.reader",
-         "Span": "qa.reader", "Retriever": "qa.retrieve"}
+_LAZY = {"Conversation": "qa.conversation", "QAPipeline": "qa.pipeline",
+         "Reader": "qa.pipeline", "Reading": "qa.reader", "Span": "qa.reader",
+         "Retriever": "qa.retrieve"}
 
 
 def __getattr__(name: str) -> Any:

@@ -61,36 +61,51 @@ def _reads_as_question(arg: str) -> bool:
 @click.option("--json", "as_json", is_flag=True,
               help="Print Answer.to_dict() as JSON; with several questions, one object a "
                    "line (JSON Lines).")
+@click.option("-i", "--interactive", is_flag=True,
+              help="Ask one question after another at a prompt; follow-ups lean on the "
+                   "questions before ('And who is his close ally?'). The default with no "
+                   "QUESTION in a terminal.")
 @click.option("--reader-model", default=None, help="Reader model folder or hub id.")
 @click.option("--embedding-model", default=None, help="sentence-transformers path or hub id.")
 @_answer_types_option
 @_friendly
 def ask_cmd(questions: tuple[str, ...], questions_files: tuple[str, ...], index_dir: str | None,
-            top_k: int | None, threshold: float | None, as_json: bool,
+            top_k: int | None, threshold: float | None, as_json: bool, interactive: bool,
             reader_model: str | None, embedding_model: str | None,
             answer_types: bool | None) -> None:
     """Answer each QUESTION from the indexed articles, with its sources.
 
     Several questions (or a --file of them) load the models once, so they
     take a fraction of a second each after the first; a question that
-    cannot be asked is reported and the others are still answered.
+    cannot be asked is reported and the others are still answered. With no
+    QUESTION in a terminal (or with -i), it asks for one question after
+    another, follow-ups read in the light of the ones before.
 
     \b
     Examples:
       qa ask "Who did Russia recruit to fight in Ukraine?"
       qa ask "How long are the contracts?" --json
       qa ask -f questions.txt --json > answers.jsonl
+      qa ask                                   (a conversation at a prompt)
       qa ask -- "-40 degrees: where was it that cold?"   (a question starting with -)
     """
     from qa.pipeline import QAPipeline
 
+    if interactive and (questions or questions_files):
+        raise click.UsageError("-i/--interactive asks at a prompt: give no QUESTION or "
+                               "--file with it.")
     if questions_files.count("-") > 1:
         raise click.UsageError("standard input (-f -) can be read once.")
     asked = list(questions) + [q for source in questions_files for q in _read_questions(source)]
-    if not asked:
-        raise click.UsageError("give a QUESTION, or --file with questions one a line.")
+    interactive = interactive or (not asked and not questions_files and sys.stdin.isatty())
+    if not asked and not interactive:
+        raise click.UsageError("give a QUESTION, or --file with questions one a line "
+                               "(or -i to ask at a prompt).")
     pipe = QAPipeline(index_dir, reader_model=reader_model, embedding_model=embedding_model,
                       threshold=threshold, answer_types=answer_types)
+    if interactive:
+        _converse(pipe, top_k, as_json)
+        return
     if len(asked) == 1 and not questions_files:
         a = pipe.answer(asked[0], top_k=top_k)
         if as_json:
@@ -122,6 +137,62 @@ def ask_cmd(questions: tuple[str, ...], questions_files: tuple[str, ...], index_
     if failed:
         raise click.ClickException(f"{failed} of {len(asked)} questions could not be asked "
                                    "(see above); the others were answered.")
+
+
+#: What ends a conversation at the prompt, and what starts it over.
+_EXIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit", ":q"})
+_CLEAR_WORDS = frozenset({"clear", "/clear"})
+
+
+def _converse(pipe: Any, top_k: int | None, as_json: bool) -> None:
+    """Questions read at a prompt, one after another, each answered in the light of the
+    ones before (:class:`qa.conversation.Conversation`); until exit, quit or end of input."""
+    from qa.conversation import Conversation
+
+    talk = Conversation(pipe)
+    click.echo("Ask about your articles; follow-ups lean on the questions before. "
+               "'clear' starts over; 'exit' or Ctrl-D ends.", err=True)
+    while True:
+        line = _prompted_line()
+        if line is None:
+            return
+        typed = " ".join(line.split())
+        if not typed:
+            continue
+        if typed.lower() in _EXIT_WORDS:
+            return
+        if typed.lower() in _CLEAR_WORDS:
+            talk.clear()
+            click.echo("(conversation cleared: the next question is read on its own)",
+                       err=True)
+            continue
+        try:
+            a = talk.ask(typed, top_k=top_k)
+        except QuestionError as exc:
+            click.echo(f"Error: {_one_line(str(exc))}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps({**a.to_dict(), "retrieval_query": talk.last_query},
+                                  ensure_ascii=False))
+            continue
+        if a.question != talk.turns[-1][0]:  # a follow-up made self-contained
+            click.echo(f"(read as: {a.question})")
+        _print_answer(a)
+        click.echo("")
+
+
+def _prompted_line() -> str | None:
+    """The next line typed at a '?' prompt (no prompt when the input is piped), or None at
+    the end of input, Ctrl-D or Ctrl-C."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        return line if line else None
+    try:
+        return str(click.prompt("?", prompt_suffix=" ", default="", show_default=False,
+                                err=True))
+    except click.Abort:
+        click.echo("", err=True)
+        return None
 
 
 def _shortened(text: str, limit: int = 120) -> str:

@@ -31,7 +31,7 @@ class KeywordRetriever:
 
 def test_exports_load_lazily_and_errors_are_importable() -> None:
     code = ("import sys, qa; assert 'numpy' not in sys.modules and 'torch' not in sys.modules;"
-            "qa.Reader, qa.Retriever, qa.Reading, qa.Span, qa.QAPipeline;"
+            "qa.Reader, qa.Retriever, qa.Reading, qa.Span, qa.QAPipeline, qa.Conversation;"
             "assert 'torch' not in sys.modules; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr

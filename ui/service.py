@@ -17,8 +17,8 @@ from typing import Any
 
 import gradio as gr
 
+from qa.conversation import answer_in_context
 from qa.errors import QAError
-from qa.followup import contextualize
 from qa.ingest import read_document
 from qa.pipeline import QAPipeline, clean_question
 from qa.types import Answer
@@ -135,13 +135,10 @@ class ChatService:
         A follow-up's he/she/his/her become the previous answer when that was a name; a
         bare "When?"/"Why?" is read as the previous question with its phrase swapped.
         """
-        question = clean_question(question, self.pipeline.max_question_chars)
-        reader_question, query, _ = contextualize(question, user_questions(history),
-                                                  answers=turn_answers(history))
-        answer = self.pipeline.answer(reader_question,
-                                      top_k=checked_top_k(top_k, self.max_top_k),
-                                      threshold=checked_threshold(threshold), query=query)
-        return answer, query
+        return answer_in_context(self.pipeline, question, user_questions(history),
+                                 turn_answers(history),
+                                 top_k=checked_top_k(top_k, self.max_top_k),
+                                 threshold=checked_threshold(threshold))
 
     def ask(self, question: str, history: list[dict[str, Any]] | None = None,
             top_k: int | None = None, threshold: float | None = None) -> dict[str, Any]:
