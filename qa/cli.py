@@ -222,8 +222,8 @@ def _no_model_loading_bars() -> None:
 def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: str | None,
               max_words: int | None, overlap_words: int | None, hnsw: bool | None,
               rebuild: bool, add: bool, max_file_mb: float) -> None:
-    """Index the articles in PATHS (folders or files; default: what the index
-    was built from, else seeds/).
+    """Index the articles in PATHS (folders, or .txt, .md, .html and .pdf
+    files; default: what the index was built from, else seeds/).
 
     The index then holds exactly these articles: unchanged ones are not
     re-embedded, removed ones disappear (they are named). With --add, PATHS

@@ -1,4 +1,4 @@
-"""Ingestion: read .txt, .md and .html articles into documents, with skip reasons."""
+"""Ingestion: read .txt, .md, .html and .pdf articles into documents, with skip reasons."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from qa.errors import IngestError
 from qa.fileio import UTF16_BOMS, without_bom
 from qa.html import html_to_text
 from qa.markdown import markdown_to_text, only_front_matter
+from qa.pdf import pdf_to_text
 from qa.text import has_words, short_title, unify
 from qa.types import Document
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
-                      ".html": "html", ".htm": "html"}
+                      ".html": "html", ".htm": "html", ".pdf": "pdf"}
 DEFAULT_MAX_BYTES = 5_000_000
 
 
@@ -246,11 +247,15 @@ def read_document(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     if size > max_bytes:
         raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
                           "(raise it with qa index --max-file-mb)")
-    text, guessed = decode(path.read_bytes(), html=kind == "html")
+    if kind == "pdf":
+        text, heading = pdf_to_text(path.read_bytes())
+        guessed = None
+    else:
+        text, guessed = decode(path.read_bytes(), html=kind == "html")
+        heading = None
     if guessed:
         _warn_guessed(path, guessed)
     source = text = text.replace("\r\n", "\n").replace("\r", "\n")
-    heading = None
     if kind == "html":
         text, heading = html_to_text(text)
     elif kind == "markdown":

@@ -68,4 +68,4 @@ def nothing_read(roots: Sequence[Path], report: IngestReport, index_exists: bool
     why = "; ".join(shown) or "no files found"
     left = "the index was left unchanged" if index_exists else "no index was written"
     return (f"no article could be read from {where} ({why}); {left}. "
-            "Give folders or .txt/.md/.html files.")
+            "Give folders or .txt/.md/.html/.pdf files.")

@@ -50,7 +50,7 @@ def test_hidden_names_are_refused_saying_why(name: str) -> None:
         "and try again")
 
 
-@pytest.mark.parametrize("name", ["x.exe", "x.pdf", "README", "x.txt.sh"])
+@pytest.mark.parametrize("name", ["x.exe", "x.docx", "README", "x.txt.sh"])
 def test_unsupported_types_are_refused(name: str) -> None:
     with pytest.raises(IngestError, match="unsupported file type"):
         safe_filename(name)
@@ -74,6 +74,22 @@ def test_size_and_content_are_checked(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\x01\x02binary")
     with pytest.raises(IngestError, match="binary"):
         check_upload(binary, "bin.txt")
+
+
+def test_a_pdf_upload_is_checked_as_a_pdf(tmp_path: Path) -> None:
+    from tests.pdfs import make_pdf
+
+    guide = tmp_path / "up.pdf"
+    guide.write_bytes(make_pdf([["The breakwater of Porthaven is 640 metres long."]]))
+    assert check_upload(guide, "Harbour Guide.PDF") == "Harbour Guide.pdf"
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(make_pdf([["A secret."]], user_password="pw"))
+    with pytest.raises(IngestError, match="'locked.pdf': the PDF is encrypted with a password"):
+        check_upload(locked, "locked.pdf")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(make_pdf([[]]))
+    with pytest.raises(IngestError, match="'scan.pdf': no text layer"):
+        check_upload(scan, "scan.pdf")
 
 
 def test_save_stays_inside_the_folder_and_never_overwrites(tmp_path: Path) -> None:

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from qa.errors import IngestError
 from qa.ingest import decode_bytes
+from qa.pdf import pdf_to_text
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 DEFAULT_MAX_UPLOAD_BYTES = 2_000_000
 #: How many times the article size limit a file may be on its way to the server.
 TRANSFER_FACTOR = 10
@@ -82,7 +83,10 @@ def check_upload(path: Path, name: str, max_bytes: int = DEFAULT_MAX_UPLOAD_BYTE
     if size == 0:
         raise IngestError(f"'{safe}' is empty")
     try:
-        decode_bytes(path.read_bytes())
+        if Path(safe).suffix.lower() == ".pdf":
+            pdf_to_text(path.read_bytes())  # readable, not encrypted, with a text layer
+        else:
+            decode_bytes(path.read_bytes())
     except IngestError as exc:
         raise IngestError(f"'{safe}': {exc}") from None
     return safe

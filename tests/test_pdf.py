@@ -1,0 +1,122 @@
+"""PDF articles: text laid out as paragraphs, titles, and clear refusals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qa.errors import IngestError
+from qa.ingest import read_document
+from qa.pdf import pdf_to_text
+from tests.pdfs import make_pdf
+
+BODY = [
+    "Porthaven Harbour Guide",
+    "The harbour of Porthaven was dredged in 1887 so that steamers of the northern",
+    "line could berth at any tide. Its breakwater, built from local gran-",
+    "ite, is 640 metres long and ends at a small lighthouse.",
+    "1.2 Opening hours",
+    "The harbour office opens at seven in the morning from April to October.",
+    "• Fishing boats land their catch at the east quay.",
+    "• Ferries leave from the west quay twice a day.",
+    "Visitors may walk along the breakwater in fair weather, but the gate is closed",
+    "whenever the harbour master raises the red flag.",
+    "3",
+]
+
+
+def test_lines_become_paragraphs_with_headings_and_list_items_apart() -> None:
+    text, title = pdf_to_text(make_pdf([BODY]))
+    assert title is None  # the PDF names none: the first line will be used
+    assert text.split("\n") == [
+        "Porthaven Harbour Guide",
+        "The harbour of Porthaven was dredged in 1887 so that steamers of the northern line "
+        "could berth at any tide. Its breakwater, built from local granite, is 640 metres "
+        "long and ends at a small lighthouse.",
+        "1.2 Opening hours",
+        "The harbour office opens at seven in the morning from April to October.",
+        "• Fishing boats land their catch at the east quay.",
+        "• Ferries leave from the west quay twice a day.",
+        "Visitors may walk along the breakwater in fair weather, but the gate is closed "
+        "whenever the harbour master raises the red flag.",
+    ]  # the page number '3' is left out
+
+
+def test_running_heads_page_numbers_and_contents_leaders_are_left_out() -> None:
+    pages = [["Porthaven Guide — 2024", "Contents", "1 Harbour . . . . . . . . . . 2",
+              "A first page about the harbour and its long history of trade.", "Page 1"]]
+    pages += [["Porthaven Guide — 2024", f"Page {n} tells of the harbour's trade in year {n}.",
+               f"- {n} -"] for n in range(2, 5)]
+    text, _ = pdf_to_text(make_pdf(pages))
+    assert "Porthaven Guide — 2024" not in text  # on every page's top
+    assert ". . ." not in text and "Page 1" not in text and "- 2 -" not in text
+    assert text.split("\n\n") == [
+        "Contents\nA first page about the harbour and its long history of trade.",
+        "Page 2 tells of the harbour's trade in year 2.",
+        "Page 3 tells of the harbour's trade in year 3.",
+        "Page 4 tells of the harbour's trade in year 4.",
+    ]
+
+
+@pytest.mark.parametrize("meta, title", [
+    ("The Porthaven Harbour Guide", "The Porthaven Harbour Guide"),
+    ("Microsoft Word - guide_v3.docx", "Porthaven Harbour Guide"),  # a label: the first line
+    ("guide.pdf", "Porthaven Harbour Guide"),
+    ("", "Porthaven Harbour Guide"),
+])
+def test_the_title_is_the_pdfs_own_unless_it_is_a_file_name(tmp_path: Path, meta: str,
+                                                             title: str) -> None:
+    path = tmp_path / "guide.pdf"
+    path.write_bytes(make_pdf([BODY], title=meta))
+    doc = read_document(path, "guide.pdf")
+    assert doc.title == title
+    assert "granite, is 640 metres long" in doc.text
+
+
+def test_an_owner_password_alone_does_not_stop_reading() -> None:
+    text, _ = pdf_to_text(make_pdf([BODY], user_password="", owner_password="secret"))
+    assert "640 metres" in text
+
+
+@pytest.mark.parametrize("data, message", [
+    (make_pdf([BODY], user_password="secret"), "encrypted with a password"),
+    (b"%PDF-1.4\nthis is not really a PDF", "not a readable PDF"),
+    (make_pdf([BODY])[:400], "not a readable PDF"),  # cut short
+    (make_pdf([[]]), "no text layer in this PDF (a scan?): run OCR"),
+    (make_pdf([["12", "- 3 -"]]), "no text layer"),  # page numbers alone
+])
+def test_unusable_pdfs_are_refused_saying_why(tmp_path: Path, data: bytes, message: str,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(data)
+    with pytest.raises(IngestError, match=re.escape(message)):
+        read_document(path, "x.pdf")
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]  # ours says it all
+
+
+def test_a_pdf_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.pdf"
+    path.write_bytes(make_pdf([BODY] * 3))
+    with pytest.raises(IngestError, match="over the 1,000-byte limit"):
+        read_document(path, "big.pdf", max_bytes=1000)
+
+
+@pytest.mark.slow
+def test_a_pdf_is_indexed_and_answers_cite_it(tmp_path: Path) -> None:
+    from qa.pipeline import QAPipeline
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "guide.pdf").write_bytes(make_pdf([BODY], title="Porthaven Harbour Guide"))
+    (corpus / "notes.txt").write_text("The museum of Porthaven shows old fishing nets.\n")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
+    stats, report = pipe.build([corpus])
+    assert not report.skipped and stats.documents == 2
+    a = pipe.answer("How long is the breakwater of Porthaven?")
+    assert a.text is not None and "640 metres" in a.text
+    top = next(s for s in a.sources if s.has_answer)
+    assert top.doc_id == "guide.pdf" and top.title == "Porthaven Harbour Guide"
+    doc = read_document(corpus / "guide.pdf", "guide.pdf")
+    assert doc.text[top.answer_start:top.answer_end] == a.text  # offsets into the PDF's text
