@@ -120,14 +120,14 @@ def test_duplicates_and_unsupported_types(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(two_lines)
     (tmp_path / "b.md").write_text(two_lines)
     (tmp_path / "c.txt").write_bytes(two_lines.replace("\n", "\r\n").encode())  # Windows
-    for name in ("report.pdf", "slides.docx", "Makefile", "data.json"):
+    for name in ("report.odt", "slides.docx", "Makefile", "data.json"):
         (tmp_path / name).write_text("some text")
     report = load_documents([tmp_path])
     assert _ids(report) == {"a.txt"}
     reasons = _reasons(report)
     assert reasons["b.md"] == "duplicate of a.txt"
     assert reasons["c.txt"] == "duplicate of a.txt"
-    for name in ("report.pdf", "slides.docx", "Makefile", "data.json"):
+    for name in ("report.odt", "slides.docx", "Makefile", "data.json"):
         assert reasons[name].startswith("unsupported file type")
         assert all(suffix in reasons[name] for suffix in SUPPORTED_SUFFIXES)
 
@@ -303,7 +303,7 @@ def _messy_corpus(root: Path) -> dict[str, str]:
             "front.md": "no text (only front matter)",
             "scripts.html": "no text once markup and scripts are left out",
             "huge.txt": "byte limit", "elbe2.txt": "duplicate of elbe.txt",
-            "paper.pdf": "unsupported file type", "outside-link.txt": "outside the corpus folder"}
+            "paper.pdf": "not a readable PDF", "outside-link.txt": "outside the corpus folder"}
 
 
 @pytest.mark.slow
