@@ -118,23 +118,21 @@ _threshold_option = click.option(
 
 def _writable_folder(path: Path, what: str = "the report", option: str = "--report folder",
                      target: Path | None = None) -> None:
-    """Create ``path``; ClickException naming ``target`` (default: ``path``; the file to be
-    written there) when it cannot be created or written."""
-    import tempfile
+    """ClickException naming ``target`` (default: ``path``; the file to be written there)
+    when ``path`` could not be created or written. Nothing is created: a run that fails
+    or is stopped leaves no empty folder behind; the writing creates it."""
+    import os
 
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path):
-            pass
-    except OSError as exc:
-        # a file where a folder must be: mkdir says "File exists" or "Not a directory"
-        blocker = next((p for p in reversed((path, *path.parents))
-                        if p.exists() and not p.is_dir()), None)
-        reason = (f"{blocker} is a file, not a folder" if blocker is not None
-                  else exc.strerror or str(exc))
-        raise click.ClickException(
-            f"cannot write {what} to {target or path} ({reason}): choose another "
-            f"{option}") from exc
+    existing = next(p for p in (path.absolute(), *path.absolute().parents) if p.exists())
+    if not existing.is_dir():  # a file where a folder must be
+        reason = f"{existing} is a file, not a folder"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        reason = f"{existing} is not writable" if existing == path.absolute() else (
+            f"cannot create folders in {existing}: not writable")
+    else:
+        return
+    raise click.ClickException(f"cannot write {what} to {target or path} ({reason}): choose "
+                               f"another {option}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -435,6 +433,7 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         lines = (json.dumps(row, ensure_ascii=False) + "\n"
                  for row in prediction_rows(records, pipe.threshold))
         try:
+            Path(predictions_file).parent.mkdir(parents=True, exist_ok=True)
             write_atomic(predictions_file, "".join(lines))
         except OSError as exc:
             raise click.ClickException(f"cannot write the predictions to {predictions_file} "

@@ -40,12 +40,31 @@ def write_atomic(path: str | Path, data: str) -> Path:
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``data`` decoded as UTF-16 without a byte-order mark when it looks like it: NUL
+    bytes on one side only (the high bytes of Latin text), at least 30% of them; else
+    None."""
+    half = len(data) // 2
+    if len(data) % 2 or not half:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    encoding = ("utf-16-le" if even == 0 and odd >= 0.3 * half
+                else "utf-16-be" if odd == 0 and even >= 0.3 * half else None)
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
 def utf16_text(raw: bytes, what: str) -> str | None:
     """``raw`` decoded as UTF-16 when it starts with a UTF-16 byte-order mark (Windows
-    PowerShell's ``>`` writes such files); None when it does not. ValueError, saying how
-    to save ``what`` ("the questions") again, when it is not valid UTF-16 (cut short)."""
+    PowerShell's ``>`` writes such files) or looks like UTF-16 without one
+    (:func:`utf16_without_bom`); None otherwise. ValueError, saying how to save ``what``
+    ("the questions") again, when it starts with the mark but is not valid UTF-16."""
     if not raw.startswith(UTF16_BOMS):
-        return None
+        return utf16_without_bom(raw)
     try:
         return raw.decode("utf-16")
     except UnicodeDecodeError as exc:  # an odd byte count (cut short), a lone surrogate

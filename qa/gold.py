@@ -102,7 +102,7 @@ def _item(line: str) -> GoldItem:
     try:
         clean_question(question)  # what answer() will check: not empty, not too long
     except QuestionError as exc:
-        raise _LineError(f"'question': {exc}") from exc
+        raise _LineError(f"'question': {_for_a_file(str(exc))}") from exc
     if not isinstance(answers, list) or not all(isinstance(a, str) and a.strip()
                                                 for a in answers):
         raise _LineError("'answers' must be a list of non-empty strings (an empty list when "
@@ -152,10 +152,17 @@ def _read(path: str | Path) -> tuple[bytes, Path]:
         raise DataError(f"cannot read the gold file {path}: {exc.strerror or exc}") from exc
 
 
+def _for_a_file(message: str) -> str:
+    """A question's refusal worded for a line of a file, not a question being typed."""
+    return (message.replace(": type a question about your articles",
+                            ": write the question, or remove the line")
+            .replace("Ask a shorter question.", "Shorten it in the file."))
+
+
 def _utf8(raw: bytes, path: Path) -> bytes:
     """``raw`` as UTF-8 without a BOM: UTF-8 with a BOM (some Windows editors) and UTF-16
-    with a BOM (Windows PowerShell's ``>``) read as ``qa ask -f`` reads them; other bytes
-    are left for the lines to report."""
+    with a BOM (Windows PowerShell's ``>``) or without one read as ``qa ask -f`` reads
+    them; other bytes are left for the lines to report."""
     try:
         text = utf16_text(raw, "the gold file")
     except ValueError as exc:

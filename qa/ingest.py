@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from qa.errors import IngestError
-from qa.fileio import UTF16_BOMS, without_bom
+from qa.fileio import UTF16_BOMS, utf16_without_bom, without_bom
 from qa.html import html_to_text
 from qa.markdown import markdown_to_text, only_front_matter
 from qa.pdf import pdf_to_text
@@ -153,20 +153,10 @@ def _text_encoding(label: bytes) -> str | None:
 
 def _utf16_without_bom(data: bytes) -> tuple[str, None]:
     """UTF-16 text without a BOM shows NUL bytes on one side only; else it is binary."""
-    half = len(data) // 2
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    encoding = None
-    if len(data) % 2 == 0 and half:
-        if even == 0 and odd >= 0.3 * half:
-            encoding = "utf-16-le"
-        elif odd == 0 and even >= 0.3 * half:
-            encoding = "utf-16-be"
-    if encoding:
-        try:
-            return data.decode(encoding), None
-        except UnicodeDecodeError:
-            pass
-    raise IngestError("binary content (NUL bytes); not a text article")
+    text = utf16_without_bom(data)
+    if text is None:
+        raise IngestError("binary content (NUL bytes); not a text article")
+    return text, None
 
 
 def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:

@@ -94,7 +94,7 @@ def test_load_gold_reads_items_and_skips_blank_lines(tmp_path: Path) -> None:
     ('{"id": "q1", "question": "Again?", "answers": []}', "duplicate id 'q1' (first on line 1)"),
     # a line with another fault and a duplicate id: both named, not one a run (a trial's)
     ('{"id": "q1", "question": " ", "answers": []}',
-     "about your articles; and its id 'q1' is a duplicate (first on line 1)"),
+     "or remove the line; and its id 'q1' is a duplicate (first on line 1)"),
 ])
 def test_load_gold_names_the_bad_line(tmp_path: Path, line: str, message: str) -> None:
     path = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n' + line + "\n")
@@ -858,6 +858,18 @@ def test_load_gold_says_a_squad_file_is_for_eval_reader(tmp_path: Path, indent) 
     assert load_gold(path) == [GoldItem("q1", "Who?", ("Kyiv",))]
 
 
+def test_a_failed_eval_leaves_no_empty_report_or_predictions_folder(tmp_path: Path) -> None:
+    """A trial: a missing index gave its clear error but left the --report and
+    --predictions folders behind, empty."""
+    gold = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n')
+    result = CliRunner().invoke(main, [
+        "eval", str(gold), "--index", str(tmp_path / "no-index"),
+        "--report", str(tmp_path / "rep" / "deep"),
+        "--predictions", str(tmp_path / "pred" / "p.jsonl")])
+    assert result.exit_code == 1 and "no index" in result.stderr.lower(), result.output
+    assert not (tmp_path / "rep").exists() and not (tmp_path / "pred").exists()
+
+
 def test_cli_eval_names_the_file_in_the_way_of_its_predictions_or_report(tmp_path: Path) -> None:
     gold = _write(tmp_path, '{"id": "q1", "question": "Who?", "answers": ["Kyiv"]}\n')
     blocker = tmp_path / "existingfile.txt"
@@ -891,7 +903,24 @@ def test_load_gold_reads_utf16_with_a_byte_order_mark(tmp_path: Path, encoding: 
     with pytest.raises(DataError, match=r"gold.jsonl starts as UTF-16 text but is not valid "
                                         r"UTF-16 \(byte \d+, cut short\?\)"):
         load_gold(path)
-    # UTF-16 without a BOM is not guessed: still not UTF-8
-    path.write_bytes(text.encode("utf-16-le"))
-    with pytest.raises(DataError, match=r"not UTF-8 text|not valid JSON"):
-        load_gold(path)
+    # without a BOM too, as articles are read (a trial's gold file was refused as "not
+    # valid JSON at column 2"): NUL bytes on one side only
+    for plain in ("utf-16-le", "utf-16-be"):
+        path.write_bytes(text.encode(plain))
+        assert load_gold(path) == [GoldItem("q1", "Où?", ("Zürich",)),
+                                   GoldItem("q2", "Who?", ())]
+
+
+def test_a_gold_files_empty_or_long_question_is_worded_for_a_file(tmp_path: Path) -> None:
+    """A trial: the refusal said "Ask a shorter question." and "type a question about your
+    articles", words for a question being typed, not a line of a file."""
+    empty = _write(tmp_path, '{"id": "q1", "question": " ", "answers": []}\n')
+    with pytest.raises(DataError) as err:
+        load_gold(empty)
+    assert "line 1: 'question': the question is empty: write the question, or remove the " \
+        "line" in str(err.value)
+    long = _write(tmp_path, '{"id": "q1", "question": "' + "w" * 2000 + '", "answers": []}\n')
+    with pytest.raises(DataError) as err:
+        load_gold(long)
+    assert "the limit is 1,000. Shorten it in the file." in str(err.value)
+    assert "Ask" not in str(err.value)

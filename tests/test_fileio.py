@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from qa.fileio import looks_like_path, not_utf8_at, write_atomic
+from qa.fileio import looks_like_path, not_utf8_at, utf16_text, utf16_without_bom, write_atomic
 
 
 def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path):
@@ -45,3 +45,20 @@ def test_not_utf8_at_names_the_byte_and_its_line_and_column():
     with pytest.raises(UnicodeDecodeError) as caught:
         ("é?".encode() + b"\xff").decode("utf-8")
     assert not_utf8_at(caught.value) == "byte 0xff at line 1, column 3"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_told_by_its_nul_bytes(encoding):
+    text = "Who painted the Harwick lighthouse?\nWhere is Zürich?\n"
+    assert utf16_without_bom(text.encode(encoding)) == text
+    assert utf16_text(text.encode(encoding), "the questions") == text
+
+
+@pytest.mark.parametrize("data", [
+    b"Who painted it?\n",  # UTF-8: no NUL bytes
+    b"\x00\x00\x00\x01",  # NUL bytes on both sides: binary
+    "Who?\n".encode("utf-16-le")[:-1],  # an odd byte count
+    b"",
+])
+def test_other_bytes_are_not_taken_for_utf16(data):
+    assert utf16_without_bom(data) is None
