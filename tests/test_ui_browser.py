@@ -306,8 +306,13 @@ CONTRAST_JS = """([selector, pseudo]) => {
         });
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
+    // the background is the element's own, else that of the nearest one with a
+    // background (a span in a block): the first colour there is that is not transparent
+    let under = el;
+    while (under && getComputedStyle(under).backgroundColor.match(/[\\d.]+/g)?.[3] === "0")
+        under = under.parentElement;
     const text = luminance(getComputedStyle(el, pseudo).color);
-    const ground = luminance(getComputedStyle(el).backgroundColor);
+    const ground = luminance(getComputedStyle(under ?? el).backgroundColor);
     return (Math.max(text, ground) + 0.05) / (Math.min(text, ground) + 0.05);
 }"""
 
@@ -316,7 +321,8 @@ CONTRAST_JS = """([selector, pseudo]) => {
 def test_small_text_reads_against_its_background(page: tuple[Any, list[str]],
                                                   app_url: str, theme: str) -> None:
     """The label chips (indigo on lavender) read at 3.6:1 and the question box's
-    placeholder at 2.5:1 (dark: 2.1:1); WCAG AA wants 4.5:1 for small text."""
+    placeholder at 2.5:1 (dark: 2.1:1); the sliders' minimum and maximum and the upload
+    box's "- or -" at 2.5:1; WCAG AA wants 4.5:1 for small text."""
     pg, _ = page
     pg.goto(f"{app_url}?__theme={theme}")
     pg.locator("#qa-question textarea").wait_for()
@@ -328,7 +334,12 @@ def test_small_text_reads_against_its_background(page: tuple[Any, list[str]],
                   ("removal label", "#qa-remove-choice [data-testid=block-info]", None),
                   ("top-k label", "#qa-top-k [data-testid=block-info]", None),
                   ("threshold label", "#qa-threshold [data-testid=block-info]", None),
-                  ("placeholder", "#qa-question textarea", "::placeholder"))}
+                  ("placeholder", "#qa-question textarea", "::placeholder"),
+                  ("top-k minimum", "#qa-top-k .min_value", None),
+                  ("top-k maximum", "#qa-top-k .max_value", None),
+                  ("threshold minimum", "#qa-threshold .min_value", None),
+                  ("threshold maximum", "#qa-threshold .max_value", None),
+                  ("upload '- or -'", "#qa-upload .or", None))}
     assert {what: ratio for what, ratio in ratios.items() if ratio < 4.5} == {}, ratios
 
 

@@ -70,6 +70,14 @@ body:not(.dark) .gradio-container {
 }
 .dark .gradio-container { --input-placeholder-color: #aeb4bf; }
 """
+# The same for the Settings sliders' minimum and maximum (beside the slider) and the
+# upload box's "- or -": the theme's subdued grey read at 2.5:1 on white, now the
+# placeholder's grey at 4.8:1 (the dark theme's read 4.5:1 and more already).
+CSS += """
+body:not(.dark) .gradio-container :is(.min_value, .max_value, #qa-upload .or) {
+  color: #6b7280;
+}
+"""
 
 # Gradio labels each chat message with its content as it is: "bot's message: <div
 # class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
