@@ -292,6 +292,20 @@ def test_the_question_box_shows_its_focus_and_gets_it_back_after_ask(
     assert box.input_value() == "What did he say about Syria?"
 
 
+def test_the_question_box_gets_the_focus_back_after_an_example(
+        page: tuple[Any, list[str]]) -> None:
+    """A click on an example question asks it, and left the focus on the example: the
+    next question needed a click in the box first (after Ask the box gets it back)."""
+    pg, _ = page
+    box = pg.locator("#qa-question textarea")
+    pg.locator("#qa-examples button.gallery-item").filter(
+        has_text="Who is the Chechen leader?").click()
+    pg.locator("#qa-chat .qa-reply").first.wait_for()
+    assert box.evaluate("el => el === document.activeElement")
+    pg.keyboard.type("What did he say about Syria?")  # typed straight into the box
+    assert box.input_value() == "What did he say about Syria?"
+
+
 CONTRAST_JS = """([selector, pseudo]) => {
     const el = document.querySelector(selector);
     const rgb = (css) => {

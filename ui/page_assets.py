@@ -157,8 +157,9 @@ SETTINGS_JS = r"""
 }
 """
 
-# Ask clicked with the mouse kept the focus on the button: the next question needed a
-# click in the box first. The box gets it back (Enter keeps it there already).
+# Ask clicked with the mouse kept the focus on the button, and an example question
+# clicked kept it on the example: the next question needed a click in the box first. The
+# box gets it back (Enter keeps it there already).
 # The removal list, which opens as it gets the focus, stayed open once Tab took the focus
 # on, over "Indexed articles": Gradio's dropdown answers a key a frame late, after the
 # focus has left it, and opens again for any key but the arrows, Enter and Escape. Tab,
@@ -167,7 +168,8 @@ SETTINGS_JS = r"""
 FOCUS_JS = r"""
 () => {
   document.addEventListener("click", (event) => {
-    if (event.target instanceof Element && event.target.closest("#qa-ask"))
+    if (event.target instanceof Element
+        && event.target.closest("#qa-ask, #qa-examples button.gallery-item"))
       document.querySelector("#qa-question textarea")?.focus({preventScroll: true});
   });
   document.addEventListener("keydown", (event) => {
