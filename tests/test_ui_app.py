@@ -829,6 +829,35 @@ def test_the_page_offers_no_removal_where_uploads_are_corpus_files(tmp_path: Pat
     assert row.visible is False
 
 
+def test_the_removal_list_shows_only_while_there_are_uploads(tmp_path: Path) -> None:
+    """The removal list and its button are hidden while the uploads folder holds no
+    upload, shown once it holds one; the page's load, its upload, its removal and its
+    follow-up of the lists set that again."""
+    from qa.pipeline import QAPipeline
+    from ui.app import build_app
+
+    corpus, uploads = tmp_path / "corpus", tmp_path / "uploads"
+    corpus.mkdir()
+    (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
+    pipe.build([corpus])
+
+    def removal_row(demo: Any) -> Any:
+        return next(c for c in demo.blocks.values()
+                    if getattr(c, "elem_id", "") == "qa-removal")
+
+    demo = build_app(pipe, uploads)
+    row = removal_row(demo)
+    assert row.visible is False
+    updating = [fn for fn in demo.fns.values() if row._id in {o._id for o in fn.outputs}]
+    triggers = {(getattr(b, "elem_id", None), e) for fn in updating for b, e in fn.targets}
+    assert {(None, "load"), (None, "tick")} <= triggers, triggers  # load, the Timer
+    assert len(updating) >= 4, updating  # and after an upload, after a removal
+    uploads.mkdir()
+    (uploads / "pier.md").write_text("# Pier\n\nThe pier is closed on Sundays.")
+    assert removal_row(build_app(pipe, uploads)).visible is True  # indexed as it starts
+
+
 def test_the_saved_conversation_is_the_index_folders_across_restarts(tmp_path: Path) -> None:
     """The browser keeps the conversation under a key (and an encryption key) of the index
     folder: a chat started again over it reads it back (Gradio's random default did not);

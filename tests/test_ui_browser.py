@@ -210,6 +210,54 @@ def test_a_reloaded_page_lists_the_articles_uploaded_before_and_one_is_removed(
     assert pg.locator("#qa-remove-choice input").input_value() == "pier.md"
 
 
+def test_the_removal_list_shows_only_while_there_are_uploads(
+        browser: Any, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    """"Remove an uploaded article" and its button showed with no uploads to remove; they
+    show once an article is uploaded, and go with the last one removed (and after a
+    reload)."""
+    from playwright.sync_api import expect
+
+    from qa.pipeline import QAPipeline
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("ui-removal")
+    shutil.copytree(SEEDS, root / "seeds")
+    pipe = QAPipeline(root / "index", corpus=root / "seeds")
+    port = _free_port()
+    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(f"http://127.0.0.1:{port}/")
+        pg.locator("#qa-question textarea").wait_for()
+        choice, button = pg.locator("#qa-remove-choice"), pg.locator("#qa-remove")
+        pg.wait_for_timeout(1500)  # the page's load events have run
+        expect(choice).to_be_hidden()
+        expect(button).to_be_hidden()
+        buoy = tmp_path / "buoy.md"
+        buoy.write_text("# Buoy\n\nThe bell buoy rings at high tide.\n", encoding="utf-8")
+        pg.locator("#qa-upload input[type=file]").set_input_files(str(buoy))
+        pg.locator("#qa-upload-status").get_by_text("added 'buoy.md'").wait_for()
+        expect(choice).to_be_visible()
+        expect(button).to_be_visible()
+        pg.reload()
+        expect(button).to_be_visible()
+        pg.locator("#qa-remove-choice input").click()
+        pg.get_by_role("option", name="buoy.md").click()
+        button.click()
+        pg.locator("#qa-upload-status").get_by_text("removed 'buoy.md'").wait_for()
+        expect(choice).to_be_hidden()
+        expect(button).to_be_hidden()
+        pg.reload()
+        pg.locator("#qa-question textarea").wait_for()
+        pg.wait_for_timeout(1500)
+        expect(button).to_be_hidden()
+    finally:
+        context.close()
+        demo.close()
+
+
 def test_the_removal_list_closes_when_tab_moves_on(page: tuple[Any, list[str]],
                                                   tmp_path: Path) -> None:
     """The removal list opens as Tab brings the focus to it; it stayed open once Tab took
@@ -333,13 +381,20 @@ CONTRAST_JS = """([selector, pseudo]) => {
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_small_text_reads_against_its_background(page: tuple[Any, list[str]],
-                                                  app_url: str, theme: str) -> None:
+                                                  app_url: str, theme: str,
+                                                  tmp_path: Path) -> None:
     """The label chips (indigo on lavender) read at 3.6:1 and the question box's
     placeholder at 2.5:1 (dark: 2.1:1); the sliders' minimum and maximum and the upload
     box's "- or -" at 2.5:1; WCAG AA wants 4.5:1 for small text."""
     pg, _ = page
     pg.goto(f"{app_url}?__theme={theme}")
     pg.locator("#qa-question textarea").wait_for()
+    # an upload, for the removal list to show
+    beacon = tmp_path / f"beacon-{theme}.md"
+    beacon.write_text(f"# Beacon\n\nThe {theme} beacon is lit at dusk.\n", encoding="utf-8")
+    pg.locator("#qa-upload input[type=file]").set_input_files(str(beacon))
+    pg.locator("#qa-upload-status").get_by_text(f"added '{beacon.name}'").wait_for()
+    pg.locator("#qa-remove-choice [data-testid=block-info]").wait_for()
     pg.get_by_text("Settings").click()
     pg.locator("#qa-top-k [data-testid=block-info]").wait_for()
     ratios = {what: round(pg.evaluate(CONTRAST_JS, [selector, pseudo]), 2)
