@@ -878,6 +878,34 @@ def test_the_saved_conversation_is_the_index_folders_across_restarts(tmp_path: P
     assert kept_messages("not a conversation") == [] and kept_messages(None) == []
 
 
+def test_the_saved_settings_are_the_index_folders_and_read_back_in_range(
+        tmp_path: Path) -> None:
+    """The browser keeps the Settings sliders' values under a key of the index folder, as
+    the conversation; a reloaded page sets the sliders to them, and leaves a slider at its
+    default (no update) for a value it does not take: out of range, not a whole number of
+    passages, no number, a damaged or foreign stored value."""
+    import gradio as gr
+
+    from qa.pipeline import QAPipeline
+    from ui.history import kept_settings, restored_settings, saved_chat, saved_settings
+
+    first, again = (saved_settings(QAPipeline(tmp_path / d)) for d in "aa")
+    other = saved_settings(QAPipeline(tmp_path / "b"))
+    assert (first.storage_key, first.secret) == (again.storage_key, again.secret)
+    assert first.storage_key != other.storage_key
+    chat = saved_chat(QAPipeline(tmp_path / "a"))
+    assert first.storage_key == chat.storage_key.replace("qa-chat-", "qa-settings-")
+    assert restored_settings(kept_settings(3, 0.4), 10) == (3, 0.4)
+    assert restored_settings(kept_settings(10.0, 0), 10) == (10, 0.0)
+    keep = gr.update()
+    for saved in ({"top_k": 11, "threshold": 1.5}, {"top_k": 0, "threshold": -0.1},
+                  {"top_k": 2.5, "threshold": float("nan")}, {"top_k": True, "threshold": True},
+                  {"top_k": "3", "threshold": "0.4"}, {"top_k": None}, {}, [3, 0.4],
+                  "garbage", None):
+        assert restored_settings(saved, 10) == (keep, keep), saved
+    assert restored_settings({"top_k": 4, "threshold": "high"}, 10) == (4, keep)
+
+
 def test_a_restored_conversation_starts_with_a_question_and_ends_with_a_reply() -> None:
     """What the browser keeps is cut at a question (never a reply without it); what a page
     shows again drops a last question the reload left unanswered, which follow-ups would

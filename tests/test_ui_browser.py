@@ -816,6 +816,69 @@ def test_a_number_typed_in_the_settings_shows_as_it_is_read(
     expect(pg.locator("#qa-threshold input[type=number]")).to_have_value("0.25")
 
 
+def test_the_settings_survive_a_reload(page: tuple[Any, list[str]]) -> None:
+    """The Settings went back to the defaults on a reload while the conversation came
+    back: the browser keeps them too (under a key of the index); a blank box still means
+    the default after that, and a damaged stored value leaves the defaults, with no
+    error."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    question = pg.locator("#qa-question textarea")
+    top_k = pg.locator("#qa-top-k input[type=number]")
+    threshold = pg.locator("#qa-threshold input[type=number]")
+
+    def settings_kept() -> None:  # the sliders shown, and what the browser keeps
+        question.wait_for()
+        pg.get_by_text("Settings").click()
+        top_k.wait_for()
+
+    def typed(box: Any, text: str) -> None:
+        box.click()
+        box.press("Control+a")
+        box.press("Backspace")
+        box.press_sequentially(text)
+        question.click()  # the box is left
+
+    settings_kept()
+    stored = "() => Object.keys(localStorage).find(k => k.startsWith('qa-settings-'))"
+    typed(top_k, "3")
+    typed(threshold, "0.4")
+    expect(threshold).to_have_value("0.4")
+    pg.wait_for_timeout(1000)  # kept as the sliders change
+    assert pg.evaluate(stored)
+    pg.reload()
+    settings_kept()
+    expect(top_k).to_have_value("3")
+    expect(threshold).to_have_value("0.4")
+    expect(pg.locator("#qa-top-k input[type=range]")).to_have_value("3")
+    reply = _ask(pg, "Who is the Chechen leader?")  # and a question is read with them
+    assert "Sources (3)" in reply.locator("summary").inner_text()
+    pg.locator("#qa-clear").click()  # Clear leaves them as they are
+    typed(top_k, "")  # blank: the default, as before the reload
+    expect(top_k).to_have_value("5")
+    pg.wait_for_timeout(1000)
+    pg.reload()
+    settings_kept()
+    expect(top_k).to_have_value("5")
+    expect(threshold).to_have_value("0.4")
+    # the reset button: the default, not the value the page was reloaded with
+    pg.locator("#qa-threshold button.reset-button").click()
+    expect(threshold).to_have_value("0.25")
+    expect(pg.locator("#qa-threshold input[type=range]")).to_have_value("0.25")
+    typed(top_k, "7")
+    typed(threshold, "0.5")
+    expect(threshold).to_have_value("0.5")
+    pg.wait_for_timeout(1000)
+    pg.evaluate("k => localStorage.setItem(k, 'not what the page kept')", pg.evaluate(stored))
+    pg.reload()
+    settings_kept()
+    pg.wait_for_timeout(1500)  # the page's load events have run
+    expect(top_k).to_have_value("5")
+    expect(threshold).to_have_value("0.25")
+    assert pg.locator("[data-testid='toast-body']").count() == 0
+
+
 def test_a_decimal_typed_fast_into_a_setting_keeps_its_point(
         page: tuple[Any, list[str]]) -> None:
     """Keys a few ms apart (a fast typist, a busy page): Gradio's binding wrote the box

@@ -19,10 +19,19 @@ import gradio as gr
 
 from qa.errors import QAError
 from qa.pipeline import QAPipeline
-from ui.history import draft_key, kept_messages, restored_turn, saved_chat
+from ui.history import (
+    draft_key,
+    kept_messages,
+    kept_settings,
+    restored_settings,
+    restored_turn,
+    saved_chat,
+    saved_settings,
+)
 from ui.page_assets import CSS, page_js
 from ui.removal import recover_removals
 from ui.service import ChatService
+from ui.settings import slider_defaults
 from ui.uploads import (
     ALLOWED_SUFFIXES,
     DEFAULT_MAX_UPLOAD_BYTES,
@@ -156,10 +165,11 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     # the /ask API takes the same range
                     # the reset button (the default) is also what a blank box means
                     # (SETTINGS_JS)
-                    top_k = gr.Slider(1, service.max_top_k, value=pipeline.top_k, step=1,
+                    defaults = slider_defaults(pipeline)
+                    top_k = gr.Slider(1, service.max_top_k, value=defaults["qa-top-k"], step=1,
                                       label="Passages to read (top k)", elem_id="qa-top-k",
                                       buttons=["reset"])
-                    threshold = gr.Slider(0.0, 1.0, value=round(pipeline.threshold, 2),
+                    threshold = gr.Slider(0.0, 1.0, value=defaults["qa-threshold"],
                                           step=0.01, label="Abstention threshold "
                                           "(answers scoring lower say 'not found')",
                                           elem_id="qa-threshold", buttons=["reset"])
@@ -232,6 +242,14 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                   show_progress="hidden", api_visibility="undocumented")
         chatbot.change(kept_messages, [chatbot], [kept], queue=False, show_progress="hidden",
                        api_visibility="undocumented")
+        # and the Settings as the user left them (a value no longer in range, or damaged:
+        # the default); kept as they change (dragged, typed, reset, or set by an answer)
+        settings = saved_settings(pipeline)
+        demo.load(partial(restored_settings, most=service.max_top_k), [settings],
+                  [top_k, threshold], queue=False, show_progress="hidden",
+                  api_visibility="undocumented")
+        gr.on([top_k.change, threshold.change], kept_settings, [top_k, threshold], [settings],
+              queue=False, show_progress="hidden", api_visibility="undocumented")
 
         # A turn in the page: take the question (queued in no pool, so it never waits
         # behind answers, and its refusal shows as a notice), show it at once, then
@@ -336,7 +354,8 @@ def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: in
     demo.launch(server_name=_server_name(host), server_port=port, share=False,
                 max_file_size=transfer_limit(max_upload_bytes),
                 prevent_thread_lock=prevent_thread_lock,
-                quiet=quiet, show_error=False, css=CSS, js=page_js(draft_key(pipeline)),
+                quiet=quiet, show_error=False, css=CSS,
+                js=page_js(draft_key(pipeline), slider_defaults(pipeline)),
                 footer_links=["api"],
                 theme=gr.themes.Soft())
     return demo
