@@ -417,6 +417,9 @@ def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]])
     pg, _ = page
     listing = pg.locator("#qa-articles ul.qa-articles")
     listing.wait_for()
+    # the page's load events have run: the list as they set it (after uploads, another
+    # than the page was built with) would replace the one made long here
+    pg.wait_for_timeout(1500)
     pg.evaluate("""() => {
         const ul = document.querySelector('#qa-articles ul.qa-articles');
         for (let i = 0; i < 250; i++) {
