@@ -844,6 +844,35 @@ def test_the_page_offers_no_removal_where_uploads_are_corpus_files(tmp_path: Pat
     assert row.visible is False
 
 
+def test_the_removal_list_shows_only_while_there_are_uploads(tmp_path: Path) -> None:
+    """The removal list and its button are hidden while the uploads folder holds no
+    upload, shown once it holds one; the page's load, its upload, its removal and its
+    follow-up of the lists set that again."""
+    from qa.pipeline import QAPipeline
+    from ui.app import build_app
+
+    corpus, uploads = tmp_path / "corpus", tmp_path / "uploads"
+    corpus.mkdir()
+    (corpus / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at noon.")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
+    pipe.build([corpus])
+
+    def removal_row(demo: Any) -> Any:
+        return next(c for c in demo.blocks.values()
+                    if getattr(c, "elem_id", "") == "qa-removal")
+
+    demo = build_app(pipe, uploads)
+    row = removal_row(demo)
+    assert row.visible is False
+    updating = [fn for fn in demo.fns.values() if row._id in {o._id for o in fn.outputs}]
+    triggers = {(getattr(b, "elem_id", None), e) for fn in updating for b, e in fn.targets}
+    assert {(None, "load"), (None, "tick")} <= triggers, triggers  # load, the Timer
+    assert len(updating) >= 4, updating  # and after an upload, after a removal
+    uploads.mkdir()
+    (uploads / "pier.md").write_text("# Pier\n\nThe pier is closed on Sundays.")
+    assert removal_row(build_app(pipe, uploads)).visible is True  # indexed as it starts
+
+
 def test_the_saved_conversation_is_the_index_folders_across_restarts(tmp_path: Path) -> None:
     """The browser keeps the conversation under a key (and an encryption key) of the index
     folder: a chat started again over it reads it back (Gradio's random default did not);
@@ -862,6 +891,34 @@ def test_the_saved_conversation_is_the_index_folders_across_restarts(tmp_path: P
     history = [{"role": "user", "content": str(n)} for n in range(SAVED_MESSAGES + 3)]
     assert kept_messages(history) == history[3:]
     assert kept_messages("not a conversation") == [] and kept_messages(None) == []
+
+
+def test_the_saved_settings_are_the_index_folders_and_read_back_in_range(
+        tmp_path: Path) -> None:
+    """The browser keeps the Settings sliders' values under a key of the index folder, as
+    the conversation; a reloaded page sets the sliders to them, and leaves a slider at its
+    default (no update) for a value it does not take: out of range, not a whole number of
+    passages, no number, a damaged or foreign stored value."""
+    import gradio as gr
+
+    from qa.pipeline import QAPipeline
+    from ui.history import kept_settings, restored_settings, saved_chat, saved_settings
+
+    first, again = (saved_settings(QAPipeline(tmp_path / d)) for d in "aa")
+    other = saved_settings(QAPipeline(tmp_path / "b"))
+    assert (first.storage_key, first.secret) == (again.storage_key, again.secret)
+    assert first.storage_key != other.storage_key
+    chat = saved_chat(QAPipeline(tmp_path / "a"))
+    assert first.storage_key == chat.storage_key.replace("qa-chat-", "qa-settings-")
+    assert restored_settings(kept_settings(3, 0.4), 10) == (3, 0.4)
+    assert restored_settings(kept_settings(10.0, 0), 10) == (10, 0.0)
+    keep = gr.update()
+    for saved in ({"top_k": 11, "threshold": 1.5}, {"top_k": 0, "threshold": -0.1},
+                  {"top_k": 2.5, "threshold": float("nan")}, {"top_k": True, "threshold": True},
+                  {"top_k": "3", "threshold": "0.4"}, {"top_k": None}, {}, [3, 0.4],
+                  "garbage", None):
+        assert restored_settings(saved, 10) == (keep, keep), saved
+    assert restored_settings({"top_k": 4, "threshold": "high"}, 10) == (4, keep)
 
 
 def test_a_restored_conversation_starts_with_a_question_and_ends_with_a_reply() -> None:

@@ -210,6 +210,54 @@ def test_a_reloaded_page_lists_the_articles_uploaded_before_and_one_is_removed(
     assert pg.locator("#qa-remove-choice input").input_value() == "pier.md"
 
 
+def test_the_removal_list_shows_only_while_there_are_uploads(
+        browser: Any, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    """"Remove an uploaded article" and its button showed with no uploads to remove; they
+    show once an article is uploaded, and go with the last one removed (and after a
+    reload)."""
+    from playwright.sync_api import expect
+
+    from qa.pipeline import QAPipeline
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("ui-removal")
+    shutil.copytree(SEEDS, root / "seeds")
+    pipe = QAPipeline(root / "index", corpus=root / "seeds")
+    port = _free_port()
+    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(f"http://127.0.0.1:{port}/")
+        pg.locator("#qa-question textarea").wait_for()
+        choice, button = pg.locator("#qa-remove-choice"), pg.locator("#qa-remove")
+        pg.wait_for_timeout(1500)  # the page's load events have run
+        expect(choice).to_be_hidden()
+        expect(button).to_be_hidden()
+        buoy = tmp_path / "buoy.md"
+        buoy.write_text("# Buoy\n\nThe bell buoy rings at high tide.\n", encoding="utf-8")
+        pg.locator("#qa-upload input[type=file]").set_input_files(str(buoy))
+        pg.locator("#qa-upload-status").get_by_text("added 'buoy.md'").wait_for()
+        expect(choice).to_be_visible()
+        expect(button).to_be_visible()
+        pg.reload()
+        expect(button).to_be_visible()
+        pg.locator("#qa-remove-choice input").click()
+        pg.get_by_role("option", name="buoy.md").click()
+        button.click()
+        pg.locator("#qa-upload-status").get_by_text("removed 'buoy.md'").wait_for()
+        expect(choice).to_be_hidden()
+        expect(button).to_be_hidden()
+        pg.reload()
+        pg.locator("#qa-question textarea").wait_for()
+        pg.wait_for_timeout(1500)
+        expect(button).to_be_hidden()
+    finally:
+        context.close()
+        demo.close()
+
+
 def test_the_removal_list_closes_when_tab_moves_on(page: tuple[Any, list[str]],
                                                   tmp_path: Path) -> None:
     """The removal list opens as Tab brings the focus to it; it stayed open once Tab took
@@ -292,6 +340,20 @@ def test_the_question_box_shows_its_focus_and_gets_it_back_after_ask(
     assert box.input_value() == "What did he say about Syria?"
 
 
+def test_the_question_box_gets_the_focus_back_after_an_example(
+        page: tuple[Any, list[str]]) -> None:
+    """A click on an example question asks it, and left the focus on the example: the
+    next question needed a click in the box first (after Ask the box gets it back)."""
+    pg, _ = page
+    box = pg.locator("#qa-question textarea")
+    pg.locator("#qa-examples button.gallery-item").filter(
+        has_text="Who is the Chechen leader?").click()
+    pg.locator("#qa-chat .qa-reply").first.wait_for()
+    assert box.evaluate("el => el === document.activeElement")
+    pg.keyboard.type("What did he say about Syria?")  # typed straight into the box
+    assert box.input_value() == "What did he say about Syria?"
+
+
 CONTRAST_JS = """([selector, pseudo]) => {
     const el = document.querySelector(selector);
     const rgb = (css) => {
@@ -306,20 +368,33 @@ CONTRAST_JS = """([selector, pseudo]) => {
         });
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
+    // the background is the element's own, else that of the nearest one with a
+    // background (a span in a block): the first colour there is that is not transparent
+    let under = el;
+    while (under && getComputedStyle(under).backgroundColor.match(/[\\d.]+/g)?.[3] === "0")
+        under = under.parentElement;
     const text = luminance(getComputedStyle(el, pseudo).color);
-    const ground = luminance(getComputedStyle(el).backgroundColor);
+    const ground = luminance(getComputedStyle(under ?? el).backgroundColor);
     return (Math.max(text, ground) + 0.05) / (Math.min(text, ground) + 0.05);
 }"""
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_small_text_reads_against_its_background(page: tuple[Any, list[str]],
-                                                  app_url: str, theme: str) -> None:
+                                                  app_url: str, theme: str,
+                                                  tmp_path: Path) -> None:
     """The label chips (indigo on lavender) read at 3.6:1 and the question box's
-    placeholder at 2.5:1 (dark: 2.1:1); WCAG AA wants 4.5:1 for small text."""
+    placeholder at 2.5:1 (dark: 2.1:1); the sliders' minimum and maximum and the upload
+    box's "- or -" at 2.5:1; WCAG AA wants 4.5:1 for small text."""
     pg, _ = page
     pg.goto(f"{app_url}?__theme={theme}")
     pg.locator("#qa-question textarea").wait_for()
+    # an upload, for the removal list to show
+    beacon = tmp_path / f"beacon-{theme}.md"
+    beacon.write_text(f"# Beacon\n\nThe {theme} beacon is lit at dusk.\n", encoding="utf-8")
+    pg.locator("#qa-upload input[type=file]").set_input_files(str(beacon))
+    pg.locator("#qa-upload-status").get_by_text(f"added '{beacon.name}'").wait_for()
+    pg.locator("#qa-remove-choice [data-testid=block-info]").wait_for()
     pg.get_by_text("Settings").click()
     pg.locator("#qa-top-k [data-testid=block-info]").wait_for()
     ratios = {what: round(pg.evaluate(CONTRAST_JS, [selector, pseudo]), 2)
@@ -328,7 +403,12 @@ def test_small_text_reads_against_its_background(page: tuple[Any, list[str]],
                   ("removal label", "#qa-remove-choice [data-testid=block-info]", None),
                   ("top-k label", "#qa-top-k [data-testid=block-info]", None),
                   ("threshold label", "#qa-threshold [data-testid=block-info]", None),
-                  ("placeholder", "#qa-question textarea", "::placeholder"))}
+                  ("placeholder", "#qa-question textarea", "::placeholder"),
+                  ("top-k minimum", "#qa-top-k .min_value", None),
+                  ("top-k maximum", "#qa-top-k .max_value", None),
+                  ("threshold minimum", "#qa-threshold .min_value", None),
+                  ("threshold maximum", "#qa-threshold .max_value", None),
+                  ("upload '- or -'", "#qa-upload .or", None))}
     assert {what: ratio for what, ratio in ratios.items() if ratio < 4.5} == {}, ratios
 
 
@@ -337,6 +417,9 @@ def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]])
     pg, _ = page
     listing = pg.locator("#qa-articles ul.qa-articles")
     listing.wait_for()
+    # the page's load events have run: the list as they set it (after uploads, another
+    # than the page was built with) would replace the one made long here
+    pg.wait_for_timeout(1500)
     pg.evaluate("""() => {
         const ul = document.querySelector('#qa-articles ul.qa-articles');
         for (let i = 0; i < 250; i++) {
@@ -734,6 +817,69 @@ def test_a_number_typed_in_the_settings_shows_as_it_is_read(
     assert "Sources (3)" in reply.locator("summary").inner_text()
     expect(pg.locator("#qa-top-k input[type=number]")).to_have_value("3")
     expect(pg.locator("#qa-threshold input[type=number]")).to_have_value("0.25")
+
+
+def test_the_settings_survive_a_reload(page: tuple[Any, list[str]]) -> None:
+    """The Settings went back to the defaults on a reload while the conversation came
+    back: the browser keeps them too (under a key of the index); a blank box still means
+    the default after that, and a damaged stored value leaves the defaults, with no
+    error."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    question = pg.locator("#qa-question textarea")
+    top_k = pg.locator("#qa-top-k input[type=number]")
+    threshold = pg.locator("#qa-threshold input[type=number]")
+
+    def settings_kept() -> None:  # the sliders shown, and what the browser keeps
+        question.wait_for()
+        pg.get_by_text("Settings").click()
+        top_k.wait_for()
+
+    def typed(box: Any, text: str) -> None:
+        box.click()
+        box.press("Control+a")
+        box.press("Backspace")
+        box.press_sequentially(text)
+        question.click()  # the box is left
+
+    settings_kept()
+    stored = "() => Object.keys(localStorage).find(k => k.startsWith('qa-settings-'))"
+    typed(top_k, "3")
+    typed(threshold, "0.4")
+    expect(threshold).to_have_value("0.4")
+    pg.wait_for_timeout(1000)  # kept as the sliders change
+    assert pg.evaluate(stored)
+    pg.reload()
+    settings_kept()
+    expect(top_k).to_have_value("3")
+    expect(threshold).to_have_value("0.4")
+    expect(pg.locator("#qa-top-k input[type=range]")).to_have_value("3")
+    reply = _ask(pg, "Who is the Chechen leader?")  # and a question is read with them
+    assert "Sources (3)" in reply.locator("summary").inner_text()
+    pg.locator("#qa-clear").click()  # Clear leaves them as they are
+    typed(top_k, "")  # blank: the default, as before the reload
+    expect(top_k).to_have_value("5")
+    pg.wait_for_timeout(1000)
+    pg.reload()
+    settings_kept()
+    expect(top_k).to_have_value("5")
+    expect(threshold).to_have_value("0.4")
+    # the reset button: the default, not the value the page was reloaded with
+    pg.locator("#qa-threshold button.reset-button").click()
+    expect(threshold).to_have_value("0.25")
+    expect(pg.locator("#qa-threshold input[type=range]")).to_have_value("0.25")
+    typed(top_k, "7")
+    typed(threshold, "0.5")
+    expect(threshold).to_have_value("0.5")
+    pg.wait_for_timeout(1000)
+    pg.evaluate("k => localStorage.setItem(k, 'not what the page kept')", pg.evaluate(stored))
+    pg.reload()
+    settings_kept()
+    pg.wait_for_timeout(1500)  # the page's load events have run
+    expect(top_k).to_have_value("5")
+    expect(threshold).to_have_value("0.25")
+    assert pg.locator("[data-testid='toast-body']").count() == 0
 
 
 def test_a_decimal_typed_fast_into_a_setting_keeps_its_point(

@@ -19,10 +19,19 @@ import gradio as gr
 
 from qa.errors import QAError
 from qa.pipeline import QAPipeline
-from ui.history import draft_key, kept_messages, restored_turn, saved_chat
+from ui.history import (
+    draft_key,
+    kept_messages,
+    kept_settings,
+    restored_settings,
+    restored_turn,
+    saved_chat,
+    saved_settings,
+)
 from ui.page_assets import CSS, page_js
 from ui.removal import recover_removals
 from ui.service import ChatService
+from ui.settings import slider_defaults
 from ui.uploads import (
     ALLOWED_SUFFIXES,
     DEFAULT_MAX_UPLOAD_BYTES,
@@ -156,10 +165,11 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     # the /ask API takes the same range
                     # the reset button (the default) is also what a blank box means
                     # (SETTINGS_JS)
-                    top_k = gr.Slider(1, service.max_top_k, value=pipeline.top_k, step=1,
+                    defaults = slider_defaults(pipeline)
+                    top_k = gr.Slider(1, service.max_top_k, value=defaults["qa-top-k"], step=1,
                                       label="Passages to read (top k)", elem_id="qa-top-k",
                                       buttons=["reset"])
-                    threshold = gr.Slider(0.0, 1.0, value=round(pipeline.threshold, 2),
+                    threshold = gr.Slider(0.0, 1.0, value=defaults["qa-threshold"],
                                           step=0.01, label="Abstention threshold "
                                           "(answers scoring lower say 'not found')",
                                           elem_id="qa-threshold", buttons=["reset"])
@@ -178,10 +188,12 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                     status = gr.HTML(elem_id="qa-upload-status")
                 with gr.Accordion("Indexed articles", open=True):
                     articles = gr.HTML(service.articles_html(), elem_id="qa-articles")
-                    # only where the uploads folder holds uploads alone (ChatService)
-                    with gr.Row(visible=can_remove):
+                    # only where the uploads folder holds uploads alone (ChatService), and
+                    # while it holds some (removal_shown)
+                    uploaded = service.upload_names() if can_remove else []
+                    with gr.Row(visible=bool(uploaded), elem_id="qa-removal") as removal:
                         removable = gr.Dropdown(
-                            choices=service.upload_names() if can_remove else [], value=None,
+                            choices=uploaded, value=None,
                             label="Remove an uploaded article", scale=3,
                             elem_id="qa-remove-choice", allow_custom_value=False)
                         remove_btn = gr.Button("Remove", scale=1, min_width=80,
@@ -193,29 +205,35 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
             names = service.upload_names() if can_remove else []
             return gr.update(choices=names, value=chosen if chosen in names else None)
 
-        def listing() -> tuple[str, Any, Any, Any]:
+        def removal_shown() -> Any:
+            """The removal list and its button shown while there are uploads to remove,
+            hidden while there are none."""
+            return gr.update(visible=bool(service.upload_names()) if can_remove else False)
+
+        def listing() -> tuple[str, Any, Any, Any, Any]:
             stamp = service.listing_stamp()
-            return (service.articles_html(), removable_update(),
+            return (service.articles_html(), removable_update(), removal_shown(),
                     INDEXING_NOTE if stamp[1] else gr.update(), stamp)
 
         # a page opened (or reloaded) after uploads lists what the index holds now, and
         # says so when articles are being indexed meanwhile (an upload before a reload)
         seen = gr.State(None)
-        demo.load(listing, None, [articles, removable, status, seen], queue=False,
+        demo.load(listing, None, [articles, removable, removal, status, seen], queue=False,
                   api_visibility="undocumented")
 
-        def follow(last: Any, shown: Any, chosen: Any) -> tuple[Any, Any, Any, Any]:
+        def follow(last: Any, shown: Any, chosen: Any) -> tuple[Any, Any, Any, Any, Any]:
             """The lists again when the index or the uploads changed since the page last
             showed them (an upload finished that another page or the page before a reload
             started; a build by `qa index`); the note above gone once that is done."""
             stamp = service.listing_stamp()
             if stamp == last:
-                return gr.update(), gr.update(), gr.update(), last
+                return gr.update(), gr.update(), gr.update(), gr.update(), last
             note = "" if shown == INDEXING_NOTE and not stamp[1] else gr.update()
-            return service.articles_html(), removable_update(chosen), note, stamp
+            return (service.articles_html(), removable_update(chosen), removal_shown(), note,
+                    stamp)
 
         gr.Timer(FOLLOW_SECONDS).tick(
-            follow, [seen, status, removable], [articles, removable, status, seen],
+            follow, [seen, status, removable], [articles, removable, removal, status, seen],
             queue=False, show_progress="hidden", api_visibility="undocumented")
         # and shows the conversation as it was (cleared: empty), a question it left without
         # a reply back in the box
@@ -224,6 +242,14 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                   show_progress="hidden", api_visibility="undocumented")
         chatbot.change(kept_messages, [chatbot], [kept], queue=False, show_progress="hidden",
                        api_visibility="undocumented")
+        # and the Settings as the user left them (a value no longer in range, or damaged:
+        # the default); kept as they change (dragged, typed, reset, or set by an answer)
+        settings = saved_settings(pipeline)
+        demo.load(partial(restored_settings, most=service.max_top_k), [settings],
+                  [top_k, threshold], queue=False, show_progress="hidden",
+                  api_visibility="undocumented")
+        gr.on([top_k.change, threshold.change], kept_settings, [top_k, threshold], [settings],
+              queue=False, show_progress="hidden", api_visibility="undocumented")
 
         # A turn in the page: take the question (queued in no pool, so it never waits
         # behind answers, and its refusal shows as a notice), show it at once, then
@@ -277,11 +303,13 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                 yield *service.upload(paths, names), removable_update(chosen)
 
             # preprocess=False: the files as Gradio sent them, with the names the browser
-            # gave (uploaded_files); they are in Gradio's cache, checked as with preprocessing
+            # gave (uploaded_files); they are in Gradio's cache, checked as with preprocessing;
+            # then the upload box is emptied, and the removal list shown (the first upload)
             files.upload(upload, [files, removable], [status, articles, removable],
                          preprocess=False,
                          api_visibility="undocumented").then(
-                lambda: None, None, [files], api_visibility="undocumented")
+                lambda: (None, removal_shown()), None, [files, removal],
+                api_visibility="undocumented")
 
         if can_remove:
             def remove(name: Any) -> Iterator[tuple[Any, Any, Any]]:
@@ -296,9 +324,12 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
             # preprocess=False: the name as sent, checked by ChatService.remove. Gradio
             # would check it against the list as this session last got it (an API call:
             # as the page was built, without later uploads), and its refusal lists them all
+            # and the removal list is hidden once the last upload is gone
             remove_btn.click(remove, [removable], [status, articles, removable],
                              preprocess=False, api_name="remove",
-                             api_visibility="undocumented")
+                             api_visibility="undocumented").then(
+                removal_shown, None, [removal], queue=False, show_progress="hidden",
+                api_visibility="undocumented")
 
         def ask(question: str, history: list[dict[str, Any]] | None = None,
                 top_k: int | None = None, threshold: float | None = None) -> dict[str, Any]:
@@ -323,7 +354,8 @@ def launch(pipeline: QAPipeline | None = None, host: str = "127.0.0.1", port: in
     demo.launch(server_name=_server_name(host), server_port=port, share=False,
                 max_file_size=transfer_limit(max_upload_bytes),
                 prevent_thread_lock=prevent_thread_lock,
-                quiet=quiet, show_error=False, css=CSS, js=page_js(draft_key(pipeline)),
+                quiet=quiet, show_error=False, css=CSS,
+                js=page_js(draft_key(pipeline), slider_defaults(pipeline)),
                 footer_links=["api"],
                 theme=gr.themes.Soft())
     return demo

@@ -1,11 +1,12 @@
 """The conversation the browser keeps for the chat page: where (localStorage, a key of the
 index folder), how much (the last SAVED_MESSAGES messages, from a question on), and what a
 reloaded page shows of it (a question left without a reply goes back in the box); and
-where it keeps a question typed but not yet sent."""
+where it keeps a question typed but not yet sent, and the Settings sliders' values."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Any
 
 import gradio as gr
@@ -34,6 +35,41 @@ def draft_key(pipeline: QAPipeline) -> str:
     a reload shows it again (ui.page_assets.DRAFT_JS): localStorage, under a key of the
     index folder, as the conversation (saved_chat). Kept as typed, not encrypted."""
     return f"qa-draft-{_index_name(pipeline)[:16]}"
+
+
+def saved_settings(pipeline: QAPipeline) -> gr.BrowserState:
+    """Where the browser keeps the Settings sliders' values (top-k, threshold), so that a
+    reload of the page shows them as the user left them, as it shows the conversation:
+    localStorage, under a key (and an encryption key) of the index folder (saved_chat).
+    Clear leaves them as they are."""
+    name = _index_name(pipeline)
+    return gr.BrowserState({}, storage_key=f"qa-settings-{name[:16]}", secret=name[16:48])
+
+
+def kept_settings(top_k: Any, threshold: Any) -> dict[str, Any]:
+    """The sliders' values for the browser to keep (saved_settings)."""
+    return {"top_k": top_k, "threshold": threshold}
+
+
+def restored_settings(saved: Any, most: int) -> tuple[Any, Any]:
+    """What a reloaded page sets the sliders to: (top-k, threshold) as the browser kept
+    them (kept_settings). A value that is not one the slider takes (top-k a whole number
+    from 1 to ``most``, the threshold from 0 to 1), a damaged or foreign stored value, or
+    none kept leaves its slider at the default (gr.update())."""
+    kept = saved if isinstance(saved, dict) else {}
+    top_k = _number_in(kept.get("top_k"), 1, most)
+    threshold = _number_in(kept.get("threshold"), 0.0, 1.0)
+    return (int(top_k) if top_k is not None and top_k.is_integer() else gr.update(),
+            threshold if threshold is not None else gr.update())
+
+
+def _number_in(value: Any, low: float, high: float) -> float | None:
+    """``value`` when it is a number (not a bool, not nan) from ``low`` to ``high``;
+    None for anything else."""
+    if (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value) and low <= value <= high):
+        return float(value)
+    return None
 
 
 def _index_name(pipeline: QAPipeline) -> str:

@@ -70,6 +70,14 @@ body:not(.dark) .gradio-container {
 }
 .dark .gradio-container { --input-placeholder-color: #aeb4bf; }
 """
+# The same for the Settings sliders' minimum and maximum (beside the slider) and the
+# upload box's "- or -": the theme's subdued grey read at 2.5:1 on white, now the
+# placeholder's grey at 4.8:1 (the dark theme's read 4.5:1 and more already).
+CSS += """
+body:not(.dark) .gradio-container :is(.min_value, .max_value, #qa-upload .or) {
+  color: #6b7280;
+}
+"""
 
 # Gradio labels each chat message with its content as it is: "bot's message: <div
 # class=…>", markup a screen reader reads aloud. This labels it with its text instead, a
@@ -106,16 +114,28 @@ LABELS_JS = r"""
 # values it was read with, too): blank is the default, 2.5 passages are 3 (half up), a
 # value out of range is brought into it. Gradio's page brings a value into range as the
 # box is left, a blank one to the minimum, and shows 2.5 as typed: this runs first (a
-# capture listener, before the box's own) and sets the box as the chat reads it; for a
-# blank one it presses the slider's reset button (the value the page started with, the
-# default).
+# capture listener, before the box's own) and sets the box as the chat reads it; a blank
+# one to the default (``defaults``, by the sliders' ids).
+# The slider's reset button sets the default too: Gradio's sets the value the slider had
+# when it was first shown, which is the one the browser kept (ui.history.saved_settings)
+# where the page was reloaded before Settings were opened.
 # The box's keystrokes reach Gradio only then, as one value: Gradio's binding writes the
 # box back a frame after each keystroke, and with keys a few ms apart (a fast typist, a
 # busy page) it wrote "2" over "2." and the next key made "52" of "2.5" (shown as 10).
 SETTINGS_JS = r"""
-() => {
+(defaults) => {
   const setting = (box) => box instanceof HTMLInputElement && box.type === "number"
     && box.closest("#qa-top-k, #qa-threshold");
+  const typed = (box) => box.dispatchEvent(new Event("input", {bubbles: true}));
+  const toDefault = (slider, box) => {
+    if (!(slider.id in defaults)) {  // not known: Gradio's reset, as before
+      typed(box);
+      slider.querySelector("button.reset-button")?.click();
+      return;
+    }
+    box.value = String(defaults[slider.id]);
+    typed(box);
+  };
   document.addEventListener("input", (event) => {
     const box = event.target;
     const slider = event.isTrusted && setting(box);
@@ -134,23 +154,31 @@ SETTINGS_JS = r"""
     const box = event.target;
     const slider = setting(box);
     if (!slider) return;
-    const typed = () => box.dispatchEvent(new Event("input", {bubbles: true}));
     if (box.value === "") {
-      typed();
-      slider.querySelector("button.reset-button")?.click();
+      toDefault(slider, box);
       return;
     }
     let value = Number(box.value);
     if (slider.id === "qa-top-k") value = Math.floor(value + 0.5);
     value = Math.min(Math.max(value, Number(box.min)), Number(box.max));
     box.value = String(value);
-    typed();
+    typed(box);
+  }, true);
+  document.addEventListener("click", (event) => {
+    const button = event.isTrusted && event.target instanceof Element
+      && event.target.closest("#qa-top-k button.reset-button, #qa-threshold button.reset-button");
+    const slider = button && button.closest("#qa-top-k, #qa-threshold");
+    const box = slider && slider.querySelector("input[type=number]");
+    if (!box || !(slider.id in defaults)) return;
+    event.stopImmediatePropagation();
+    toDefault(slider, box);
   }, true);
 }
 """
 
-# Ask clicked with the mouse kept the focus on the button: the next question needed a
-# click in the box first. The box gets it back (Enter keeps it there already).
+# Ask clicked with the mouse kept the focus on the button, and an example question
+# clicked kept it on the example: the next question needed a click in the box first. The
+# box gets it back (Enter keeps it there already).
 # The removal list, which opens as it gets the focus, stayed open once Tab took the focus
 # on, over "Indexed articles": Gradio's dropdown answers a key a frame late, after the
 # focus has left it, and opens again for any key but the arrows, Enter and Escape. Tab,
@@ -159,7 +187,8 @@ SETTINGS_JS = r"""
 FOCUS_JS = r"""
 () => {
   document.addEventListener("click", (event) => {
-    if (event.target instanceof Element && event.target.closest("#qa-ask"))
+    if (event.target instanceof Element
+        && event.target.closest("#qa-ask, #qa-examples button.gallery-item"))
       document.querySelector("#qa-question textarea")?.focus({preventScroll: true});
   });
   document.addEventListener("keydown", (event) => {
@@ -266,10 +295,12 @@ DRAFT_JS = r"""
 """
 
 
-def page_js(draft_key: str) -> str:
-    """The page's own script (Gradio takes one function): LABELS_JS, SETTINGS_JS,
-    FOCUS_JS, FOLLOW_JS, then DRAFT_JS keeping the question box's draft under
-    ``draft_key`` (ui.history.draft_key)."""
-    return (f"() => {{ ({LABELS_JS.strip()})(); ({SETTINGS_JS.strip()})(); "
+def page_js(draft_key: str, defaults: dict[str, float] | None = None) -> str:
+    """The page's own script (Gradio takes one function): LABELS_JS, SETTINGS_JS with the
+    Settings sliders' ``defaults`` (by their ids: ui.settings.slider_defaults), FOCUS_JS,
+    FOLLOW_JS, then DRAFT_JS keeping the question box's draft under ``draft_key``
+    (ui.history.draft_key)."""
+    return (f"() => {{ ({LABELS_JS.strip()})(); "
+            f"({SETTINGS_JS.strip()})({json.dumps(defaults or {})}); "
             f"({FOCUS_JS.strip()})(); ({FOLLOW_JS.strip()})(); "
             f"({DRAFT_JS.strip()})({json.dumps(draft_key)}); }}")

@@ -13,6 +13,13 @@ from qa.errors import ConfigError, QAError
 from qa.pipeline import QAPipeline
 
 
+def slider_defaults(pipeline: QAPipeline) -> dict[str, float]:
+    """The Settings sliders' defaults, by their ids on the page: the index's top-k, and
+    its threshold to two decimals (slider_settings reads that as the threshold exactly).
+    A blank box and the sliders' reset buttons set them (ui.page_assets.SETTINGS_JS)."""
+    return {"qa-top-k": pipeline.top_k, "qa-threshold": round(pipeline.threshold, 2)}
+
+
 def slider_settings(pipeline: QAPipeline, most: int, top_k: Any,
                     threshold: Any) -> tuple[Any, Any]:
     """The Settings sliders' values as the chat uses them: (top-k, threshold). Their
