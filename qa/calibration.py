@@ -187,6 +187,10 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
         change = (f"better by {run.gain:.2f} points" if better
                   else f"worse by {-run.gain:.2f} points" if run.gain < -_SAME else "no better")
         return replace(run, reason=f"{change}; not stored (store=False)")
+    if _already_stored(pipeline, run.after):  # with --force, say: nothing to write
+        return replace(run, reason=(
+            f"the best setting, {run.after} (overall F1 {100 * choice.overall_f1:.2f}), is "
+            "the one already stored, so the threshold is unchanged"))
     # the threshold holds for the top-k and answer checks it was chosen with: they go with
     # it, as the defaults of this index
     pipeline.store.update_settings(threshold=choice.threshold, top_k=after_k,
@@ -199,6 +203,17 @@ def calibrate(pipeline: QAPipeline, items: Sequence[GoldItem], *, top_k: int | N
             f"force ({run.before}, overall F1 {100 * run.before_f1:.2f})"))
     return replace(run, stored=True,
                    reason=f"overall F1 better by {run.gain:.2f} points; stored {run.after}")
+
+
+def _already_stored(pipeline: QAPipeline, setting: Setting) -> bool:
+    """Whether the index stores ``setting`` already (storing it again would only rewrite
+    the manifest)."""
+    stored = pipeline.store.settings()
+    threshold = stored.get("threshold")
+    return (isinstance(threshold, (int, float))
+            and math.isclose(threshold, setting.threshold, abs_tol=1e-9)
+            and stored.get("top_k") == setting.top_k
+            and stored.get("answer_types") == setting.answer_types)
 
 
 def _f1_change(run: CalibrationRun) -> str:

@@ -242,9 +242,12 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
     pipe = QAPipeline(index_dir, embedding_model=embedding_model,
                       index_type=None if hnsw is None else ("hnsw" if hnsw else "flat"),
                       max_file_bytes=max(1, int(max_file_mb * 1_000_000)))
+    damaged = _damaged_settings(pipe, max_words is not None and overlap_words is not None,
+                                hnsw is not None, rebuild)
     if max_words is not None or overlap_words is not None:
         pipe.chunking = _chunking(pipe.build_settings()[0], max_words, overlap_words,
-                                  from_index=pipe.store.exists())
+                                  from_index=pipe.store.exists() and not damaged[0])
+    _say_rebuilt_with(pipe, *damaged)
     if add and not paths:
         raise click.UsageError("--add adds PATHs to the index: give the folders and files "
                                "to add (without --add, qa index refreshes the index)")
@@ -308,6 +311,47 @@ def _say_removed(stats: Any, paths_given: bool) -> None:
     if stats.dropped_sources and paths_given:
         click.echo("no longer indexes " + ", ".join(stats.dropped_sources)
                    + " (not among the paths given; use --add to keep a folder or file)")
+
+
+def _damaged_settings(pipe: Any, chunking_given: bool, index_type_given: bool,
+                      rebuild: bool) -> tuple[str | None, str | None]:
+    """What is wrong with the passage length and overlap, and with the index type, that
+    the index's manifest records and that are not given anew. Without --rebuild either
+    is refused (a build would fall back to the defaults and re-embed everything in
+    passages of another length, unasked): nothing is changed."""
+    from qa.chunk import ChunkSettings
+
+    chunking_problem, type_problem = pipe.damaged_build_settings()
+    chunking_problem = None if chunking_given else chunking_problem
+    type_problem = None if index_type_given else type_problem
+    if rebuild or not (chunking_problem or type_problem):
+        return chunking_problem, type_problem
+    default = ChunkSettings()
+    damaged = [f"passage length and overlap ({chunking_problem})"] if chunking_problem else []
+    damaged += [f"index type ({type_problem})"] if type_problem else []
+    fixes = ([f"--max-words and --overlap-words (the defaults are {default.max_words} and "
+              f"{default.overlap_words})"] if chunking_problem else [])
+    fixes += ["--flat (exact) or --hnsw (approximate)"] if type_problem else []
+    raise click.ClickException(
+        f"the index at {pipe.index_dir} records a damaged {' and '.join(damaged)}, so "
+        "qa index cannot build with the index's own settings; nothing was changed. Give "
+        f"them: run qa index again with {' and '.join(fixes)}, or with --rebuild to "
+        "rebuild with the defaults.")
+
+
+def _say_rebuilt_with(pipe: Any, chunking_problem: str | None,
+                      type_problem: str | None) -> None:
+    """With --rebuild over damaged stored settings: say which ones the rebuild takes."""
+    if not (chunking_problem or type_problem):
+        return
+    chunking, index_type = pipe.build_settings()
+    if chunking_problem:
+        click.echo(f"note: the index's stored passage length and overlap are damaged "
+                   f"({chunking_problem}): rebuilding with passages of {chunking.max_words} "
+                   f"words overlapping by {chunking.overlap_words}", err=True)
+    if type_problem:
+        click.echo(f"note: the index's stored index type is damaged ({type_problem}): "
+                   f"rebuilding it as a {index_type} index", err=True)
 
 
 def _chunking(current: Any, max_words: int | None, overlap_words: int | None,

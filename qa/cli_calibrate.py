@@ -32,7 +32,7 @@ from qa.cli import (
 @click.option("--force", is_flag=True,
               help="Store the threshold chosen, with the top-k and answer checks it was "
                    "chosen with, even when it does no better than what is in force (a "
-                   "--top-k chosen for speed, say).")
+                   "--top-k chosen for speed, say); one stored already is left as it is.")
 @click.option("--reset", is_flag=True,
               help="Remove the threshold, top-k and answer checks calibrated in the index, "
                    "so the defaults apply again (no FILE).")

@@ -67,7 +67,8 @@ def format_compare(result: dict[str, Any], name_a: str, name_b: str) -> str:
         digits = figure_digits(key)  # as qa eval's own table: 83.33 and 100.00, not 100
         if diff:
             lo, hi = diff["interval_95"] or (float("nan"),) * 2
-            change = f"{diff['value']:+.{digits}f} ({lo:+.1f} to {hi:+.1f})"
+            # the interval with the decimals of the difference it bounds: not +4.28 (-4.3 …)
+            change = f"{diff['value']:+.{digits}f} ({lo:+.{digits}f} to {hi:+.{digits}f})"
         elif va is not None and vb is not None:
             change = f"{vb - va:+.{digits}f}"
         else:

@@ -367,8 +367,8 @@ LABELS = {
 
 
 def figure_digits(key: str) -> int:
-    """How many decimals a figure of ``key`` is printed with, in every table: the MRR 4
-    (a fraction), latencies 1 (milliseconds), percentages 2."""
+    """How many decimals a figure of ``key`` is printed with, in every table, and its 95%
+    interval with it: the MRR 4 (a fraction), latencies 1 (milliseconds), percentages 2."""
     return 4 if key == "mrr" else 1 if key.startswith("latency") else 2
 
 
@@ -426,7 +426,7 @@ def format_table(metrics: dict[str, Any]) -> str:
         text = f"{'n/a' if value is None else f'{value:.{digits}f}':>7}"  # aligned points
         bounds = metrics.get("intervals_95", {}).get(key)
         if bounds:
-            text += f"  (95% interval {bounds[0]:.1f}-{bounds[1]:.1f})"
+            text += f"  (95% interval {bounds[0]:.{digits}f}-{bounds[1]:.{digits}f})"
         rows.append((label, text))
     rows.append(("errors", error_counts(metrics)))
     note = gold_missing_note(metrics)

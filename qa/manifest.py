@@ -87,6 +87,16 @@ def _build_problem(manifest: dict[str, Any]) -> str | None:
     """What is wrong with how the manifest says the index was built (its passage length
     and overlap, passage count and index type), or None: `qa info` reports them, and a
     refresh builds with them."""
+    problem = chunking_problem(manifest)
+    if problem:
+        return problem
+    if not _whole(manifest.get("passages")) or manifest["passages"] < 0:
+        return f"the stored passage count {manifest.get('passages')!r} is not a whole number"
+    return index_type_problem(manifest)
+
+
+def chunking_problem(manifest: dict[str, Any]) -> str | None:
+    """What is wrong with the passage length and overlap the manifest records, or None."""
     chunking = manifest.get("chunking")
     if not isinstance(chunking, dict):
         return "no valid 'chunking'"
@@ -97,8 +107,12 @@ def _build_problem(manifest: dict[str, Any]) -> str | None:
         ChunkSettings(chunking["max_words"], chunking["overlap_words"])
     except ConfigError as exc:  # what `qa index` refuses as given may not be stored
         return f"the stored {exc}"
-    if not _whole(manifest.get("passages")) or manifest["passages"] < 0:
-        return f"the stored passage count {manifest.get('passages')!r} is not a whole number"
+    return None
+
+
+def index_type_problem(manifest: dict[str, Any]) -> str | None:
+    """What is wrong with the index type the manifest records (none recorded: flat), or
+    None."""
     if manifest.get("index_type", "flat") not in INDEX_TYPES:
         return (f"the stored index type {manifest['index_type']!r} is not one of "
                 f"{', '.join(INDEX_TYPES)}")

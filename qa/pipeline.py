@@ -39,7 +39,7 @@ from qa.errors import (
 from qa.generations import BM25_CACHE, BY_ENVIRONMENT, BY_OPTION
 from qa.index import INDEX_TYPES, IndexStore, LoadedIndex, SourcesChanged
 from qa.ingest import DEFAULT_MAX_BYTES, IngestReport, load_documents
-from qa.manifest import manifest_stamp
+from qa.manifest import chunking_problem, index_type_problem, manifest_stamp
 from qa.reader import ExtractiveReader, Reading
 from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, Retriever
 from qa.reuse import BuildStats
@@ -362,6 +362,18 @@ class QAPipeline:
         if index_type not in INDEX_TYPES:
             index_type = "flat"
         return chunking, index_type
+
+    def damaged_build_settings(self) -> tuple[str | None, str | None]:
+        """What is wrong with the passage length and overlap, and with the index type, that
+        the live index's manifest records (each None when sound, or without a readable
+        manifest): :meth:`build_settings` falls back to the defaults for a damaged one."""
+        if not self.store.exists():
+            return None, None
+        try:
+            built = self.store.read_manifest()
+        except QAError:
+            return None, None
+        return chunking_problem(built), index_type_problem(built)
 
     def recorded_sources(self) -> list[Path] | None:
         """The folders and files the live index was built from, as it recorded them;

@@ -18,6 +18,7 @@ from qa.evaluate import (
     SourceRef,
     coverage_curve,
     failures,
+    figure_digits,
     kind_label,
 )
 from qa.metrics import answer_spans
@@ -195,9 +196,11 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
             continue
         value = metrics[key]
         bounds = metrics.get("intervals_95", {}).get(key)
+        digits = figure_digits(key)  # as the text tables: the interval as its figure
+        interval = f"{bounds[0]:.{digits}f} to {bounds[1]:.{digits}f}" if bounds else ""
         parts.append(f"<tr><th>{html.escape(label)}</th>"
-                     f"{_cell('n/a' if value is None else value, 'num')}"
-                     f"{_cell(f'{bounds[0]:.1f} to {bounds[1]:.1f}' if bounds else '', 'num')}"
+                     f"{_cell('n/a' if value is None else f'{value:.{digits}f}', 'num')}"
+                     f"{_cell(interval, 'num')}"
                      "</tr>")
     for key, value in metrics["errors"].items():
         parts.append(f"<tr><th>errors: {html.escape(key.replace('_', ' '))}</th>"

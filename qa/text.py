@@ -86,18 +86,30 @@ def fold_space(text: str) -> str:
 def short_title(line: str) -> str:
     """A line of text as a title: its white space runs made one space ('LS(1)    User
     Commands    LS(1)', a man page's first line), shortened to its first sentence or about
-    100 characters."""
+    100 characters, without the period that ends the sentence ('Hekla erupts.' is titled
+    'Hekla erupts'; 'etc.', 'U.S.' and '...' keep theirs)."""
     line = " ".join(line.split())
     if len(line) <= 100:
-        return line
+        return _without_final_period(line)
     for stop in _SENTENCE_END.finditer(line, 10):
         if stop.start() > 100:
             break
         word = line[:stop.start()].rsplit(" ", 1)[-1]
         if stop.group(0) == "." and (len(word) == 1 or word.casefold() in _ABBREVIATIONS):
             continue  # 'Dr.', 'J.', 'e.g.': no sentence ends there
-        return line[:stop.end()]
+        return _without_final_period(line[:stop.end()])
     return line[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _without_final_period(title: str) -> str:
+    """``title`` without a final sentence period; an ellipsis ('...'), an abbreviation's
+    period ('etc.', 'Inc.') and a dotted one's ('U.S.', 'e.g.') stay."""
+    if not title.endswith(".") or title.endswith(".."):
+        return title
+    word = title[:-1].rsplit(" ", 1)[-1].lstrip("([{\"'")
+    if "." in word or word.casefold() in _ABBREVIATIONS or not has_words(title[:-1]):
+        return title
+    return title[:-1]
 
 
 #: A sentence's last mark (before a space or the end), and the abbreviations a period

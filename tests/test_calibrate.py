@@ -252,6 +252,35 @@ def test_calibrate_a_given_top_k_says_why_nothing_was_stored_and_force_stores_it
 
 
 @pytest.mark.slow
+def test_calibrate_force_leaves_a_best_setting_already_stored_alone(seeds_pipeline,
+                                                                      tmp_path: Path) -> None:
+    # `qa calibrate --force` when the best setting was the one stored stored it again:
+    # the manifest was rewritten to say the same
+    index = _copy(seeds_pipeline.index_dir, tmp_path)
+    args = ["-q", "calibrate", str(SMALL), "--index", str(index), "--force"]
+    first = CliRunner().invoke(main, [*args, "--json"])
+    assert first.exit_code == 0, first.output
+    best = json.loads(first.stdout)["after"]
+    assert json.loads(first.stdout)["stored"] is True  # a tie with the defaults: forced
+    manifest = _manifest(index)
+    written, stamp = manifest.read_text(), manifest.stat().st_mtime_ns
+    again = CliRunner().invoke(main, [*args, "--json"])
+    assert again.exit_code == 0, again.output
+    out = json.loads(again.stdout)
+    assert (out["stored"], out["forced"]) == (False, False)
+    assert out["reason"] == (
+        f"the best setting, threshold {best['threshold']:.4f}, top-k 5, answer checks on "
+        f"(overall F1 {best['overall_f1']:.2f}), is the one already stored, so the threshold "
+        "is unchanged")
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0, text.output
+    assert f"nothing was stored in {index}: {out['reason']}." in text.stdout
+    assert "stored threshold" not in text.stdout
+    assert (manifest.read_text(), manifest.stat().st_mtime_ns) == (written, stamp)
+    assert _manifest(index) == manifest  # the same generation
+
+
+@pytest.mark.slow
 def test_calibrate_before_is_what_was_in_force(seeds_pipeline, tmp_path: Path) -> None:
     from qa.pipeline import QAPipeline
 

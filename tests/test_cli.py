@@ -191,3 +191,76 @@ def test_qa_bench_refuses_no_rounds_and_says_which_questions_it_asks(monkeypatch
         assert "Traceback" not in result.output
     help_text = " ".join(CliRunner().invoke(main, ["bench", "--help"]).output.split())
     assert "always the seed questions" in help_text
+
+
+def test_a_refresh_over_damaged_stored_settings_refuses_and_keeps_the_index(
+        tmp_path: Path) -> None:
+    # a refresh over a manifest whose passage length or overlap was damaged fell back to
+    # the defaults (150/30) and re-embedded everything without a word
+    import json
+
+    from qa.pipeline import QAPipeline
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "alps.txt").write_text("We hiked above Zermatt in July. " * 40)
+    index = tmp_path / "index"
+    built = CliRunner().invoke(main, ["-q", "index", str(corpus), "--index", str(index),
+                                      "--max-words", "40", "--overlap-words", "10"])
+    assert built.exit_code == 0, built.output
+    pipe = QAPipeline(index)
+    manifest_file = pipe.store.current_generation() / "manifest.json"
+    good = manifest_file.read_text()
+
+    def damaged(**changes) -> str:
+        manifest = json.loads(good)
+        manifest["chunking"].update({k: v for k, v in changes.items() if k.endswith("words")})
+        manifest.update({k: v for k, v in changes.items() if not k.endswith("words")})
+        manifest_file.write_text(json.dumps(manifest))
+        return manifest_file.read_text()
+
+    def qa_index(*args: str):
+        return CliRunner().invoke(main, ["-q", "index", *args, "--index", str(index)])
+
+    for change, problem in (({"max_words": "x"}, "the stored max_words 'x' is not a whole"),
+                            ({"overlap_words": 25}, "the stored overlap_words must be from")):
+        before = damaged(**change)
+        for args in ((), (str(corpus),), ("--max-words", "40")):
+            result = qa_index(*args)
+            assert result.exit_code == 1, (args, result.output)
+            assert "Traceback" not in result.output
+            assert (f"the index at {index} records a damaged passage length and overlap "
+                    f"({problem}") in result.stderr, result.stderr
+            assert "nothing was changed" in result.stderr
+            assert ("run qa index again with --max-words and --overlap-words (the defaults "
+                    "are 150 and 30), or with --rebuild") in result.stderr
+            # nothing lost: the same generation, the same manifest
+            assert pipe.store.current_generation() / "manifest.json" == manifest_file
+            assert manifest_file.read_text() == before
+
+    damaged(index_type="x")
+    result = qa_index()
+    assert result.exit_code == 1, result.output
+    assert "damaged index type (the stored index type 'x' is not one of" in result.stderr
+    assert "--flat (exact) or --hnsw (approximate)" in result.stderr
+    assert "passage length" not in result.stderr  # only what is damaged is named
+
+    # the settings given: built with them
+    damaged(max_words="x", index_type="x")
+    result = qa_index("--max-words", "40", "--overlap-words", "10", "--flat")
+    assert result.exit_code == 0, result.output
+    rebuilt = QAPipeline(index).store.read_manifest()
+    assert rebuilt["chunking"] == {"max_words": 40, "overlap_words": 10}
+    assert rebuilt["index_type"] == "flat"
+
+    # --rebuild: the defaults, said plainly
+    manifest_file = QAPipeline(index).store.current_generation() / "manifest.json"
+    good = manifest_file.read_text()
+    damaged(overlap_words=-1)
+    result = qa_index("--rebuild")
+    assert result.exit_code == 0, result.output
+    assert ("note: the index's stored passage length and overlap are damaged (the stored "
+            "overlap_words must be from 0 to 19") in result.stderr
+    assert "rebuilding with passages of 150 words overlapping by 30" in result.stderr
+    assert QAPipeline(index).store.read_manifest()["chunking"] == {"max_words": 150,
+                                                                   "overlap_words": 30}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -78,6 +79,12 @@ def test_table_names_both_runs_and_the_changed_questions() -> None:
     assert rows["abstention recall (%)"][:2] == ["66.67", "100.00"]
     assert rows["exact match, answerable (%)"][:3] == ["20.00", "20.00", "+0.00"]
     assert rows["latency p50 (ms)"] == ["45.0", "45.0", "+0.0"]
+    # the 95% intervals with the decimals of the differences they bound (were 1: '+33.33
+    # (+0.0 to +66.7)')
+    for label in ("exact match, answerable (%)", "abstention recall (%)", "overall F1 (%)"):
+        change = rows[label][2:]
+        assert re.fullmatch(r"[+-]\d+\.\d\d \([+-]\d+\.\d\d to [+-]\d+\.\d\d\)",
+                            " ".join(change)), (label, change)
 
 
 def test_the_configured_reader_is_known_however_its_folder_is_written(tmp_path,

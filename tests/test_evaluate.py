@@ -286,7 +286,8 @@ def test_compute_metrics_hand_computed() -> None:
     for key, (lo, hi) in intervals.items():
         assert 0 <= lo <= m[key] <= hi <= 100, key
     assert intervals["f1"][1] - intervals["f1"][0] > 20  # five questions say little
-    assert re.search(r"F1, answerable \(%\)\s+33\.33  \(95% interval \d+\.\d-\d+\.\d\)",
+    # the interval with the figure's decimals (was 1: '33.33  (95% interval 0.0-66.7)')
+    assert re.search(r"F1, answerable \(%\)\s+33\.33  \(95% interval \d+\.\d\d-\d+\.\d\d\)",
                      format_table(m))
 
 
@@ -438,6 +439,13 @@ def test_report_escapes_text_and_embeds_plots(tmp_path: Path) -> None:
     metrics_table = html.split("<table>")[1].split("</table>")[0]
     rows = metrics_table.split("<tr>")[1:]
     assert all(row.count("<td") + row.count("<th") == 3 for row in rows)  # no ragged rows
+    # a figure and its interval with the same decimals (the interval had 1, the figure
+    # as stored: '40.0' beside '33.33')
+    f1_row = next(row for row in rows if row.startswith("<th>F1, answerable"))
+    assert re.search(r'<td class="num">\d+\.\d\d</td><td class="num">\d+\.\d\d to '
+                     r"\d+\.\d\d</td>", f1_row), f1_row
+    mrr_row = next(row for row in rows if row.startswith("<th>retrieval MRR"))
+    assert re.search(r'<td class="num">0\.\d{4}</td>', mrr_row), mrr_row
 
 
 def test_score_histogram_draws_every_question_by_its_kind_in_whole_counts() -> None:

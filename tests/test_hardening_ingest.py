@@ -445,7 +445,7 @@ def test_qa_index_refuses_a_path_that_is_not_there(tmp_path: Path) -> None:
     ("# The `__init__.py` file, `a*b*c`\n", "The __init__.py file, a*b*c"),  # code: literal
     ("# See [Foo](https://example.org/Foo_(bar)) now\n", "See Foo now"),
     ("No heading, but **bold** words on the first line.\n", "No heading, but bold words on "
-                                                            "the first line."),
+                                                            "the first line"),
 ])
 def test_markdown_titles_are_read_as_text(tmp_path: Path, text: str, title: str) -> None:
     (tmp_path / "a.md").write_text(text)

@@ -137,4 +137,4 @@ def test_a_printed_build_result_shows_counts_and_names_not_every_text(tmp_path: 
                      f"{str(tmp_path / 'empty.txt')!r}: 'empty file (no text)')")
     doc = repr(report.documents[0])
     assert len(doc) < 300 and "(70,000 chars)" in doc and doc.startswith(
-        "Document(doc_id='long.txt', title='Hekla erupts.', text='Hekla erupts. Hekla")
+        "Document(doc_id='long.txt', title='Hekla erupts', text='Hekla erupts. Hekla")

@@ -61,16 +61,16 @@ def test_front_matter_comments_and_link_targets_are_not_stored(tmp_path: Path) -
      "My Project"),  # setext
     ("Intro text\n\nUsage *notes*\n------------\n\n# Later\n", "Usage notes"),
     ("```bash\n# install it\npip install x\n```\n\nSetup\n-----\n", "Setup"),
-    ("<!-- generated: do not edit -->\nThe zorblax protocol.\n", "The zorblax protocol."),
+    ("<!-- generated: do not edit -->\nThe zorblax protocol.\n", "The zorblax protocol"),
     ("---\ntitle: x\n# Not a heading\n---\nFirst line.\n", "x"),  # front matter's
-    ("---\nlayout: x\n# Not a heading\n---\nFirst line.\n", "First line."),
+    ("---\nlayout: x\n# Not a heading\n---\nFirst line.\n", "First line"),
     ("```\n# code only\n```\n", "a"),  # no prose: the file's name, not a line of code
     ("| Flag | Use |\n|--|--|\n| -v | verbose |\n", "a"),  # a table alone: the name too
-    ("| Flag | Use |\n|--|--|\n| -v | verbose |\n\nFlags of qa.\n", "Flags of qa."),
-    ("Flag | Use\n--- | ---\n-v | verbose\n\nFlags of qa.\n", "Flags of qa."),  # no pipes
+    ("| Flag | Use |\n|--|--|\n| -v | verbose |\n\nFlags of qa.\n", "Flags of qa"),
+    ("Flag | Use\n--- | ---\n-v | verbose\n\nFlags of qa.\n", "Flags of qa"),  # no pipes
     ("[![CI](ci.svg)](https://ci.org) ![PyPI](pypi.svg)\n\nA tool for maps.\n",
-     "A tool for maps."),  # badges and logos are not titles
-    ("[home]: https://x.org\n\nSee [the site][home].\n", "See the site."),
+     "A tool for maps"),  # badges and logos are not titles
+    ("[home]: https://x.org\n\nSee [the site][home].\n", "See the site"),
     ("| is the pipe, and so on\n", "| is the pipe, and so on"),  # no rule under it: no table
     ("> quoted intro\n\nProse.\n", "quoted intro"),  # quote and list marks: no title's
     ("- Fast and small\n", "Fast and small"),
@@ -181,7 +181,7 @@ def test_html_tags_are_read_as_their_text() -> None:
         "Quokka logo\n\nIt ran 512 jobs.\nThen stopped, as a < b and <3.\n"
         "Run qa ask <question> on a List<String>.\n\n"
         "More\n\nHidden.\n\nSee https://x.org and `<b>code</b>`.\n",
-        "It ran 512 jobs.")  # a logo's alt text is read, but is no title
+        "It ran 512 jobs")  # a logo's alt text is read, but is no title
 
 
 def test_links_over_lines_and_reference_links_read_as_their_text() -> None:
@@ -214,14 +214,14 @@ def test_front_matter_with_capitalized_keys_or_block_titles(front: str,
                                                             title: str | None) -> None:
     text, got = markdown_to_text(f"---\n{front}---\n\nBody text here.\n")
     assert text == "Body text here.\n"
-    assert got == (title or "Body text here.")
+    assert got == (title or "Body text here")  # the first line, without its period
 
 
 def test_fence_lines_are_stored_as_empty_lines() -> None:
     text, title = markdown_to_text("Install it:\n```sh\nrustup\n```\nDone.\n")
     assert text == "Install it:\n\nrustup\n\nDone.\n"  # code a block of its own
     assert title == "Install it:"
-    assert markdown_to_text("```\ncode\n```\nThen prose.\n")[1] == "Then prose."
+    assert markdown_to_text("```\ncode\n```\nThen prose.\n")[1] == "Then prose"
 
 
 def test_badges_in_a_heading_are_not_in_the_title() -> None:
@@ -268,4 +268,4 @@ def test_a_reference_link_before_a_colon_reads_as_its_text(markdown: str, text: 
     assert got == text + "\n"
     # a definition is still no link, nor a title
     assert markdown_to_text("[E]: https://x.org\n   [F]: https://y.org\n\nBody.\n") == (
-        "Body.\n", "Body.")
+        "Body.\n", "Body")

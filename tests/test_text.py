@@ -56,12 +56,12 @@ def test_a_first_line_as_title_has_its_spacing_made_plain(tmp_path) -> None:
     page.write_text("LS(1)          User Commands          LS(1)\n\nNAME\n  ls - list\n",
                     encoding="utf-8")
     assert read_document(page, "ls.txt").title == "LS(1) User Commands LS(1)"
-    assert short_title("A" * 30 + ". " + "b " * 80) == "A" * 30 + "."
+    assert short_title("A" * 30 + ". " + "b " * 80) == "A" * 30
     assert short_title("word " * 40).endswith("word…")
     # no sentence ends at an abbreviation or an initial (a trial's title ended at 'Dr.')
     line = ("The Quokka Foundation was created in 2019 by Dr. J. Smith, e.g. for the U.S. "
             "reserves of Perth. It now runs ten of them.")
-    assert short_title(line) == line[:line.index("Perth.") + 6]
+    assert short_title(line) == line[:line.index("Perth.") + 5]  # no final period
     # a '.' at the 100th character is no sentence's end when text follows it (a review's)
     assert short_title("x" * 99 + ".14 came out, and more follows.") == "x" * 99 + ".…"
 
@@ -73,7 +73,7 @@ def test_a_first_line_as_title_has_its_spacing_made_plain(tmp_path) -> None:
      "Forest covertypes"),
     (".. image:: logo.png\n   :alt: Logo\n\n   :width: 20\n..\n   a comment\n"
      "* * *\nRelease notes\n~~~~~~~~~~~~~\n", "Release notes"),
-    ("Plain first line.\n=====\n", "Plain first line."),
+    ("Plain first line.\n=====\n", "Plain first line"),
     ("=====\n.. _x:\n~~~~~\n", "notes"),  # nothing with words: the file's name
 ])
 def test_a_plain_text_title_is_no_rule_nor_rst_markup(tmp_path, text: str, title: str) -> None:
@@ -83,3 +83,43 @@ def test_a_plain_text_title_is_no_rule_nor_rst_markup(tmp_path, text: str, title
     path = tmp_path / "notes.txt"
     path.write_text(text, encoding="utf-8")
     assert read_document(path, "notes.txt").title == title
+
+
+@pytest.mark.parametrize("line, title", [
+    ("Hekla erupts.", "Hekla erupts"),  # a sentence's period
+    ("Plan B.", "Plan B"),
+    ("Hekla erupts.   ", "Hekla erupts"),
+    ("Tools, parts etc.", "Tools, parts etc."),  # an abbreviation's period stays
+    ("Made in the U.S.", "Made in the U.S."),
+    ("Smith et al.", "Smith et al."),
+    ("Acme Inc.", "Acme Inc."),
+    ("And then...", "And then..."),  # an ellipsis stays, as do other marks
+    ("Is it?", "Is it?"),
+    ("Stop!", "Stop!"),
+    ("Version 3.14", "Version 3.14"),
+    (".", "."),
+])
+def test_a_first_line_as_title_loses_its_final_period(line: str, title: str) -> None:
+    from qa.text import short_title
+
+    assert short_title(line) == title
+
+
+def test_a_single_line_article_is_titled_without_its_period(tmp_path) -> None:
+    # a one-line plain-text article was titled 'The Elbe flows through Dresden.'
+    from qa.ingest import read_document
+
+    (tmp_path / "elbe.txt").write_text("The Elbe flows through Dresden.\n", encoding="utf-8")
+    assert read_document(tmp_path / "elbe.txt", "elbe.txt").title == (
+        "The Elbe flows through Dresden")
+    # a Markdown article without a heading: titled by its first line, the same way
+    (tmp_path / "elbe.md").write_text("The Elbe flows through *Dresden*.\n", encoding="utf-8")
+    assert read_document(tmp_path / "elbe.md", "elbe.md").title == (
+        "The Elbe flows through Dresden")
+    # a title given as such stays as written
+    (tmp_path / "given.md").write_text("# Rivers etc.\n\nThe Elbe.\n", encoding="utf-8")
+    assert read_document(tmp_path / "given.md", "given.md").title == "Rivers etc."
+    (tmp_path / "given.html").write_text(
+        "<html><head><title>The Elbe.</title></head><body><p>It flows.</p></body></html>",
+        encoding="utf-8")
+    assert read_document(tmp_path / "given.html", "given.html").title == "The Elbe."
