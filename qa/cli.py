@@ -416,6 +416,7 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         failure_rows,
         format_failures,
         format_table,
+        partial_rows,
         prediction_rows,
         run_gold,
     )
@@ -459,7 +460,9 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
         _compare(file, items, pipe, records, metrics, other_reader, as_json)
         return
     if as_json:
-        extra = {"failures": failure_rows(records, pipe.threshold)} if show_failures else {}
+        extra = ({"failures": failure_rows(records, pipe.threshold),
+                  "partials": partial_rows(records, pipe.threshold)}
+                 if show_failures else {})
         click.echo(json.dumps({**metrics, **extra}, indent=2, ensure_ascii=False))
     else:
         click.echo(format_table(metrics))
@@ -483,6 +486,12 @@ def eval_cmd(file: str, index_dir: str | None, top_k: int | None, threshold: flo
             raise click.ClickException(f"cannot write the predictions to {predictions_file} "
                                        f"({exc.strerror or exc})") from exc
         click.echo(f"Predictions: {predictions_file}", err=as_json)
+    if 2 * metrics["gold_not_in_articles"] > metrics["answerable"]:
+        raise click.ClickException(
+            f"the gold answers of {metrics['gold_not_in_articles']} of the "
+            f"{metrics['answerable']} answerable questions occur in no article of the index "
+            f"{pipe.index_dir}: the figures above do not measure it. Is it the index {name} "
+            "was written for? Give that one with --index (or mend the gold answers).")
 
 
 def _gold_name(file: str) -> str:

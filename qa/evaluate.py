@@ -253,6 +253,14 @@ def failure_kind(record: Record, threshold: float) -> str | None:
     return "reader_miss"
 
 
+def partial_answers(records: Iterable[Record], threshold: float) -> list[Record]:
+    """The answerable questions answered right by F1 (>= RIGHT_F1, so no failure) but not
+    word for word (EM 0): '212 kilometres long' for '212 kilometres'. They lower the exact
+    match, and no error kind counts them."""
+    return [r for r in records if r.answerable and r.prediction(threshold) is not None
+            and r.f1 >= RIGHT_F1 and not r.em]
+
+
 def kind_label(record: Record, threshold: float) -> str:
     """The error kind of a failed ``record`` in words, as the text output and the report
     show it: 'reader miss (abstained)' for a reader miss on which the system abstained
@@ -340,6 +348,9 @@ def compute_metrics(records: Sequence[Record], threshold: float,
         "latency_p95_ms": round(float(np.percentile(lat, 95)), 1),
         "errors": errors,
         "reader_miss_abstained": abstained_misses,
+        # answered answerable questions right by F1 (no failure) but not exact matches:
+        # what the exact match counts against, which the errors do not
+        "partial_answers": len(partial_answers(records, threshold)),
         # answerable questions none of whose gold answers occurs in any indexed article
         "gold_not_in_articles": sum(not r.gold_in_articles for r in ans),
         # and their ids: one can score (a gold 'Duncan McRae' against the article's 'Duncan
@@ -406,6 +417,13 @@ def error_counts(metrics: dict[str, Any]) -> str:
         for k, v in metrics["errors"].items())
 
 
+def partial_note(metrics: dict[str, Any]) -> str:
+    """The partial answers' count in words: no error, but not an exact match either."""
+    n = metrics["partial_answers"]
+    return (f"{n}: right by F1, so not among the errors, but not exact matches "
+            "(--failures lists them)")
+
+
 def format_table(metrics: dict[str, Any]) -> str:
     """The metrics as an aligned two-column text table."""
     notes = [settings_source(metrics),
@@ -429,6 +447,8 @@ def format_table(metrics: dict[str, Any]) -> str:
             text += f"  (95% interval {bounds[0]:.{digits}f}-{bounds[1]:.{digits}f})"
         rows.append((label, text))
     rows.append(("errors", error_counts(metrics)))
+    if metrics.get("partial_answers"):
+        rows.append(("answers not exact (F1 ≥ 0.5)", partial_note(metrics)))
     note = gold_missing_note(metrics)
     if note:
         rows.append(("note", note))
@@ -479,19 +499,35 @@ def failure_rows(records: Iterable[Record], threshold: float) -> list[dict[str, 
             if row["kind"]]
 
 
-def format_failures(records: Iterable[Record], threshold: float) -> str:
+def partial_rows(records: Iterable[Record], threshold: float) -> list[dict[str, Any]]:
+    """Every partial answer (:func:`partial_answers`) as a plain dict: id, question,
+    answer, score, gold answers, F1."""
+    return [{"id": r.id, "question": r.question, "answer": r.prediction(threshold),
+             "score": round(r.score, 4), "golds": list(r.golds), "f1": round(r.f1, 4)}
+            for r in partial_answers(records, threshold)]
+
+
+def format_failures(records: Sequence[Record], threshold: float) -> str:
     """The failed questions as text, two lines each: id, kind and question; then what was
-    answered and what the gold file accepts."""
-    rows = failure_rows(records, threshold)
-    lines = [f"failed questions ({len(rows)})"]
-    for row in rows:
-        label = _label(row["kind"], row["answer"] is None)
-        said = (f"answer {row['answer']!r} (score {row['score']:.3f})"
-                if row["answer"] is not None else
-                (f"not found (best candidate {row['candidate']!r}, score {row['score']:.3f}, "
-                 f"F1 {row['candidate_f1']:.2f})"
-                 if row["candidate"] is not None else "not found (no candidate at all)"))
-        golds = " | ".join(map(repr, row["golds"])) or "not answerable"
-        lines.append(f"  {row['id']}  {label}: {row['question']}")
+    answered and what the gold file accepts. Then the answers right by F1 but not exact
+    (:func:`partial_answers`), which the exact match counts against."""
+    failed = failures(records, threshold)
+    lines = [f"failed questions ({len(failed)})"]
+    for r, kind in failed:
+        answer = r.prediction(threshold)
+        said = (f"answer {answer!r} (score {r.score:.3f})" if answer is not None else
+                (f"not found (best candidate {r.candidate!r}, score {r.score:.3f}, "
+                 f"F1 {r.f1:.2f})" if r.candidate is not None
+                 else "not found (no candidate at all)"))
+        golds = " | ".join(map(repr, r.golds)) or "not answerable"
+        lines.append(f"  {r.id}  {_label(kind, answer is None)}: {r.question}")
         lines.append(f"      {said}; gold {golds}")
+    partial = partial_answers(records, threshold)
+    if partial:
+        lines.append(f"\nanswers not exact, right by F1 ({len(partial)})")
+        for r in partial:
+            golds = " | ".join(map(repr, r.golds))
+            lines.append(f"  {r.id}  F1 {r.f1:.2f}: {r.question}")
+            lines.append(f"      answer {r.prediction(threshold)!r} (score {r.score:.3f}); "
+                         f"gold {golds}")
     return "\n".join(lines)

@@ -19,7 +19,10 @@ from qa.evaluate import (
     coverage_curve,
     failures,
     figure_digits,
+    gold_missing_note,
     kind_label,
+    partial_answers,
+    settings_source,
 )
 from qa.metrics import answer_spans
 
@@ -175,6 +178,16 @@ def _passages_cell(r: Record) -> str:
     return f"<td>{''.join(parts)}</td>"
 
 
+def _record_row(r: Record, kind: str, threshold: float) -> str:
+    """A question's row: id, ``kind``, question, answer, score, gold answers, passages."""
+    pred = r.prediction(threshold)
+    shown = (pred if pred is not None else "(not found; no candidate at all)"
+             if r.candidate is None else f"(not found; best: {r.candidate})")
+    golds = " | ".join(r.golds) if r.golds else "(not answerable)"
+    return (f"<tr>{_cell(r.id)}{_cell(kind)}{_cell(r.question)}{_cell(shown)}"
+            f"{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}{_passages_cell(r)}</tr>")
+
+
 def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: float,
                 title: str = "QA evaluation") -> str:
     """The report as one HTML string."""
@@ -188,9 +201,15 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
     parts.append("<h2>Metrics</h2><p>The 95% interval (bootstrap) is the range the figure "
                  "would likely fall in on another gold file of the same size and kind.</p>"
                  "<table><tr><th>metric</th><th>value</th><th>95% interval</th></tr>")
-    for key in ("threshold", "top_k", "questions", "answerable", "unanswerable", "answered",
-                "abstained"):
-        parts.append(f"<tr><th>{key}</th>{_cell(metrics[key], 'num')}{_cell('')}</tr>")
+    source = settings_source(metrics)
+    checks = "answer checks " + ("on" if metrics.get("answer_types", True) else "off")
+    settings = f"{source}; {checks}" if source else checks
+    rows = [("threshold", f"{metrics['threshold']:.4f}"), ("top-k", metrics["top_k"]),
+            ("settings", settings)]
+    rows += [(key, metrics[key]) for key in ("questions", "answerable", "unanswerable",
+                                             "answered", "abstained")]
+    for label, value in rows:
+        parts.append(f"<tr><th>{label}</th>{_cell(value, 'num')}{_cell('')}</tr>")
     for key, label in LABELS.items():
         if key == "questions":
             continue
@@ -208,6 +227,12 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
         if key == "reader_miss" and "reader_miss_abstained" in metrics:
             parts.append("<tr><th>errors: reader miss, of which abstained</th>"
                          f"{_cell(metrics['reader_miss_abstained'], 'num')}{_cell('')}</tr>")
+    if metrics.get("partial_answers"):
+        parts.append("<tr><th>answers not exact (F1 ≥ 0.5)</th>"
+                     f"{_cell(metrics['partial_answers'], 'num')}{_cell('')}</tr>")
+    note = gold_missing_note(metrics)
+    if note:
+        parts.append(f"<tr><th>note</th><td colspan='2'>{html.escape(note)}</td></tr>")
     parts.append("</table>")
     for caption, png in _plots(records, threshold):
         parts.append(f"<h2>{html.escape(caption)}</h2>"
@@ -221,13 +246,16 @@ def render_html(records: Sequence[Record], metrics: dict[str, Any], threshold: f
                      "<table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th>"
                      "<th>score</th><th>gold answers</th><th>passages</th></tr>")
         for r, _ in failed:
-            pred = r.prediction(threshold)
-            shown = (pred if pred is not None else "(not found; no candidate at all)"
-                     if r.candidate is None else f"(not found; best: {r.candidate})")
-            golds = " | ".join(r.golds) if r.golds else "(not answerable)"
-            parts.append(f"<tr>{_cell(r.id)}{_cell(kind_label(r, threshold))}{_cell(r.question)}"
-                         f"{_cell(shown)}{_cell(f'{r.score:.3f}', 'num')}{_cell(golds)}"
-                         f"{_passages_cell(r)}</tr>")
+            parts.append(_record_row(r, kind_label(r, threshold), threshold))
+        parts.append("</table>")
+    partial = partial_answers(records, threshold)
+    if partial:
+        parts.append(f"<h2>Answers not exact, right by F1 ({len(partial)})</h2>"
+                     "<p>No failures (F1 ≥ 0.5), but not word for word a gold answer: the "
+                     "exact match counts them against.</p>"
+                     "<table><tr><th>id</th><th>F1</th><th>question</th><th>answer</th>"
+                     "<th>score</th><th>gold answers</th><th>passages</th></tr>")
+        parts.extend(_record_row(r, f"{r.f1:.2f}", threshold) for r in partial)
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -325,6 +325,38 @@ def test_table_says_where_threshold_and_top_k_came_from() -> None:
                      r"answer checks off\)\n", format_table(m))
 
 
+def test_answers_right_by_f1_but_not_exact_are_counted_and_listed() -> None:
+    """A trial: EM 76.92 (20 of 26) and overall accuracy 26 of 32, yet four failures
+    listed: two answers right by F1 ('212 kilometres long') were in no list at all."""
+    from qa.evaluate import format_failures, partial_answers, partial_rows
+
+    records = _run()
+    assert [r.id for r in partial_answers(records, 0.3)] == ["a2"]  # 'Kadyrov', F1 2/3
+    m = compute_metrics(records, threshold=0.3, top_k=5)
+    assert m["partial_answers"] == 1
+    assert re.search(r"answers not exact \(F1 ≥ 0\.5\)\s+1: right by F1", format_table(m))
+    text = format_failures(records, 0.3)
+    assert "failed questions (4)" in text  # a3, a4, a5, u1
+    assert text.endswith("answers not exact, right by F1 (1)\n"
+                         "  a2  F1 0.67: question a2?\n"
+                         "      answer 'Kadyrov' (score 0.600); gold 'Ramzan Kadyrov'")
+    assert partial_rows(records, 0.3) == [{
+        "id": "a2", "question": "question a2?", "answer": "Kadyrov", "score": 0.6,
+        "golds": ["Ramzan Kadyrov"], "f1": 0.6667}]
+    # none above the threshold: no row, no section
+    assert "answers not exact" not in format_table(compute_metrics(records, 0.95, 5))
+    assert "answers not exact" not in format_failures(records, 0.95)
+
+
+def test_failures_show_the_score_rounded_once() -> None:
+    """A trial: 0.012496 showed as 0.013 in the text (rounded to 4 decimals, then 3) and
+    0.012 in the report."""
+    from qa.evaluate import format_failures
+
+    text = format_failures([_record("u9", (), "Putin", 0.012496)], 0.0)
+    assert "answer 'Putin' (score 0.012)" in text
+
+
 def test_table_notes_gold_answers_in_no_article() -> None:
     from qa.evaluate import mark_golds_not_in_articles
 
@@ -525,6 +557,25 @@ def test_plot_legends_sit_above_the_axes_never_over_the_data() -> None:
     assert axes.x0 - 1 <= legend.x0 and legend.x1 <= axes.x1 + 1  # no wider than the plot
 
 
+def test_report_shows_the_settings_notes_and_partial_answers_as_the_table_does() -> None:
+    """A trial: the report showed the threshold unrounded (0.315967), labelled a row
+    'top_k', and left out where the settings came from, the answer checks, the note on
+    gold answers in no article and the answers right by F1 but not exact."""
+    from qa.evaluate import mark_golds_not_in_articles
+    from qa.report import render_html
+
+    records = mark_golds_not_in_articles(_run(), {"a5"})
+    m = compute_metrics(records, threshold=0.315967, top_k=5)
+    m.update(threshold_source="calibrated", top_k_source="default")
+    page = render_html(records, m, 0.315967)
+    assert "<th>threshold</th><td class=\"num\">0.3160</td>" in page
+    assert "<th>top-k</th>" in page and "top_k" not in page
+    assert "threshold calibrated, top-k default; answer checks on" in page
+    assert "occur in no article of the index" in page and "(a5)" in page
+    assert "Answers not exact, right by F1 (1)" in page
+    assert "<td>a2</td><td>0.67</td>" in page
+
+
 def test_report_shows_the_passage_holding_the_gold_answer(tmp_path: Path) -> None:
     from qa.report import render_html
 
@@ -703,7 +754,7 @@ def test_failure_rows_and_text_list_each_failed_question_once() -> None:
         ("u1", "answered_unanswerable")]
     assert rows[1]["answer"] is None and rows[1]["candidate"] == "Kyiv"
     assert rows[3]["golds"] == [] and rows[3]["answer"] == "Putin"
-    text = format_failures(_run(), 0.3).splitlines()
+    text = format_failures(_run(), 0.3).split("\n\n")[0].splitlines()  # then a2, partial
     assert text[0] == "failed questions (4)" and len(text) == 1 + 2 * 4
     assert text[1] == "  a3  reader miss: question a3?"
     assert text[3:5] == ["  a4  reader miss (abstained): question a4?",
@@ -732,6 +783,24 @@ def test_cli_eval_lists_failures(seeds_pipeline) -> None:
     assert all(f"  {row['id']}  " in text.stdout for row in m["failures"])
 
 
+def test_cli_eval_of_another_index_prints_its_figures_and_fails(seeds_pipeline,
+                                                                 tmp_path: Path) -> None:
+    """A trial: a gold file written for other articles scored 0 everywhere and exited 0
+    (qa calibrate refuses the same file)."""
+    gold = _write(tmp_path, "".join(
+        json.dumps({"id": f"q{i}", "question": q, "answers": [a]}) + "\n"
+        for i, (q, a) in enumerate([("Who painted the lighthouse?", "Ada Moss"),
+                                    ("How many steps does it have?", "142 steps"),
+                                    ("Who is the Chechen leader?", "Ramzan Kadyrov")])))
+    result = CliRunner().invoke(main, ["eval", str(gold), "--index",
+                                       str(seeds_pipeline.index_dir)])
+    assert result.exit_code == 1, result.output
+    assert "exact match, answerable" in result.stdout  # the figures are still shown
+    assert result.stderr.startswith("Error: the gold answers of 2 of the 3 answerable "
+                                    "questions occur in no article of the index")
+    assert "Give that one with --index" in result.stderr
+
+
 @pytest.mark.slow
 def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
     out = tmp_path / "report"
@@ -757,7 +826,7 @@ def test_cli_eval_table_and_report(seeds_pipeline, tmp_path: Path) -> None:
 def test_cli_eval_notes_gold_answers_in_no_article_even_when_quiet(other_index) -> None:
     # the wrong index: with -q the logged warning is hidden, the table's note is not
     result = CliRunner().invoke(main, ["-q", "eval", str(SMALL), "--index", str(other_index)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # all of them: the figures measure nothing
     assert re.search(r"\nnote\s+the gold answers of 4 of 4 answerable questions \(s1, s2, s3, "
                      r"s4\) occur in no "
                      rf"article of the index {re.escape(str(other_index.resolve()))}: the wrong "
