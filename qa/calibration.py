@@ -232,6 +232,11 @@ def _not_better(run: CalibrationRun) -> str:
         # calibrated before (with --force, say): the best is what is in force already
         return (f"the best setting, {run.after} (overall F1 {100 * run.choice.overall_f1:.2f}), "
                 "is already in force")
+    lo, hi = run.choice.plateau
+    if not differs and lo < run.before.threshold <= hi:  # storing would change no answer
+        return (f"the threshold in force, {run.before.threshold:.4f}, lies in the best range "
+                f"({lo:.4f}, {hi:.4f}] already (overall F1 {100 * run.choice.overall_f1:.2f}), "
+                "so storing the range's middle would change no answer")
     chosen = f" with {' and '.join(differs)}" if differs else ""
     return (f"overall F1 {_f1_change(run).replace(' is', chosen + ' is', 1)} "
             f"{100 * run.before_f1:.2f} with what is in force; kept {run.before}. The best "

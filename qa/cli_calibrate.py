@@ -84,6 +84,7 @@ def calibrate_cmd(file: str | None, index_dir: str | None, top_k: int | None,
 def _calibrate(pipe: Any, file: str, top_k: int | None, answer_types: bool | None,
                as_json: bool, force: bool = False) -> None:
     from qa.calibration import calibrate, format_comparison
+    from qa.evaluate import gold_missing_note
     from qa.gold import load_gold
 
     name = _gold_name(file)
@@ -91,12 +92,16 @@ def _calibrate(pipe: Any, file: str, top_k: int | None, answer_types: bool | Non
                     force=force, name=name)
     before, after = run.metrics()
     before["threshold_source"] = run.before_source
+    before["top_k_source"] = pipe.setting_source("top_k")
     lo, hi = run.choice.plateau
+    for warning in run.warnings:  # before the figures, which a few questions hardly carry
+        click.echo(f"warning: {warning}", err=True)
+    note = gold_missing_note(after)  # on stdout, as eval's table has it: shown with -q too
     if as_json:
         click.echo(json.dumps({
             "gold": name, "index": str(pipe.index_dir), "before": before, "after": after,
             "plateau": [lo, hi], "stored": run.stored, "forced": run.forced,
-            "reason": run.reason,
+            "reason": run.reason, "note": note,
             "warnings": list(run.warnings)}, indent=2, ensure_ascii=False))
     else:
         click.echo(format_comparison(before, after))
@@ -109,8 +114,8 @@ def _calibrate(pipe: Any, file: str, top_k: int | None, answer_types: bool | Non
                        f"{run.gain:+.2f} points" + (", --force" if run.forced else "") + ").")
         else:
             click.echo(f"nothing was stored in {pipe.index_dir}: {run.reason}.")
-    for warning in run.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        if note:
+            click.echo(f"note: {note}")
 
 
 def _source_words(source: str) -> str:

@@ -181,7 +181,8 @@ def test_calibrate_keeps_what_is_in_force_when_it_does_no_better(seeds_pipeline,
     result = CliRunner().invoke(main, [*args, "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert out["stored"] is False and "is no better than" in out["reason"]
+    assert out["stored"] is False and "lies in the best range" in out["reason"]
+    assert out["before"]["top_k_source"] == "default" and out["note"] is None
     assert out["before"]["overall_f1"] == out["after"]["overall_f1"] == 100.0
     assert (out["before"]["threshold"], out["before"]["top_k"]) == (0.25, 5)
     assert out["before"]["threshold_source"] == "default"
@@ -192,7 +193,8 @@ def test_calibrate_keeps_what_is_in_force_when_it_does_no_better(seeds_pipeline,
     table = CliRunner().invoke(main, ["-q", *args])
     assert table.exit_code == 0, table.output
     assert "nothing was stored in" in table.stdout
-    assert "kept threshold 0.2500, top-k 5, answer checks on" in table.stdout
+    assert "the threshold in force, 0.2500, lies in the best range" in table.stdout
+    assert "--force" not in table.stdout
     assert "warning: " in table.stderr and "fewer than 20" in table.stderr  # -q shows it
     assert manifest.read_text() == stored
     # through the library, forced but not stored: a tie is no better, not 'worse by 0.00'
@@ -425,15 +427,21 @@ def test_qa_index_reminds_that_a_calibrated_threshold_stays(tmp_path: Path) -> N
     assert "run qa calibrate GOLD again" in changed.stderr
 
 
-def _stub_calibration(monkeypatch, threshold: float):  # type: ignore[no-untyped-def]
+def _stub_calibration(monkeypatch, threshold: float,  # type: ignore[no-untyped-def]
+                      two_ranges: bool = False):
     """calibrate() over two gold questions whose run is made up (no models): the best
-    threshold is anything in (0.3, 0.8]; ``threshold`` is the one in force."""
+    threshold is anything in (0.3, 0.8]; ``threshold`` is the one in force. With
+    ``two_ranges``, a third question makes (0.0, 0.4] and (0.6, 0.9] both best."""
     import qa.calibration
     from qa.evaluate import Record
     from qa.gold import GoldItem
 
     records = [Record("a", "Who?", ("Kyiv",), "Kyiv", 0.8, 1.0, 1.0, 1, 5, 1.0),
                Record("u", "Why?", (), "Lviv", 0.3, 0.0, 0.0, None, 5, 1.0)]
+    if two_ranges:
+        records = [Record("a", "Who?", ("Kyiv",), "Kyiv", 0.9, 1.0, 1.0, 1, 5, 1.0),
+                   Record("u", "Why?", (), "Lviv", 0.6, 0.0, 0.0, None, 5, 1.0),
+                   Record("b", "When?", ("1911",), "1911", 0.4, 1.0, 1.0, 1, 5, 1.0)]
     monkeypatch.setattr(qa.calibration, "run_gold", lambda *args, **kwargs: records)
 
     class Pipe:
@@ -446,6 +454,8 @@ def _stub_calibration(monkeypatch, threshold: float):  # type: ignore[no-untyped
     pipe = Pipe()
     pipe.threshold = threshold  # type: ignore[attr-defined]
     items = [GoldItem("a", "Who?", ("Kyiv",)), GoldItem("u", "Why?", ())]
+    if two_ranges:
+        items.append(GoldItem("b", "When?", ("1911",)))
     return qa.calibration.calibrate(pipe, items, store=False)  # type: ignore[arg-type]
 
 
@@ -456,9 +466,33 @@ def test_calibrate_says_when_the_best_setting_is_already_in_force(monkeypatch) -
     assert run.stored is False
     assert run.reason == (f"the best setting, threshold {best:.4f}, top-k 5, answer checks on "
                           "(overall F1 100.00), is already in force")
-    # another threshold in force that does as well: the best one is offered, said once
+    # another threshold in the best range: storing the range's middle changes no answer,
+    # so no --force is offered (a trial's 0.25 in force, 0.316 offered for the same figures)
     run = _stub_calibration(monkeypatch, 0.5)
     assert run.reason == (
-        "overall F1 100.00 is no better than 100.00 with what is in force; kept threshold "
-        f"0.5000, top-k 5, answer checks on. The best setting is threshold {best:.4f}, "
-        "top-k 5, answer checks on: add --force to store it anyway")
+        "the threshold in force, 0.5000, lies in the best range (0.3000, 0.8000] already "
+        "(overall F1 100.00), so storing the range's middle would change no answer")
+    # one in another range that does as well: the widest range's middle is offered
+    run = _stub_calibration(monkeypatch, 0.75, two_ranges=True)
+    assert run.choice.plateau == (0.0, 0.4)
+    assert run.reason == (
+        "overall F1 66.67 is no better than 66.67 with what is in force; kept threshold "
+        f"0.7500, top-k 5, answer checks on. The best setting is threshold "
+        f"{run.choice.threshold:.4f}, top-k 5, answer checks on: add --force to store it "
+        "anyway")
+
+
+@pytest.mark.slow
+def test_calibrate_notes_gold_answers_in_no_article_even_when_quiet(seeds_pipeline,
+                                                                   tmp_path: Path) -> None:
+    """A trial: with -q, a gold answer found in no article (a typo) went unmentioned; eval's
+    table notes it, so calibrate's output does too."""
+    index = _copy(seeds_pipeline.index_dir, tmp_path)
+    gold = tmp_path / "gold.jsonl"
+    typo = json.dumps({"id": "x1", "question": "Who is the Chechen leader?",
+                       "answers": ["Ramzan Kadyrovv"]})
+    gold.write_text(SMALL.read_text(encoding="utf-8") + typo + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["-q", "calibrate", str(gold), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\nnote: the gold answers of 1 of 5 answerable questions \(x1\) occur "
+                     r"in no article of the index", result.stdout), result.stdout
