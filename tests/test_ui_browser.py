@@ -210,6 +210,24 @@ def test_a_reloaded_page_lists_the_articles_uploaded_before_and_one_is_removed(
     assert pg.locator("#qa-remove-choice input").input_value() == "pier.md"
 
 
+@contextmanager
+def _own_chat(browser: Any, pipe: Any) -> Iterator[Any]:
+    """A page of a chat server of the test's own over ``pipe``; both closed after."""
+    from ui.app import launch
+
+    port = _free_port()
+    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(f"http://127.0.0.1:{port}/")
+        yield pg
+    finally:
+        context.close()
+        demo.close()
+
+
 def test_the_removal_list_shows_only_while_there_are_uploads(
         browser: Any, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     """"Remove an uploaded article" and its button showed with no uploads to remove; they
@@ -218,18 +236,11 @@ def test_the_removal_list_shows_only_while_there_are_uploads(
     from playwright.sync_api import expect
 
     from qa.pipeline import QAPipeline
-    from ui.app import launch
 
     root = tmp_path_factory.mktemp("ui-removal")
     shutil.copytree(SEEDS, root / "seeds")
     pipe = QAPipeline(root / "index", corpus=root / "seeds")
-    port = _free_port()
-    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    try:
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        pg.goto(f"http://127.0.0.1:{port}/")
+    with _own_chat(browser, pipe) as pg:
         pg.locator("#qa-question textarea").wait_for()
         choice, button = pg.locator("#qa-remove-choice"), pg.locator("#qa-remove")
         pg.wait_for_timeout(1500)  # the page's load events have run
@@ -253,9 +264,6 @@ def test_the_removal_list_shows_only_while_there_are_uploads(
         pg.locator("#qa-question textarea").wait_for()
         pg.wait_for_timeout(1500)
         expect(button).to_be_hidden()
-    finally:
-        context.close()
-        demo.close()
 
 
 def test_the_removal_list_closes_when_tab_moves_on(page: tuple[Any, list[str]],
@@ -638,7 +646,6 @@ def _held_chat(browser: Any, tmp_path_factory: pytest.TempPathFactory
     event set once a reading has begun to wait, event set once a held reading has
     returned)."""
     from qa.pipeline import QAPipeline
-    from ui.app import launch
 
     root = tmp_path_factory.mktemp("ui-held")
     shutil.copytree(SEEDS, root / "seeds")
@@ -655,18 +662,11 @@ def _held_chat(browser: Any, tmp_path_factory: pytest.TempPathFactory
             read.set()
 
     pipe.reader.read = held_read  # type: ignore[method-assign]
-    port = _free_port()
-    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    try:
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        pg.goto(f"http://127.0.0.1:{port}/")
-        yield pg, gate, started, read
-    finally:
-        gate.set()
-        context.close()
-        demo.close()
+    with _own_chat(browser, pipe) as pg:
+        try:
+            yield pg, gate, started, read
+        finally:
+            gate.set()  # a reader still held lets go before the server closes
 
 
 def test_question_typed_while_answering_is_kept(browser: Any,
