@@ -791,8 +791,8 @@ def test_a_long_title_wraps_within_the_side_column(browser: Any, app_url: str,
 def test_a_number_typed_in_the_settings_shows_as_it_is_read(
         page: tuple[Any, list[str]]) -> None:
     """Once a Settings box is left it shows the value a question is read with: 2.5
-    passages showed 2.5 (the slider 3) while 2 were read, and a blank box showed the
-    minimum (top-k 1, threshold 0) where the default is meant."""
+    passages showed 2.5 (the slider 3) while 2 were read, a blank box showed the minimum
+    (top-k 1, threshold 0) where the default is meant, and "0,4" (a decimal comma) read 1."""
     from playwright.sync_api import expect
 
     pg, _ = page
@@ -800,7 +800,9 @@ def test_a_number_typed_in_the_settings_shows_as_it_is_read(
     question = pg.locator("#qa-question textarea")
     for setting, typed, shown in (("#qa-top-k", "-3", "1"), ("#qa-top-k", "11", "10"),
                                   ("#qa-top-k", "", "5"), ("#qa-threshold", "1.5", "1"),
-                                  ("#qa-threshold", "-1", "0"), ("#qa-threshold", "", "0.25"),
+                                  ("#qa-threshold", "-1", "0"),
+                                  ("#qa-threshold", "0,4", "0.4"),  # a decimal comma: 04
+                                  ("#qa-threshold", "", "0.25"),
                                   ("#qa-top-k", "2.5", "3")):
         box = pg.locator(f"{setting} input[type=number]")
         box.click()

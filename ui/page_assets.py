@@ -136,6 +136,13 @@ SETTINGS_JS = r"""
     box.value = String(defaults[slider.id]);
     typed(box);
   };
+  // A decimal comma ("0,5") is typed as a point: Chromium's number box drops the comma
+  // ("05", which the threshold read as 1).
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "," || !setting(event.target)) return;
+    event.preventDefault();
+    document.execCommand("insertText", false, ".");
+  }, true);
   document.addEventListener("input", (event) => {
     const box = event.target;
     const slider = event.isTrusted && setting(box);
