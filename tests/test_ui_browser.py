@@ -471,7 +471,7 @@ def test_messages_are_labelled_with_their_text_not_their_markup(
         "aria-label", "user's message: And who is his <b>close ally</b>?")
     expect(bots.first).to_have_attribute("aria-label", re.compile(
         r"bot's message: Ramzan Kadyrov \(confidence 0\.\d\d\) from Russia has reportedly "
-        r"recruited Syrians to fight in Ukraine\. Sources \(\d+\)"))
+        r"recruited Syrians to fight in Ukraine \(000_bdb7ea08bf89b1ec\.txt\) Sources \(\d+\)"))
     labels = [el.get_attribute("aria-label") or ""
               for el in pg.locator("#qa-chat [aria-label]").all()]
     assert len(labels) >= 5, labels  # the chat, two questions, two replies
