@@ -150,6 +150,13 @@ def _converse(pipe: Any, top_k: int | None, as_json: bool) -> None:
     from qa.conversation import Conversation
 
     talk = Conversation(pipe)
+    pipe.index  # a missing or damaged index fails now, not after a question is typed
+    piped = not sys.stdin.isatty()
+    if not piped:
+        try:  # line editing and ↑ for the questions before, where Python has it
+            import readline  # noqa: F401
+        except ImportError:
+            pass
     click.echo("Ask about your articles; follow-ups lean on the questions before. "
                "'clear' starts over; 'exit' or Ctrl-D ends.", err=True)
     while True:
@@ -157,6 +164,8 @@ def _converse(pipe: Any, top_k: int | None, as_json: bool) -> None:
         if line is None:
             return
         typed = " ".join(line.split())
+        if piped and typed and not as_json:
+            click.echo(f"? {typed}")  # no prompt showed it: the transcript says what was asked
         if not typed:
             continue
         if typed.lower() in _EXIT_WORDS:
@@ -172,8 +181,8 @@ def _converse(pipe: Any, top_k: int | None, as_json: bool) -> None:
             click.echo(f"Error: {_one_line(str(exc))}", err=True)
             continue
         if as_json:
-            click.echo(json.dumps({**a.to_dict(), "retrieval_query": talk.last_query},
-                                  ensure_ascii=False))
+            click.echo(json.dumps({**a.to_dict(), "asked": talk.turns[-1][0],
+                                   "retrieval_query": talk.last_query}, ensure_ascii=False))
             continue
         if a.question != talk.turns[-1][0]:  # a follow-up made self-contained
             click.echo(f"(read as: {a.question})")
@@ -271,15 +280,36 @@ def marker(text: str) -> tuple[str, str]:
                 MARKERS[-1])
 
 
+#: How far a snippet's edge moves to reach a word's edge ('…whe…' was cut mid-word).
+_WORD_REACH = 25
+
+
+def _word_start(text: str, lo: int) -> int:
+    """``lo``, or the start of the word it falls in when that is near (else ``lo``, kept
+    off the spot between a letter and its accent)."""
+    for i in range(lo, max(0, lo - _WORD_REACH) - 1, -1):
+        if i == 0 or text[i - 1].isspace():
+            return i
+    while 0 < lo < len(text) and is_mark(text[lo]):
+        lo -= 1
+    return lo
+
+
+def _word_end(text: str, hi: int) -> int:
+    """``hi``, or the end of the word it falls in when that is near (else ``hi``, past the
+    accents of its last letter)."""
+    for i in range(hi, min(len(text), hi + _WORD_REACH) + 1):
+        if i == len(text) or text[i].isspace():
+            return i
+    return mark_end(text, hi)
+
+
 def _snippet(text: str, a: int, b: int, width: int = 90, bold: bool = False) -> str:
     """About ``width`` characters of ``text`` around [a, b), the answer in bold (``bold``:
     for a terminal with colour) or between the first of :data:`MARKERS` that the snippet
     does not hold otherwise."""
-    lo = max(0, a - width)
-    hi = min(len(text), b + width) if b > a else min(len(text), 2 * width)
-    while 0 < lo < len(text) and is_mark(text[lo]):
-        lo -= 1  # not between a letter and its accent
-    hi = mark_end(text, hi)
+    lo = _word_start(text, max(0, a - width))
+    hi = _word_end(text, min(len(text), b + width) if b > a else min(len(text), 2 * width))
     if b > a:
         start, end = marker(text[lo:hi])
         answer = click.style(text[a:b], bold=True) if bold else f"{start}{text[a:b]}{end}"

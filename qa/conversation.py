@@ -16,8 +16,8 @@ together with the earlier questions it leans on (:mod:`qa.followup`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.checks import clean_question
@@ -53,16 +53,27 @@ class Conversation:
     """A conversation with the articles: each question is answered in the light of the
     ones asked before it (see the module's docstring).
 
-    ``pipeline``: a :class:`~qa.pipeline.QAPipeline`; or ``index_dir`` and other
-    ``QAPipeline`` options for a new one; with none of these, the default pipeline that
+    ``pipeline``: a :class:`~qa.pipeline.QAPipeline`, or an index folder; or ``index_dir``
+    and other ``QAPipeline`` options for a new one; with none of these, the default pipeline that
     :func:`qa.answer` uses. ``max_turns`` earlier turns are kept.
     """
 
-    def __init__(self, pipeline: QAPipeline | None = None, *,
-                 index_dir: str | Path | None = None, max_turns: int = MAX_TURNS,
+    def __init__(self, pipeline: QAPipeline | str | os.PathLike[str] | None = None, *,
+                 index_dir: str | os.PathLike[str] | None = None, max_turns: int = MAX_TURNS,
                  **pipeline_options: Any) -> None:
+        if isinstance(pipeline, str | os.PathLike):  # Conversation("my-index"), as QAPipeline
+            if index_dir is not None:
+                raise ConfigError("give the index folder once: as the first argument or as "
+                                  "index_dir")
+            pipeline, index_dir = None, pipeline
         if pipeline is not None and (index_dir is not None or pipeline_options):
             raise ConfigError("give a pipeline, or index_dir and pipeline options, not both")
+        if pipeline is not None and not callable(getattr(pipeline, "answer", None)):
+            raise ConfigError(f"pipeline must be a QAPipeline (or an index folder), got "
+                              f"{type(pipeline).__name__}")
+        if index_dir is not None and not isinstance(index_dir, str | os.PathLike):
+            raise ConfigError(f"index_dir must be a folder's path, got "
+                              f"{type(index_dir).__name__}")
         if isinstance(max_turns, bool) or not isinstance(max_turns, int) or max_turns < 1:
             raise ConfigError(f"max_turns must be a whole number of at least 1, got {max_turns!r}")
         if pipeline is None and index_dir is None and not pipeline_options:
@@ -72,7 +83,8 @@ class Conversation:
         elif pipeline is None:
             from qa.pipeline import QAPipeline
 
-            pipeline = QAPipeline(index_dir, **pipeline_options)
+            pipeline = QAPipeline(None if index_dir is None else os.fspath(index_dir),
+                                  **pipeline_options)
         self.pipeline = pipeline
         self.max_turns = max_turns
         self._questions: list[str] = []

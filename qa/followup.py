@@ -269,16 +269,17 @@ def conversation_person(previous: Sequence[str],
 
     Followed turn by turn, so a chain holds: "Who is the Chechen leader?" (Ramzan
     Kadyrov), "Who is he?" (read as "Who is Ramzan Kadyrov?", answered with what he is),
-    then "And who is his close ally?" still speaks of Ramzan Kadyrov; so does "Where did he
-    study?" after "When was he born?". A turn that names someone else, or no one and has
-    no pronoun of its own, ends it.
+    then "And who is his close ally?" still speaks of Ramzan Kadyrov; so do "Where did he
+    study?" after "When was he born?", and a bare "When?" or "And why?" between them. A
+    "who" turn answered by a name puts that one in place; a self-contained turn ends it.
     """
     person: str | None = None
     for question, answer in zip(previous, answers, strict=True):
         question = " ".join(question.split())
+        followup = is_followup(question)
         resolved = (_put_person(question, person)
-                    if person is not None and is_followup(question) else question)
-        person = _person(resolved, answer) or (person if resolved != question else None)
+                    if person is not None and followup else question)
+        person = _person(resolved, answer) or (person if followup else None)
     return person
 
 
@@ -408,5 +409,9 @@ def contextualize(question: str, previous: Sequence[str],
     else:
         person = conversation_person(earlier, [a for _, a in turns])
     resolved = question if person is None else _put_person(question, person)
-    reader_question = _reader_question(question, earlier) or resolved
+    # a bare "When?" is the last question with its phrase swapped, whose he/she is the
+    # person too ("When was she born?" -> "When was Ingrid Solberg born?")
+    swapped = _reader_question(question, earlier)
+    reader_question = resolved if swapped is None else (
+        swapped if person is None else _put_person(swapped, person))
     return reader_question, _join(_context(earlier), resolved), True

@@ -142,12 +142,25 @@ def test_each_place_of_the_answer_is_cited_once(capsys) -> None:
 def test_a_snippet_keeps_no_break_spaces_and_accents_whole() -> None:
     from qa.cli_ask import _snippet
 
-    text = "x" * 9 + "e\u0301 then 12\u00a0000 seats in Zoe\u0308 Hall" + "y" * 30
+    text = "x" * 40 + "e\u0301 then 12\u00a0000 seats in Zoe\u0308" + "y" * 40 + " Hall"
     a, b = text.index("12"), text.index("12") + 6
-    # the cut falls on a combining accent: it moves to keep the accent with its letter
+    # the cut falls on a combining accent in a word too long to reach its edge: it moves
+    # to keep the accent with its letter
     assert unicodedata.combining(text[a - 7]) and unicodedata.combining(text[b + 13])
     assert _snippet(text, a, b, width=7).startswith("…e\u0301 then [12\u00a0000]")
     assert _snippet(text, a, b, width=13).endswith("seats in Zoe\u0308…")
+
+
+def test_a_snippet_starts_and_ends_at_whole_words() -> None:
+    """A trial: snippets began and ended inside words ('…whe…', '…pr…')."""
+    from qa.cli_ask import _snippet
+
+    text = ("The lighthouse keeper painted the lantern room cobalt blue in 1911, while the "
+            "harbour master repaired the pier and the whole town watched from the shore.")
+    a = text.index("1911")
+    snippet = _snippet(text, a, a + 4, width=30)
+    assert snippet == ("…the lantern room cobalt blue in [1911], while the harbour master "
+                       "repaired…")
 
 
 def test_the_answer_is_bold_on_a_colour_terminal_and_marked_apart_from_brackets_else(

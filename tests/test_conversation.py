@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -56,10 +57,21 @@ def test_a_question_that_cannot_be_asked_leaves_the_turns(seeds_pipeline) -> Non
     ({"max_turns": 0}, "max_turns must be"),
     ({"max_turns": True}, "max_turns must be"),
     ({"index_dir": "x", "pipeline": object()}, "not both"),
+    ({"pipeline": "x", "index_dir": "y"}, "give the index folder once"),
+    ({"pipeline": 42}, "pipeline must be a QAPipeline (or an index folder), got int"),
+    ({"index_dir": 123}, "index_dir must be a folder's path, got int"),
 ])
 def test_conversation_settings_are_checked(kwargs, message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         Conversation(**kwargs)
+
+
+def test_an_index_folder_may_come_first_as_for_a_pipeline(seeds_pipeline) -> None:
+    """A trial: Conversation("/path/to/index") was taken for a pipeline and failed at the
+    first question with an AttributeError."""
+    talk = Conversation(seeds_pipeline.index_dir)
+    assert talk.pipeline.index_dir == seeds_pipeline.index_dir
+    assert talk.ask(CHECHEN).text == "Ramzan Kadyrov"
 
 
 def test_qa_ask_interactive_reads_piped_questions_as_a_conversation(seeds_pipeline) -> None:
@@ -68,11 +80,14 @@ def test_qa_ask_interactive_reads_piped_questions_as_a_conversation(seeds_pipeli
                              input=lines)
     assert res.exit_code == 0, res.output
     blocks = res.stdout.strip().split("\n\n")
-    assert blocks[0].startswith("Ramzan Kadyrov\nscore ")
-    assert blocks[1].startswith("(read as: And who is Ramzan Kadyrov's close ally?)\n")
-    assert "putin" in normalize_answer(blocks[1].splitlines()[1])
-    assert not blocks[2].startswith("(read as")  # after 'clear': read as asked
-    assert len(blocks) == 3  # 'Who?' after exit is never asked
+    # piped, no prompt shows the question: the transcript repeats it before its answer
+    assert blocks[0].startswith(f"? {CHECHEN}\nRamzan Kadyrov\nscore ")
+    assert blocks[1].startswith(f"? {ALLY}\n(read as: And who is Ramzan Kadyrov's close "
+                                "ally?)\n")
+    assert "putin" in normalize_answer(blocks[1].splitlines()[2])
+    assert blocks[2].startswith(f"? clear\n? {'why ' * 299}why\n? {ALLY}\n")  # refused: no answer
+    assert "(read as" not in blocks[2]  # after 'clear': read as asked
+    assert blocks[3:] == ["? exit"]  # 'Who?' after exit is never asked
     assert "conversation cleared" in res.stderr
     assert "Error: the question is 1,199 characters long" in res.stderr
     assert "Traceback" not in res.output
@@ -84,6 +99,7 @@ def test_qa_ask_interactive_json_gives_one_line_a_question(seeds_pipeline) -> No
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert [r["question"] for r in rows] == [CHECHEN, "And who is Ramzan Kadyrov's close ally?"]
+    assert [r["asked"] for r in rows] == [CHECHEN, ALLY]  # as typed
     assert rows[1]["retrieval_query"].startswith(CHECHEN)
 
 
@@ -93,6 +109,15 @@ def test_interactive_takes_no_questions_and_piped_input_needs_it(seeds_pipeline)
     assert both.exit_code == 2 and "give no QUESTION" in both.output
     piped = CliRunner().invoke(main, ["ask", "--index", index], input="")
     assert piped.exit_code == 2 and "-i to ask at a prompt" in piped.output
+
+
+def test_a_missing_index_is_said_before_the_prompt(tmp_path: Path) -> None:
+    """A trial: the prompt took a question, then said there was no index."""
+    res = CliRunner().invoke(main, ["ask", "-i", "--index", str(tmp_path / "none")],
+                             input=f"{CHECHEN}\n")
+    assert res.exit_code == 1
+    assert "no index" in res.stderr.lower() and "Ask about your articles" not in res.stderr
+    assert res.stdout == ""
 
 
 def _read_until(fd: int, wanted: bytes, seconds: float = 120.0) -> bytes:

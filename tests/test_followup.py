@@ -325,3 +325,20 @@ def test_answers_must_match_the_questions() -> None:
     # blank earlier questions are dropped with their answers
     assert contextualize("Where did he study?", ["", "Who wrote it?"],
                          answers=["x", "Émile Zola"])[0] == "Where did Émile Zola study?"
+
+
+def test_a_bare_followup_reads_the_person_too() -> None:
+    """A trial: "Who led the glacier team?" (Ingrid Solberg), "Where was she born?", then
+    "When?" was read as "When was she born?" and answered with another woman's year."""
+    questions = ["Who led the glacier team?", "Where was she born?"]
+    answers: list[str | None] = ["Ingrid Solberg", "Tromsø"]
+    assert contextualize("When?", questions, answers=answers)[0] == (
+        "When was Ingrid Solberg born?")
+    # and past a bare "And why?" in between, which keeps the person as well
+    questions = ["Who built the Port Ellis lighthouse?", "When was she born?", "And why?"]
+    answers = ["Margaret Holloway", "1839", None]
+    assert conversation_person(questions, answers) == "Margaret Holloway"
+    assert contextualize("Where?", questions, answers=answers)[0] == (
+        "Where was Margaret Holloway born?")
+    assert contextualize("And who funds her project?", questions, answers=answers)[0] == (
+        "And who funds Margaret Holloway's project?")
