@@ -57,15 +57,22 @@ def merged_sources(sources: Sequence[Path], paths: Sequence[str | Path]) -> list
 
 
 def nothing_read(roots: Sequence[Path], report: IngestReport, index_exists: bool) -> str:
-    """Why a build read no article: two of the files skipped and a count of the rest (the
-    log's warnings named each), the hidden files left out, and what was left as it was."""
+    """Why a build read no article: three of the files skipped and a count of the rest
+    (the log's warnings named each), the hidden files left out, and what was left as it
+    was; and which files to give, when some were of a type not read or none were found."""
     where = ", ".join(map(str, roots))
-    shown = [f"{path}: {reason}" for path, reason in report.skipped[:2]]
-    if len(report.skipped) > 2:
-        shown.append(f"{len(report.skipped) - 2} more skipped")
+    shown = [f"{path}: {reason}" for path, reason in report.skipped[:_SHOWN]]
+    if len(report.skipped) > _SHOWN:
+        shown.append(f"{len(report.skipped) - _SHOWN} more skipped")
     if report.hidden:  # ('qa index .draft.md' read nothing: say why)
         shown.append(hidden_note(report.hidden))
     why = "; ".join(shown) or "no files found"
     left = "the index was left unchanged" if index_exists else "no index was written"
-    return (f"no article could be read from {where} ({why}); {left}. "
-            "Give folders or .txt/.md/.html/.pdf files.")
+    other_types = not report.skipped or any(
+        reason.startswith("unsupported file type") for _, reason in report.skipped)
+    hint = " Give folders or .txt/.md/.html/.pdf files." if other_types else ""
+    return f"no article could be read from {where} ({why}); {left}.{hint}"
+
+
+#: The skipped files named when nothing could be read (the log names each).
+_SHOWN = 3

@@ -402,11 +402,12 @@ def test_qa_index_with_nothing_readable_leaves_the_index_unchanged(tmp_path: Pat
     assert lines[-1].startswith("Error: no article could be read from")
     # there was no index to leave unchanged
     assert "empty file" in lines[-1] and "no index was written" in lines[-1]
+    assert "Give folders" not in lines[-1]  # a .txt was given: the type is no fault
     assert "Traceback" not in result.output
     assert not (tmp_path / "index" / "CURRENT").exists()
 
 
-def test_nothing_readable_over_an_index_leaves_it_and_names_two_skipped_files(
+def test_nothing_readable_over_an_index_leaves_it_and_names_three_skipped_files(
         tmp_path: Path) -> None:
     (tmp_path / "good").mkdir()
     (tmp_path / "good" / "a.txt").write_text("Ada Lovelace wrote the first program.\n")
@@ -414,13 +415,13 @@ def test_nothing_readable_over_an_index_leaves_it_and_names_two_skipped_files(
     assert CliRunner().invoke(main, ["index", str(tmp_path / "good"), "--index", index]
                               ).exit_code == 0
     (tmp_path / "bad").mkdir()
-    for name in ("b1.txt", "b2.txt", "b3.txt", "b4.txt"):
+    for name in ("b1.txt", "b2.txt", "b3.txt", "b4.txt", "b5.txt"):
         (tmp_path / "bad" / name).write_text("  \n")
     result = CliRunner().invoke(main, ["index", str(tmp_path / "bad"), "--index", index])
     assert result.exit_code == 1
     last = result.stderr.strip().splitlines()[-1]
     assert "left unchanged" in last and "2 more skipped" in last
-    assert last.count("empty file") == 2  # not all four reasons again on one line
+    assert last.count("empty file") == 3  # not all five reasons again on one line
     assert "a.txt" in CliRunner().invoke(main, ["info", "--index", index]).output
 
 
@@ -552,3 +553,24 @@ def test_a_charset_in_an_unclosed_comment_is_no_declaration() -> None:
     assert _declared_charsets(b'<!-- <meta charset="koi8-r"> and the page goes on') == []
     assert _declared_charsets(b'<!-- x --><meta charset="koi8-r"><!-- y') == ["koi8_r"]
     assert _declared_charsets(b"<meta/charset=windows-1251>") == ["cp1251"]
+
+
+def test_nothing_read_names_three_files_and_asks_for_other_types_only_when_it_helps(
+        tmp_path: Path) -> None:
+    """A trial: of three broken PDFs two reasons were named ('1 more skipped'), then
+    "Give folders or .txt/.md/.html/.pdf files", which they were."""
+    from qa.ingest import IngestReport
+    from qa.sources import nothing_read
+
+    pdfs = [(f"{n}.pdf", why) for n, why in (("a", "not a readable PDF"), ("b", "no text layer"),
+                                               ("c", "encrypted with a password"))]
+    message = nothing_read([tmp_path], IngestReport([], pdfs), False)
+    assert all(why in message for _, why in pdfs) and "more skipped" not in message
+    assert message.endswith("no index was written.")
+    other = nothing_read([tmp_path], IngestReport([], [("x.docx", "unsupported file type "
+                                                               "'.docx'")]), True)
+    assert other.endswith("the index was left unchanged. Give folders or .txt/.md/.html/.pdf "
+                          "files.")
+    none = nothing_read([tmp_path], IngestReport([], []), False)
+    assert "(no files found)" in none and none.endswith("Give folders or .txt/.md/.html/.pdf "
+                                                        "files.")
