@@ -317,11 +317,15 @@ def _plain(token: str) -> str:
 
 def _bare_phrase(question: str) -> str | None:
     """The question phrase of a follow-up that names nothing but it: "When?" -> "When",
-    "and how many?" -> "How many", "Why exactly?" -> "Why exactly"; else None."""
+    "and how many?" -> "How many", "Why exactly?" -> "Why exactly", "For how long?" -> "For
+    how long"; else None."""
     lows = [_plain(t) for t in question.split()]
     lows = [w for w in lows if w]
     if lows and lows[0] in _BARE_LEADS:
         lows = lows[1:]
+    lead = ""  # "For how long?" -> "For how long did he teach?"
+    if lows[:2] == ["for", "how"] and len(lows) > 2 and lows[2] in _HOW_MEASURES:
+        lead, lows = "for ", lows[1:]
     if not lows or lows[0] not in _QUESTION_WORDS:
         return None
     n = 2 if lows[0] == "how" and len(lows) > 1 and lows[1] in _HOW_MEASURES else 1
@@ -329,7 +333,7 @@ def _bare_phrase(question: str) -> str | None:
         n += 1
     if len(lows) != n:
         return None
-    return " ".join(lows).capitalize()
+    return (lead + " ".join(lows)).capitalize()
 
 
 def _swap_question_phrase(phrase: str, previous: str) -> str | None:

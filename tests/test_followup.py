@@ -342,3 +342,12 @@ def test_a_bare_followup_reads_the_person_too() -> None:
         "Where was Margaret Holloway born?")
     assert contextualize("And who funds her project?", questions, answers=answers)[0] == (
         "And who funds Margaret Holloway's project?")
+
+
+def test_for_how_long_reads_the_previous_question() -> None:
+    """A trial: "For how long?" after "Where did he teach?" was read as typed (found
+    nothing)."""
+    assert contextualize("For how long?", ["Who taught at the academy?", "Where did he teach?"],
+                         answers=["Paolo Ferri", "Milan"])[0] == (
+        "For how long did Paolo Ferri teach?")
+    assert contextualize("For whom?", ["Where did he teach?"], "Milan")[0] == "For whom?"
