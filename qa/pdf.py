@@ -8,13 +8,14 @@ hyphenated form occurs elsewhere in the document ('cast-iron'), the first part i
 compound prefix ('well-known', 'self-driving'), or the next line starts with a capital or
 a digit ('Anglo-Saxon', '1990-1995'). A line break is kept where a paragraph seems to end:
 a line ending a sentence well short of the page's usual line, a heading (a short
-capitalised line ending no sentence, a line in capitals, a numbered heading), a list
-item. Pages are a blank line apart. Left out: lines that are only a page number, contents
-lines with dot leaders, and running heads and feet: lines at a page's top or bottom that
-repeat there on most pages, or on two or more with a changing page number ('Chapter 4:
-Function reference 17'); the first page keeps its heads (often the document's title), each
-a paragraph of its own. The title is the document's own (its metadata), unless that is a
-file name or a word processor's label ('Microsoft Word - x.docx'); else the first line's.
+capitalised line ending no sentence, a numbered heading, lines in capitals: those in a row
+stay one paragraph), a list item. Pages are a blank line apart. Left out: lines that are
+only a page number, contents lines with dot leaders, and running heads and feet: lines at
+a page's top or bottom that repeat there on most pages, or on two or more with a changing
+page number ('Chapter 4: Function reference 17'); the first page keeps its heads (often
+the document's title), each a paragraph of its own. The title is the document's own (its
+metadata), unless that is a file name or a word processor's label ('Microsoft Word -
+x.docx'); else the first line's.
 
 Known limit: text set in two or more columns is read across the columns, line by line
 (pypdf orders the text by its position on the page), so their sentences are interleaved.
@@ -179,10 +180,12 @@ def _text(pages: list[list[str]], heads: set[str]) -> str:
             if i + 1 < len(lines):
                 following = lines[i + 1]
                 end = (line in heads or following in heads
-                       or _ends_heading(line, following, usual) or _starts_block(following, usual)
+                       or _ends_heading(line, following, usual)
+                       or bool(_BULLET.match(following))  # a list item
+                       or (_heading(following, usual) and not _capitals(line))
                        or (bool(_SENTENCE_END.search(line)) and len(line) < _SHORT * usual))
             else:
-                end = (p + 1 == len(pages) or _starts_block(line, usual)
+                end = (p + 1 == len(pages) or _heading(line, usual)
                        or not _runs_on(line, pages[p + 1][0]))
             if end:
                 home.append(current)
@@ -231,17 +234,18 @@ class _Words:
                 or (a in _PREFIXES and not _SUFFIX.fullmatch(b)))
 
 
-def _starts_block(line: str, usual: int) -> bool:
-    """A line that starts a paragraph of its own: a list item ('• …', '– …'), a short
-    numbered heading ('2.1. Directory layout', '3 Results'), a heading in capitals."""
-    return (bool(_BULLET.match(line)) or _capitals(line)
-            or (len(line) < 0.5 * usual and bool(_NUMBERED_HEADING.match(line))))
+def _heading(line: str, usual: int) -> bool:
+    """A short numbered heading ('2.1. Directory layout', '3 Results') or one in capitals
+    ('LIGHTHOUSE RESTORATION COMPLETED')."""
+    return ((len(line) < 0.5 * usual and bool(_NUMBERED_HEADING.match(line)))
+            or (_capitals(line) and not _SENTENCE_END.search(line)))
 
 
 def _ends_heading(line: str, following: str, usual: int) -> bool:
-    """A heading: a line in capitals (a run of them kept together), or a short
-    capitalised one ending no sentence, nor with 'the', 'of'…, followed by one that
-    starts one ('Harwick Lighthouse' above 'The lighthouse was …')."""
+    """A heading at ``line``: a line in capitals (a run of them is kept together, as a
+    paragraph in capitals is), or a short capitalised line ending no sentence, nor with
+    'the', 'of'…, followed by one that starts one ('Harwick Lighthouse' above 'The
+    lighthouse was …')."""
     if line.endswith((",", ";", "-")) or _SENTENCE_END.search(line):
         return False
     if _capitals(line):
@@ -252,11 +256,10 @@ def _ends_heading(line: str, following: str, usual: int) -> bool:
 
 
 def _capitals(line: str) -> bool:
-    """A line of two words at least, in capitals, ending no sentence ('LIGHTHOUSE
-    RESTORATION COMPLETED')."""
+    """A line of two words at least, in capitals."""
     letters = [c for c in line if c.isalpha()]
     return (len(letters) >= 6 and sum(has_words(w) for w in line.split()) >= 2
-            and all(c.isupper() for c in letters) and not _SENTENCE_END.search(line))
+            and all(c.isupper() for c in letters))
 
 
 def _title(reader: PdfReader) -> str | None:

@@ -196,3 +196,19 @@ def test_a_pdf_is_indexed_and_answers_cite_it(tmp_path: Path) -> None:
     assert top.doc_id == "guide.pdf" and top.title == "Porthaven Harbour Guide"
     doc = read_document(corpus / "guide.pdf", "guide.pdf")
     assert doc.text[top.answer_start:top.answer_end] == a.text  # offsets into the PDF's text
+
+
+def test_lines_in_capitals_stand_apart_from_other_text_but_hold_together() -> None:
+    pages = [["LIGHTHOUSE RESTORATION COMPLETED", "IN PORT ELLIS AFTER THREE YEARS",
+              "The Port Ellis lighthouse, built in 1874, reopened to visitors on Saturday",
+              "after a restoration that cost 2.3 million pounds and three years of work.",
+              "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, AND IN NO",
+              "EVENT SHALL THE AUTHORS BE LIABLE FOR ANY CLAIM."]]
+    text, _ = pdf_to_text(make_pdf(pages))
+    assert text.split("\n") == [
+        "LIGHTHOUSE RESTORATION COMPLETED IN PORT ELLIS AFTER THREE YEARS",
+        "The Port Ellis lighthouse, built in 1874, reopened to visitors on Saturday after a "
+        "restoration that cost 2.3 million pounds and three years of work.",
+        "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, AND IN NO EVENT SHALL "
+        "THE AUTHORS BE LIABLE FOR ANY CLAIM.",
+    ]
