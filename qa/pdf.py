@@ -230,8 +230,9 @@ class _Words:
             return True
         if a + b in self.words:
             return False
-        return (second[0].isupper() or second[0].isdigit()
-                or (a in _PREFIXES and not _SUFFIX.fullmatch(b)))
+        if a in _PREFIXES and not _SUFFIX.fullmatch(b):
+            return True
+        return not (first[-1].isalpha() and second[0].islower())  # kept: 'Anglo-Saxon'…
 
 
 def _heading(line: str, usual: int) -> bool:
