@@ -1,16 +1,28 @@
 """PDF articles: the text of their pages (pypdf), laid out as paragraphs; no OCR.
 
 A PDF's text layer comes line by line as laid out on the page. :func:`pdf_to_text` joins
-the lines of a paragraph into one (a word hyphenated at a line's end is joined too:
-'exam-' + 'ple' → 'example'), keeps a line break where a paragraph seems to end (a line
-ending a sentence well short of the page's usual line, a short heading, a list item) and
-a blank line between pages, and leaves out what repeats on most pages at the top or
-bottom (running heads and feet), lines that are only a page number, and contents lines
-with dot leaders. The title is the document's own (its metadata), unless that is a file
-name or a word processor's label ('Microsoft Word - x.docx'); else the first line's.
+the lines of a paragraph into one, across a page break too (a page's last line ending no
+sentence, the next page's first starting lower-case). A word hyphenated at a line's end
+is joined without its hyphen ('exam-' + 'ple' → 'example') unless it is a compound: the
+hyphenated form occurs elsewhere in the document ('cast-iron'), the first part is a common
+compound prefix ('well-known', 'self-driving'), or the next line starts with a capital or
+a digit ('Anglo-Saxon', '1990-1995'). A line break is kept where a paragraph seems to end:
+a line ending a sentence well short of the page's usual line, a heading (a short
+capitalised line ending no sentence, a numbered heading, lines in capitals: those in a row
+stay one paragraph), a list item. Pages are a blank line apart. Left out: lines that are
+only a page number, contents lines with dot leaders, and running heads and feet: lines at
+a page's top or bottom that repeat there on most pages, or on two or more with a changing
+page number ('Chapter 4: Function reference 17'); the first page keeps its heads (often
+the document's title), each a paragraph of its own. The title is the document's own (its
+metadata), unless that is a file name or a word processor's label ('Microsoft Word -
+x.docx'); else the first line's.
 
-Refused with an :class:`~qa.errors.IngestError` saying why: a file that is no readable
-PDF, one encrypted with a password, one with no text layer (a scan: OCR it first).
+Known limit: text set in two or more columns is read across the columns, line by line
+(pypdf orders the text by its position on the page), so their sentences are interleaved.
+
+Refused with an :class:`~qa.errors.IngestError` saying why: an empty file, one that is no
+PDF (no '%PDF-' signature in its first 1024 bytes) or no readable one, one encrypted with
+a password, one with no text layer (a scan: OCR it first).
 """
 
 from __future__ import annotations
@@ -37,8 +49,19 @@ _PAGE_NUMBER = re.compile(
     r"[\s\-–—]*", re.I)
 #: A contents line's dot leaders ('2.1 Syntax . . . . . . 8'): left out with their line.
 _LEADERS = re.compile(r"(?:\.\s?){6,}\s*\d*\s*\Z")
-#: A word split at a line's end: a letter, a hyphen, then the line ends.
-_HYPHENATED = re.compile(r"[^\W\d_]-\Z")
+#: A word split at a line's end: a word (its letters or digits), a hyphen, the line's end.
+_HYPHENATED = re.compile(r"([^\W_]+)-\Z")
+_WORD = re.compile(r"[^\W_]+")
+_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+#: First parts of compounds whose hyphen stays at a line's end ('self-' + 'driving'),
+#: unless what follows is a suffix ('high-' + 'er'). Not 'ex', 'so': 'ex-ample', 'so-cial'.
+_PREFIXES = frozenset("self well ill all half cross full part high low long short".split())
+_SUFFIX = re.compile(r"e[dnrs]|ers|est|ings?|ly|ness|ners?|ship|ful|ish|y|age|ary|ial")
+#: A heading ends with none of these words.
+_OPEN_END = re.compile(r"\b(?:the|a|an|of|and|or|to|in|on|at|by|for|with|from|as)\Z")
+_DIGITS = re.compile(r"\d+")
+#: A running head's or foot's page number, its digits made '#': at its start or end.
+_PAGE_NUMBERED = re.compile(r"\A#\s|\s#\Z")
 _SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*\Z")
 #: A line this much shorter than the page's usual line, ending a sentence, ends a paragraph.
 _SHORT = 0.75
@@ -54,11 +77,16 @@ _EDGE_LINES = 2
 def pdf_to_text(data: bytes) -> tuple[str, str | None]:
     """(text, title) of a PDF file's bytes; the title is None when the PDF names none
     usable. IngestError when the file cannot be read or holds no text."""
+    if not data.strip():
+        raise IngestError("empty file (no text)")
+    if b"%PDF-" not in data[:1024]:
+        raise IngestError("not a PDF (it does not start with %PDF-): is it another kind of "
+                          "file named .pdf?")
     with _quiet_pypdf():  # its warnings on a damaged file say less than our error
         reader = _reader(data)
-        pages = _without_running_lines(_page_lines(reader))
+        pages, heads = _without_running_lines(_page_lines(reader))
         title = _title(reader)
-    text = "\n\n".join(t for t in (_paragraphs(lines) for lines in pages) if t)
+    text = _text(pages, heads)
     if not has_words(text):
         raise IngestError("no text layer in this PDF (a scan?): run OCR on it first (for "
                           "example `ocrmypdf in.pdf out.pdf`) and index the result")
@@ -108,62 +136,131 @@ def _why(exc: Exception) -> str:
     return text if len(text) <= 120 else text[:119] + "…"
 
 
-def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Pages without blank lines and page numbers, and without the lines among their
-    first and last two that do so on more than half the pages (three at least): running
-    heads and feet."""
+def _without_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], set[str]]:
+    """Pages without blank lines and page numbers, and without running heads and feet:
+    the lines among a page's first and last two that do so on more than half the pages
+    (two at least), or that do so on two pages at least but for a number at their start
+    or end that changes ('Chapter 4: Function reference 17', '… 18'). The first page keeps
+    its running heads (often the document's title): returned, to stand apart."""
     pages = [[line for line in lines
               if line and not _PAGE_NUMBER.fullmatch(line) and not _LEADERS.search(line)]
              for lines in pages]
-    edges: Counter[str] = Counter()
-    for lines in pages:
-        edges.update(set(lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]))
-    running = {line for line, n in edges.items() if len(pages) >= 3 and n > len(pages) / 2}
+    edges = [set(lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]) for lines in pages]
+    same = Counter(line for lines in edges for line in lines)
+    numbered = Counter(_DIGITS.sub("#", line) for lines in edges for line in lines
+                       if _PAGE_NUMBERED.search(_DIGITS.sub("#", line)))
+    running = {line for line, n in same.items() if n >= 2 and n > len(pages) / 2}
+    running |= {line for line, n in same.items()
+                if n == 1 and numbered.get(_DIGITS.sub("#", line), 0) >= 2}
+    heads = {line for line in (pages[0] if pages else [])[:_EDGE_LINES] if line in running}
     out = []
-    for lines in pages:
-        last = len(lines) - _EDGE_LINES
-        out.append([line for i, line in enumerate(lines)
-                    if not (line in running and (i < _EDGE_LINES or i >= last))])
-    return out
+    for p, lines in enumerate(pages):
+        last = max(len(lines) - _EDGE_LINES, _EDGE_LINES if p == 0 else 0)
+        out.append([line for i, line in enumerate(lines) if not (
+            line in running and (i >= last or (i < _EDGE_LINES and p > 0)))])
+    return out, heads
 
 
-def _paragraphs(lines: list[str]) -> str:
-    """One page's lines joined into paragraphs, one a line (see the module's docstring)."""
-    if not lines:
-        return ""
-    lengths = sorted(len(line) for line in lines)
-    usual = lengths[min(len(lines) - 1, len(lines) * 9 // 10)]  # a full line's length
-    paragraphs: list[str] = []
+def _text(pages: list[list[str]], heads: set[str]) -> str:
+    """The pages' lines joined into paragraphs, one a line, pages a blank line apart (see
+    the module's docstring); a paragraph running on over a page break is joined across it."""
+    pages = [lines for lines in pages if lines]
+    words = _Words(pages)
+    out: list[list[str]] = []
     current = ""
-    for i, line in enumerate(lines):
-        if not current:
-            current = line
-        elif _HYPHENATED.search(current) and line[:1].islower():
-            current = current[:-1] + line  # 'exam-' + 'ple'
-        else:
-            current += " " + line
-        following = lines[i + 1] if i + 1 < len(lines) else None
-        if (following is None or _ends_heading(line, following, usual)
-                or _starts_block(following, usual)
-                or (_SENTENCE_END.search(line) and len(line) < _SHORT * usual)):
-            paragraphs.append(current)
-            current = ""
-    return "\n".join(paragraphs)
+    for p, lines in enumerate(pages):
+        lengths = sorted(len(line) for line in lines)
+        usual = lengths[min(len(lines) - 1, len(lines) * 9 // 10)]  # a full line's length
+        paragraphs: list[str] = []
+        out.append(paragraphs)
+        for i, line in enumerate(lines):
+            if not current:
+                home = paragraphs  # a paragraph run on over a page break stays on its first
+            current = words.joined(current, line) if current else line
+            if i + 1 < len(lines):
+                following = lines[i + 1]
+                end = (line in heads or following in heads
+                       or _ends_heading(line, following, usual)
+                       or bool(_BULLET.match(following))  # a list item
+                       or (_heading(following, usual) and not _capitals(line))
+                       or (bool(_SENTENCE_END.search(line)) and len(line) < _SHORT * usual))
+            else:
+                end = (p + 1 == len(pages) or _heading(line, usual)
+                       or not _runs_on(line, pages[p + 1][0]))
+            if end:
+                home.append(current)
+                current = ""
+    return "\n\n".join("\n".join(paragraphs) for paragraphs in out if paragraphs)
 
 
-def _starts_block(line: str, usual: int) -> bool:
-    """A line that starts a paragraph of its own: a list item ('• …', '– …') or a short
-    numbered heading ('2.1. Directory layout', '3 Results')."""
-    return bool(_BULLET.match(line)) or (len(line) < 0.5 * usual
-                                         and bool(_NUMBERED_HEADING.match(line)))
+def _runs_on(line: str, following: str) -> bool:
+    """A page's last line whose sentence the next page's first line goes on with."""
+    return ((bool(_HYPHENATED.search(line)) and following[:1].isalnum())
+            or (not _SENTENCE_END.search(line) and following[:1].islower()))
+
+
+class _Words:
+    """The document's words and hyphenated forms ('cast-iron'), lower-cased: how a word
+    hyphenated at a line's end is joined."""
+
+    def __init__(self, pages: list[list[str]]) -> None:
+        self.words: set[str] = set()
+        self.forms: set[str] = set()
+        for line in (line for lines in pages for line in lines):
+            self.words.update(w.lower() for w in _WORD.findall(line))
+            for compound in _COMPOUND.findall(line):
+                parts = compound.lower().split("-")
+                self.forms.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
+
+    def joined(self, current: str, line: str) -> str:
+        """``current`` and the next line in one: with a space, or, where ``current``
+        ends with a hyphen, without its hyphen ('exam-' + 'ple' → 'example') or with it
+        ('well-' + 'known', 'Anglo-' + 'Saxon', '1990-' + '1995', see :meth:`_keeps`)."""
+        end = _HYPHENATED.search(current)
+        start = _WORD.match(line)
+        if not end or not start:
+            return current + " " + line
+        if self._keeps(end.group(1), start.group()):
+            return current + line
+        return current[:-1] + line
+
+    def _keeps(self, first: str, second: str) -> bool:
+        a, b = first.lower(), second.lower()
+        if f"{a}-{b}" in self.forms:
+            return True
+        if a + b in self.words:
+            return False
+        if a in _PREFIXES and not _SUFFIX.fullmatch(b):
+            return True
+        return not (first[-1].isalpha() and second[0].islower())  # kept: 'Anglo-Saxon'…
+
+
+def _heading(line: str, usual: int) -> bool:
+    """A short numbered heading ('2.1. Directory layout', '3 Results') or one in capitals
+    ('LIGHTHOUSE RESTORATION COMPLETED')."""
+    return ((len(line) < 0.5 * usual and bool(_NUMBERED_HEADING.match(line)))
+            or (_capitals(line) and not _SENTENCE_END.search(line)))
 
 
 def _ends_heading(line: str, following: str, usual: int) -> bool:
-    """A short capitalised line that ends no sentence, followed by one that starts one:
-    a heading ('Harwick Lighthouse' above 'The lighthouse was …')."""
+    """A heading at ``line``: a line in capitals (a run of them is kept together, as a
+    paragraph in capitals is), or a short capitalised line ending no sentence, nor with
+    'the', 'of'…, followed by one that starts one ('Harwick Lighthouse' above 'The
+    lighthouse was …')."""
+    if line.endswith((",", ";", "-")) or _SENTENCE_END.search(line):
+        return False
+    if _capitals(line):
+        return not _capitals(following)
     return ((line[:1].isupper() or bool(_NUMBERED_HEADING.match(line)))
-            and len(line) < 0.5 * usual and following[:1].isupper()
-            and not line.endswith((",", ";", "-")) and not _SENTENCE_END.search(line))
+            and len(line) < _SHORT * usual and following[:1].isupper()
+            and not _OPEN_END.search(line))
+
+
+def _capitals(line: str) -> bool:
+    """A line of two words at least, in capitals."""
+    letters = [c for c in line if c.isalpha()]
+    return (len(letters) >= 6 and sum(has_words(w) for w in line.split()) >= 2
+            and all(c.isupper() for c in letters))
 
 
 def _title(reader: PdfReader) -> str | None:

@@ -48,16 +48,89 @@ def test_running_heads_page_numbers_and_contents_leaders_are_left_out() -> None:
     pages = [["Porthaven Guide — 2024", "Contents", "1 Harbour . . . . . . . . . . 2",
               "A first page about the harbour and its long history of trade.", "Page 1"]]
     pages += [["Porthaven Guide — 2024", f"Page {n} tells of the harbour's trade in year {n}.",
-               f"- {n} -"] for n in range(2, 5)]
+               f"Chapter 2: Trade {n + 10}", f"- {n} -"] for n in range(2, 5)]
     text, _ = pdf_to_text(make_pdf(pages))
-    assert "Porthaven Guide — 2024" not in text  # on every page's top
     assert ". . ." not in text and "Page 1" not in text and "- 2 -" not in text
+    assert "Chapter 2" not in text  # a running foot with a page number that changes
     assert text.split("\n\n") == [
-        "Contents\nA first page about the harbour and its long history of trade.",
+        # the first page keeps its running head (often the title), as a paragraph apart
+        "Porthaven Guide — 2024\nContents\n"
+        "A first page about the harbour and its long history of trade.",
         "Page 2 tells of the harbour's trade in year 2.",
         "Page 3 tells of the harbour's trade in year 3.",
         "Page 4 tells of the harbour's trade in year 4.",
     ]
+
+
+def test_running_heads_of_two_pages_go_from_the_second_and_the_first_page_gives_the_title(
+        tmp_path: Path) -> None:
+    pages = [["The Harbour Observer          Weekly edition",
+              "LIGHTHOUSE RESTORATION COMPLETED IN PORT ELLIS",
+              "The Port Ellis lighthouse, built in 1874, reopened to visitors on Saturday",
+              "after a restoration that cost 2.3 million pounds.", "1"],
+             ["The Harbour Observer          Weekly edition",
+              "Tickets cost five pounds for adults; children under twelve enter free.", "2"]]
+    path = tmp_path / "lighthouse.pdf"
+    path.write_bytes(make_pdf(pages))
+    doc = read_document(path, "lighthouse.pdf")
+    assert doc.text.split("\n") == [
+        "The Harbour Observer Weekly edition",
+        "LIGHTHOUSE RESTORATION COMPLETED IN PORT ELLIS",  # a headline in capitals: apart
+        "The Port Ellis lighthouse, built in 1874, reopened to visitors on Saturday after a "
+        "restoration that cost 2.3 million pounds.",
+        "",
+        "Tickets cost five pounds for adults; children under twelve enter free.",
+    ]
+    assert doc.title == "The Harbour Observer Weekly edition"
+
+
+@pytest.mark.parametrize("lines, title", [
+    (["Ferry Timetable Changes", "From May the ferry leaves at 7:15."],
+     "Ferry Timetable Changes"),
+    (["Annual Report of the Rowing Club",
+      "The club bought two new boats in 2025 for 18,000 pounds."],
+     "Annual Report of the Rowing Club"),
+    (["Glacier retreat measured in the Alder Range",
+      "Researchers from the University of Kestrel have found that the Brennan Glacier",
+      "lost 41 metres of length last summer, the largest retreat since 1952. The team",
+      "used drones to map the ice front."], "Glacier retreat measured in the Alder Range"),
+])
+def test_a_heading_line_stands_apart_and_titles_the_article(tmp_path: Path, lines: list[str],
+                                                            title: str) -> None:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(make_pdf([lines]))
+    doc = read_document(path, "x.pdf")
+    assert doc.title == title
+    assert doc.text.split("\n")[0] == title
+
+
+def test_a_sentence_or_word_running_over_a_page_break_is_joined() -> None:
+    pages = [["Northfield Herald", "The council agreed that the total cost of the"],
+             ["Northfield Herald", "project must not exceed 4.5 million pounds. The restor-"],
+             ["Northfield Herald", "ation of the old town hall will follow."],
+             ["Northfield Herald", "The mayor called it a proud day."]]
+    text, _ = pdf_to_text(make_pdf(pages))
+    assert text.split("\n\n") == [
+        "Northfield Herald\nThe council agreed that the total cost of the project must not "
+        "exceed 4.5 million pounds. The restoration of the old town hall will follow.",
+        "The mayor called it a proud day.",
+    ]
+
+
+def test_a_compound_hyphenated_at_a_lines_end_keeps_its_hyphen() -> None:
+    lines = ["The new tram line, a long-awaited project, was opened by the well-",
+             "known architect Paolo Ferri on Friday. The line uses self-",
+             "driving trams built between 1990-",
+             "1995 in a cast-",
+             "iron depot with a cast-iron roof, an Anglo-",
+             "Saxon crypt and an old engi-",
+             "neering hall, far from the high-",
+             "er ground."]
+    text, _ = pdf_to_text(make_pdf([lines]))
+    assert text == ("The new tram line, a long-awaited project, was opened by the well-known "
+                    "architect Paolo Ferri on Friday. The line uses self-driving trams built "
+                    "between 1990-1995 in a cast-iron depot with a cast-iron roof, an "
+                    "Anglo-Saxon crypt and an old engineering hall, far from the higher ground.")
 
 
 @pytest.mark.parametrize("meta, title", [
@@ -83,6 +156,9 @@ def test_an_owner_password_alone_does_not_stop_reading() -> None:
 @pytest.mark.parametrize("data, message", [
     (make_pdf([BODY], user_password="secret"), "encrypted with a password"),
     (b"%PDF-1.4\nthis is not really a PDF", "not a readable PDF"),
+    (b"hello, this is plain text", "not a PDF (it does not start with %PDF-): is it another "
+                                   "kind of file named .pdf?"),
+    (b"\n", "empty file (no text)"),
     (make_pdf([BODY])[:400], "not a readable PDF"),  # cut short
     (make_pdf([[]]), "no text layer in this PDF (a scan?): run OCR"),
     (make_pdf([["12", "- 3 -"]]), "no text layer"),  # page numbers alone
@@ -120,3 +196,19 @@ def test_a_pdf_is_indexed_and_answers_cite_it(tmp_path: Path) -> None:
     assert top.doc_id == "guide.pdf" and top.title == "Porthaven Harbour Guide"
     doc = read_document(corpus / "guide.pdf", "guide.pdf")
     assert doc.text[top.answer_start:top.answer_end] == a.text  # offsets into the PDF's text
+
+
+def test_lines_in_capitals_stand_apart_from_other_text_but_hold_together() -> None:
+    pages = [["LIGHTHOUSE RESTORATION COMPLETED", "IN PORT ELLIS AFTER THREE YEARS",
+              "The Port Ellis lighthouse, built in 1874, reopened to visitors on Saturday",
+              "after a restoration that cost 2.3 million pounds and three years of work.",
+              "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, AND IN NO",
+              "EVENT SHALL THE AUTHORS BE LIABLE FOR ANY CLAIM."]]
+    text, _ = pdf_to_text(make_pdf(pages))
+    assert text.split("\n") == [
+        "LIGHTHOUSE RESTORATION COMPLETED IN PORT ELLIS AFTER THREE YEARS",
+        "The Port Ellis lighthouse, built in 1874, reopened to visitors on Saturday after a "
+        "restoration that cost 2.3 million pounds and three years of work.",
+        "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, AND IN NO EVENT SHALL "
+        "THE AUTHORS BE LIABLE FOR ANY CLAIM.",
+    ]
