@@ -212,3 +212,28 @@ def test_lines_in_capitals_stand_apart_from_other_text_but_hold_together() -> No
         "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, AND IN NO EVENT SHALL "
         "THE AUTHORS BE LIABLE FOR ANY CLAIM.",
     ]
+
+
+@pytest.mark.slow
+def test_a_pdf_uploaded_in_the_chat_is_indexed_and_answers_cite_it(tmp_path: Path) -> None:
+    from qa.pipeline import QAPipeline
+    from ui.service import ChatService
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("The museum of Porthaven shows old fishing nets.\n")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
+    pipe.build([corpus])
+    service = ChatService(pipe, tmp_path / "uploads")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "Harbour Guide.pdf").write_bytes(make_pdf([BODY], title="Porthaven Harbour"))
+    (staging / "locked.pdf").write_bytes(make_pdf([BODY], user_password="pw"))
+    status, articles = service.upload([str(staging / "Harbour Guide.pdf"),
+                                       str(staging / "locked.pdf")])
+    assert "added &#x27;Harbour Guide.pdf&#x27;" in status
+    assert "encrypted with a password" in status
+    assert "Porthaven Harbour" in articles
+    answer, _ = service.answer("How long is the breakwater of Porthaven?")
+    assert answer.text is not None and "640 metres" in answer.text
+    assert next(s for s in answer.sources if s.has_answer).doc_id == "Harbour Guide.pdf"
