@@ -109,7 +109,7 @@ def ask_cmd(questions: tuple[str, ...], questions_files: tuple[str, ...], index_
     if len(asked) == 1 and not questions_files:
         a = pipe.answer(asked[0], top_k=top_k)
         if as_json:
-            click.echo(json.dumps(a.to_dict(), indent=2, ensure_ascii=False))
+            click.echo(json.dumps(_as_json(a), indent=2, ensure_ascii=False))
         else:
             _print_answer(a)
         return
@@ -130,7 +130,7 @@ def ask_cmd(questions: tuple[str, ...], questions_files: tuple[str, ...], index_
                 click.echo(f"Error: {_one_line(str(exc))}", err=True)
             continue
         if as_json:
-            click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
+            click.echo(json.dumps(_as_json(a), ensure_ascii=False))
         else:
             click.echo(f"{gap}[{n}] {a.question}")
             _print_answer(a)
@@ -181,13 +181,22 @@ def _converse(pipe: Any, top_k: int | None, as_json: bool) -> None:
             click.echo(f"Error: {_one_line(str(exc))}", err=True)
             continue
         if as_json:
-            click.echo(json.dumps({**a.to_dict(), "asked": talk.turns[-1][0],
+            click.echo(json.dumps({**_as_json(a), "asked": talk.turns[-1][0],
                                    "retrieval_query": talk.last_query}, ensure_ascii=False))
             continue
         if a.question != talk.turns[-1][0]:  # a follow-up made self-contained
             click.echo(f"(read as: {a.question})")
         _print_answer(a)
         click.echo("")
+
+
+def _as_json(a: Any) -> dict[str, Any]:
+    """``Answer.to_dict()``, with the ``hint`` the text output gives when a question that
+    seems not English found nothing."""
+    row = a.to_dict()
+    if a.text is None and seems_not_english(a.question):
+        row["hint"] = NOT_ENGLISH_HINT
+    return dict(row)
 
 
 def _prompted_line() -> str | None:

@@ -256,3 +256,14 @@ def test_a_question_in_another_language_not_found_says_the_reader_reads_english(
     german, english = res.stdout.split("\n\n")[:2]
     assert german.splitlines()[1:3] == ["Not found in the articles.", NOT_ENGLISH_HINT]
     assert "Not found in the articles." in english and NOT_ENGLISH_HINT not in english
+
+
+def test_json_carries_the_not_english_hint(seeds_pipeline) -> None:
+    """A trial: `qa ask --json "Qui est le maire?"` gave text null and no word of why."""
+    from qa.language import NOT_ENGLISH_HINT
+
+    res = _ask(seeds_pipeline.index_dir, "Qui est le maire de la ville?", BELARUS, "--json")
+    assert res.exit_code == 0, res.output
+    french, english = (json.loads(line) for line in res.stdout.splitlines())
+    assert french["text"] is None and french["hint"] == NOT_ENGLISH_HINT
+    assert english["text"] is None and "hint" not in english
