@@ -17,8 +17,11 @@ the document's title), each a paragraph of its own. The title is the document's 
 metadata), unless that is a file name or a word processor's label ('Microsoft Word -
 x.docx'); else the first line's.
 
-Known limit: text set in two or more columns is read across the columns, line by line
-(pypdf orders the text by its position on the page), so their sentences are interleaved.
+Two columns: where pypdf's layout text shows a page's lines parted by a gap at one place
+(two in five of them at least, with text on both sides, as a table's narrow cells have
+not), the page is read column by column, a line across both (a heading) in its place.
+Known limit: three columns or more, or columns pypdf's layout does not part, are read
+across, line by line, so their sentences mix.
 
 Refused with an :class:`~qa.errors.IngestError` saying why: an empty file, one that is no
 PDF (no '%PDF-' signature in its first 1024 bytes) or no readable one, one encrypted with
@@ -125,10 +128,58 @@ def _reader(data: bytes) -> PdfReader:
 
 def _page_lines(reader: PdfReader) -> list[list[str]]:
     try:
-        return [[" ".join(line.split()) for line in (page.extract_text() or "").splitlines()]
-                for page in reader.pages]
+        pages = []
+        for page in reader.pages:
+            lines = (page.extract_text() or "").splitlines()
+            if len(lines) >= _MIN_COLUMN_LINES:  # two columns? pypdf's layout text tells
+                lines = _columns(page.extract_text(extraction_mode="layout") or "") or lines
+            pages.append([" ".join(line.split()) for line in lines])
+        return pages
     except Exception as exc:
         raise IngestError(f"not a readable PDF ({_why(exc)}); save or export it again") from None
+
+
+#: A gap between two columns in pypdf's layout text: three spaces or more between text.
+_GAP = re.compile(r"\S(\s{3,})(?=\S)")
+_MIN_COLUMN_LINES = 4
+#: What makes a page two columns: this share of its lines parted by a gap at one place,
+#: with this many characters of text on each side of it on average (a table's narrow
+#: cells are no columns).
+_COLUMN_SHARE = 0.4
+_COLUMN_CHARS = 15
+
+
+def _columns(layout: str) -> list[str] | None:
+    """A page's lines read column by column (the left column's lines, then the right's;
+    a line across both, a heading say, in its place between such runs) when pypdf's
+    layout text shows two columns; None when it does not."""
+    lines = [line.rstrip() for line in layout.splitlines() if line.strip()]
+    inside: Counter[int] = Counter()
+    for line in lines:
+        for gap in _GAP.finditer(line):
+            inside.update(range(gap.start(1) + 1, gap.end(1) - 1))
+    if not inside:
+        return None
+    middle = max(len(line) for line in lines) / 2
+    x = max(inside, key=lambda at: (inside[at], -abs(at - middle)))
+    parted = [(line[:x].strip(), line[x:].strip()) for line in lines
+              if len(line) <= x or line[x].isspace() and line[x - 1].isspace()]
+    both = [(a, b) for a, b in parted if a and b]
+    if (len(both) < max(_MIN_COLUMN_LINES, _COLUMN_SHARE * len(lines))
+            or sum(len(a) for a, _ in both) < _COLUMN_CHARS * len(both)
+            or sum(len(b) for _, b in both) < _COLUMN_CHARS * len(both)):
+        return None
+    out: list[str] = []
+    left: list[str] = []
+    right: list[str] = []
+    for line in lines:
+        if len(line) <= x or line[x].isspace() and line[x - 1].isspace():
+            left += [line[:x].strip()] if line[:x].strip() else []
+            right += [line[x:].strip()] if line[x:].strip() else []
+        else:  # across both columns: what came before it is read first
+            out += left + right + [line.strip()]
+            left, right = [], []
+    return out + left + right
 
 
 def _why(exc: Exception) -> str:

@@ -13,8 +13,11 @@ def _escaped(line: str) -> str:
 
 
 def make_pdf(pages: list[list[str]], *, title: str | None = None,
-             user_password: str | None = None, owner_password: str | None = None) -> bytes:
-    """A PDF whose pages hold ``pages``' lines, top to bottom (Latin-1 text)."""
+             user_password: str | None = None, owner_password: str | None = None,
+             columns: tuple[list[str], list[str]] | None = None) -> bytes:
+    """A PDF whose pages hold ``pages``' lines, top to bottom (Latin-1 text); with
+    ``columns``, the first page holds its lines as a heading, then two columns of lines
+    side by side under it (a newsletter's layout)."""
     writer = PdfWriter()
     font = writer._add_object(DictionaryObject({
         NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
@@ -25,6 +28,12 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None,
         ops = ["BT", "/F1 10 Tf", "13 TL", "60 740 Td"]
         ops += [f"({_escaped(line)}) Tj T*" for line in lines]
         ops.append("ET")
+        if columns is not None and page is writer.pages[0]:
+            top = 740 - 13 * (len(lines) + 1)
+            for row, pair in enumerate(zip(*columns, strict=True)):  # row by row, as
+                for x, line in zip((60, 320), pair, strict=True):  # many writers draw
+                    ops += ["BT", "/F1 10 Tf", f"{x} {top - 13 * row} Td",
+                            f"({_escaped(line)}) Tj", "ET"]
         stream = DecodedStreamObject()
         stream.set_data("\n".join(ops).encode("cp1252"))
         page[NameObject("/Contents")] = writer._add_object(stream)

@@ -237,3 +237,29 @@ def test_a_pdf_uploaded_in_the_chat_is_indexed_and_answers_cite_it(tmp_path: Pat
     answer, _ = service.answer("How long is the breakwater of Porthaven?")
     assert answer.text is not None and "640 metres" in answer.text
     assert next(s for s in answer.sources if s.has_answer).doc_id == "Harbour Guide.pdf"
+
+
+def test_two_columns_are_read_one_after_the_other() -> None:
+    """A trial: a two-column newsletter was read across the columns, line by line ("The
+    Riverside Chess Club won the The club was founded in 1923 by regional championship…")."""
+    left = ["The Riverside Chess Club won the", "regional championship on Sunday,",
+            "beating the Hilltop club 5 to 3 in", "the final round. Their captain,",
+            "Amara Okafor, won all her games."]
+    right = ["The club was founded in 1923 by", "a group of railway workers and",
+             "now meets every Thursday in the", "public library on Elm Street.",
+             "Membership costs 40 dollars a year."]
+    text, _ = pdf_to_text(make_pdf([["Chess club news"]], columns=(left, right)))
+    assert text.split("\n") == [
+        "Chess club news",
+        "The Riverside Chess Club won the regional championship on Sunday, beating the "
+        "Hilltop club 5 to 3 in the final round. Their captain, Amara Okafor, won all her "
+        "games. The club was founded in 1923 by a group of railway workers and now meets "
+        "every Thursday in the public library on Elm Street. Membership costs 40 dollars a "
+        "year."]
+
+
+def test_a_table_of_narrow_cells_is_not_taken_for_columns() -> None:
+    rows = [f"{n}    CARD32    offset of entry {n}" for n in range(1, 7)]
+    text, _ = pdf_to_text(make_pdf([["Header layout", *rows]]))
+    assert "1 CARD32 offset of entry 1" in text  # rows kept whole, in order
+    assert text.index("entry 1") < text.index("entry 2")
