@@ -193,10 +193,10 @@ def _converse(pipe: Any, top_k: int | None, as_json: bool) -> None:
 def _as_json(a: Any) -> dict[str, Any]:
     """``Answer.to_dict()``, with the ``hint`` the text output gives when a question that
     seems not English found nothing."""
-    row = a.to_dict()
+    row: dict[str, Any] = a.to_dict()
     if a.text is None and seems_not_english(a.question):
         row["hint"] = NOT_ENGLISH_HINT
-    return dict(row)
+    return row
 
 
 def _prompted_line() -> str | None:

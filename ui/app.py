@@ -199,20 +199,23 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                         remove_btn = gr.Button("Remove", scale=1, min_width=80,
                                                elem_id="qa-remove")
 
-        def removable_update(chosen: Any = None) -> Any:
+        def removal_updates(chosen: Any = None) -> tuple[Any, Any]:
             """The removal list as the uploads folder holds it now, with ``chosen`` still
-            chosen if it is there."""
+            chosen if it is there; and its row (with the button) shown while there are
+            uploads to remove, hidden while there are none. The folder is listed once."""
             names = service.upload_names() if can_remove else []
-            return gr.update(choices=names, value=chosen if chosen in names else None)
+            return (gr.update(choices=names, value=chosen if chosen in names else None),
+                    gr.update(visible=bool(names)))
+
+        def removable_update(chosen: Any = None) -> Any:
+            return removal_updates(chosen)[0]
 
         def removal_shown() -> Any:
-            """The removal list and its button shown while there are uploads to remove,
-            hidden while there are none."""
-            return gr.update(visible=bool(service.upload_names()) if can_remove else False)
+            return removal_updates()[1]
 
         def listing() -> tuple[str, Any, Any, Any, Any]:
             stamp = service.listing_stamp()
-            return (service.articles_html(), removable_update(), removal_shown(),
+            return (service.articles_html(), *removal_updates(),
                     INDEXING_NOTE if stamp[1] else gr.update(), stamp)
 
         # a page opened (or reloaded) after uploads lists what the index holds now, and
@@ -229,8 +232,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
             if stamp == last:
                 return gr.update(), gr.update(), gr.update(), gr.update(), last
             note = "" if shown == INDEXING_NOTE and not stamp[1] else gr.update()
-            return (service.articles_html(), removable_update(chosen), removal_shown(), note,
-                    stamp)
+            return (service.articles_html(), *removal_updates(chosen), note, stamp)
 
         gr.Timer(FOLLOW_SECONDS).tick(
             follow, [seen, status, removable], [articles, removable, removal, status, seen],
