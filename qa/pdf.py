@@ -30,9 +30,10 @@ a password, one with no text layer (a scan: OCR it first).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
@@ -75,11 +76,27 @@ _BULLET = re.compile(r"[•◦▪‣∙●○■–]\s")
 _NUMBERED_HEADING = re.compile(r"(?:[A-Z]\.|\d{1,2}\.)(?:\d{1,2}\.?)*\s+[^\W\d_]|\d{1,2}\s+[A-Z]")
 #: Lines at a page's top and bottom looked at for running heads and feet.
 _EDGE_LINES = 2
+#: The last few PDFs read, by their bytes' digest: a chat upload is checked and then
+#: indexed, and reading a long PDF's layout twice would double its wait.
+_READ: OrderedDict[bytes, tuple[str, str | None]] = OrderedDict()
+_READ_MAX = 4
 
 
 def pdf_to_text(data: bytes) -> tuple[str, str | None]:
     """(text, title) of a PDF file's bytes; the title is None when the PDF names none
     usable. IngestError when the file cannot be read or holds no text."""
+    key = hashlib.sha256(data).digest()
+    if key in _READ:
+        _READ.move_to_end(key)
+        return _READ[key]
+    result = _read_pdf(data)
+    _READ[key] = result
+    while len(_READ) > _READ_MAX:
+        _READ.popitem(last=False)
+    return result
+
+
+def _read_pdf(data: bytes) -> tuple[str, str | None]:
     if not data.strip():
         raise IngestError("empty file (no text)")
     if b"%PDF-" not in data[:1024]:

@@ -215,9 +215,19 @@ def test_lines_in_capitals_stand_apart_from_other_text_but_hold_together() -> No
 
 
 @pytest.mark.slow
-def test_a_pdf_uploaded_in_the_chat_is_indexed_and_answers_cite_it(tmp_path: Path) -> None:
+def test_a_pdf_uploaded_in_the_chat_is_indexed_and_answers_cite_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import OrderedDict
+
+    import qa.pdf
     from qa.pipeline import QAPipeline
     from ui.service import ChatService
+
+    reads: list[int] = []  # the upload's check and its indexing read the PDF once
+    read_pdf = qa.pdf._read_pdf
+    monkeypatch.setattr(qa.pdf, "_READ", OrderedDict())
+    monkeypatch.setattr(qa.pdf, "_read_pdf", lambda data: reads.append(len(data))
+                        or read_pdf(data))
 
     corpus = tmp_path / "docs"
     corpus.mkdir()
@@ -234,6 +244,8 @@ def test_a_pdf_uploaded_in_the_chat_is_indexed_and_answers_cite_it(tmp_path: Pat
     assert "added &#x27;Harbour Guide.pdf&#x27;" in status
     assert "encrypted with a password" in status
     assert "Porthaven Harbour" in articles
+    good = (staging / "Harbour Guide.pdf").stat().st_size
+    assert reads.count(good) == 1, reads
     answer, _ = service.answer("How long is the breakwater of Porthaven?")
     assert answer.text is not None and "640 metres" in answer.text
     assert next(s for s in answer.sources if s.has_answer).doc_id == "Harbour Guide.pdf"
