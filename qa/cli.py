@@ -176,12 +176,27 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
         click.echo(ctx.get_help())
         ctx.exit(0)
     level = logging.ERROR if quiet else (logging.DEBUG if verbose else logging.INFO)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        handlers=[BarSafeHandler()])
     for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "filelock",
                   "faiss"):  # faiss logs at info that its optional AVX2 build is missing
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     if level > logging.DEBUG:
         _no_model_loading_bars()
+
+
+class BarSafeHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Log lines to stderr above a progress bar, not glued to its end: tqdm.write clears
+    the bar, writes the line and draws the bar again ("asking: 0%| | 0/2 [00:00<?]2026-12-03
+    … loaded reader" before)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from tqdm import tqdm
+
+            tqdm.write(self.format(record), file=self.stream)
+        except Exception:
+            self.handleError(record)
 
 
 def _no_model_loading_bars() -> None:

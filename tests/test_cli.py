@@ -264,3 +264,36 @@ def test_a_refresh_over_damaged_stored_settings_refuses_and_keeps_the_index(
     assert "rebuilding with passages of 150 words overlapping by 30" in result.stderr
     assert QAPipeline(index).store.read_manifest()["chunking"] == {"max_words": 150,
                                                                    "overlap_words": 30}
+
+
+def test_log_lines_go_above_a_progress_bar_not_after_it(tmp_path: Path) -> None:
+    import io
+    import logging
+
+    from tqdm import tqdm
+
+    from qa.cli import BarSafeHandler
+
+    stream = io.StringIO()
+    log = logging.getLogger("qa.test_bar_safe")
+    handler = BarSafeHandler(stream)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    try:
+        for _ in tqdm(range(2), desc="asking", file=stream, mininterval=0):
+            log.info("loaded reader")
+    finally:
+        log.removeHandler(handler)
+    out = stream.getvalue()
+    assert out.count("loaded reader") == 2
+    assert "]loaded reader" not in out  # glued to the bar's end without it
+    assert "\rloaded reader\n" in out  # the bar cleared, the line, then the bar again
+    # and `qa` logs through it
+    missing = str(tmp_path / "none")
+    script = ("import logging\nfrom qa.cli import main\ntry:\n"
+              f"    main(['info', '--index', {missing!r}])\nexcept SystemExit:\n    pass\n"
+              "print(*[type(h).__name__ for h in logging.getLogger().handlers])")
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True)
+    assert shown.stdout.split() == ["BarSafeHandler"]
