@@ -12,11 +12,11 @@ import click
 from qa.cli import (
     _answer_types_option,
     _friendly,
-    _gold_name,
     _index_option,
     _top_k_option,
     main,
 )
+from qa.cli_eval import _gold_name
 
 
 @main.command("calibrate")

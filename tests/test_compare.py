@@ -89,7 +89,7 @@ def test_table_names_both_runs_and_the_changed_questions() -> None:
 
 def test_the_configured_reader_is_known_however_its_folder_is_written(tmp_path,
                                                                      monkeypatch) -> None:
-    from qa.cli import _same_reader
+    from qa.cli_eval import _same_reader
 
     model = tmp_path / "model"
     model.mkdir()
