@@ -27,7 +27,7 @@ from qa.config import (
     default_index_dir,
     env_index_dir,
 )
-from qa.embed import Embedder
+from qa.embed import DEFAULT_MODEL_ID, Embedder, missing_model_folder
 from qa.errors import (
     ConfigError,
     IndexCorruptError,
@@ -102,7 +102,7 @@ class QAPipeline:
         self.uploads_dir = Path(uploads_dir).expanduser() if uploads_dir else None
         self.store = IndexStore(self.index_dir, named_by=BY_OPTION if index_dir or not
                                 env_index_dir() else BY_ENVIRONMENT)
-        self.embedder = Embedder(embedding_model)
+        self.embedder = Embedder(embedding_model or self.built_embedding_model())
         self.reader: Reader = reader or ExtractiveReader(reader_model)
         # None: the built-in hybrid retriever (FAISS + BM25) over the index
         self.retriever: Retriever | None = retriever
@@ -362,6 +362,24 @@ class QAPipeline:
         if index_type not in INDEX_TYPES:
             index_type = "flat"
         return chunking, index_type
+
+    def built_embedding_model(self) -> str | None:
+        """The embedding model the live index was built with, for a pipeline given none:
+        a refresh, an upload or a question then keeps the index's own model, as a build
+        keeps its passage length, rather than re-embedding every article with the default
+        model (or refusing the question). None (the default model): no readable index,
+        the default built it, or it names a local folder that is not there (its mismatch
+        is then said when the index loads)."""
+        if not self.store.exists():
+            return None
+        try:
+            built = self.store.read_manifest().get("embedding_model")
+        except QAError:
+            return None  # a damaged index: loading it says so
+        if not isinstance(built, str) or not built or built == DEFAULT_MODEL_ID \
+                or missing_model_folder(built):
+            return None
+        return built
 
     def damaged_build_settings(self) -> tuple[str | None, str | None]:
         """What is wrong with the passage length and overlap, and with the index type, that

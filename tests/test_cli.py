@@ -297,3 +297,34 @@ def test_log_lines_go_above_a_progress_bar_not_after_it(tmp_path: Path) -> None:
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=True)
     assert shown.stdout.split() == ["BarSafeHandler"]
+
+
+def test_an_index_built_with_another_embedding_model_keeps_it_unless_given(
+        tmp_path: Path) -> None:
+    """Built with --embedding-model DIR, the index is refreshed and asked without it: the
+    refresh reuses every vector and keeps DIR (it re-embedded everything with the default
+    model and recorded that instead), and the question is answered (it was refused)."""
+    import shutil
+
+    from qa.embed import default_embedding_model
+    from qa.index import IndexStore
+
+    model = tmp_path / "my-embedder"
+    shutil.copytree(default_embedding_model(), model)
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "lighthouse.txt").write_text(
+        "The Skerryvore lighthouse was designed by Alan Stevenson and completed in 1844.\n",
+        encoding="utf-8")
+    index = tmp_path / "i"
+    built = CliRunner().invoke(main, ["-q", "index", str(corpus), "--index", str(index),
+                                      "--embedding-model", str(model)])
+    assert built.exit_code == 0, built.output
+    refreshed = CliRunner().invoke(main, ["-q", "index", "--index", str(index)])
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "(0 embedded, 1 unchanged, 0 removed)" in refreshed.stdout
+    assert IndexStore(index).read_manifest()["embedding_model"] == str(model.resolve())
+    asked = CliRunner().invoke(main, ["-q", "ask", "Who designed the Skerryvore lighthouse?",
+                                      "--index", str(index)])
+    assert asked.exit_code == 0, asked.output
+    assert asked.stdout.splitlines()[0] == "Alan Stevenson"
