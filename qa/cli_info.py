@@ -18,7 +18,8 @@ def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
     from qa.pipeline import QAPipeline
 
     pipe = QAPipeline(index_dir)
-    manifest = pipe.store.checked_manifest()
+    gen = pipe.store.current_generation()
+    manifest = pipe.store.checked_manifest(gen)
     stored = manifest.get("settings") or {}
     documents = manifest.get("documents") or {}
     return {
@@ -38,6 +39,8 @@ def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
         },
         "documents": [{"doc_id": doc_id, "title": (meta or {}).get("title") or doc_id}
                       for doc_id, meta in sorted(documents.items())],
+        # what loading the index would refuse it for (a data file damaged), else None
+        "damaged": pipe.store.damage(gen, manifest) if gen is not None else None,
     }
 
 
@@ -48,7 +51,8 @@ def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
 def info_cmd(index_dir: str | None, as_json: bool) -> None:
     """Show what the index holds and how it answers: its articles, what it
     was built from and with, and the threshold and top-k in force. Loads no
-    model, so it is instant.
+    model, so it is instant; checks the index's files against the hashes it
+    recorded, and ends with an error (status 1) when one is damaged.
 
     \b
     Examples:
@@ -58,7 +62,13 @@ def info_cmd(index_dir: str | None, as_json: bool) -> None:
     info = index_info(index_dir)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_info(info)
+    if info["damaged"]:  # listed all the same: its sources are what to rebuild from
+        raise click.ClickException(info["damaged"])
+
+
+def _print_info(info: dict[str, Any]) -> None:
     chunking = info["chunking"] if isinstance(info["chunking"], dict) else {}
     settings = info["settings"]
     docs = info["documents"]

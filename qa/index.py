@@ -261,9 +261,7 @@ class IndexStore:
         try:
             changed = changed_file(gen, manifest)  # hashes recorded since 2026-12-02
             if changed is not None:
-                raise IndexCorruptError(
-                    f"the index file {gen / changed} is not as it was written (changed or "
-                    f"damaged since). {rebuild_hint(self.path)}")
+                raise IndexCorruptError(self._changed_message(gen, changed))
             passages, vectors, index = read_data(gen)
         except (OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
             raise IndexCorruptError(
@@ -408,6 +406,22 @@ class IndexStore:
                 generation.name
         except (OSError, UnicodeDecodeError):
             return False
+
+    def _changed_message(self, gen: Path, changed: str) -> str:
+        return (f"the index file {gen / changed} is not as it was written (changed or "
+                f"damaged since). {rebuild_hint(self.path)}")
+
+    def damage(self, gen: Path, manifest: dict[str, Any]) -> str | None:
+        """What is wrong with the data files of generation ``gen`` (its manifest:
+        ``manifest``), as loading it would say, without loading it: a file missing,
+        unreadable, or not as it was written (its hash); None when they are sound, as
+        far as their hashes tell (indexes before 2026-12-02 recorded none)."""
+        try:
+            changed = changed_file(gen, manifest)
+        except OSError as exc:
+            return (f"the index files in {gen} are damaged ({type(exc).__name__}: {exc}). "
+                    f"{rebuild_hint(self.path)}")
+        return None if changed is None else self._changed_message(gen, changed)
 
     def _old_settings(self) -> dict[str, Any]:
         try:

@@ -96,3 +96,36 @@ def test_info_refuses_a_damaged_build_setting_as_loading_does(tmp_path: Path) ->
             raise AssertionError(f"a damaged {key} loaded")
     path.write_text(json.dumps(good))
     assert _info(pipe.index_dir).exit_code == 0
+
+
+def test_info_says_a_data_file_is_damaged_as_loading_does(tmp_path: Path) -> None:
+    """A truncated dense.faiss, garbage in passages.sqlite, a missing vectors.npy: `qa
+    info` lists the index as it was built (its sources are what to rebuild from), then
+    ends with the error `qa ask` would give, status 1 (it listed such an index as sound)."""
+    from qa.errors import IndexCorruptError
+
+    pipe = _built(tmp_path)
+    gen = pipe.store.current_generation()
+    for name, damage in (
+            ("dense.faiss", lambda f: f.write_bytes(f.read_bytes()[:1000])),
+            ("passages.sqlite", lambda f: f.write_bytes(f.read_bytes()[:100] + b"garbage"
+                                                        + f.read_bytes()[107:])),
+            ("vectors.npy", lambda f: f.unlink())):
+        good = (gen / name).read_bytes()
+        damage(gen / name)
+        text = _info(pipe.index_dir)
+        assert text.exit_code == 1, (name, text.output)
+        assert "2 articles in" in text.stdout and str(tmp_path / "notes") in text.stdout
+        assert name in text.stderr and "Rebuild it with: qa index --rebuild" in text.stderr
+        try:  # the very message loading the index gives
+            QAPipeline(pipe.index_dir).store.load()
+        except IndexCorruptError as exc:
+            assert text.stderr.strip() == f"Error: {exc}"
+        else:
+            raise AssertionError(f"a damaged {name} loaded")
+        as_json = _info(pipe.index_dir, "--json")
+        assert as_json.exit_code == 1
+        assert name in json.loads(as_json.stdout)["damaged"]
+        (gen / name).write_bytes(good)
+    sound = _info(pipe.index_dir, "--json")
+    assert sound.exit_code == 0 and json.loads(sound.stdout)["damaged"] is None
