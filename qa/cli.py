@@ -313,13 +313,17 @@ def _named(ids: list[str]) -> str:
 
 def _say_removed(stats: Any, paths_given: bool) -> None:
     """Name the articles a build added to an index that was there (an edited and renamed
-    file is one: its text is new, under a new name), those it removed and the sources it
+    file is one: its text is new, under a new name), those it renamed or moved (old and
+    new name: a text the index held under another name), those it removed and the sources it
     left out; when PATHs were given (the index holds exactly those), say how to add to
     the index instead."""
     keep = ("the index holds exactly the paths given; use --add to add to it"
             if paths_given else "")
     if stats.added_documents:
         click.echo("added: " + _named(stats.added_documents))
+    if stats.renamed_documents:  # the vectors of their text were reused
+        click.echo("renamed or moved: " + _named([f"{old} -> {new}"
+                                                  for old, new in stats.renamed_documents]))
     if stats.removed_documents:
         click.echo("removed: " + _named(stats.removed_documents) + (f" ({keep})" if keep else ""))
     if stats.dropped_sources and paths_given:

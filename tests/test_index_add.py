@@ -145,6 +145,7 @@ def test_a_refresh_names_new_articles_and_an_edited_renamed_one_as_added(
     assert result.exit_code == 0, result.output
     assert "added: fresh.md, renamed.md" in result.output
     assert "removed: note5.md" in result.output and "1 renamed or moved" in result.output
+    assert "renamed or moved: note1.md -> moved.md\n" in result.output  # which one
 
 
 def test_a_build_without_the_chat_uploads_folder_says_it_is_no_longer_indexed(
