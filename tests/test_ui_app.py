@@ -960,3 +960,21 @@ def test_a_question_the_reload_left_without_a_reply_goes_back_in_the_box() -> No
     assert restored_turn([{"role": "user", "content": "plain, from an API client"}], None) == (
         [], "plain, from an API client")
     assert restored_turn("damaged", "") == ([], gr.update())
+
+
+def test_the_chat_reply_says_how_a_followup_was_read(server: dict[str, Any]) -> None:
+    """A browser trial: "Who is he?" answered, and "And when?" found nothing, with no
+    word of the questions the reader had read ("Who is Ramzan Kadyrov?", "When is the
+    Chechen leader?"). A question read as typed says nothing of the kind."""
+    from ui.app import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    history, _ = service.respond("Who is the Chechen leader?", [], None, None)
+    assert "qa-read-as" not in history[-1]["content"]
+    assert "Kadyrov" in history[-1]["content"]
+    for followup, reading in (("Who is he?", "Who is Ramzan Kadyrov?"),
+                              ("And when?", "When is the Chechen leader?")):
+        reply = service.respond(followup, history[:2], None, None)[0][-1]["content"]
+        assert f"read as: \u201c{reading}\u201d" in reply, reply
+    spaced = service.respond("  who is the   Chechen leader ", [], None, None)[0][-1]
+    assert "qa-read-as" not in spaced["content"]

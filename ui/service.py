@@ -219,7 +219,11 @@ class ChatService:
             answer, query = self.answer(message, history, *self.slider_settings(top_k, threshold))
             if query != " ".join(message.split()):
                 logger.info("follow-up %r searched as %r", message, query)
-            return render_answer(answer)
+            # a follow-up the reader read otherwise than typed says how ("And when?" read
+            # as "When is the Chechen leader?"): else an odd answer, or none, is a puzzle
+            typed = clean_question(message, self.pipeline.max_question_chars)
+            return render_answer(answer, read_as=(answer.question
+                                                  if answer.question != typed else None))
         except QAError as exc:
             return render_error(str(exc))
         except Exception:  # never a traceback in the chat
