@@ -960,3 +960,50 @@ def test_a_question_the_reload_left_without_a_reply_goes_back_in_the_box() -> No
     assert restored_turn([{"role": "user", "content": "plain, from an API client"}], None) == (
         [], "plain, from an API client")
     assert restored_turn("damaged", "") == ([], gr.update())
+
+
+def test_the_chat_reply_says_how_a_followup_was_read(server: dict[str, Any]) -> None:
+    """A browser trial: "Who is he?" answered, and "And when?" found nothing, with no
+    word of the questions the reader had read ("Who is Ramzan Kadyrov?", "When is the
+    Chechen leader?"). A question read as typed says nothing of the kind."""
+    from ui.app import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    history, _ = service.respond("Who is the Chechen leader?", [], None, None)
+    assert "qa-read-as" not in history[-1]["content"]
+    assert "Kadyrov" in history[-1]["content"]
+    for followup, reading in (("Who is he?", "Who is Ramzan Kadyrov?"),
+                              ("And when?", "When is the Chechen leader?")):
+        reply = service.respond(followup, history[:2], None, None)[0][-1]["content"]
+        assert f"read as: \u201c{reading}\u201d" in reply, reply
+    spaced = service.respond("  who is the   Chechen leader ", [], None, None)[0][-1]
+    assert "qa-read-as" not in spaced["content"]
+
+
+def test_markup_pasted_with_a_question_is_left_out(server: dict[str, Any]) -> None:
+    """A browser trial: "<b>Who</b> is the <i>Chechen</i> leader?" found nothing, and
+    "**Who** is the `Chechen` leader?" scored half of the plain question; both are read
+    as the plain question, and the reply says so."""
+    from ui.app import ChatService
+
+    service = ChatService(server["pipeline"], server["root"] / "uploads")
+    plain, _ = service.answer("Who is the Chechen leader?")
+    assert plain.text is not None and "Kadyrov" in plain.text
+    for pasted in ("<b>Who</b> is the <i>Chechen</i> leader?",
+                   "**Who** is the `Chechen` leader? <script>alert(1)</script>",
+                   '<p><a href="x">Who</a> is the <img src=x onerror=alert(1)>Chechen '
+                   "leader?</p>"):
+        answer, _ = service.answer(pasted)
+        assert (answer.question, answer.text) == (plain.question, plain.text), pasted
+        assert answer.score == pytest.approx(plain.score, abs=1e-6)
+        reply = service.respond(pasted, [], None, None)[0][-1]["content"]
+        assert "read as: \u201cWho is the Chechen leader?\u201d" in reply, reply
+
+
+@pytest.mark.parametrize("question", ["What does the <br> tag do?", "Is 2*3*4 = 24?",
+                                      "What is a < b and c > d?", "What is __init__.py?",
+                                      "What is snake_case_name?"])
+def test_text_that_is_no_pasted_markup_stays(question: str) -> None:
+    from ui.service import without_markup
+
+    assert without_markup(question) == question

@@ -147,3 +147,20 @@ def test_a_no_break_space_stays_one() -> None:
     passage = "The hall seats 12\u00a0000 people and costs \u20ac30\u202fper seat."
     html = render_answer(Answer("q", "12\u00a0000", 0.7, (_source(passage, "12\u00a0000"),)))
     assert "12\u00a0000" in html and "\u20ac30\u202fper" in html
+
+
+def test_a_question_read_otherwise_says_how_it_was_read() -> None:
+    """A trial: "And when?" after "Who is the Chechen leader?" found nothing, and the
+    reply did not say that it had been read as "When is the Chechen leader?"."""
+    passage = "Volunteers were offered six-month contracts as guards."
+    found = render_answer(Answer("How long are <their> contracts?", "six-month", 0.91,
+                                 (_source(passage, "six-month"),)),
+                          read_as="How long are <their> contracts?")
+    assert ('<p class="qa-read-as"><small>read as: \u201cHow long are &lt;their&gt; '
+            'contracts?\u201d</small></p>') in found
+    assert found.index("qa-read-as") < found.index("qa-origin")
+    missing = render_answer(Answer("When is the Chechen leader?", None, 0.01, ()),
+                            read_as="When is the Chechen leader?")
+    assert "read as: \u201cWhen is the Chechen leader?\u201d" in missing
+    plain = render_answer(Answer("q", "six-month", 0.91, (_source(passage, "six-month"),)))
+    assert "qa-read-as" not in plain

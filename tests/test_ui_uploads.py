@@ -181,3 +181,36 @@ def test_default_uploads_dir_is_beside_the_index(tmp_path: Path) -> None:
     # two indexes in one folder: each its own uploads
     a, b = default_uploads_dir(tmp_path / "a"), default_uploads_dir(tmp_path / "b")
     assert a == (tmp_path / "a-uploads").resolve() and b == (tmp_path / "b-uploads").resolve()
+
+
+def test_uploads_take_every_type_qa_index_reads() -> None:
+    """A browser trial: 'garden.markdown' was refused ("unsupported file type
+    '.markdown'") while `qa index` indexes such a file."""
+    from qa.ingest import SUPPORTED_SUFFIXES
+    from ui.uploads import ALLOWED_SUFFIXES
+
+    assert set(ALLOWED_SUFFIXES) == set(SUPPORTED_SUFFIXES)
+    assert safe_filename("Garden Notes.MARKDOWN") == "Garden Notes.markdown"
+
+
+def test_a_markdown_upload_is_indexed_and_cited(tmp_path: Path) -> None:
+    from qa.pipeline import QAPipeline
+    from ui.service import ChatService
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("The museum of Porthaven shows old fishing nets.\n")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
+    pipe.build([corpus])
+    service = ChatService(pipe, tmp_path / "uploads")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "garden.markdown").write_text(
+        "# The Garden\n\nThe garden gnome is named **Bertil** and lives under the apple tree.\n")
+    status, articles = service.upload([str(staging / "garden.markdown")])
+    assert "added &#x27;garden.markdown&#x27;" in status, status
+    assert "The Garden" in articles
+    assert service.upload_names() == ["garden.markdown"]
+    answer, _ = service.answer("What is the garden gnome named?")
+    assert answer.text is not None and "Bertil" in answer.text
+    assert next(s for s in answer.sources if s.has_answer).doc_id == "garden.markdown"

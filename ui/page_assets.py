@@ -7,6 +7,7 @@ CSS = """
 .qa-reply mark { background: #ffe066; color: inherit; padding: 0 2px; border-radius: 2px; }
 .qa-reply .qa-answer { font-size: 1.1em; margin-bottom: 0.2em; }
 .qa-reply .qa-origin { margin-top: 0; opacity: 0.8; }
+.qa-reply .qa-read-as { margin: 0 0 0.2em 0; opacity: 0.8; }
 .qa-reply details summary { cursor: pointer; font-weight: 600; }
 .qa-reply blockquote { margin: 0.3em 0 0.8em 0; padding-left: 0.8em; border-left: 3px solid #ccc; }
 .qa-reply small, .qa-articles small { opacity: 0.7; }

@@ -61,14 +61,23 @@ def _sources_html(sources: tuple[Source, ...], summary: str) -> str:
             f"<ol>{items}</ol></details>")
 
 
-def render_answer(answer: Answer) -> str:
-    """The chat reply: the answer in bold, where it comes from, then the Sources."""
+def _read_as_html(read_as: str | None) -> str:
+    return (f'<p class="qa-read-as"><small>read as: “{esc(read_as)}”</small></p>'
+            if read_as else "")
+
+
+def render_answer(answer: Answer, read_as: str | None = None) -> str:
+    """The chat reply: the answer in bold, where it comes from, then the Sources.
+    ``read_as``: the question as the reader read it when that is not what was typed (a
+    follow-up made self-contained, "Who is he?" read as "Who is Ramzan Kadyrov?"), shown
+    under the answer so that an odd reading explains an odd answer."""
     if not answer.found:
         # Folded like Sources: open, five passages would push the reply's one line out of
         # view (the chat scrolls to a reply's end).
         hint = (f'<p class="qa-hint">{esc(NOT_ENGLISH_HINT)}</p>'
                 if seems_not_english(answer.question) else "")
-        return (f'<div class="qa-reply qa-notfound"><p>{NOT_FOUND}</p>{hint}'
+        return (f'<div class="qa-reply qa-notfound"><p>{NOT_FOUND}</p>'
+                f'{_read_as_html(read_as)}{hint}'
                 + _sources_html(answer.sources, "Closest passages") + "</div>")
     assert answer.text is not None
     top = next((s for s in answer.sources if s.has_answer), None)
@@ -77,7 +86,7 @@ def render_answer(answer: Answer) -> str:
               f'<small class="qa-meta">({esc(top.doc_id)})</small></p>' if top else "")
     return (
         f'<div class="qa-reply"><p class="qa-answer"><strong>{esc(answer.text)}</strong> '
-        f'<small>(confidence {answer.score:.2f})</small></p>{origin}'
+        f'<small>(confidence {answer.score:.2f})</small></p>{_read_as_html(read_as)}{origin}'
         + _sources_html(answer.sources, "Sources") + "</div>"
     )
 

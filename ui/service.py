@@ -107,6 +107,37 @@ def turn_answers(history: Sequence[dict[str, Any]] | None) -> list[str | None]:
     return out
 
 
+# Markup pasted into the question box with the question (from a web page's source, a chat
+# app's Markdown): "<b>Who</b> is the <i>Chechen</i> leader?" found nothing and
+# "**Who** is the `Chechen` leader?" scored half of the plain question, as the reader reads
+# the marks as words. Taken off: a script or style element with its content, an element's
+# tags around its text (a pair, so "What does the <br> tag do?" keeps its tag), an image's
+# tag, and Markdown's paired stars and code marks ("2*3*4" keeps its stars; underscores
+# stay, as in "__init__.py").
+_SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.I | re.S)
+_PAIRED_TAG = re.compile(r"<([a-z][a-z0-9]*)\b[^<>]*>(.*?)</\1\s*>", re.I | re.S)
+_IMAGE_TAG = re.compile(r"<img\s[^<>]*>", re.I)
+_MARKDOWN = (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S),
+             re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"),
+             re.compile(r"`([^`]+)`"))
+
+
+def without_markup(question: Any) -> Any:
+    """``question`` less the HTML and Markdown markup pasted with it (see above); what is
+    no text is left as it is, for clean_question to report."""
+    if not isinstance(question, str):
+        return question
+    text = _IMAGE_TAG.sub(" ", _SCRIPT.sub(" ", question))
+    while True:
+        plain = _PAIRED_TAG.sub(r"\2", text)
+        if plain == text:
+            break
+        text = plain
+    for mark in _MARKDOWN:
+        text = mark.sub(r"\1", text)
+    return text
+
+
 class ChatService:
     """Answers questions for the chat and the API; saves, indexes and removes uploads."""
 
@@ -134,8 +165,10 @@ class ChatService:
 
         A follow-up's he/she/his/her become the previous answer when that was a name; a
         bare "When?"/"Why?" is read as the previous question with its phrase swapped.
+        Markup pasted with a question is left out (:func:`without_markup`).
         """
-        return answer_in_context(self.pipeline, question, user_questions(history),
+        return answer_in_context(self.pipeline, without_markup(question),
+                                 [without_markup(q) for q in user_questions(history)],
                                  turn_answers(history),
                                  top_k=checked_top_k(top_k, self.max_top_k),
                                  threshold=checked_threshold(threshold))
@@ -219,7 +252,11 @@ class ChatService:
             answer, query = self.answer(message, history, *self.slider_settings(top_k, threshold))
             if query != " ".join(message.split()):
                 logger.info("follow-up %r searched as %r", message, query)
-            return render_answer(answer)
+            # a follow-up the reader read otherwise than typed says how ("And when?" read
+            # as "When is the Chechen leader?"): else an odd answer, or none, is a puzzle
+            typed = clean_question(message, self.pipeline.max_question_chars)
+            return render_answer(answer, read_as=(answer.question
+                                                  if answer.question != typed else None))
         except QAError as exc:
             return render_error(str(exc))
         except Exception:  # never a traceback in the chat

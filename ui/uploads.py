@@ -26,7 +26,9 @@ from qa.errors import IngestError
 from qa.ingest import decode_bytes
 from qa.pdf import pdf_to_text
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+# what `qa index` reads (qa.ingest.SUPPORTED_SUFFIXES), .markdown too: a folder of notes
+# indexed by `qa index` holds them, and the chat refused the same file as an upload
+ALLOWED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 DEFAULT_MAX_UPLOAD_BYTES = 2_000_000
 #: How many times the article size limit a file may be on its way to the server.
 TRANSFER_FACTOR = 10
