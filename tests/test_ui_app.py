@@ -1004,6 +1004,6 @@ def test_markup_pasted_with_a_question_is_left_out(server: dict[str, Any]) -> No
                                       "What is a < b and c > d?", "What is __init__.py?",
                                       "What is snake_case_name?"])
 def test_text_that_is_no_pasted_markup_stays(question: str) -> None:
-    from ui.service import without_markup
+    from ui.markup import without_markup
 
     assert without_markup(question) == question
