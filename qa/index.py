@@ -132,17 +132,21 @@ class IndexStore:
             # the generation deleted by hand
             return self._generation_despite(
                 f"it names {name}, which is not there" if not gen.is_dir()
-                else f"it names {name}, which has no manifest.json")
+                else f"it names {name}, which has no manifest.json",
+                gone=None if gen.is_dir() else name)
         return gen
 
-    def _generation_despite(self, problem: str) -> Path:
-        """The generation to use when CURRENT is damaged (``problem`` says how): the
-        newest complete one, with a warning; IndexCorruptError when there is none."""
+    def _generation_despite(self, problem: str, gone: str | None = None) -> Path:
+        """The generation to use when CURRENT is damaged (``problem`` says how; ``gone``:
+        the generation it names, when that folder is not there): the newest complete one,
+        with a warning; IndexCorruptError when there is none."""
         newest = newest_complete_generation(self.path)
         if newest is None:
+            what = (f"the index's data folder {self.path / gone}, which CURRENT names, is "
+                    "not there (deleted or moved?)" if gone else
+                    f"the index pointer {self.path / 'CURRENT'} is damaged ({problem})")
             raise IndexCorruptError(
-                f"the index pointer {self.path / 'CURRENT'} is damaged ({problem}), and "
-                f"{self.path} holds no complete generation to use instead. "
+                f"{what}, and {self.path} holds no complete generation to use instead. "
                 f"{rebuild_hint(self.path, articles_needed=True)}")
         warn_once(self.path, newest, f"its CURRENT file is damaged ({problem})")
         return newest

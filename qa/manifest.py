@@ -21,7 +21,7 @@ def rebuild_hint(path: Path, articles_needed: bool = False) -> str:
     what it was built from is what is damaged, so a rebuild must be told."""
     if articles_needed:
         return (f"Rebuild it with: qa index --rebuild --index {path} ARTICLES… (the folders "
-                "and files it held: its record of them is damaged too)")
+                "and files it held: its record of them is lost too)")
     return f"Rebuild it with: qa index --rebuild --index {path} [ARTICLES…]"
 
 

@@ -104,8 +104,9 @@ def assemble(documents: Sequence[Document], embedder: Embedder,
     if previous is not None:
         stats.added_documents = [d for d in stats.embedded_documents if d not in old_docs]
     if to_embed:  # nothing new: the embedding model need not even load
-        logger.info("embedding %d passages of %d articles (%d unchanged, %d removed)",
-                    len(to_embed), len(stats.embedded_documents),
+        logger.info("embedding %s of %s (%d unchanged, %d removed)",
+                    _count(len(to_embed), "passage"),
+                    _count(len(stats.embedded_documents), "article"),
                     len(stats.reused_documents), len(stats.removed_documents))
     new_vectors = iter(embedder.encode([p.text for p in to_embed], progress=progress)
                        if to_embed else ())
@@ -139,3 +140,7 @@ def _warn_of_cut_passages(embedder: Embedder, embedded: Sequence[Passage],
             "found by keyword search only. To embed passages whole, index with shorter "
             "ones: qa index --max-words N [--index DIR], N under %d", over, len(embedded),
             embedder.max_tokens, chunking.max_words)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")  # "1 passage", "2 passages"

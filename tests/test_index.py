@@ -511,3 +511,18 @@ def test_articles_that_swap_their_texts_count_as_renamed(tmp_path, embedder) -> 
     assert stats.renamed_documents == [("b.txt", "a.txt")]
     assert stats.reused_documents == [] and stats.removed_documents == []
     assert {p.doc_id for p in store.load(embedder.name).passages} == {"a.txt"}
+
+
+def test_a_deleted_live_generation_is_named_as_gone_not_as_a_damaged_pointer(
+        tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    gen = store.current_generation()
+    assert gen is not None
+    shutil.rmtree(gen)  # deleted by hand; CURRENT still names it
+    with pytest.raises(IndexCorruptError) as err:
+        store.load(embedder.name)
+    msg = str(err.value)
+    assert f"data folder {gen}, which CURRENT names, is not there (deleted or moved?)" in msg
+    assert "pointer" not in msg
+    assert f"qa index --rebuild --index {tmp_path / 'index'}" in msg

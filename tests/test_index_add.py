@@ -74,12 +74,15 @@ def test_two_adds_at_once_keep_both_additions(built, tmp_path, monkeypatch) -> N
     assert {str(first.resolve()), str(second.resolve())} <= set(manifest["sources"])
 
 
-def test_add_keeps_what_the_index_held_and_records_the_new_path(built, tmp_path) -> None:
+def test_add_keeps_what_the_index_held_and_records_the_new_path(built, tmp_path,
+                                                               caplog) -> None:
     corpus, _ = built
     index = _copy(built, tmp_path)
     extra = _corpus(tmp_path / "extra", 1, "extra")
-    result = _index("--add", str(extra / "extra0.md"), "--index", str(index))
+    with caplog.at_level(logging.INFO, logger="qa.reuse"):
+        result = _index("--add", str(extra / "extra0.md"), "--index", str(index))
     assert result.exit_code == 0, result.output
+    assert "embedding 1 passage of 1 article (6 unchanged, 0 removed)" in caplog.text
     assert "Indexed 7 articles" in result.stdout
     assert "(1 embedded, 6 unchanged, 0 removed)" in result.stdout
     manifest = _manifest(index)
