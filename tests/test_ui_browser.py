@@ -955,3 +955,54 @@ def test_a_page_opened_while_an_upload_is_indexed_says_so_and_follows_it(
         for c in contexts:
             c.close()
         demo.close()
+
+
+def test_an_upload_shows_how_far_its_indexing_has_got(
+        browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A long upload's status line shows indexing's progress (the embedding batches done),
+    not only "Indexing 1 file…" for minutes. The real embedding runs; the test holds it
+    after its first batch so the bar is seen half way."""
+    from qa.pipeline import QAPipeline
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("ui-progress")
+    shutil.copytree(SEEDS, root / "seeds")
+    pipe = QAPipeline(root / "index", corpus=root / "seeds")
+    port = _free_port()
+    demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
+    model = pipe.embedder.load()
+    gate, held = threading.Event(), threading.Event()
+    real_forward = model.forward
+    calls = []
+
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:  # the second batch waits: the bar stands at 1 of several
+            held.set()
+            gate.wait(TIMEOUT_MS / 1000)
+        return real_forward(*args, **kwargs)
+
+    model.forward = forward
+    pipe.embedder.batch_size = 2  # a few passages make several batches
+    article = root / "harbours.txt"
+    article.write_text("\n\n".join(
+        f"The harbour of Port {i} was dredged in {1800 + i}, so that steamers could berth "
+        f"there at any tide." for i in range(60)))
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(f"http://127.0.0.1:{port}/")
+        pg.locator("#qa-upload input[type=file]").set_input_files(str(article))
+        assert held.wait(TIMEOUT_MS / 1000)
+        status = pg.locator("#qa-upload-status")
+        status.get_by_text(re.compile(r"\b1/\d+ ")).wait_for(timeout=30_000)
+        assert "Indexing 1 file" in status.inner_text()
+        gate.set()
+        status.get_by_text("added 'harbours.txt'").wait_for()
+        assert not re.search(r"\b\d+/\d+ ", status.inner_text())  # gone with the work
+    finally:
+        gate.set()
+        model.forward = real_forward
+        context.close()
+        demo.close()

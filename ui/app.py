@@ -290,10 +290,14 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
                       cancels=answering)
         if can_upload:
-            def upload(payload: Any, chosen: Any) -> Iterator[tuple[Any, Any, Any]]:
-                """Say at once that the files are being indexed (it can take a minute on
-                two cores), then what became of each; an upload chosen for removal stays
-                chosen."""
+            def upload(payload: Any, chosen: Any,
+                       progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
+                       ) -> Iterator[tuple[Any, Any, Any]]:
+                """Say at once that the files are being indexed (it can take minutes on
+                two cores for a long article), then what became of each; an upload chosen
+                for removal stays chosen. Meanwhile the status line shows indexing's
+                progress bars (reading the files, embedding the passages) as Gradio's
+                progress (``track_tqdm``)."""
                 paths, names = uploaded_files(payload)
                 if not paths:
                     yield *service.upload(None), removable_update(chosen)
@@ -308,7 +312,7 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
             # gave (uploaded_files); they are in Gradio's cache, checked as with preprocessing;
             # then the upload box is emptied, and the removal list shown (the first upload)
             files.upload(upload, [files, removable], [status, articles, removable],
-                         preprocess=False,
+                         preprocess=False, show_progress_on=[status],
                          api_visibility="undocumented").then(
                 lambda: (None, removal_shown()), None, [files, removal],
                 api_visibility="undocumented")
