@@ -158,7 +158,7 @@ def test_refused_uploads_are_told_in_the_status_line(page: tuple[Any, list[str]]
     upload.set_input_files([str(good), str(scan), str(atlas)])
     status.get_by_text("added 'tide-table.txt'").wait_for()
     text = status.inner_text()
-    assert "'tides.pdf': not a readable PDF" in text, text
+    assert "'tides.pdf' was not added: not a readable PDF" in text, text
     assert "'atlas.txt' is 2.5 MB; the limit is 2.0 MB" in text, text
     # one mark a line, its ✓ or ✗: no list bullet before it as well
     bullets = status.locator("li").evaluate_all(

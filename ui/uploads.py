@@ -82,15 +82,16 @@ def check_upload(path: Path, name: str, max_bytes: int = DEFAULT_MAX_UPLOAD_BYTE
     if size > max_bytes:
         raise IngestError(f"'{safe}' is {size / 1e6:.1f} MB; the limit is "
                           f"{max_bytes / 1e6:.1f} MB. Split it or upload a smaller file.")
+    # worded as a file refused after it was read ("'x.md' was not added: …", ChatService)
     if size == 0:
-        raise IngestError(f"'{safe}' is empty")
+        raise IngestError(f"'{safe}' was not added: empty file (no text)")
     try:
         if Path(safe).suffix.lower() == ".pdf":
             pdf_to_text(path.read_bytes())  # readable, not encrypted, with a text layer
         else:
             decode_bytes(path.read_bytes())
     except IngestError as exc:
-        raise IngestError(f"'{safe}': {exc}") from None
+        raise IngestError(f"'{safe}' was not added: {exc}") from None
     return safe
 
 
