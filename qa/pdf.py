@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,19 +81,22 @@ _EDGE_LINES = 2
 #: indexed, and reading a long PDF's layout twice would double its wait.
 _READ: OrderedDict[bytes, tuple[str, str | None]] = OrderedDict()
 _READ_MAX = 4
+_READ_LOCK = threading.Lock()
 
 
 def pdf_to_text(data: bytes) -> tuple[str, str | None]:
     """(text, title) of a PDF file's bytes; the title is None when the PDF names none
     usable. IngestError when the file cannot be read or holds no text."""
     key = hashlib.sha256(data).digest()
-    if key in _READ:
-        _READ.move_to_end(key)
-        return _READ[key]
+    with _READ_LOCK:  # the chat checks an upload while a build may read PDFs
+        if key in _READ:
+            _READ.move_to_end(key)
+            return _READ[key]
     result = _read_pdf(data)
-    _READ[key] = result
-    while len(_READ) > _READ_MAX:
-        _READ.popitem(last=False)
+    with _READ_LOCK:
+        _READ[key] = result
+        while len(_READ) > _READ_MAX:
+            _READ.popitem(last=False)
     return result
 
 

@@ -1002,8 +1002,57 @@ def test_markup_pasted_with_a_question_is_left_out(server: dict[str, Any]) -> No
 
 @pytest.mark.parametrize("question", ["What does the <br> tag do?", "Is 2*3*4 = 24?",
                                       "What is a < b and c > d?", "What is __init__.py?",
-                                      "What is snake_case_name?"])
+                                      "What is snake_case_name?", "Is 2**3 equal to 2**4?",
+                                      "What do f(*args, **kwargs) and g(**opts) do?"])
 def test_text_that_is_no_pasted_markup_stays(question: str) -> None:
     from ui.markup import without_markup
 
     assert without_markup(question) == question
+
+
+def test_a_long_text_of_open_tags_is_not_searched_for_markup(
+        server: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.markup
+    from qa.errors import QAError
+    from ui.app import ChatService
+    from ui.markup import MAX_CHARS, without_markup
+
+    # each open tag makes the paired-tag search scan to the text's end: 45,000 characters
+    # of them took 8 s before the question's length was checked (a review)
+    flood = "<a>" * 15_000
+    searched: list[int] = []
+    paired = ui.markup._PAIRED_TAG
+    monkeypatch.setattr(ui.markup, "_PAIRED_TAG", type("Spy", (), {
+        "sub": staticmethod(lambda repl, text: searched.append(len(text))
+                            or paired.sub(repl, text))}))
+    assert without_markup(flood) == flood  # left for the length check to refuse
+    assert searched == []
+    fits = "<b>Who</b> is it?" + " " * (MAX_CHARS - 17)
+    assert without_markup(fits).startswith("Who is it?")
+    with pytest.raises(QAError, match="the limit is"):
+        ChatService(server["pipeline"], server["root"] / "uploads").answer(flood)
+
+
+def test_building_the_app_leaves_a_progress_bar_already_running_working(
+        server: dict[str, Any], tmp_path: Path) -> None:
+    """The upload's progress (gr.Progress(track_tqdm=True)) patches tqdm for the whole
+    process when the page is built; a bar made before (a build in another thread) then
+    failed on its next update with AttributeError (a review). In a fresh process, as the
+    patch is made once."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom tqdm import tqdm\nfrom qa.pipeline import QAPipeline\n"
+        "from ui.app import build_app\n"
+        "bar = tqdm(total=3, disable=False)\n"
+        "build_app(QAPipeline(sys.argv[1], corpus=sys.argv[2]), uploads_dir=sys.argv[3])\n"
+        "bar.update(1)\nbar.close()\nprint('bar ok')\n")
+    root = server["root"]
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(root / "index"), str(root / "corpus"),
+         str(tmp_path / "uploads")], capture_output=True, text=True, timeout=600,
+        cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("bar ok")
+    assert "AttributeError" not in done.stderr

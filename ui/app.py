@@ -290,6 +290,13 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
         chatbot.clear(lambda: None, None, [busy_since], api_visibility="undocumented",
                       cancels=answering)
         if can_upload:
+            # gr.Progress(track_tqdm=True) patches tqdm's methods for the whole process,
+            # and the patched ones read an attribute only bars made afterwards have: a bar
+            # alive now (a build in another thread) would fail on its next update
+            tqdm_class = __import__("tqdm").tqdm
+            if not hasattr(tqdm_class, "_progress"):
+                tqdm_class._progress = None
+
             def upload(payload: Any, chosen: Any,
                        progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
                        ) -> Iterator[tuple[Any, Any, Any]]:

@@ -17,15 +17,21 @@ __all__ = ["without_markup"]
 _SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.I | re.S)
 _PAIRED_TAG = re.compile(r"<([a-z][a-z0-9]*)\b[^<>]*>(.*?)</\1\s*>", re.I | re.S)
 _IMAGE_TAG = re.compile(r"<img\s[^<>]*>", re.I)
-_MARKDOWN = (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S),
+_MARKDOWN = (re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])", re.S),  # 2**3
              re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"),
              re.compile(r"`([^`]+)`"))
 
 
+#: Longer text is left as it is, for clean_question to refuse as too long: a tag left open
+#: makes the paired-tag search scan to the text's end, so hundreds of them in a long text
+#: (an API call) would take seconds before the question's length is checked.
+MAX_CHARS = 4_000
+
+
 def without_markup(question: Any) -> Any:
     """``question`` less the HTML and Markdown markup pasted with it (see above); what is
-    no text is left as it is, for clean_question to report."""
-    if not isinstance(question, str):
+    no text, or text over MAX_CHARS, is left as it is, for clean_question to report."""
+    if not isinstance(question, str) or len(question) > MAX_CHARS:
         return question
     text = _IMAGE_TAG.sub(" ", _SCRIPT.sub(" ", question))
     while True:

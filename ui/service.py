@@ -224,7 +224,10 @@ class ChatService:
                 logger.info("follow-up %r searched as %r", message, query)
             # a follow-up the reader read otherwise than typed says how ("And when?" read
             # as "When is the Chechen leader?"): else an odd answer, or none, is a puzzle
-            typed = clean_question(message, self.pipeline.max_question_chars)
+            try:
+                typed: str | None = clean_question(message, self.pipeline.max_question_chars)
+            except QAError:  # too long with its markup, answered without it
+                typed = None
             return render_answer(answer, read_as=(answer.question
                                                   if answer.question != typed else None))
         except QAError as exc:
