@@ -92,7 +92,10 @@ class Embedder:
         if precision not in PRECISIONS:
             raise ConfigError(f"embedding precision must be one of {', '.join(PRECISIONS)} "
                               f"(argument or $QA_EMBED_PRECISION), got {precision!r}")
-        self.model_name = str(model) if model else default_embedding_model()
+        # the default's hub id is the shipped copy too: the same model, found offline
+        # (an index built with another model is rebuilt with `--embedding-model <that id>`)
+        self.model_name = (str(model) if model and str(model) != DEFAULT_MODEL_ID
+                           else default_embedding_model())
         self.batch_size = batch_size
         self.precision = precision
         self._model: Any = None

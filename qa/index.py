@@ -254,8 +254,9 @@ class IndexStore:
                     f"no embedding model folder at {embedding_model}: pass a local "
                     f"sentence-transformers folder, or use the model the index at {self.path} "
                     f"was built with, '{built}' ({use}).")
-            flag = "" if embedding_model == DEFAULT_MODEL_ID else \
-                f" --embedding-model {embedding_model}"
+            # the flag even for the default model: without one, a rebuild keeps the
+            # model the index was built with (QAPipeline.built_embedding_model)
+            flag = f" --embedding-model {embedding_model}"
             raise IndexMismatchError(
                 f"the index at {self.path} was built with the embedding model '{built}', but "
                 f"'{embedding_model}' is configured. Rebuild it for the configured model with: "

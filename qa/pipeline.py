@@ -103,6 +103,10 @@ class QAPipeline:
         self.store = IndexStore(self.index_dir, named_by=BY_OPTION if index_dir or not
                                 env_index_dir() else BY_ENVIRONMENT)
         self.embedder = Embedder(embedding_model or self.built_embedding_model())
+        # given none, the pipeline follows the model the index is built with: also after
+        # another process rebuilt it with another (_follow_embedding_model); not once the
+        # embedder was replaced by one's own
+        self._own_embedder: Embedder | None = None if embedding_model else self.embedder
         self.reader: Reader = reader or ExtractiveReader(reader_model)
         # None: the built-in hybrid retriever (FAISS + BM25) over the index
         self.retriever: Retriever | None = retriever
@@ -277,7 +281,24 @@ class QAPipeline:
     def _open(self) -> tuple[LoadedIndex, HybridRetriever]:
         """The live index and a retriever over it, ready to swap in (IndexNotFoundError,
         saying how to build one, when there is none)."""
+        self._follow_embedding_model()
         return self._retrieving(self.store.load(self.embedder.name))
+
+    def _follow_embedding_model(self) -> None:
+        """Given no embedding model, take the one the live index is built with when that
+        is no longer the embedder's: another process (`qa index --embedding-model …`)
+        rebuilt it with another. Else the chat would go on answering from the index
+        loaded before and, at its next upload, re-embed every article with the old
+        model and record that, undoing the rebuild."""
+        if self._own_embedder is None or self.embedder is not self._own_embedder:
+            return
+        built = self.built_embedding_model()
+        wanted = Embedder(built, batch_size=self.embedder.batch_size,
+                          precision=self.embedder.precision)
+        if wanted.name != self.embedder.name:
+            logger.info("the index at %s is built with the embedding model %s: using it",
+                        self.index_dir, wanted.name)
+            self.embedder = self._own_embedder = wanted
 
     def _retrieving(self, loaded: LoadedIndex) -> tuple[LoadedIndex, HybridRetriever]:
         """``loaded`` and a retriever over it, ready to swap in."""
@@ -318,6 +339,7 @@ class QAPipeline:
         # build is the one that loads the generation it writes (questions asked meanwhile
         # do not load it a second time, see _follow_current).
         chunking, index_type = self.build_settings()
+        self._follow_embedding_model()  # the index's own, if another process changed it
         try:
             before = self.recorded_sources() or []
         except QAError:

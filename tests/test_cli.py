@@ -306,7 +306,7 @@ def test_an_index_built_with_another_embedding_model_keeps_it_unless_given(
     model and recorded that instead), and the question is answered (it was refused)."""
     import shutil
 
-    from qa.embed import default_embedding_model
+    from qa.embed import DEFAULT_MODEL_ID, default_embedding_model
     from qa.index import IndexStore
 
     model = tmp_path / "my-embedder"
@@ -328,3 +328,14 @@ def test_an_index_built_with_another_embedding_model_keeps_it_unless_given(
                                       "--index", str(index)])
     assert asked.exit_code == 0, asked.output
     assert asked.stdout.splitlines()[0] == "Alan Stevenson"
+    # and back to the default model, as the mismatch error says, offline: its hub id is
+    # the shipped copy (it was looked up on the hub and failed)
+    asked = CliRunner().invoke(main, ["-q", "ask", "Who designed it?", "--index", str(index),
+                                      "--embedding-model", DEFAULT_MODEL_ID])
+    assert asked.exit_code == 1
+    hint = f"qa index --rebuild --index {index} --embedding-model {DEFAULT_MODEL_ID} ["
+    assert hint in asked.stderr
+    back = CliRunner().invoke(main, ["-q", "index", "--rebuild", "--index", str(index),
+                                     "--embedding-model", DEFAULT_MODEL_ID])
+    assert back.exit_code == 0, back.output
+    assert IndexStore(index).read_manifest()["embedding_model"] == DEFAULT_MODEL_ID

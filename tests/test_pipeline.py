@@ -233,3 +233,42 @@ def test_clean_question_removes_escapes_and_format_characters() -> None:
     assert clean_question("\u202eWho founded it?\u202c\ufeff") == "Who founded it?"
     assert clean_question("Who\x00founded\x07it?") == "Who founded it?"  # controls: spaces
     assert clean_question("\u0622\u200c\u0647") == "\u0622\u200c\u0647"
+
+
+def test_a_pipeline_given_no_model_follows_a_rebuild_with_another(tmp_path, caplog) -> None:
+    """A chat (one pipeline, no model given) and `qa index --rebuild --embedding-model B`
+    in another process: the chat answers from the new index with B, and its next upload
+    reuses B's vectors and keeps B (it kept the old model: answers stayed on the old index
+    with a warning, and the upload re-embedded everything with it, undoing the rebuild)."""
+    import logging
+
+    from qa.embed import default_embedding_model
+    from qa.index import IndexStore
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "lighthouse.txt").write_text(
+        "The Skerryvore lighthouse was designed by Alan Stevenson and completed in 1844.\n",
+        encoding="utf-8")
+    chat = QAPipeline(tmp_path / "index", corpus=corpus)
+    assert "Stevenson" in (chat.answer("Who designed the Skerryvore lighthouse?").text or "")
+    other_model = tmp_path / "model-b"
+    shutil.copytree(default_embedding_model(), other_model)
+    QAPipeline(tmp_path / "index", embedding_model=str(other_model)).build([corpus],
+                                                                          rebuild=True)
+    with caplog.at_level(logging.INFO, logger="qa.pipeline"):
+        found = chat.answer("Who designed the Skerryvore lighthouse?")
+    assert found.text is not None and "Stevenson" in found.text
+    assert f"built with the embedding model {other_model.resolve()}" in caplog.text
+    (corpus / "bell.txt").write_text("The bell rock light was lit in 1811.\n", encoding="utf-8")
+    stats, _ = chat.add_documents()
+    assert stats.embedded_documents == ["bell.txt"]  # the lighthouse's vectors reused
+    assert IndexStore(tmp_path / "index").read_manifest()["embedding_model"] == \
+        str(other_model.resolve())
+    # one's own embedder is kept, whatever the index was built with
+    mine = QAPipeline(tmp_path / "index")
+    from qa.embed import Embedder
+
+    own = mine.embedder = Embedder()
+    mine._follow_embedding_model()
+    assert mine.embedder is own
