@@ -41,6 +41,7 @@ from qa.errors import (
 from qa.fileio import write_atomic
 from qa.generations import (
     BY_OPTION,
+    DATA_FILES,
     GENERATION_NAME,
     a_file_not_a_folder,
     cannot_write,
@@ -421,6 +422,10 @@ class IndexStore:
         ``manifest``), as loading it would say, without loading it: a file missing,
         unreadable, or not as it was written (its hash); None when they are sound, as
         far as their hashes tell (indexes before 2026-12-02 recorded none)."""
+        missing = next((name for name in DATA_FILES if not (gen / name).is_file()), None)
+        if missing is not None and not manifest.get("files"):  # no hashes (before 2026-12-02)
+            return (f"the index file {gen / missing} is missing. "
+                    f"{rebuild_hint(self.path)}")
         try:
             changed = changed_file(gen, manifest)
         except OSError as exc:

@@ -129,3 +129,12 @@ def test_info_says_a_data_file_is_damaged_as_loading_does(tmp_path: Path) -> Non
         (gen / name).write_bytes(good)
     sound = _info(pipe.index_dir, "--json")
     assert sound.exit_code == 0 and json.loads(sound.stdout)["damaged"] is None
+    # an index written before 2026-12-02 recorded no hashes: a missing file is still told
+    manifest_path = gen / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["files"]
+    manifest_path.write_text(json.dumps(manifest))
+    (gen / "vectors.npy").unlink()
+    old = _info(pipe.index_dir)
+    assert old.exit_code == 1, old.output
+    assert f"the index file {gen / 'vectors.npy'} is missing" in old.stderr
