@@ -77,10 +77,11 @@ _BULLET = re.compile(r"[•◦▪‣∙●○■–]\s")
 _NUMBERED_HEADING = re.compile(r"(?:[A-Z]\.|\d{1,2}\.)(?:\d{1,2}\.?)*\s+[^\W\d_]|\d{1,2}\s+[A-Z]")
 #: Lines at a page's top and bottom looked at for running heads and feet.
 _EDGE_LINES = 2
-#: The last few PDFs read, by their bytes' digest: a chat upload is checked and then
-#: indexed, and reading a long PDF's layout twice would double its wait.
+#: The PDFs read lately, by their bytes' digest, up to _READ_MAX_CHARS of text: laying
+#: out a PDF's pages takes about 40 ms a page, and a chat's upload is checked, then
+#: indexed, and every upload reads the whole corpus again (unchanged PDFs too).
 _READ: OrderedDict[bytes, tuple[str, str | None]] = OrderedDict()
-_READ_MAX = 4
+_READ_MAX_CHARS = 32_000_000
 _READ_LOCK = threading.Lock()
 
 
@@ -95,8 +96,9 @@ def pdf_to_text(data: bytes) -> tuple[str, str | None]:
     result = _read_pdf(data)
     with _READ_LOCK:
         _READ[key] = result
-        while len(_READ) > _READ_MAX:
-            _READ.popitem(last=False)
+        kept = sum(len(text) for text, _ in _READ.values())
+        while kept > _READ_MAX_CHARS and len(_READ) > 1:
+            kept -= len(_READ.popitem(last=False)[1][0])
     return result
 
 
