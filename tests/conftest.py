@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,19 @@ def tiny_distilbert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     DistilBertForQuestionAnswering(config).save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
+
+
+def chat_over_a_note(tmp_path: Path) -> tuple[Any, Any, Path]:
+    """(pipeline, ChatService, staging folder): a chat over an index of one short note,
+    its uploads in tmp_path/uploads, and a folder to put the files to upload in."""
+    from qa.pipeline import QAPipeline
+    from ui.service import ChatService
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("The museum of Porthaven shows old fishing nets.\n")
+    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
+    pipe.build([corpus])
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    return pipe, ChatService(pipe, tmp_path / "uploads"), staging

@@ -220,8 +220,7 @@ def test_a_pdf_uploaded_in_the_chat_is_indexed_and_answers_cite_it(
     from collections import OrderedDict
 
     import qa.pdf
-    from qa.pipeline import QAPipeline
-    from ui.service import ChatService
+    from tests.conftest import chat_over_a_note
 
     reads: list[int] = []  # the upload's check and its indexing read the PDF once
     read_pdf = qa.pdf._read_pdf
@@ -229,14 +228,7 @@ def test_a_pdf_uploaded_in_the_chat_is_indexed_and_answers_cite_it(
     monkeypatch.setattr(qa.pdf, "_read_pdf", lambda data: reads.append(len(data))
                         or read_pdf(data))
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "notes.txt").write_text("The museum of Porthaven shows old fishing nets.\n")
-    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
-    pipe.build([corpus])
-    service = ChatService(pipe, tmp_path / "uploads")
-    staging = tmp_path / "staging"
-    staging.mkdir()
+    pipe, service, staging = chat_over_a_note(tmp_path)
     (staging / "Harbour Guide.pdf").write_bytes(make_pdf([BODY], title="Porthaven Harbour"))
     (staging / "locked.pdf").write_bytes(make_pdf([BODY], user_password="pw"))
     status, articles = service.upload([str(staging / "Harbour Guide.pdf"),

@@ -196,17 +196,9 @@ def test_uploads_take_every_type_qa_index_reads() -> None:
 
 
 def test_a_markdown_upload_is_indexed_and_cited(tmp_path: Path) -> None:
-    from qa.pipeline import QAPipeline
-    from ui.service import ChatService
+    from tests.conftest import chat_over_a_note
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "notes.txt").write_text("The museum of Porthaven shows old fishing nets.\n")
-    pipe = QAPipeline(tmp_path / "index", corpus=corpus)
-    pipe.build([corpus])
-    service = ChatService(pipe, tmp_path / "uploads")
-    staging = tmp_path / "staging"
-    staging.mkdir()
+    _, service, staging = chat_over_a_note(tmp_path)
     (staging / "garden.markdown").write_text(
         "# The Garden\n\nThe garden gnome is named **Bertil** and lives under the apple tree.\n")
     status, articles = service.upload([str(staging / "garden.markdown")])
