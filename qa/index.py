@@ -449,7 +449,10 @@ class IndexStore:
         try:
             prev = self.load(model)
         except (IndexMismatchError, IndexCorruptError) as exc:
-            logger.warning("not reusing the old index: %s", exc)
+            # this build is the rebuild the message asks for: not "Rebuild it with …"
+            why = str(exc).split(" Rebuild it")[0].rstrip(" .,")
+            logger.warning("not reusing the old index (%s): this build replaces it, "
+                           "embedding every article again", why)
             return None
         if prev.manifest.get("chunking") != asdict(chunking):
             logger.info("chunking settings changed: re-embedding everything")

@@ -528,3 +528,18 @@ def test_a_deleted_live_generation_is_named_as_gone_not_as_a_damaged_pointer(
     assert f"data folder {gen}, which CURRENT names, is not there (deleted or moved?)" in msg
     assert "pointer" not in msg
     assert f"qa index --rebuild --index {tmp_path / 'index'}" in msg
+
+
+def test_a_build_over_a_damaged_index_says_it_replaces_it_not_to_rebuild(
+        tmp_path, corpus, embedder, caplog) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    damaged = store.current_generation() / "dense.faiss"
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    caplog.set_level(logging.WARNING, logger="qa.index")
+    build(store, corpus, embedder)  # the rebuild the damage asks for
+    warning = next(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert "dense.faiss is not as it was written" in warning
+    assert "this build replaces it, embedding every article again" in warning
+    assert "Rebuild it" not in warning
+    assert store.load(embedder.name).passages
