@@ -249,6 +249,8 @@ class IndexStore:
             built = manifest.get("embedding_model")
             use = ("leave out --embedding-model" if built == DEFAULT_MODEL_ID
                    else f"--embedding-model {built}")
+            if isinstance(built, str) and missing_model_folder(built):  # moved or deleted
+                use += ", a folder that is not there any more: give the model's new place"
             if missing_model_folder(embedding_model):
                 # no model there: rebuilding "for the configured model" cannot work either
                 raise ModelLoadError(

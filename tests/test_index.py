@@ -543,3 +543,17 @@ def test_a_build_over_a_damaged_index_says_it_replaces_it_not_to_rebuild(
     assert "this build replaces it, embedding every article again" in warning
     assert "Rebuild it" not in warning
     assert store.load(embedder.name).passages
+
+
+def test_a_mismatch_with_a_model_folder_gone_says_it_is_gone(tmp_path, corpus, embedder) -> None:
+    store = IndexStore(tmp_path / "index")
+    build(store, corpus, embedder)
+    manifest_path = store.current_generation() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    gone = tmp_path / "renamed-model"  # recorded at build, moved since
+    manifest["embedding_model"] = str(gone)
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError) as err:
+        store.load(embedder.name)
+    assert (f"(--embedding-model {gone}, a folder that is not there any more: give the "
+            "model's new place)") in str(err.value)
