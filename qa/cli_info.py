@@ -15,6 +15,7 @@ def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
     """What the index at ``index_dir`` (default: the default index) holds: its articles,
     how it was built and the answering settings in force. Reads the manifest only; a
     missing index is an IndexNotFoundError (nothing is built)."""
+    from qa.index_files import passage_counts
     from qa.pipeline import QAPipeline
 
     pipe = QAPipeline(index_dir)
@@ -22,6 +23,7 @@ def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
     manifest = pipe.store.checked_manifest(gen)
     stored = manifest.get("settings") or {}
     documents = manifest.get("documents") or {}
+    counts = passage_counts(gen / "passages.sqlite") if gen is not None else None
     return {
         "index": str(pipe.index_dir),
         "created": manifest.get("created"),
@@ -37,7 +39,9 @@ def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
             "answer_types": pipe.answer_types,
             "calibrated": stored.get("threshold") is not None,
         },
-        "documents": [{"doc_id": doc_id, "title": (meta or {}).get("title") or doc_id}
+        # passages: how many the article was split into (None: the passages file is damaged)
+        "documents": [{"doc_id": doc_id, "title": (meta or {}).get("title") or doc_id,
+                       "passages": None if counts is None else counts.get(doc_id, 0)}
                       for doc_id, meta in sorted(documents.items())],
         # what loading the index would refuse it for (a data file damaged), else None
         "damaged": pipe.store.damage(gen, manifest) if gen is not None else None,
@@ -87,6 +91,8 @@ def _print_info(info: dict[str, Any]) -> None:
     ]
     if docs:
         width = min(max(len(d["doc_id"]) for d in docs), 40)
-        lines.append("Articles")
-        lines += [f"  {d['doc_id']:{width}s}  {d['title']}" for d in docs]
+        counted = all(d["passages"] is not None for d in docs)
+        lines.append("Articles" + ("  (passages, id, title)" if counted else ""))
+        lines += [(f"  {d['passages']:>5}" if counted else "") + f"  {d['doc_id']:{width}s}"
+                  f"  {d['title']}" for d in docs]
     click.echo("\n".join(lines))

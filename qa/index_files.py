@@ -73,6 +73,22 @@ def read_passages(path: Path) -> list[Passage]:
     return [Passage(d, t, x, s, e, i) for i, d, t, x, s, e in rows]
 
 
+def passage_counts(path: Path) -> dict[str, int] | None:
+    """How many passages each article has in the passages file ``path``, by doc_id; None
+    when it cannot be read (missing or damaged: :meth:`IndexStore.damage` says so)."""
+    try:
+        if not path.is_file():
+            return None
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT doc_id, COUNT(*) FROM passages GROUP BY doc_id")
+            return {str(doc_id): int(n) for doc_id, n in rows.fetchall()}
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error):
+        return None
+
+
 def read_data(gen: Path) -> tuple[list[Passage], np.ndarray, Any]:
     """The passages, vectors and FAISS index of generation ``gen``, unchecked."""
     import faiss

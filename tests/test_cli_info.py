@@ -31,9 +31,13 @@ def test_info_lists_articles_sources_and_settings(tmp_path: Path) -> None:
     res = _info(pipe.index_dir, "--json")
     assert res.exit_code == 0, res.output
     info = json.loads(res.stdout)
-    assert info["documents"] == [{"doc_id": "elbe.md", "title": "The Elbe"},
+    per_article = {d: sum(p.doc_id == d for p in pipe.index.passages)
+                   for d in ("elbe.md", "trips/alps.txt")}
+    assert per_article["elbe.md"] == 1 and per_article["trips/alps.txt"] > 1
+    assert info["documents"] == [{"doc_id": "elbe.md", "title": "The Elbe", "passages": 1},
                                  {"doc_id": "trips/alps.txt",
-                                  "title": info["documents"][1]["title"]}]
+                                  "title": info["documents"][1]["title"],
+                                  "passages": per_article["trips/alps.txt"]}]
     assert info["passages"] == len(pipe.index.passages) > 2
     assert info["chunking"] == {"max_words": 60, "overlap_words": 10}
     assert info["sources"] == [str(tmp_path / "notes")]
@@ -49,6 +53,7 @@ def test_info_lists_articles_sources_and_settings(tmp_path: Path) -> None:
     assert text.exit_code == 0, text.output
     assert "threshold 0.0965, top-k 3, answer checks off (as calibrated" in text.stdout
     assert "2 articles in" in text.stdout and "trips/alps.txt" in text.stdout
+    assert "Articles  (passages, id, title)\n      1  elbe.md         The Elbe" in text.stdout
     assert str(tmp_path / "notes") in text.stdout
     reloaded = QAPipeline(pipe.index_dir)
     assert (reloaded.threshold, reloaded.top_k, reloaded.answer_types) == (0.096509, 3, False)
