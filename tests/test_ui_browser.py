@@ -1006,3 +1006,28 @@ def test_an_upload_shows_how_far_its_indexing_has_got(
         model.forward = real_forward
         context.close()
         demo.close()
+
+
+def test_on_a_phone_an_example_asked_shows_its_answer_line(browser: Any, app_url: str,
+                                                           tmp_path: Path) -> None:
+    """A browser trial at 390 px: an example clicked (below the question box) was
+    answered out of view, the page left showing only the reply's "Sources (5)" line."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(app_url)
+        example = pg.locator("#qa-examples button.gallery-item").nth(2)
+        example.scroll_into_view_if_needed()
+        before = pg.locator("#qa-chat .qa-reply").count()
+        example.click()
+        pg.wait_for_function(
+            "n => document.querySelectorAll('#qa-chat .qa-reply').length > n", arg=before,
+            timeout=TIMEOUT_MS)
+        pg.wait_for_timeout(1500)  # the page's own scrolling after a reply (FOLLOW_JS)
+        pg.screenshot(path=str(tmp_path / "phone-example.png"))
+        answer = pg.locator("#qa-chat .qa-reply").nth(before).locator(".qa-answer")
+        top = answer.evaluate("el => el.getBoundingClientRect().top")
+        assert 0 <= top < 844 - 40, top  # its line on screen, not above it
+    finally:
+        context.close()

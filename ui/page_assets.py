@@ -211,7 +211,8 @@ FOCUS_JS = r"""
 # follows new messages only while it is scrolled to (near) its end, and a user who had
 # scrolled up to reread saw neither, only Gradio's small "↓" button over a message. The
 # chat is scrolled to its end as the question is sent, and kept there as the question and
-# then its answer come in (and a second more, as they are laid out); Gradio's own
+# then its answer come in (and a second more, as they are laid out), and the page is
+# scrolled up to the reply if it came in above the screen (a phone); Gradio's own
 # scrolling, to the end of a reply, is left as it is. Scrolling the chat meanwhile (wheel,
 # touch, keys, a click in it such as on "Sources") leaves it where the user takes it.
 FOLLOW_JS = r"""
@@ -250,11 +251,18 @@ FOLLOW_JS = r"""
     document.addEventListener(type, (event) => {
       if (following && event.target instanceof Element && event.target.closest(LOG)) stop();
     }, {capture: true, passive: true});
+  // the page too, where the reply came in above the screen (a phone: an example asked
+  // from below the question box showed only the reply's last line)
+  const reveal = () => {
+    const bots = document.querySelectorAll("#qa-chat .message.bot");
+    const top = bots.length ? bots[bots.length - 1].getBoundingClientRect().top : 0;
+    if (top < 0) window.scrollBy({top: top - 8});
+  };
   new MutationObserver(() => {
     if (!following) return;
     toEnd();
     if (!following.done && replies() > following.replies)
-      following.done = setTimeout(() => { toEnd(); following = null; }, 1000);
+      following.done = setTimeout(() => { toEnd(); reveal(); following = null; }, 1000);
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }
 """
