@@ -17,8 +17,11 @@ from qa.errors import QAError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _friendly(fn: F) -> F:
-    """Turn QAError (and a few expected failures) into one line and exit status 1."""
+def _friendly(fn: F | None = None, *, interrupted: str = "Interrupted.") -> Any:
+    """Turn QAError (and a few expected failures) into one line and exit status 1; Ctrl-C
+    into ``interrupted`` and status 130. ``@_friendly`` or ``@_friendly(interrupted=…)``."""
+    if fn is None:
+        return lambda f: _friendly(f, interrupted=interrupted)
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -27,7 +30,7 @@ def _friendly(fn: F) -> F:
         except QAError as exc:
             raise click.ClickException(_one_line(str(exc))) from exc
         except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
+            click.echo(interrupted, err=True)
             sys.exit(130)
         except BrokenPipeError:
             # The reader of our output left (`qa ask … | head -1`): not an error to report.
@@ -230,7 +233,8 @@ def _no_model_loading_bars() -> None:
 @click.option("--max-file-mb", default=5.0, show_default=True,
               type=click.FloatRange(min=0, min_open=True),
               help="Skip files larger than this (megabytes).")
-@_friendly
+@_friendly(interrupted="Interrupted: the index is left whole (a build replaces it only once "
+                       "it is complete).")
 def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: str | None,
               max_words: int | None, overlap_words: int | None, hnsw: bool | None,
               rebuild: bool, add: bool, max_file_mb: float) -> None:

@@ -339,3 +339,26 @@ def test_an_index_built_with_another_embedding_model_keeps_it_unless_given(
                                      "--embedding-model", DEFAULT_MODEL_ID])
     assert back.exit_code == 0, back.output
     assert IndexStore(index).read_manifest()["embedding_model"] == DEFAULT_MODEL_ID
+
+
+def test_ctrl_c_during_qa_index_says_the_index_is_left_whole(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """Ctrl-C in `qa index` said only "Interrupted.": a user wonders whether the index is
+    broken now (a build replaces it only once complete; tests/test_hardening_index.py
+    kills builds for real). Other commands keep the plain line."""
+    from qa.pipeline import QAPipeline
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(QAPipeline, "build", interrupted)
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The quay is wide.\n")
+    result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(tmp_path / "i")])
+    assert result.exit_code == 130
+    assert result.stderr.strip().endswith(
+        "Interrupted: the index is left whole (a build replaces it only once it is complete).")
+    monkeypatch.setattr(QAPipeline, "answer", interrupted)
+    asked = CliRunner().invoke(main, ["ask", "Who?", "--index", str(tmp_path / "i")])
+    assert asked.exit_code == 130 and asked.stderr.strip().endswith("Interrupted.")
