@@ -1056,3 +1056,14 @@ def test_building_the_app_leaves_a_progress_bar_already_running_working(
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("bar ok")
     assert "AttributeError" not in done.stderr
+
+
+def test_the_seed_examples_show_whole_and_are_answered(server: dict[str, Any]) -> None:
+    """Gradio shows the first 60 characters of an example and "...": two of the examples
+    were cut ("What length of contract is Russia offering Syrian volunteers..."), so the
+    question could not be read before it was asked (a browser trial). Each is answered."""
+    from ui.app import EXAMPLE_CHARS, SEED_EXAMPLES
+
+    for question in SEED_EXAMPLES:
+        assert len(question) <= EXAMPLE_CHARS, question
+        assert server["pipeline"].answer(question).text is not None, question

@@ -615,7 +615,7 @@ def test_a_question_sent_while_scrolled_up_shows_with_its_answer(
         "Ask": ("How many battalion tactical groups did Putin deploy?",
                 lambda: pg.locator("#qa-ask").click()),
         "example": ("", lambda: pg.locator("button.gallery-item").filter(
-            has_text="What length of contract is Russia offering").click()),
+            has_text="What contract length is Russia offering").click()),
     }
     for how, (question, send) in sends.items():
         log.hover()

@@ -43,14 +43,16 @@ __all__ = ["ChatService", "build_app", "launch"]
 
 logger = logging.getLogger(__name__)
 
+#: At most EXAMPLE_CHARS characters each: Gradio shows the first 60 of an example and "..."
 SEED_EXAMPLES = [
-    "What length of contract is Russia offering Syrian volunteers?",
+    "What contract length is Russia offering Syrian volunteers?",
     "How much are the Syrian volunteers paid per month?",
     "Who is the Chechen leader?",
     "How many battalion tactical groups did Putin deploy?",
     "Who is the Moscow-based military expert?",
-    "How many applications per day does the recruiter's group receive?",
+    "How many applications a day does the recruiter's group get?",
 ]
+EXAMPLE_CHARS = 60
 SEED_DOC_IDS = ("000_bdb7ea08bf89b1ec.txt", "003_7912fbbb2ad95ee3.txt")
 DEFAULT_CONCURRENCY = 2
 #: How often a page looks whether the index or the uploads changed (ChatService.listing_stamp).
