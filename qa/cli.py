@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from qa.errors import QAError
+from qa.text import counted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -135,10 +136,6 @@ def _writable_folder(path: Path, what: str = "the report", option: str = "--repo
         return
     raise click.ClickException(f"cannot write {what} to {target or path} ({reason}): choose "
                                f"another {option}")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _one_line(message: str) -> str:
@@ -291,8 +288,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
             click.echo(f"skipped {path}: {reason}", err=True)
         if report.hidden:
             click.echo(hidden_note(report.hidden), err=True)
-    click.echo(f"Indexed {_count(stats.documents, 'article')}, "
-               f"{_count(stats.passages, 'passage')} in "
+    click.echo(f"Indexed {counted(stats.documents, 'article')}, "
+               f"{counted(stats.passages, 'passage')} in "
                f"{stats.seconds:.1f}s ({len(stats.embedded_documents)} embedded, "
                f"{len(stats.reused_documents)} unchanged, {len(stats.removed_documents)} removed"
                + (f", {len(stats.renamed_documents)} renamed or moved"

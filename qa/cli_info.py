@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from qa.cli import _count, _friendly, _index_option, main
+from qa.cli import _friendly, _index_option, main
+from qa.text import counted
 
 
 def index_info(index_dir: str | Path | None = None) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def _print_info(info: dict[str, Any]) -> None:
              else "defaults; qa calibrate GOLD tunes them")
     lines = [
         f"Index      {info['index']}" + (f"  (built {info['created']})" if info["created"] else ""),
-        f"Holds      {_count(len(docs), 'article')} in {_count(info['passages'] or 0, 'passage')}"
+        f"Holds      {counted(len(docs), 'article')} in {counted(info['passages'] or 0, 'passage')}"
         f" of up to {chunking.get('max_words', '?')} words "
         f"({chunking.get('overlap_words', '?')} overlap), {info['index_type']} FAISS index",
         f"Embedding  {info['embedding_model']} ({info['dimension']} dimensions)",
@@ -91,8 +92,8 @@ def _print_info(info: dict[str, Any]) -> None:
     ]
     if docs:
         width = min(max(len(d["doc_id"]) for d in docs), 40)
-        counted = all(d["passages"] is not None for d in docs)
-        lines.append("Articles" + ("  (passages, id, title)" if counted else ""))
-        lines += [(f"  {d['passages']:>5}" if counted else "") + f"  {d['doc_id']:{width}s}"
+        all_counted = all(d["passages"] is not None for d in docs)
+        lines.append("Articles" + ("  (passages, id, title)" if all_counted else ""))
+        lines += [(f"  {d['passages']:>5}" if all_counted else "") + f"  {d['doc_id']:{width}s}"
                   f"  {d['title']}" for d in docs]
     click.echo("\n".join(lines))

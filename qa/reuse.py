@@ -13,6 +13,7 @@ import numpy as np
 
 from qa.chunk import CHUNKER_VERSION, ChunkSettings, chunk_document
 from qa.embed import Embedder
+from qa.text import counted
 from qa.types import Document, Passage
 
 if TYPE_CHECKING:
@@ -105,8 +106,8 @@ def assemble(documents: Sequence[Document], embedder: Embedder,
         stats.added_documents = [d for d in stats.embedded_documents if d not in old_docs]
     if to_embed:  # nothing new: the embedding model need not even load
         logger.info("embedding %s of %s (%d unchanged, %d removed)",
-                    _count(len(to_embed), "passage"),
-                    _count(len(stats.embedded_documents), "article"),
+                    counted(len(to_embed), "passage"),
+                    counted(len(stats.embedded_documents), "article"),
                     len(stats.reused_documents), len(stats.removed_documents))
     new_vectors = iter(embedder.encode([p.text for p in to_embed], progress=progress)
                        if to_embed else ())
@@ -141,6 +142,3 @@ def _warn_of_cut_passages(embedder: Embedder, embedded: Sequence[Passage],
             "ones: qa index --max-words N [--index DIR], N under %d", over, len(embedded),
             embedder.max_tokens, chunking.max_words)
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")  # "1 passage", "2 passages"

@@ -83,6 +83,11 @@ def fold_space(text: str) -> str:
     return _SPACE.sub(" ", text)
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural but for one: "1 passage", "2 passages"."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def short_title(line: str) -> str:
     """A line of text as a title: its white space runs made one space ('LS(1)    User
     Commands    LS(1)', a man page's first line), shortened to its first sentence or about

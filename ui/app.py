@@ -19,6 +19,7 @@ import gradio as gr
 
 from qa.errors import QAError
 from qa.pipeline import QAPipeline
+from qa.text import counted
 from ui.history import (
     draft_key,
     kept_messages,
@@ -311,10 +312,8 @@ def build_app(pipeline: QAPipeline, uploads_dir: Path | str | None = None, *,
                 if not paths:
                     yield *service.upload(None), removable_update(chosen)
                     return
-                count = len(paths)
-                yield (f'<p class="qa-status">Indexing {count} file'
-                       f'{"" if count == 1 else "s"}… (questions are answered meanwhile)'
-                       "</p>", gr.update(), gr.update())
+                yield (f'<p class="qa-status">Indexing {counted(len(paths), "file")}… (questions '
+                       "are answered meanwhile)</p>", gr.update(), gr.update())
                 yield *service.upload(paths, names), removable_update(chosen)
 
             # preprocess=False: the files as Gradio sent them, with the names the browser
