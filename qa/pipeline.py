@@ -102,10 +102,11 @@ class QAPipeline:
         self.uploads_dir = Path(uploads_dir).expanduser() if uploads_dir else None
         self.store = IndexStore(self.index_dir, named_by=BY_OPTION if index_dir or not
                                 env_index_dir() else BY_ENVIRONMENT)
-        self.embedder = Embedder(embedding_model or self.built_embedding_model())
-        # given none, the pipeline follows the model the index is built with: also after
-        # another process rebuilt it with another (_follow_embedding_model); not once the
-        # embedder was replaced by one's own
+        self.embedder = Embedder(embedding_model)
+        # given none, the pipeline takes the model the index is built with when it loads or
+        # builds the index, also after another process rebuilt it with another
+        # (_follow_embedding_model; nothing is read here); not once the embedder was
+        # replaced by one's own
         self._own_embedder: Embedder | None = None if embedding_model else self.embedder
         self.reader: Reader = reader or ExtractiveReader(reader_model)
         # None: the built-in hybrid retriever (FAISS + BM25) over the index
