@@ -23,12 +23,11 @@ from collections.abc import Collection
 from pathlib import Path
 
 from qa.errors import IngestError
-from qa.ingest import decode_bytes
+from qa.ingest import SUPPORTED_SUFFIXES, decode_bytes
 from qa.pdf import pdf_to_text
 
-# what `qa index` reads (qa.ingest.SUPPORTED_SUFFIXES), .markdown too: a folder of notes
-# indexed by `qa index` holds them, and the chat refused the same file as an upload
-ALLOWED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+# what `qa index` reads, no more and no less (a list of its own refused '.markdown')
+ALLOWED_SUFFIXES = tuple(SUPPORTED_SUFFIXES)
 DEFAULT_MAX_UPLOAD_BYTES = 2_000_000
 #: How many times the article size limit a file may be on its way to the server.
 TRANSFER_FACTOR = 10
