@@ -185,8 +185,11 @@ def _columns(layout: str) -> list[str] | None:
         return None
     middle = max(len(line) for line in lines) / 2
     x = max(inside, key=lambda at: (inside[at], -abs(at - middle)))
-    parted = [(line[:x].strip(), line[x:].strip()) for line in lines
-              if len(line) <= x or line[x].isspace() and line[x - 1].isspace()]
+
+    def parts(line: str) -> bool:  # the gap at x parts it (a line across both does not)
+        return len(line) <= x or line[x].isspace() and line[x - 1].isspace()
+
+    parted = [(line[:x].strip(), line[x:].strip()) for line in lines if parts(line)]
     both = [(a, b) for a, b in parted if a and b]
     if (len(both) < max(_MIN_COLUMN_LINES, _COLUMN_SHARE * len(lines))
             or sum(len(a) for a, _ in both) < _COLUMN_CHARS * len(both)
@@ -196,7 +199,7 @@ def _columns(layout: str) -> list[str] | None:
     left: list[str] = []
     right: list[str] = []
     for line in lines:
-        if len(line) <= x or line[x].isspace() and line[x - 1].isspace():
+        if parts(line):
             left += [line[:x].strip()] if line[:x].strip() else []
             right += [line[x:].strip()] if line[x:].strip() else []
         else:  # across both columns: what came before it is read first
