@@ -5,6 +5,7 @@ Needs the `chromium` apt package; Playwright's own browsers are never downloaded
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import socket
@@ -958,10 +959,13 @@ def test_a_page_opened_while_an_upload_is_indexed_says_so_and_follows_it(
 
 
 def test_an_upload_shows_how_far_its_indexing_has_got(
-        browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+        browser: Any, tmp_path_factory: pytest.TempPathFactory,
+        caplog: pytest.LogCaptureFixture) -> None:
     """A long upload's status line shows indexing's progress (the embedding batches done),
     not only "Indexing 1 file…" for minutes. The real embedding runs; the test holds it
-    after its first batch so the bar is seen half way."""
+    after its first batch so the bar is seen half way. The log level is `qa chat`'s (INFO):
+    the test passed only after another test had set it."""
+    caplog.set_level(logging.INFO, logger="qa")
     from qa.pipeline import QAPipeline
     from ui.app import launch
 
