@@ -50,7 +50,9 @@ _default_lock = threading.Lock()
 
 def default_pipeline() -> QAPipeline:
     """The shared pipeline over the default index: ``$QA_INDEX_DIR`` (which must hold an
-    index), else the checkout's ``index/`` (built from ``seeds/`` when missing)."""
+    index), else the checkout's ``index/`` (built from ``seeds/`` when missing); an
+    installed qa: ``index/`` of ``$XDG_DATA_HOME/qa`` or ``~/.local/share/qa``, which
+    ``qa index ARTICLES…`` builds."""
     global _default
     with _default_lock:
         if _default is None:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from qa.config import default_corpus
+from qa.errors import ConfigError
 from qa.hardware import cpu_description
 
 logger = logging.getLogger(__name__)
@@ -76,14 +77,19 @@ def bench_answers(questions: Sequence[str], corpus: Path, rounds: int = 3) -> di
 
 
 def bench_reader(passages: int = 5, words: int = 150, rounds: int = 10,
-                 compile: bool = False) -> dict[str, Any]:
+                 compile: bool = False, corpus: Path | None = None) -> dict[str, Any]:
     """Reader alone: one question over ``passages`` passages of about ``words`` words.
 
-    With ``compile``, the reader is compiled first (not timed; see ``compile_seconds``)."""
+    The passages are cut from the seed articles, else (an installed copy has none) from
+    the ``.txt`` files of ``corpus``. With ``compile``, the reader is compiled first (not
+    timed; see ``compile_seconds``)."""
     from qa.reader import ExtractiveReader
 
+    source = default_corpus() or corpus
+    if source is None:
+        raise ConfigError("no articles to cut the reader's passages from: give a corpus")
     corpus_text = " ".join(p.read_text(encoding="utf-8") for p in
-                           sorted(default_corpus().glob("*.txt"))).split()
+                           sorted(source.glob("*.txt"))).split()
     if len(corpus_text) < words:
         corpus_text = corpus_text * (words // max(1, len(corpus_text)) + 1)
     chunks = [" ".join(corpus_text[(i * words) % max(1, len(corpus_text) - words):][:words])

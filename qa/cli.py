@@ -236,7 +236,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
               max_words: int | None, overlap_words: int | None, hnsw: bool | None,
               rebuild: bool, add: bool, max_file_mb: float) -> None:
     """Index the articles in PATHS (folders, or .txt, .md, .html and .pdf
-    files; default: what the index was built from, else seeds/).
+    files; default: what the index was built from, else seeds/ of the
+    source checkout).
 
     The index then holds exactly these articles: unchanged ones are not
     re-embedded, removed ones disappear (they are named). With --add, PATHS
@@ -277,11 +278,16 @@ def index_cmd(paths: tuple[str, ...], index_dir: str | None, embedding_model: st
     elif pipe.store.exists():  # what it holds (and PATHs with --add), read again under
         stats, report = pipe.add_documents(paths, rebuild=rebuild)  # the lock if need be
     else:
+        seeds = default_corpus()
+        if not paths and seeds is None:  # an installed copy: no seed articles to fall back on
+            raise click.UsageError(f"no PATH given and no index at {pipe.index_dir} yet: give "
+                                   "the folders and files of articles to index, e.g. "
+                                   "qa index ~/articles")
         if not paths:  # a new index of the bundled seeds: say so, it may not be what was meant
             click.echo(f"No PATH given and no index at {pipe.index_dir} yet: indexing the "
-                       f"seed articles in {default_corpus()} (give PATHs to index your own).",
+                       f"seed articles in {seeds} (give PATHs to index your own).",
                        err=True)
-        stats, report = pipe.build(paths or [default_corpus()], rebuild=rebuild)
+        stats, report = pipe.build(paths or [str(seeds)], rebuild=rebuild)
     if click.get_current_context().find_root().params.get("quiet"):
         # without -q the log's warnings have named them already
         for path, reason in report.skipped:

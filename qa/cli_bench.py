@@ -32,11 +32,14 @@ def bench_cmd(corpus: str | None, rounds: int, as_json: bool) -> None:
     from qa.config import default_corpus
 
     root = Path(corpus) if corpus else default_corpus()
+    if root is None:  # an installed copy: the seed articles ship only with the checkout
+        raise click.UsageError("give the articles to benchmark over with --corpus DIR "
+                               "(the seed articles come only with the source checkout)")
     figures = {
         "indexing": bench_indexing(root),
         "answer": bench_answers(SEED_QUESTIONS, root, rounds),
-        "reader_5x150_words": bench_reader(),
-        "reader_5x150_words_compiled": bench_reader(compile=True),
+        "reader_5x150_words": bench_reader(corpus=root),
+        "reader_5x150_words_compiled": bench_reader(compile=True, corpus=root),
     }
     if as_json:
         click.echo(json.dumps(figures, indent=2))

@@ -48,7 +48,8 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
              reader_model: str | None, compile_reader: bool | None) -> None:
     """Open the web chat: ask questions, see sources, upload articles.
 
-    On first start the index is built from seeds/ (or --corpus). An index
+    On first start the index is built from seeds/ (or --corpus; an installed
+    qa has no seeds/: give --corpus or run qa index first). An index
     folder given by --index or $QA_INDEX_DIR is built only from --corpus:
     without it, a missing index is an error, not an index of seeds/.
 

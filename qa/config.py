@@ -8,6 +8,21 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def in_checkout() -> bool:
+    """Whether qa runs from its source checkout (``pip install -e``, or the checkout on the
+    path), which holds ``index/`` and ``seeds/``; not from an installed copy, whose
+    PROJECT_ROOT is site-packages."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def user_data_dir() -> Path:
+    """Where an installed qa keeps its data: ``$XDG_DATA_HOME/qa``, else
+    ``~/.local/share/qa`` (a relative $XDG_DATA_HOME is ignored, as the XDG spec says)."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "qa"
+
+
 def env_index_dir() -> Path | None:
     """$QA_INDEX_DIR, when set: a folder chosen like ``--index``, never built from the seeds."""
     value = os.environ.get("QA_INDEX_DIR")
@@ -15,13 +30,20 @@ def env_index_dir() -> Path | None:
 
 
 def default_index_dir() -> Path:
-    """$QA_INDEX_DIR, else ``index/`` of the project checkout."""
-    return env_index_dir() or PROJECT_ROOT / "index"
+    """$QA_INDEX_DIR, else ``index/`` of the project checkout, else (an installed copy, not
+    site-packages) ``index/`` of :func:`user_data_dir`."""
+    if (chosen := env_index_dir()) is not None:
+        return chosen
+    return PROJECT_ROOT / "index" if in_checkout() else user_data_dir() / "index"
 
 
-def default_corpus() -> Path:
-    """$QA_CORPUS, else ``seeds/`` of the project checkout."""
-    return Path(os.environ.get("QA_CORPUS") or PROJECT_ROOT / "seeds")
+def default_corpus() -> Path | None:
+    """$QA_CORPUS, else ``seeds/`` of the project checkout; None for an installed copy,
+    which ships no seed articles (the user indexes their own)."""
+    value = os.environ.get("QA_CORPUS")
+    if value:
+        return Path(value)
+    return PROJECT_ROOT / "seeds" if in_checkout() else None
 
 
 #: "auto": bf16 where the CPU computes bf16 natively (AVX512-BF16, AMX), else fp32.

@@ -9,6 +9,7 @@ from typing import Any
 
 from qa.checks import check_threshold, check_top_k
 from qa.chunk import ChunkSettings
+from qa.config import default_index_dir, env_index_dir
 from qa.errors import ConfigError
 from qa.generations import GENERATION_NAME, a_file_not_a_folder
 
@@ -161,5 +162,7 @@ def no_index_message(path: Path, named_by: str) -> str:
         return (f"{path} holds articles, not an index: build one with qa index {path} "
                 f"--index {path}-index (an index needs a folder of its own), then use "
                 f"--index {path}-index")
-    return (f"no index at {path}. Build one with: qa index --index {path} "
+    # the default folder (an installed qa's ~/.local/share/qa/index) needs no --index
+    option = "" if env_index_dir() is None and path == default_index_dir() else f" --index {path}"
+    return (f"no index at {path}. Build one with: qa index{option} "
             f"ARTICLES… (in Python: QAPipeline('{path}').build([ARTICLES…]))")

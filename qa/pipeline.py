@@ -61,7 +61,8 @@ class QAPipeline:
 
     Models and the index load on first use. With ``corpus`` set, a missing index is
     built from it on first use; so is the checkout's own ``index/`` (no ``index_dir``
-    and no ``$QA_INDEX_DIR``), from ``$QA_CORPUS``, else ``seeds/``. Another folder
+    and no ``$QA_INDEX_DIR``), from ``$QA_CORPUS``, else ``seeds/`` (an installed copy's
+    default index, in the user's data folder, only from ``$QA_CORPUS``). Another folder
     must hold an index (else IndexNotFoundError, saying how to build one). ``answer_types`` drops
     candidate answers of the wrong type (a "how many" question answered without a
     number) and counts of another named thing ("how many Syrian…" answered with a count

@@ -25,6 +25,25 @@ def _isolated_default_index(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path_factory.mktemp("default-index") / "index"))
 
 
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """qa as installed from a wheel, not run from the checkout: its PROJECT_ROOT is a
+    site-packages folder (no pyproject.toml, index/ or seeds/), HOME a fresh folder, and
+    none of $QA_INDEX_DIR, $QA_CORPUS, $XDG_DATA_HOME set."""
+    import qa
+    import qa.config
+
+    site, home = tmp_path / "site-packages", tmp_path / "home"
+    site.mkdir()
+    home.mkdir()
+    monkeypatch.setattr(qa.config, "PROJECT_ROOT", site)
+    monkeypatch.setattr(qa, "_default", None)
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("QA_INDEX_DIR", "QA_CORPUS", "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    return {"site": site, "home": home}
+
+
 @pytest.fixture(scope="session")
 def seeds_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy of seeds/ (tests may add files to it)."""

@@ -362,3 +362,24 @@ def test_ctrl_c_during_qa_index_says_the_index_is_left_whole(tmp_path: Path,
     monkeypatch.setattr(QAPipeline, "answer", interrupted)
     asked = CliRunner().invoke(main, ["ask", "Who?", "--index", str(tmp_path / "i")])
     assert asked.exit_code == 130 and asked.stderr.strip().endswith("Interrupted.")
+
+
+def test_an_installed_qa_writes_nothing_into_site_packages(installed: dict[str, Path]) -> None:
+    # installed from a wheel, `qa ask` built site-packages/index from site-packages/seeds,
+    # which no wheel holds, and `qa index` (no PATH) tried the same
+    from qa.pipeline import QAPipeline
+
+    data = installed["home"] / ".local" / "share" / "qa"
+    assert QAPipeline().index_dir == data / "index" and QAPipeline().corpus is None
+    runner = CliRunner()
+    ask = runner.invoke(main, ["ask", "Who is the Chechen leader?"])
+    assert ask.exit_code == 1, ask.output
+    # the default folder needs no --index (it was: qa index --index ~/.local/share/qa/index)
+    assert f"no index at {data / 'index'}. Build one with: qa index ARTICLES…" in ask.output
+    index = runner.invoke(main, ["index"])
+    assert index.exit_code == 2, index.output
+    assert (f"no PATH given and no index at {data / 'index'} yet: give the folders and files "
+            "of articles to index, e.g. qa index ~/articles") in index.stderr
+    bench = runner.invoke(main, ["bench"])
+    assert bench.exit_code == 2 and "--corpus DIR" in bench.stderr, bench.output
+    assert list(installed["site"].iterdir()) == [] and not data.exists()

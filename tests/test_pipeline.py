@@ -117,6 +117,7 @@ def test_top_level_answer_builds_the_default_index_on_first_use(tmp_path, monkey
 
     # the checkout's own index/ (here a stand-in checkout), built from its seeds/
     shutil.copytree(seeds_corpus, tmp_path / "seeds")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "qa"\n')
     monkeypatch.setattr(qa.config, "PROJECT_ROOT", tmp_path)
     monkeypatch.delenv("QA_INDEX_DIR")
     monkeypatch.delenv("QA_CORPUS", raising=False)
