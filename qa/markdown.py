@@ -16,6 +16,7 @@ stray '<!--', '[' or '<' costs a bounded scan and a large upload cannot stall th
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -25,6 +26,15 @@ from qa.text import GAP, close_gaps, has_words, short_title
 #: a blank line (a thematic break); its lines are checked by :func:`_front_matter`.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?![ \t]*\n)(?:.*?\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
                            re.DOTALL)
+#: TOML front matter (Hugo's): '+++' on the first line, to a line '+++'. A '+++' is no
+#: Markdown, so it is front matter when a line of it is TOML's 'key = value'.
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)??\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL)
+_TOML_KEY = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_TOML_ENTRY = re.compile(rf"^{_TOML_KEY}(?:[ \t]*\.[ \t]*{_TOML_KEY})*[ \t]*=", re.MULTILINE)
+#: TOML's top-level 'title = "…"' (a basic or a literal string), before any '[table]'.
+_TOML_TITLE = re.compile(r"""^title[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*(?:#.*)?$""",
+                         re.MULTILINE)
+_TOML_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 #: 'key: value' (or 'key:') with a key that is one identifier-like token starting in lower
 #: case ('title', 'pipeline_tag') or quoted: 'Note: the deadline …' reads as prose.
 _YAML_KEY = re.compile(r"""([A-Za-z_][\w.-]*|"[^"\n]*"|'[^'\n]*'):(?:[ \t]+(.*)|[ \t]*$)""")
@@ -126,7 +136,11 @@ def only_front_matter(markdown: str) -> bool:
 def _front_matter(markdown: str) -> tuple[str, str | None]:
     """``markdown`` less its YAML front matter, if it starts with some, and the front
     matter's title. Lines between rules that are not all of YAML's shape, or hold no
-    'key: value', are prose (a thematic break over a paragraph) and stay."""
+    'key: value', are prose (a thematic break over a paragraph) and stay. Hugo's TOML front
+    matter (``+++`` … ``+++``, ``title = "…"``) is left out too."""
+    toml = _TOML_FRONT_MATTER.match(markdown)
+    if toml is not None and _TOML_ENTRY.search(toml.group(1) or ""):
+        return markdown[toml.end():], _toml_title(toml.group(1))
     found = _FRONT_MATTER.match(markdown)
     if found is None:
         return markdown, None
@@ -147,6 +161,23 @@ def _front_matter(markdown: str) -> tuple[str, str | None]:
     if not keys or not lower and keys < 2:
         return markdown, None
     return markdown[found.end():], title and plain_markdown(title)
+
+
+def _toml_title(front: str) -> str | None:
+    """The top-level ``title`` of TOML front matter (before any ``[table]``), or None."""
+    table = _TOML_TABLE.search(front)
+    found = _TOML_TITLE.search(front, 0, table.start() if table else len(front))
+    if found is None:
+        return None
+    value = found.group(1)
+    if value[0] == '"':
+        try:  # a basic string's escapes are JSON's (\" and \u00e9)
+            value = json.loads(value)
+        except ValueError:
+            value = value[1:-1]
+    else:
+        value = value[1:-1]
+    return plain_markdown(value) if value.strip() else None
 
 
 def _blocks(markdown: str) -> Iterator[tuple[bool, str]]:

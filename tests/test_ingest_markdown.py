@@ -171,6 +171,27 @@ def test_the_front_matter_title_is_the_title(front: str, title: str) -> None:
     assert (text, heading) == ("## Sailings\n\nAt seven.\n", title)
 
 
+@pytest.mark.parametrize("front, title", [
+    ('title = "Bees of the Kessel valley"\ndate = 2021-05-01\ndraft = false\n',
+     "Bees of the Kessel valley"),
+    ("tags = [\n  'bees',\n]\ntitle = 'Bees: *a* \\ note'  # literal\n", "Bees: a \\ note"),
+    ('title = "Caf\\u00e9 \\"Bee\\""\n[params]\ntitle = "not this one"\n', 'Café "Bee"'),
+    ('[params]\ntitle = "a table\'s"\n', "Kessel"),
+])
+def test_hugo_toml_front_matter_is_left_out(front: str, title: str) -> None:
+    # Hugo's '+++' front matter was stored as text, its 'title = …' line the title
+    text, got = markdown_to_text(f"+++\n{front}+++\n\n# Kessel\n\nThe valley has 14 apiaries.\n")
+    assert (text, got) == ("# Kessel\n\nThe valley has 14 apiaries.\n", title)
+
+
+def test_plus_signs_over_prose_are_not_front_matter(tmp_path: Path) -> None:
+    markdown = "+++\nNotes from the meeting, 1 + 1 = 2.\n+++\nText.\n"
+    assert markdown_to_text(markdown)[0] == markdown
+    (tmp_path / "only.md").write_text('+++\ntitle = "Draft"\n+++\n\n', encoding="utf-8")
+    [(name, why)] = load_documents([tmp_path]).skipped
+    assert (Path(name).name, why) == ("only.md", "no text (only front matter)")
+
+
 def test_html_tags_are_read_as_their_text() -> None:
     markdown = ('<p align="center"><img src="q.png" alt="Quokka logo" width=80></p>\n\n'
                 "It ran <b>512</b> jobs.<br>Then <i>stopped</i>, as a < b and <3.\n"
