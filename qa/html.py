@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from qa.html_regions import TextSizes, banner_by_name, named_region
+from qa.html_regions import TextSizes, banner_by_name, consent_box, named_region
 from qa.text import GAP, close_gaps
 
 #: Elements a browser lays out as blocks: their text is a paragraph of its own. Everything
@@ -188,6 +188,8 @@ def _boilerplate(tag: Any, in_section: bool, page_level: bool, in_flow: dict[int
     containers. Regions marked only by their id or class: see :mod:`qa.html_regions`."""
     role = _role(tag)
     if tag.name == "nav" or role in _NAVIGATION_ROLES:
+        return True
+    if consent_box(tag, page_level and not in_section, sizes):
         return True
     if not (tag.name in _PAGE_LEVEL or role in _PAGE_LEVEL_ROLES):
         return named_region(tag, page_level and not in_section, sizes)
