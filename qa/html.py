@@ -56,8 +56,11 @@ _PERMALINK_TEXT = frozenset({"¶", "§", "#"})
 _SPACE = re.compile(r"\s+")
 _END_BLOCK, _END_ROW = object(), object()  # markers in the reader's stack
 #: Elements that show a picture, not text: no words of theirs, but words on either side
-#: stay apart ("turnip<img>and" reads "turnip and"; qa.text.GAP).
-_REPLACED = frozenset({"img"})
+#: stay apart ("turnip<img>and" reads "turnip and"; qa.text.GAP). An inline ``<svg>``'s
+#: labels, placed one by one, ran together ("JanFebMar"); what a ``<video>``, ``<audio>``,
+#: ``<canvas>`` or ``<iframe>`` holds is shown only by a browser that cannot show it
+#: ("Your browser does not support the video tag.").
+_REPLACED = frozenset({"img", "svg", "video", "audio", "canvas", "iframe"})
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:

@@ -595,6 +595,21 @@ def test_an_image_between_two_words_keeps_them_apart() -> None:
     assert "\ue000" not in text
 
 
+def test_svg_and_media_fallback_text_are_no_words_of_the_page() -> None:
+    # an inline chart's labels ran together ("JanFeb"), a share icon's label stood in a
+    # sentence, and the fallback a browser never shows was read as the article's text
+    page = ("<body><h1><svg><text>icon</text></svg>Rainfall</h1><p>Bergen gets 2,250 mm."
+            "</p><svg width=300><g><text x=5>Jan</text><text x=60>Feb</text></g><style>.b{}"
+            "</style></svg><figure><svg><path d='M0 0'/></svg><figcaption>October is the "
+            "wettest month.</figcaption></figure><p>Share<svg><desc>Twitter bird</desc></svg>"
+            "now.</p><video src=v.mp4>Your browser does not support the video tag.</video>"
+            "<iframe src=https://x.org/map>Your browser does not support iframes.</iframe>"
+            "<audio src=a.mp3><a href=a.mp3>Download</a></audio><canvas>Old browser</canvas>"
+            "</body>")
+    assert html_to_text(page) == ("Rainfall\n\nBergen gets 2,250 mm.\n\nOctober is the "
+                                  "wettest month.\n\nShare now.", "Rainfall")
+
+
 # -- readers' comments beside the post (a user trial, 2026-12-03) ----------------------------
 _BLOG = """<html><head><title>Otter Watch | Wildlife Blog</title></head><body>
 <div class="header"><span class="logo">Wildlife Blog</span><ul class="menu"><li><a href="/">Home
