@@ -213,15 +213,48 @@ def _mostly_utf8(data: bytes, first_bad: UnicodeDecodeError) -> tuple[str, str] 
 _RST_MARKUP = re.compile(r"\.\.(?:[ \t]|$)")
 
 
+#: A line of a mail's header ('From: …', 'X-Mailer: …'), or one folded onto the next line.
+_HEADER_LINE = re.compile(r"[A-Za-z][A-Za-z0-9-]*:[ \t]|[ \t]+\S")
+#: The header fields that, beside a 'Subject:', make the first lines a mail's header.
+_MAIL_FIELDS = frozenset({"from", "to", "date", "cc", "sent"})
+
+
+def _email_subject(text: str) -> str | None:
+    """The 'Subject:' of a mail saved as text (its first lines, up to a blank line, header
+    fields: 'Subject:' and 'From:', 'To:', 'Date:', 'Cc:' or 'Sent:'), folded lines joined;
+    None for other text."""
+    fields: dict[str, str] = {}
+    last = ""
+    for line in text.lstrip("\n").split("\n"):
+        if not line.strip():
+            break
+        if not _HEADER_LINE.match(line):
+            return None
+        if line[0] in " \t":
+            if last:
+                fields[last] += " " + line.strip()
+            continue
+        key, _, value = line.partition(":")
+        last = key.lower()
+        fields.setdefault(last, value.strip())
+    subject = fields.get("subject", "")
+    return subject if has_words(subject) and fields.keys() & _MAIL_FIELDS else None
+
+
 def make_title(text: str, kind: str, name: str, heading: str | None = None) -> str:
     """``heading`` (the page's or article's own title), else the first line of ``text``
     with a letter or digit (no rule or decoration) that is no RST markup ('.. _label:',
     '.. image:: …' with its indented lines), shortened to a sentence or 100 characters,
-    else the file's name. A Markdown article without a heading is titled by its first line
-    of prose (:func:`markdown_to_text`); one with none (code, tables or images alone) by
-    its file's name."""
+    else the file's name. A mail saved as text is titled by its 'Subject:'. A Markdown
+    article without a heading is titled by its first line of prose
+    (:func:`markdown_to_text`); one with none (code, tables or images alone) by its file's
+    name."""
     if heading:
         return heading[:200]
+    if kind == "text":
+        subject = _email_subject(text)
+        if subject:
+            return short_title(subject)
     if kind != "markdown":
         markup = False  # in an RST markup block: '.. image:: x', its indented lines
         for line in text.splitlines():

@@ -453,6 +453,22 @@ def test_markdown_titles_are_read_as_text(tmp_path: Path, text: str, title: str)
     assert [d.title for d in load_documents([tmp_path]).documents] == [title]
 
 
+@pytest.mark.parametrize("text, title", [
+    ("From: Gareth Pryce <gareth@example.org>\nTo: Choir members\nSubject: Spring concert\n"
+     "Date: Mon, 4 Mar 2024 09:12:44 +0000\n\nDear all,\n", "Spring concert"),
+    ("\nDate: today\nSubject: Re: the plot rent,\n and the new\n\tsecretary\n\nHi\n",
+     "Re: the plot rent, and the new secretary"),  # a folded subject
+    ("Subject: the rent\n\nA subject line alone is no mail.\n", "Subject: the rent"),
+    ("From: the sea\nSubject: rises\nand so it goes.\n", "From: the sea"),  # then prose
+    ("From: a@b.org\nSubject:\n\nNo subject.\n", "From: a@b.org"),
+])
+def test_a_mail_saved_as_text_is_titled_by_its_subject(tmp_path: Path, text: str,
+                                                       title: str) -> None:
+    # 'qa info' listed every mail of a folder by its sender: "From: Gareth Pryce <…>"
+    (tmp_path / "mail.txt").write_text(text)
+    assert [d.title for d in load_documents([tmp_path]).documents] == [title]
+
+
 # -- one Unicode form ---------------------------------------------------------------------
 def test_articles_are_read_in_one_unicode_form(tmp_path: Path) -> None:
     decomposed = "Zoe\u0308 Mu\u0308ller tasted coffee in Sa\u0303o Paulo."
