@@ -94,6 +94,11 @@ _BLOCK_TAGS = frozenset(
 # 9 tag name, 10 its attributes.
 _INLINE = re.compile(f"{_CODE}|{_ESCAPE}|{_LINK}|{_REF_LINK}|{_AUTOLINK}|{_TAG}")
 _CODE_OR_ESCAPE = re.compile(f"{_CODE}|{_ESCAPE}")
+#: A code span or an escape (kept), else a wiki link of Obsidian, Logseq or Foam notes:
+#: '[[Page]]', '[[Page|shown text]]' (groups 4-6: '!', page, shown text); '![[x.png]]'
+#: embeds a file.
+_WIKI_LINK = re.compile(f"{_CODE}|{_ESCAPE}|"
+                        r"(!?)\[\[([^\[\]|\n]{1,500})(?:\|([^\[\]\n]{1,500}))?\]\]")
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 #: A reference definition line: '[label]: url "title"'.
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,500})\]:[ \t]*<?[^\s<>]+>?"
@@ -265,11 +270,13 @@ def _prose(text: str, labels: set[str]) -> str:
 def _inline_text(text: str, labels: set[str] | None = None, images: bool = True) -> str:
     """Links and images as their text (reference links when ``labels`` defines theirs),
     autolinks as their address, HTML tags as their text; code spans and escapes kept as
-    written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt.
+    written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt; a wiki link
+    ('[[Page|text]]') its text.
     ``images=False`` (titles): images, ``<img>`` tags included, are left out."""
     # an image's text is marked (qa.text.GAP, when it is free) so that two images side by side
     # (badges) read as two words, not one: 'Made by unshift' 'Version npm', not 'unshiftVersion'
     mark = GAP if GAP not in text else ""
+    text = _WIKI_LINK.sub(_wiki_link, text)
 
     def image(alt: str) -> str:
         return f"{mark}{alt}{mark}" if alt else ""
@@ -310,6 +317,16 @@ def _inline_text(text: str, labels: set[str] | None = None, images: bool = True)
             break
         text = new
     return close_gaps(text) if mark else text
+
+
+def _wiki_link(m: re.Match[str]) -> str:
+    """A wiki link as the text a notes app shows for it ('[[Bob Jones|Bob]]' → 'Bob',
+    '[[Alice Smith]]' → 'Alice Smith'); an embedded file ('![[map.png]]') as none."""
+    if m.group(4) is None:  # a code span or an escape
+        return m.group(0)
+    if m.group(4):
+        return ""
+    return (m.group(6) or m.group(5)).strip()
 
 
 def _definition_like(m: re.Match[str]) -> bool:

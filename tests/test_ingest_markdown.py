@@ -192,6 +192,16 @@ def test_plus_signs_over_prose_are_not_front_matter(tmp_path: Path) -> None:
     assert (Path(name).name, why) == ("only.md", "no text (only front matter)")
 
 
+def test_wiki_links_of_notes_apps_read_as_their_text() -> None:
+    # Obsidian's '[[Bob Jones|Bob]]' was stored as written: the reader answered
+    # "Bob Jones|Bob", keyword search saw "Jones|Bob"
+    markdown = ("# Call with [[Bob Jones|Bob]]\n\nAttendees: [[Alice Smith]], [[Bob Jones|Bob]]"
+                "\n\n![[diagram.png]]\n\nSee `[[not a link]]`, \\[[kept]] and [[Budget#2024]].\n")
+    assert markdown_to_text(markdown) == (
+        "# Call with Bob\n\nAttendees: Alice Smith, Bob\n\nSee `[[not a link]]`, "
+        "[[kept]] and Budget#2024.\n", "Call with Bob")
+
+
 def test_html_tags_are_read_as_their_text() -> None:
     markdown = ('<p align="center"><img src="q.png" alt="Quokka logo" width=80></p>\n\n'
                 "It ran <b>512</b> jobs.<br>Then <i>stopped</i>, as a < b and <3.\n"
