@@ -1,10 +1,11 @@
 """The text of a Markdown article as read, and its title.
 
 What a reader of the rendered page never sees is left out of the stored text: YAML front
-matter (``---`` … ``---`` at the top), HTML comments, HTML tags (their text stays, an
-``<img>`` reads its alt text, ``<br>`` ends a line), backslashes of escapes, reference
-definitions (``[ref]: https://…``) and the targets of links and images (``[text](url)`` and
-``[text][ref]`` read "text", ``![alt](src)`` "alt", ``<https://…>`` the address). Code
+matter (``---`` … ``---`` at the top; Hugo's TOML ``+++`` … ``+++`` too), HTML comments,
+HTML tags (their text stays, an ``<img>`` reads its alt text, ``<br>`` ends a line),
+backslashes of escapes, reference definitions (``[ref]: https://…``) and the targets of
+links and images (``[text](url)`` and ``[text][ref]`` read "text", ``![alt](src)`` "alt",
+``<https://…>`` the address, a notes app's ``[[Page|text]]`` "text"). Code
 blocks (fenced, or indented four spaces after a blank line) and code spans are kept as
 written; a fence line is stored as an empty line, so a code block is a block of its own and
 no answer runs from prose into code. Emphasis marks stay (the reader trims them from an
@@ -133,7 +134,8 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
 
 
 def only_front_matter(markdown: str) -> bool:
-    """Whether ``markdown`` is YAML front matter and nothing else (blank lines aside)."""
+    """Whether ``markdown`` is front matter (YAML, or TOML) and nothing else (blank lines
+    aside)."""
     body, _ = _front_matter(markdown)
     return body != markdown and not body.strip()
 
