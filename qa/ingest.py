@@ -187,11 +187,12 @@ _MULTIBYTE = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 def _mostly_utf8(data: bytes, first_bad: UnicodeDecodeError) -> tuple[str, str] | None:
     """``data`` read as UTF-8 with its bytes that are not UTF-8 read as Windows-1252 (else
-    Latin-1), when it holds UTF-8 characters of several bytes: a UTF-8 file with a few
-    stray bytes from another editor ("It\x92s"), which read whole as Windows-1252 would
-    turn every accent of it into two letters ("cafÃ©"). None for text without any."""
+    Latin-1), when it holds at least as many UTF-8 characters of several bytes as such
+    bytes: a UTF-8 file with a few stray bytes from another editor ("It\x92s"), which read
+    whole as Windows-1252 would turn every accent of it into two letters ("cafÃ©"). None
+    for other text (Windows-1252 text whose 'É»' happens to be UTF-8 too)."""
     text = data.decode("utf-8", errors="surrogateescape")
-    if _MULTIBYTE.search(text) is None:
+    if len(_MULTIBYTE.findall(text)) < len(_ESCAPED_BYTE.findall(text)):
         return None
     stray = 0
 

@@ -562,8 +562,11 @@ def test_utf8_with_a_few_stray_bytes_keeps_its_utf8_letters(tmp_path: Path, capl
         "UTF-8 with 1 byte in Windows-1252 (the first: byte 0x96 at line 1, column 33)")
     assert ("mixed.txt is not UTF-8; it was read as UTF-8 with 1 byte in Windows-1252 "
             "(the first: byte 0x92 at line 3, column 23)") in caplog.text
-    # text with no UTF-8 letter in it is Windows-1252 throughout, as before
+    # text with no UTF-8 letter in it is Windows-1252 throughout, as before; so is text
+    # with fewer UTF-8 letters than other bytes ('É»' is also UTF-8's 'ɻ')
     assert decode(b"Caf\xe9 \x93cr\xe8me\x94") == ("Café “crème”", "Windows-1252")
+    french = "«CAFÉ» coûte 3 €, très cher."
+    assert decode(french.encode("cp1252")) == (french, "Windows-1252")
 
 
 def test_links_to_folders_inside_the_corpus_are_named_as_such(tmp_path: Path) -> None:
