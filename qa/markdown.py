@@ -101,8 +101,8 @@ _CODE_OR_ESCAPE = re.compile(f"{_CODE}|{_ESCAPE}")
 _WIKI_LINK = re.compile(f"{_CODE}|{_ESCAPE}|"
                         r"(!?)\[\[([^\[\]|\n]{1,500})(?:\|([^\[\]\n]{1,500}))?\]\]")
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
-#: A reference definition line: '[label]: url "title"'.
-_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,500})\]:[ \t]*<?[^\s<>]+>?"
+#: A reference definition line: '[label]: url "title"' (not a footnote's '[^2]: Ibid.').
+_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)([^\[\]\n]{1,500})\]:[ \t]*<?[^\s<>]+>?"
                          r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*(?:\n|\Z)",
                          re.MULTILINE)
 #: An image inside a link (a badge: '[![CI](ci.svg)](…)'): no part of a title.

@@ -202,6 +202,13 @@ def test_wiki_links_of_notes_apps_read_as_their_text() -> None:
         "[[kept]] and Budget#2024.\n", "Call with Bob")
 
 
+def test_a_one_word_footnote_is_no_reference_definition() -> None:
+    # '[^2]: Ibid.' read as a link definition: the footnote's text was left out and its
+    # mark in the text read '^2'; a longer footnote stayed, as it still does
+    markdown = "Text one.[^1] Text two.[^2]\n\n[^1]: See the survey of 2020.\n[^2]: Ibid.\n"
+    assert markdown_to_text(markdown)[0] == markdown
+
+
 def test_html_tags_are_read_as_their_text() -> None:
     markdown = ('<p align="center"><img src="q.png" alt="Quokka logo" width=80></p>\n\n'
                 "It ran <b>512</b> jobs.<br>Then <i>stopped</i>, as a < b and <3.\n"
