@@ -4,6 +4,7 @@ passage cited with where the answer sits in it (:class:`qa.pipeline.QAPipeline` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,11 +78,17 @@ def _merge_key(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
 
 
+#: A hyphen at a line's end between two words ('Vaughan-' then 'Hughes'): a text wrapped
+#: at its hyphens, as word wrapping does ("Eleri Vaughan- Hughes" was the answer).
+_WRAPPED_HYPHEN = re.compile(r"(?<=[^\W_])-[^\S\n]*\n\s*(?=[^\W_])")
+
+
 def _one_line(text: str) -> str:
     """An answer as it is given: its runs of whitespace (a line break inside the span,
-    a passage's double space) one space each. Where it sits in its passage, as it
-    is written there, is what the sources say."""
-    return " ".join(text.split())
+    a passage's double space) one space each, and none after a hyphen that ends a line
+    ('Vaughan-\\nHughes' is 'Vaughan-Hughes'). Where it sits in its passage, as it is
+    written there, is what the sources say."""
+    return " ".join(_WRAPPED_HYPHEN.sub("-", text).split())
 
 
 def _score(span: Span) -> float:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from qa.html_regions import TextSizes, banner_by_name, named_region
+from qa.html_regions import TextSizes, banner_by_name, consent_box, named_region
 from qa.text import GAP, close_gaps
 
 #: Elements a browser lays out as blocks: their text is a paragraph of its own. Everything
@@ -56,8 +56,11 @@ _PERMALINK_TEXT = frozenset({"¶", "§", "#"})
 _SPACE = re.compile(r"\s+")
 _END_BLOCK, _END_ROW = object(), object()  # markers in the reader's stack
 #: Elements that show a picture, not text: no words of theirs, but words on either side
-#: stay apart ("turnip<img>and" reads "turnip and"; qa.text.GAP).
-_REPLACED = frozenset({"img"})
+#: stay apart ("turnip<img>and" reads "turnip and"; qa.text.GAP). An inline ``<svg>``'s
+#: labels, placed one by one, ran together ("JanFebMar"); what a ``<video>``, ``<audio>``,
+#: ``<canvas>`` or ``<iframe>`` holds is shown only by a browser that cannot show it
+#: ("Your browser does not support the video tag.").
+_REPLACED = frozenset({"img", "svg", "video", "audio", "canvas", "iframe"})
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:
@@ -188,6 +191,8 @@ def _boilerplate(tag: Any, in_section: bool, page_level: bool, in_flow: dict[int
     containers. Regions marked only by their id or class: see :mod:`qa.html_regions`."""
     role = _role(tag)
     if tag.name == "nav" or role in _NAVIGATION_ROLES:
+        return True
+    if consent_box(tag, page_level and not in_section, sizes):
         return True
     if not (tag.name in _PAGE_LEVEL or role in _PAGE_LEVEL_ROLES):
         return named_region(tag, page_level and not in_section, sizes)

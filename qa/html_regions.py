@@ -172,6 +172,39 @@ def named_region(tag: Any, page_level: bool, sizes: TextSizes) -> bool:
     return True  # a whole name
 
 
+#: What names a consent box (inside a word too: 'CybotCookiebotDialog', 'cookieconsent').
+_CONSENT_DIALOG = re.compile(r"cookie|consent|gdpr")
+#: What names a consent box that is no dialog: never 'cookie' alone (a bakery's cookies).
+_CONSENT_BOX = re.compile(r"consent|gdpr")
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+
+
+def consent_box(tag: Any, page_level: bool, sizes: TextSizes) -> bool:
+    """Whether ``tag`` is a cookie consent banner as consent platforms write them into
+    the page (and a browser saves it with the page): a dialog (``role="dialog"``,
+    ``<dialog>``, ``aria-modal``) whose id, class or ``aria-label`` says cookie, consent
+    or GDPR (Cookiebot's ``CybotCookiebotDialog``, Osano's ``aria-label="cookieconsent"``,
+    Cookie Notice's ``cookie-notice``), or an element so named after consent or GDPR that
+    holds a button or other form control (OneTrust's ``onetrust-consent-sdk``, CookieYes'
+    ``cky-consent-container``). Only at page level, beside more text, not inside an
+    element named after the article, never holding an ``<h1>``."""
+    if not page_level or tag.name in ("body", "html", "main", "article"):
+        return False
+    label = tag.get("aria-label")
+    names = " ".join(_names(tag) + ([label] if isinstance(label, str) else [])).lower()
+    if not names:
+        return False
+    role = tag.get("role")
+    dialog = (tag.name == "dialog" or str(tag.get("aria-modal", "")).lower() == "true"
+              or (isinstance(role, str) and role.strip().lower() in _DIALOG_ROLES))
+    if dialog:
+        named = _CONSENT_DIALOG.search(names) is not None
+    else:
+        named = _CONSENT_BOX.search(names) is not None and sizes.holds(tag, _CONTROL)
+    return (named and not sizes.holds(tag, _H1) and sizes.beside_more_text(tag)
+            and not sizes.in_the_article(tag))
+
+
 def _words(tag: Any) -> tuple[set[str], set[str]]:
     """The whole names of ``tag`` (its id and classes, lower case) and their words."""
     values = _names(tag)

@@ -14,11 +14,11 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from qa.errors import IngestError
-from qa.fileio import UTF16_BOMS, utf16_without_bom, without_bom
+from qa.fileio import UTF16_BOMS, not_utf8_at, utf16_without_bom, without_bom
 from qa.html import html_to_text
 from qa.markdown import markdown_to_text, only_front_matter
 from qa.pdf import pdf_to_text
-from qa.text import has_words, short_title, unify
+from qa.text import counted, has_words, short_title, unify
 from qa.types import Document
 
 logger = logging.getLogger(__name__)
@@ -52,8 +52,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def decode_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (BOM, or ASCII-heavy without), else Windows-1252,
-    else Latin-1.
+    """UTF-8 (with or without BOM; a few stray bytes in it as Windows-1252), UTF-16 (BOM, or
+    ASCII-heavy without), else Windows-1252, else Latin-1.
 
     Raises IngestError for data that looks binary (NUL bytes outside UTF-16, or more
     than 1% control characters).
@@ -63,7 +63,8 @@ def decode_bytes(data: bytes) -> str:
 
 def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
     """:func:`decode_bytes`, and the name of the encoding when it was a guess
-    ('Windows-1252', 'Latin-1'; None when the data said). For an HTML page that is not
+    ('Windows-1252', 'Latin-1', 'UTF-8 with 2 bytes in Windows-1252 (…)'; None when the data
+    said). For an HTML page that is not
     UTF-8, the charset its ``<meta>`` declares comes before the guess."""
     if data.startswith(UTF16_BOMS):
         text, guessed = data.decode("utf-16", errors="replace"), None
@@ -162,32 +163,99 @@ def _utf16_without_bom(data: bytes) -> tuple[str, None]:
 def _decode_8bit(data: bytes, html: bool = False) -> tuple[str, str | None]:
     try:
         return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc
     for encoding in _declared_charsets(data) if html else ():  # only a page that needs it
         try:
             return data.decode(encoding), None
         except (UnicodeDecodeError, LookupError):
             pass
+    mixed = _mostly_utf8(data, first_bad)
+    if mixed is not None:
+        return mixed
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "Latin-1"
 
 
+#: A byte that is not UTF-8, as ``errors="surrogateescape"`` decodes it.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+#: A character that UTF-8 spelled in several bytes (not an escaped byte).
+_MULTIBYTE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _mostly_utf8(data: bytes, first_bad: UnicodeDecodeError) -> tuple[str, str] | None:
+    """``data`` read as UTF-8 with its bytes that are not UTF-8 read as Windows-1252 (else
+    Latin-1), when it holds at least as many UTF-8 characters of several bytes as such
+    bytes: a UTF-8 file with a few stray bytes from another editor ("It\x92s"), which read
+    whole as Windows-1252 would turn every accent of it into two letters ("cafÃ©"). None
+    for other text (Windows-1252 text whose 'É»' happens to be UTF-8 too)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    if len(_MULTIBYTE.findall(text)) < len(_ESCAPED_BYTE.findall(text)):
+        return None
+    stray = 0
+
+    def as_1252(match: re.Match[str]) -> str:
+        nonlocal stray
+        stray += 1
+        byte = bytes([ord(match.group()) - 0xDC00])
+        try:
+            return byte.decode("cp1252")
+        except UnicodeDecodeError:
+            return byte.decode("latin-1")
+
+    text = _ESCAPED_BYTE.sub(as_1252, text)
+    return text, (f"UTF-8 with {counted(stray, 'byte')} in Windows-1252 (the first: "
+                  f"{not_utf8_at(first_bad)})")
+
+
 #: An RST directive, comment or label ('.. note::', '.. _covtype_dataset:'): no title.
 _RST_MARKUP = re.compile(r"\.\.(?:[ \t]|$)")
+
+
+#: A line of a mail's header ('From: …', 'X-Mailer: …'), or one folded onto the next line.
+_HEADER_LINE = re.compile(r"[A-Za-z][A-Za-z0-9-]*:[ \t]|[ \t]+\S")
+#: The header fields that, beside a 'Subject:', make the first lines a mail's header.
+_MAIL_FIELDS = frozenset({"from", "to", "date", "cc", "sent"})
+
+
+def _email_subject(text: str) -> str | None:
+    """The 'Subject:' of a mail saved as text (its first lines, up to a blank line, header
+    fields: 'Subject:' and 'From:', 'To:', 'Date:', 'Cc:' or 'Sent:'), folded lines joined;
+    None for other text."""
+    fields: dict[str, str] = {}
+    last = ""
+    for line in text.lstrip("\n").split("\n"):
+        if not line.strip():
+            break
+        if not _HEADER_LINE.match(line):
+            return None
+        if line[0] in " \t":
+            if last:
+                fields[last] += " " + line.strip()
+            continue
+        key, _, value = line.partition(":")
+        last = key.lower()
+        fields.setdefault(last, value.strip())
+    subject = fields.get("subject", "")
+    return subject if has_words(subject) and fields.keys() & _MAIL_FIELDS else None
 
 
 def make_title(text: str, kind: str, name: str, heading: str | None = None) -> str:
     """``heading`` (the page's or article's own title), else the first line of ``text``
     with a letter or digit (no rule or decoration) that is no RST markup ('.. _label:',
     '.. image:: …' with its indented lines), shortened to a sentence or 100 characters,
-    else the file's name. A Markdown article without a heading is titled by its first line
-    of prose (:func:`markdown_to_text`); one with none (code, tables or images alone) by
-    its file's name."""
+    else the file's name. A mail saved as text is titled by its 'Subject:'. A Markdown
+    article without a heading is titled by its first line of prose
+    (:func:`markdown_to_text`); one with none (code, tables or images alone) by its file's
+    name."""
     if heading:
         return heading[:200]
+    if kind == "text":
+        subject = _email_subject(text)
+        if subject:
+            return short_title(subject)
     if kind != "markdown":
         markup = False  # in an RST markup block: '.. image:: x', its indented lines
         for line in text.splitlines():

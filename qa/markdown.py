@@ -1,10 +1,11 @@
 """The text of a Markdown article as read, and its title.
 
 What a reader of the rendered page never sees is left out of the stored text: YAML front
-matter (``---`` … ``---`` at the top), HTML comments, HTML tags (their text stays, an
-``<img>`` reads its alt text, ``<br>`` ends a line), backslashes of escapes, reference
-definitions (``[ref]: https://…``) and the targets of links and images (``[text](url)`` and
-``[text][ref]`` read "text", ``![alt](src)`` "alt", ``<https://…>`` the address). Code
+matter (``---`` … ``---`` at the top; Hugo's TOML ``+++`` … ``+++`` too), HTML comments,
+HTML tags (their text stays, an ``<img>`` reads its alt text, ``<br>`` ends a line),
+backslashes of escapes, reference definitions (``[ref]: https://…``) and the targets of
+links and images (``[text](url)`` and ``[text][ref]`` read "text", ``![alt](src)`` "alt",
+``<https://…>`` the address, a notes app's ``[[Page|text]]`` "text"). Code
 blocks (fenced, or indented four spaces after a blank line) and code spans are kept as
 written; a fence line is stored as an empty line, so a code block is a block of its own and
 no answer runs from prose into code. Emphasis marks stay (the reader trims them from an
@@ -16,6 +17,7 @@ stray '<!--', '[' or '<' costs a bounded scan and a large upload cannot stall th
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -25,6 +27,15 @@ from qa.text import GAP, close_gaps, has_words, short_title
 #: a blank line (a thematic break); its lines are checked by :func:`_front_matter`.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?![ \t]*\n)(?:.*?\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
                            re.DOTALL)
+#: TOML front matter (Hugo's): '+++' on the first line, to a line '+++'. A '+++' is no
+#: Markdown, so it is front matter when a line of it is TOML's 'key = value'.
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)??\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL)
+_TOML_KEY = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_TOML_ENTRY = re.compile(rf"^{_TOML_KEY}(?:[ \t]*\.[ \t]*{_TOML_KEY})*[ \t]*=", re.MULTILINE)
+#: TOML's top-level 'title = "…"' (a basic or a literal string), before any '[table]'.
+_TOML_TITLE = re.compile(r"""^title[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*(?:#.*)?$""",
+                         re.MULTILINE)
+_TOML_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 #: 'key: value' (or 'key:') with a key that is one identifier-like token starting in lower
 #: case ('title', 'pipeline_tag') or quoted: 'Note: the deadline …' reads as prose.
 _YAML_KEY = re.compile(r"""([A-Za-z_][\w.-]*|"[^"\n]*"|'[^'\n]*'):(?:[ \t]+(.*)|[ \t]*$)""")
@@ -84,9 +95,14 @@ _BLOCK_TAGS = frozenset(
 # 9 tag name, 10 its attributes.
 _INLINE = re.compile(f"{_CODE}|{_ESCAPE}|{_LINK}|{_REF_LINK}|{_AUTOLINK}|{_TAG}")
 _CODE_OR_ESCAPE = re.compile(f"{_CODE}|{_ESCAPE}")
+#: A code span or an escape (kept), else a wiki link of Obsidian, Logseq or Foam notes:
+#: '[[Page]]', '[[Page|shown text]]' (groups 4-6: '!', page, shown text); '![[x.png]]'
+#: embeds a file.
+_WIKI_LINK = re.compile(f"{_CODE}|{_ESCAPE}|"
+                        r"(!?)\[\[([^\[\]|\n]{1,500})(?:\|([^\[\]\n]{1,500}))?\]\]")
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
-#: A reference definition line: '[label]: url "title"'.
-_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,500})\]:[ \t]*<?[^\s<>]+>?"
+#: A reference definition line: '[label]: url "title"' (not a footnote's '[^2]: Ibid.').
+_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)([^\[\]\n]{1,500})\]:[ \t]*<?[^\s<>]+>?"
                          r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*(?:\n|\Z)",
                          re.MULTILINE)
 #: An image inside a link (a badge: '[![CI](ci.svg)](…)'): no part of a title.
@@ -118,7 +134,8 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None]:
 
 
 def only_front_matter(markdown: str) -> bool:
-    """Whether ``markdown`` is YAML front matter and nothing else (blank lines aside)."""
+    """Whether ``markdown`` is front matter (YAML, or TOML) and nothing else (blank lines
+    aside)."""
     body, _ = _front_matter(markdown)
     return body != markdown and not body.strip()
 
@@ -126,7 +143,11 @@ def only_front_matter(markdown: str) -> bool:
 def _front_matter(markdown: str) -> tuple[str, str | None]:
     """``markdown`` less its YAML front matter, if it starts with some, and the front
     matter's title. Lines between rules that are not all of YAML's shape, or hold no
-    'key: value', are prose (a thematic break over a paragraph) and stay."""
+    'key: value', are prose (a thematic break over a paragraph) and stay. Hugo's TOML front
+    matter (``+++`` … ``+++``, ``title = "…"``) is left out too."""
+    toml = _TOML_FRONT_MATTER.match(markdown)
+    if toml is not None and _TOML_ENTRY.search(toml.group(1) or ""):
+        return markdown[toml.end():], _toml_title(toml.group(1))
     found = _FRONT_MATTER.match(markdown)
     if found is None:
         return markdown, None
@@ -147,6 +168,23 @@ def _front_matter(markdown: str) -> tuple[str, str | None]:
     if not keys or not lower and keys < 2:
         return markdown, None
     return markdown[found.end():], title and plain_markdown(title)
+
+
+def _toml_title(front: str) -> str | None:
+    """The top-level ``title`` of TOML front matter (before any ``[table]``), or None."""
+    table = _TOML_TABLE.search(front)
+    found = _TOML_TITLE.search(front, 0, table.start() if table else len(front))
+    if found is None:
+        return None
+    value = found.group(1)
+    if value[0] == '"':
+        try:  # a basic string's escapes are JSON's (\" and \u00e9)
+            value = json.loads(value)
+        except ValueError:
+            value = value[1:-1]
+    else:
+        value = value[1:-1]
+    return plain_markdown(value) if value.strip() else None
 
 
 def _blocks(markdown: str) -> Iterator[tuple[bool, str]]:
@@ -234,11 +272,13 @@ def _prose(text: str, labels: set[str]) -> str:
 def _inline_text(text: str, labels: set[str] | None = None, images: bool = True) -> str:
     """Links and images as their text (reference links when ``labels`` defines theirs),
     autolinks as their address, HTML tags as their text; code spans and escapes kept as
-    written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt.
+    written. An image inside a link ('[![PyPI](badge.svg)](…)') reads its alt; a wiki link
+    ('[[Page|text]]') its text.
     ``images=False`` (titles): images, ``<img>`` tags included, are left out."""
     # an image's text is marked (qa.text.GAP, when it is free) so that two images side by side
     # (badges) read as two words, not one: 'Made by unshift' 'Version npm', not 'unshiftVersion'
     mark = GAP if GAP not in text else ""
+    text = _WIKI_LINK.sub(_wiki_link, text)
 
     def image(alt: str) -> str:
         return f"{mark}{alt}{mark}" if alt else ""
@@ -279,6 +319,16 @@ def _inline_text(text: str, labels: set[str] | None = None, images: bool = True)
             break
         text = new
     return close_gaps(text) if mark else text
+
+
+def _wiki_link(m: re.Match[str]) -> str:
+    """A wiki link as the text a notes app shows for it ('[[Bob Jones|Bob]]' → 'Bob',
+    '[[Alice Smith]]' → 'Alice Smith'); an embedded file ('![[map.png]]') as none."""
+    if m.group(4) is None:  # a code span or an escape
+        return m.group(0)
+    if m.group(4):
+        return ""
+    return (m.group(6) or m.group(5)).strip()
 
 
 def _definition_like(m: re.Match[str]) -> bool:

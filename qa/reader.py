@@ -26,7 +26,7 @@ from qa.errors import ConfigError, ModelLoadError
 from qa.fileio import looks_like_path, quiet_model_loading
 from qa.hardware import resolve_precision
 from qa.hub import unreachable
-from qa.spans import BLOCK_BREAK, span_edges
+from qa.spans import BLOCK_BREAK, crosses_cell, span_edges
 
 logger = logging.getLogger(__name__)
 
@@ -335,8 +335,10 @@ class ExtractiveReader:
             ctx = np.array([s == 1 for s in seq_ids])
             for (s, e), score in self._spans(ls, le, ctx):
                 key = span_edges(contexts[sample], offsets[s][0], offsets[e][1])
-                if BLOCK_BREAK.search(contexts[sample], *key):
-                    continue  # 'Armenia\n\nArmenia' (a heading and its paragraph), two rows
+                if BLOCK_BREAK.search(contexts[sample], *key) or crosses_cell(
+                        contexts[sample], *key):
+                    continue  # 'Armenia\n\nArmenia' (a heading and its paragraph), two rows,
+                    # two cells of a row ('13,150 | 910')
                 if score > best[sample].get(key, -1.0):
                     best[sample][key] = score
         readings = []

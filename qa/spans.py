@@ -27,6 +27,27 @@ _TRIMMED = _MARKUP | {"|"}
 BLOCK_BREAK = re.compile(r"\n[^\S\n]*(?:\n|\||[-+*][^\S\n]|\d{1,3}[.)][^\S\n]|#{1,6}[^\S\n])")
 
 
+
+def crosses_cell(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` runs across a table's cell separator: a '|' in a line
+    whose row before or after it (the nearest line with text: a web page's rows are a
+    blank line apart) holds as many '|' ("13,150 | 910" of the row "Tuesday | 13,150 |
+    910" under "Day | Cars | Lorries"). A '|' in a line unlike its neighbours (a shell's
+    'sort | uniq -c' in prose or code) parts nothing."""
+    bar = text.find("|", start, end)
+    while bar >= 0:  # each line of the span with a '|' in it
+        first = text.rfind("\n", 0, bar) + 1
+        last = text.find("\n", bar)
+        last = len(text) if last < 0 else last
+        cells = text.count("|", first, last)
+        before = text[:first].rstrip().rpartition("\n")[2]
+        after = text[last:].lstrip().partition("\n")[0]
+        if any(line.count("|") == cells for line in (before, after) if line):
+            return True
+        bar = text.find("|", last, end)
+    return False
+
+
 _OPENS = {"(": ")", "[": "]", "{": "}"}
 _CLOSES = {v: k for k, v in _OPENS.items()}
 #: Quotes, opening → closing. A straight quote is its own partner; ’ is also an apostrophe.

@@ -57,6 +57,21 @@ def test_the_threshold_decides_on_the_score_the_answer_gives(score: float,
     assert asked.score == evaluated.score == round(score, 6)
 
 
+@pytest.mark.parametrize("wrapped, given", [
+    ("Eleri Vaughan-\nHughes", "Eleri Vaughan-Hughes"),
+    ("the well-  \n   known Ada", "the well-known Ada"),
+    ("1990-\n1995", "1990-1995"),
+    ("Ada -\nMoss", "Ada - Moss"),  # a dash between words, not a hyphen
+])
+def test_a_hyphen_at_a_lines_end_joins_its_words(wrapped: str, given: str) -> None:
+    # a text wrapped at its hyphens (as word wrapping does) gave "Eleri Vaughan- Hughes"
+    passage = f"The soloist is {wrapped}, who sings."
+    answer = compose_answer("Who is the soloist?", _hits(passage),
+                            [Reading((_span(passage, wrapped, 0.8),), 0.1)], threshold=0.25)
+    assert answer.text == given
+    assert answer.sources[0].highlight()[1] == wrapped
+
+
 def test_an_answer_across_a_line_break_is_given_on_one_line() -> None:
     """The span keeps its place in the passage (the source's offsets); the answer's text
     has its line break and runs of spaces as one space each."""

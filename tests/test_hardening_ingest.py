@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from qa.cli import main
 from qa.errors import IngestError
-from qa.ingest import SUPPORTED_SUFFIXES, decode_bytes, html_to_text, load_documents
+from qa.ingest import SUPPORTED_SUFFIXES, decode, decode_bytes, html_to_text, load_documents
 
 GOOD = "The river Elbe flows through Dresden and Hamburg before it reaches the North Sea."
 
@@ -453,6 +453,22 @@ def test_markdown_titles_are_read_as_text(tmp_path: Path, text: str, title: str)
     assert [d.title for d in load_documents([tmp_path]).documents] == [title]
 
 
+@pytest.mark.parametrize("text, title", [
+    ("From: Gareth Pryce <gareth@example.org>\nTo: Choir members\nSubject: Spring concert\n"
+     "Date: Mon, 4 Mar 2024 09:12:44 +0000\n\nDear all,\n", "Spring concert"),
+    ("\nDate: today\nSubject: Re: the plot rent,\n and the new\n\tsecretary\n\nHi\n",
+     "Re: the plot rent, and the new secretary"),  # a folded subject
+    ("Subject: the rent\n\nA subject line alone is no mail.\n", "Subject: the rent"),
+    ("From: the sea\nSubject: rises\nand so it goes.\n", "From: the sea"),  # then prose
+    ("From: a@b.org\nSubject:\n\nNo subject.\n", "From: a@b.org"),
+])
+def test_a_mail_saved_as_text_is_titled_by_its_subject(tmp_path: Path, text: str,
+                                                       title: str) -> None:
+    # 'qa info' listed every mail of a folder by its sender: "From: Gareth Pryce <…>"
+    (tmp_path / "mail.txt").write_text(text)
+    assert [d.title for d in load_documents([tmp_path]).documents] == [title]
+
+
 # -- one Unicode form ---------------------------------------------------------------------
 def test_articles_are_read_in_one_unicode_form(tmp_path: Path) -> None:
     decomposed = "Zoe\u0308 Mu\u0308ller tasted coffee in Sa\u0303o Paulo."
@@ -528,6 +544,29 @@ def test_a_guessed_encoding_is_named_in_a_warning(tmp_path: Path, caplog) -> Non
     assert {d.doc_id for d in report.documents} == {"old.txt", "new.txt"}
     assert "old.txt is not UTF-8; it was read as Windows-1252" in caplog.text
     assert "new.txt" not in caplog.text
+
+
+def test_utf8_with_a_few_stray_bytes_keeps_its_utf8_letters(tmp_path: Path, caplog) -> None:
+    # a UTF-8 file with one byte from a Windows editor (0x92, a curly apostrophe) was read
+    # whole as Windows-1252: every accent of it became two letters ('CafÃ©')
+    (tmp_path / "mixed.txt").write_bytes("Café notes\n\nRené runs the café. ".encode()
+                                         + b"It\x92s the best.\n")
+    (tmp_path / "mixed.html").write_bytes(b'<meta charset="utf-8"><p>' + "Zürich".encode()
+                                          + b" \x96 " + "Genève".encode() + b"</p>")
+    with caplog.at_level("WARNING", logger="qa.ingest"):
+        report = load_documents([tmp_path])
+    texts = {d.doc_id: d.text for d in report.documents}
+    assert texts == {"mixed.txt": "Café notes\n\nRené runs the café. It’s the best.\n",
+                     "mixed.html": "Zürich – Genève"}
+    assert report.documents[0].guessed_encoding == (
+        "UTF-8 with 1 byte in Windows-1252 (the first: byte 0x96 at line 1, column 33)")
+    assert ("mixed.txt is not UTF-8; it was read as UTF-8 with 1 byte in Windows-1252 "
+            "(the first: byte 0x92 at line 3, column 23)") in caplog.text
+    # text with no UTF-8 letter in it is Windows-1252 throughout, as before; so is text
+    # with fewer UTF-8 letters than other bytes ('É»' is also UTF-8's 'ɻ')
+    assert decode(b"Caf\xe9 \x93cr\xe8me\x94") == ("Café “crème”", "Windows-1252")
+    french = "«CAFÉ» coûte 3 €, très cher."
+    assert decode(french.encode("cp1252")) == (french, "Windows-1252")
 
 
 def test_links_to_folders_inside_the_corpus_are_named_as_such(tmp_path: Path) -> None:

@@ -520,6 +520,52 @@ def test_named_parts_of_the_text_are_kept(page: str, kept: list[str]) -> None:
     assert "Home" not in text.split("\n")  # the site's own header still goes
 
 
+CONSENT_BANNERS = {  # as consent platforms write them into a page a browser then saves
+    "cookie-notice": '<div id="cookie-notice" role="dialog" class="cn-position-bottom" '
+                     'aria-label="Cookie Notice"><span class="cn-text">We use cookies to give '
+                     'you the best experience.</span><a href="#" class="cn-button">Ok</a>'
+                     '<a href="/privacy" class="cn-button">Privacy policy</a></div>',
+    "osano": '<div role="dialog" aria-label="cookieconsent" class="cc-window cc-banner">'
+             '<span class="cc-message">This website uses cookies. <a class="cc-link" '
+             'href="/c">Learn more</a></span><a role="button" class="cc-btn">Got it!</a></div>',
+    "onetrust": '<div id="onetrust-consent-sdk"><div id="onetrust-banner-sdk" role="region" '
+                'aria-label="Cookie banner"><div id="onetrust-policy-text">We and our partners '
+                'store and access information on your device, such as cookies.</div><button '
+                'id="onetrust-accept-btn-handler">Accept All Cookies</button><button>Reject All'
+                '</button></div></div>',
+    "cookiebot": '<div id="CybotCookiebotDialog" role="dialog" aria-modal="true"><h2>This '
+                 'website uses cookies</h2><div>We use cookies to personalise content and ads.'
+                 '</div><button>Allow all</button></div>',
+    "cookieyes": '<div class="cky-consent-container"><p class="cky-title">We value your privacy'
+                 '</p><p>We use cookies to enhance your browsing experience.</p><button '
+                 'class="cky-btn">Accept All</button></div>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONSENT_BANNERS))
+def test_a_saved_pages_cookie_consent_banner_is_left_out(name: str) -> None:
+    # a page without <main> or <article> kept the banner: "We use cookies … Accept All
+    # CookiesReject All" was a passage of the article
+    banner = CONSENT_BANNERS[name]
+    for page in (f"<body>{banner}<div class=story>{POST}{_NEWS}</div></body>",
+                 f"<body><div id=page>{POST}{_NEWS}</div>{banner}</body>"):
+        assert html_to_text(page)[0] == POST_TEXT + "\n\n" + _NEWS[3:-4], page
+
+
+def test_consent_words_in_the_text_are_kept() -> None:
+    # a form about consent among the text, a dialog inside the story, and a page that is
+    # all consent box, stay
+    kept = [f'<body>{POST}<div class="consent-form"><p>Sign below to give your consent to the '
+            'photographs.</p></div></body>',
+            f'<body><div class=story>{POST}<div role="dialog" aria-label="cookie jar"><p>The '
+            'cookie jar holds 40 biscuits.</p><button>Close</button></div></div></body>']
+    for page in kept:
+        assert html_to_text(page)[0].startswith(POST_TEXT), page
+        assert len(html_to_text(page)[0]) > len(POST_TEXT) + 20, page
+    only = "<body>" + CONSENT_BANNERS["cookiebot"] + "</body>"
+    assert "This website uses cookies" in html_to_text(only)[0]
+
+
 def test_a_code_blocks_copy_button_is_no_part_of_its_code() -> None:
     # Node.js docs put a "copy" button in every code block: passages read "npm install x copy"
     page = ("<html><body><h1>T</h1><p>Run this:</p><pre><code>npm install x</code> "
@@ -547,6 +593,21 @@ def test_an_image_between_two_words_keeps_them_apart() -> None:
     assert title == "Logo Title"
     assert text == ("Logo Title\n\nturnip and hello, logo. Icons: done\n\nx y | z")
     assert "\ue000" not in text
+
+
+def test_svg_and_media_fallback_text_are_no_words_of_the_page() -> None:
+    # an inline chart's labels ran together ("JanFeb"), a share icon's label stood in a
+    # sentence, and the fallback a browser never shows was read as the article's text
+    page = ("<body><h1><svg><text>icon</text></svg>Rainfall</h1><p>Bergen gets 2,250 mm."
+            "</p><svg width=300><g><text x=5>Jan</text><text x=60>Feb</text></g><style>.b{}"
+            "</style></svg><figure><svg><path d='M0 0'/></svg><figcaption>October is the "
+            "wettest month.</figcaption></figure><p>Share<svg><desc>Twitter bird</desc></svg>"
+            "now.</p><video src=v.mp4>Your browser does not support the video tag.</video>"
+            "<iframe src=https://x.org/map>Your browser does not support iframes.</iframe>"
+            "<audio src=a.mp3><a href=a.mp3>Download</a></audio><canvas>Old browser</canvas>"
+            "</body>")
+    assert html_to_text(page) == ("Rainfall\n\nBergen gets 2,250 mm.\n\nOctober is the "
+                                  "wettest month.\n\nShare now.", "Rainfall")
 
 
 # -- readers' comments beside the post (a user trial, 2026-12-03) ----------------------------

@@ -171,6 +171,44 @@ def test_the_front_matter_title_is_the_title(front: str, title: str) -> None:
     assert (text, heading) == ("## Sailings\n\nAt seven.\n", title)
 
 
+@pytest.mark.parametrize("front, title", [
+    ('title = "Bees of the Kessel valley"\ndate = 2021-05-01\ndraft = false\n',
+     "Bees of the Kessel valley"),
+    ("tags = [\n  'bees',\n]\ntitle = 'Bees: *a* \\ note'  # literal\n", "Bees: a \\ note"),
+    ('title = "Caf\\u00e9 \\"Bee\\""\n[params]\ntitle = "not this one"\n', 'Café "Bee"'),
+    ('[params]\ntitle = "a table\'s"\n', "Kessel"),
+])
+def test_hugo_toml_front_matter_is_left_out(front: str, title: str) -> None:
+    # Hugo's '+++' front matter was stored as text, its 'title = …' line the title
+    text, got = markdown_to_text(f"+++\n{front}+++\n\n# Kessel\n\nThe valley has 14 apiaries.\n")
+    assert (text, got) == ("# Kessel\n\nThe valley has 14 apiaries.\n", title)
+
+
+def test_plus_signs_over_prose_are_not_front_matter(tmp_path: Path) -> None:
+    markdown = "+++\nNotes from the meeting, 1 + 1 = 2.\n+++\nText.\n"
+    assert markdown_to_text(markdown)[0] == markdown
+    (tmp_path / "only.md").write_text('+++\ntitle = "Draft"\n+++\n\n', encoding="utf-8")
+    [(name, why)] = load_documents([tmp_path]).skipped
+    assert (Path(name).name, why) == ("only.md", "no text (only front matter)")
+
+
+def test_wiki_links_of_notes_apps_read_as_their_text() -> None:
+    # Obsidian's '[[Bob Jones|Bob]]' was stored as written: the reader answered
+    # "Bob Jones|Bob", keyword search saw "Jones|Bob"
+    markdown = ("# Call with [[Bob Jones|Bob]]\n\nAttendees: [[Alice Smith]], [[Bob Jones|Bob]]"
+                "\n\n![[diagram.png]]\n\nSee `[[not a link]]`, \\[[kept]] and [[Budget#2024]].\n")
+    assert markdown_to_text(markdown) == (
+        "# Call with Bob\n\nAttendees: Alice Smith, Bob\n\nSee `[[not a link]]`, "
+        "[[kept]] and Budget#2024.\n", "Call with Bob")
+
+
+def test_a_one_word_footnote_is_no_reference_definition() -> None:
+    # '[^2]: Ibid.' read as a link definition: the footnote's text was left out and its
+    # mark in the text read '^2'; a longer footnote stayed, as it still does
+    markdown = "Text one.[^1] Text two.[^2]\n\n[^1]: See the survey of 2020.\n[^2]: Ibid.\n"
+    assert markdown_to_text(markdown)[0] == markdown
+
+
 def test_html_tags_are_read_as_their_text() -> None:
     markdown = ('<p align="center"><img src="q.png" alt="Quokka logo" width=80></p>\n\n'
                 "It ran <b>512</b> jobs.<br>Then <i>stopped</i>, as a < b and <3.\n"

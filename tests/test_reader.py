@@ -472,6 +472,35 @@ def test_an_answer_never_runs_into_the_next_block(text: str, crosses: bool) -> N
     assert bool(BLOCK_BREAK.search(text)) is crosses
 
 
+@pytest.mark.parametrize("text, span, crosses", [
+    ("Day | Cars | Lorries\n\nTuesday | 13,150 | 910", "13,150 | 910", True),  # a web page's
+    ("| Species | Count |\n|---|---|\n| Red kite | 11 |", "Red kite | 11", True),  # Markdown
+    ("Day | Cars\nMonday | 12,400\nTuesday | 13,150", "12,400\nTuesday | 13", True),
+    ("Count them with sort | uniq -c, then stop.", "sort | uniq -c", False),  # no row
+    ("Pipe it:\n\ngrep x log | sort\n\nDone.", "grep x log | sort", False),
+    ("Day | Cars\n\nTuesday | 13,150", "13,150", False),  # inside a cell
+])
+def test_an_answer_never_runs_across_a_tables_cells(text: str, span: str,
+                                                    crosses: bool) -> None:
+    # a user trial: "How many cars crossed on Tuesday?" got '13,150 | 910', two cells
+    from qa.spans import crosses_cell
+
+    start = text.index(span)
+    assert crosses_cell(text, start, start + len(span)) is crosses
+
+
+def test_a_web_pages_table_answer_is_one_cell(reader: ExtractiveReader) -> None:
+    from qa.html import html_to_text
+
+    passage, _ = html_to_text(
+        "<body><h1>Bridge</h1><table><caption>Vehicles per day</caption><tr><th>Day</th>"
+        "<th>Cars</th><th>Lorries</th></tr><tr><td>Monday</td><td>12,400</td><td>830</td>"
+        "</tr><tr><td>Tuesday</td><td>13,150</td><td>910</td></tr></table></body>")
+    assert "Tuesday | 13,150 | 910" in passage
+    spans = reader.read("How many cars crossed on Tuesday?", [passage])[0].spans
+    assert spans and not any("|" in span.text for span in spans)
+
+
 def test_no_answer_spans_a_blank_line(reader: ExtractiveReader) -> None:
     # found at scale: 'Armenia\n\nArmenia', a Markdown heading and the paragraph below it
     passage = ("# Armenia\n\nArmenia is a unitary, multi-party, democratic nation-state with an "
