@@ -27,7 +27,6 @@ _TRIMMED = _MARKUP | {"|"}
 BLOCK_BREAK = re.compile(r"\n[^\S\n]*(?:\n|\||[-+*][^\S\n]|\d{1,3}[.)][^\S\n]|#{1,6}[^\S\n])")
 
 
-
 def crosses_cell(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` runs across a table's cell separator: a '|' in a line
     whose row before or after it (the nearest line with text: a web page's rows are a
