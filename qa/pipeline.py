@@ -347,9 +347,13 @@ class QAPipeline:
         except QAError:
             before = []  # a damaged index: the build replaces it
         with self._first_build, self._follow_lock:
+            # a path that is not there was skipped (IngestReport.skipped), not indexed: as a
+            # recorded source it would stop every later refresh and upload ("built from …,
+            # which is not there any more")
             stats, built = self.store.build_loaded(report.documents, self.embedder, chunking,
                                                    index_type, rebuild=rebuild,
-                                                   sources=[str(p.resolve()) for p in roots],
+                                                   sources=[str(p.resolve()) for p in roots
+                                                            if p.exists()],
                                                    expect_sources=None if expect_sources is None
                                                    else [str(p) for p in expect_sources])
             self._swap_in(self._retrieving(built))  # as written: not read and hashed again

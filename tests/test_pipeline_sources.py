@@ -246,6 +246,22 @@ def test_a_recorded_folder_that_is_gone_stops_the_build_not_its_articles(
     assert sorted(chat.store.read_manifest()["documents"]) == [ART1, ART2]  # nothing dropped
 
 
+def test_a_path_that_is_not_there_is_skipped_not_recorded(seeds_pipeline, tmp_path) -> None:
+    # pipe.add_documents(["~/nots"]) (a typo) skipped the path but recorded it as a source,
+    # so every later refresh, --add and upload failed: "built from …/nots, which is not
+    # there any more"
+    notes = _folder(tmp_path / "notes", ART1)
+    more = _folder(tmp_path / "more", ART2)
+    pipe = _pipeline(seeds_pipeline, tmp_path / "index")
+    pipe.build([notes])
+    stats, report = pipe.add_documents([tmp_path / "nots"])
+    assert (str(tmp_path / "nots"), "no such file or folder") in report.skipped
+    assert pipe.index.manifest["sources"] == [str(notes.resolve())]
+    stats, report = pipe.add_documents([more])  # the index still takes articles
+    assert stats.added_documents == [ART2]
+    assert pipe.index.manifest["sources"] == [str(notes.resolve()), str(more.resolve())]
+
+
 def test_refreshing_an_index_that_records_no_sources_asks_for_paths(
         seeds_pipeline, tmp_path) -> None:
     import json
