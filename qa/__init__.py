@@ -3,7 +3,7 @@
     >>> from qa import answer
     >>> a = answer("Whom is Russia recruiting to fight in Ukraine?")
     >>> a.text, a.sources[0].title
-    ('Syrians', 'Russia has reportedly recruited Syrians to fight in Ukraine.')
+    ('Syrians', 'Russia has reportedly recruited Syrians to fight in Ukraine')
 
 Importing is cheap: models and the index load on the first question.
 """
