@@ -421,6 +421,141 @@ def test_small_text_reads_against_its_background(page: tuple[Any, list[str]],
     assert {what: ratio for what, ratio in ratios.items() if ratio < 4.5} == {}, ratios
 
 
+# The contrast of text as it is seen: its colour and the backgrounds under it, each
+# faded by the opacity of the elements around it (Gradio shows a message's text at 0.8).
+SEEN_CONTRAST_JS = """(el) => {
+    const rgba = (css) => {
+        const [r, g, b, a = 1] = css.match(/[\\d.]+/g).map(Number);
+        return [r, g, b, a];
+    };
+    const over = ([r, g, b, a], under) => [r, g, b].map((v, i) => v * a + under[i] * (1 - a));
+    const chain = [];
+    for (let e = el; e; e = e.parentElement) chain.unshift(e);
+    let ground = [255, 255, 255], opacity = 1;
+    for (const e of chain) {
+        opacity *= Number(getComputedStyle(e).opacity);
+        const [r, g, b, a] = rgba(getComputedStyle(e).backgroundColor);
+        ground = over([r, g, b, a * opacity], ground);
+    }
+    const [r, g, b, a] = rgba(getComputedStyle(el).color);
+    const text = over([r, g, b, a * opacity], ground);
+    const luminance = (rgb) => {
+        const [lr, lg, lb] = rgb.map((v) => {
+            v /= 255;
+            return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+    };
+    const [hi, lo] = [luminance(text), luminance(ground)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_reply_and_the_status_line_read_against_their_background(
+        browser: Any, app_url: str, theme: str, tmp_path: Path) -> None:
+    """A reply's small print (confidence, file, scores, "read as") was faded to 2.6:1 to
+    3.6:1 (dark: 4.2:1); the highlighted answer was light text on yellow in the dark theme
+    (1.1:1); the status line's red "✗" read 2.7:1 on the dark theme and the footer's link
+    2.4:1 on the light one. WCAG AA wants 4.5:1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, color_scheme=theme)
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(app_url)
+        pg.locator("#qa-question textarea").wait_for()
+        refused = tmp_path / "refused.exe"
+        refused.write_bytes(b"MZ")
+        pg.locator("#qa-upload input[type=file]").set_input_files(str(refused))
+        pg.locator("#qa-upload-status .qa-bad").wait_for()
+        _ask(pg, "Who is the Chechen leader?")
+        reply = _ask(pg, "Why?")  # a follow-up: shown with how it was read
+        reply.locator(".qa-read-as").wait_for()
+        for summary in pg.locator("#qa-chat summary").all():
+            summary.click()
+        ratios = {what: round(pg.locator(selector).first.evaluate(SEEN_CONTRAST_JS), 2)
+                  for what, selector in (
+                      ("confidence", "#qa-chat .qa-answer small"),
+                      ("origin", "#qa-chat .qa-origin em"),
+                      ("origin's file", "#qa-chat .qa-origin small"),
+                      ("read as", "#qa-chat .qa-read-as small"),
+                      ("scores", "#qa-chat .qa-source .qa-meta"),
+                      ("highlighted answer", "#qa-chat mark"),
+                      ("status ✗", "#qa-upload-status .qa-bad"),
+                      ("footer link", "footer .show-api"))}
+        assert {what: ratio for what, ratio in ratios.items() if ratio < 4.5} == {}, ratios
+    finally:
+        context.close()
+
+
+def test_the_highlighted_answer_is_told_by_more_than_its_colour(
+        page: tuple[Any, list[str]]) -> None:
+    """The answer in a source was shown by its yellow background only: no mark in grey
+    scale or to one who does not tell yellow from white, and none a screen reader reads."""
+    pg, _ = page
+    reply = _ask(pg, "Who is the Chechen leader?")
+    reply.locator("summary").click()
+    mark = reply.locator("mark").first
+    look = mark.evaluate("""el => [getComputedStyle(el).textDecorationLine,
+        getComputedStyle(el, '::before').content, getComputedStyle(el, '::after').content]""")
+    assert look[0] == "underline", look
+    assert "answer" in look[1] and "end of answer" in look[2], look
+    box = mark.bounding_box()  # the words read out take no room on the screen
+    assert box is not None and box["width"] < 300 and box["height"] < 40
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_control_shows_its_focus(browser: Any, app_url: str, theme: str) -> None:
+    """Tabbing to Ask showed nothing (the theme's ring is white, on a white page), and to
+    a Settings slider nothing at all; their number boxes only a faint border."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, color_scheme=theme)
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(app_url)
+        box = pg.locator("#qa-question textarea")
+        box.wait_for()
+        pg.get_by_role("button", name="Settings").click()
+        pg.locator("#qa-top-k input[type=range]").wait_for()
+        ring = """el => {
+            const s = getComputedStyle(el);
+            const c = s.outlineColor.match(/[\\d.]+/g).map(Number);
+            // what is around the control: its parents' backgrounds, one over the other
+            let page = [255, 255, 255];
+            const chain = [];
+            for (let e = el.parentElement; e; e = e.parentElement) chain.unshift(e);
+            for (const e of chain) {
+                const [r, g, b, a = 1] = getComputedStyle(e).backgroundColor
+                    .match(/[\\d.]+/g).map(Number);
+                page = [r, g, b].map((v, i) => v * a + page[i] * (1 - a));
+            }
+            const lum = (rgb) => rgb.slice(0, 3).map((v) => {
+                v /= 255;
+                return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+            }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const [hi, lo] = [lum(c), lum(page)].sort((x, y) => y - x);
+            return {focused: el === document.activeElement, style: s.outlineStyle,
+                    width: parseFloat(s.outlineWidth),
+                    contrast: Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100};
+        }"""
+        seen = {}
+        box.focus()
+        pg.keyboard.press("Tab")
+        seen["Ask"] = pg.locator("#qa-ask").evaluate(ring)
+        for slider in ("#qa-top-k", "#qa-threshold"):
+            pg.locator(f"{slider} input[type=number]").focus()
+            seen[f"{slider} box"] = pg.locator(f"{slider} input[type=number]").evaluate(ring)
+            pg.keyboard.press("Tab")  # past the reset button to the slider
+            pg.keyboard.press("Tab")
+            seen[f"{slider} slider"] = pg.locator(f"{slider} input[type=range]").evaluate(ring)
+        bad = {what: look for what, look in seen.items()
+               if not (look["focused"] and look["style"] not in ("none", "hidden")
+                       and look["width"] >= 2 and look["contrast"] >= 3)}
+        assert bad == {}, seen
+    finally:
+        context.close()
+
+
 def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]]) -> None:
     # 250 indexed articles made the page ten thousand pixels tall: the list scrolls instead
     pg, _ = page
