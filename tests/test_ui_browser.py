@@ -556,6 +556,54 @@ def test_every_control_shows_its_focus(browser: Any, app_url: str, theme: str) -
         context.close()
 
 
+def test_the_page_tells_a_screen_reader_its_structure_and_state(
+        page: tuple[Any, list[str]], tmp_path: Path) -> None:
+    """The page had no first-level heading; the accordions' buttons did not say whether
+    they were open, and read their "▼" as part of their name; the upload status line
+    changed out of sight, unannounced."""
+    from playwright.sync_api import expect
+
+    pg, _ = page
+    expect(pg.get_by_role("heading", level=1)).to_have_text("Ask your articles")
+    settings = pg.get_by_role("button", name="Settings", exact=True)
+    expect(settings).to_have_attribute("aria-expanded", "false")
+    settings.press("Enter")
+    expect(settings).to_have_attribute("aria-expanded", "true")
+    expect(pg.get_by_role("button", name="Indexed articles", exact=True)).to_have_attribute(
+        "aria-expanded", "true")
+    status = pg.locator("#qa-upload-status")
+    expect(status).to_have_attribute("role", "status")
+    refused = tmp_path / "refused.exe"
+    refused.write_bytes(b"MZ")
+    pg.locator("#qa-upload input[type=file]").set_input_files(str(refused))
+    expect(pg.get_by_role("status").filter(has_text="refused.exe")).to_have_count(1)
+
+
+def test_the_focus_stays_in_the_upload_box_after_an_upload_by_keyboard(
+        page: tuple[Any, list[str]], tmp_path: Path) -> None:
+    """The file chooser opens from the keyboard; once the files were in, the focus had
+    fallen to the page's start (Gradio replaces the upload box twice meanwhile)."""
+    pg, _ = page
+    article = tmp_path / "keyed.md"
+    article.write_text("# Keyed\n\nThe keyed lighthouse is lit by Ada Moss at dusk.\n",
+                       encoding="utf-8")
+    choosers: list[Any] = []  # listened to first: a chooser opened before is not caught
+    pg.on("filechooser", lambda chooser: choosers.append(chooser))
+    upload = pg.locator("#qa-upload button.upload-container")
+    upload.focus()
+    pg.keyboard.press("Enter")
+    for _ in range(50):
+        if choosers:
+            break
+        pg.wait_for_timeout(100)
+    assert len(choosers) == 1
+    choosers[0].set_files(str(article))
+    pg.locator("#qa-upload-status").get_by_text("added 'keyed.md'").wait_for()
+    pg.locator("#qa-removal").wait_for()  # the upload's last step: the removal list shown
+    pg.wait_for_timeout(1000)
+    assert upload.evaluate("el => el === document.activeElement")
+
+
 def test_a_long_article_list_scrolls_in_its_own_box(page: tuple[Any, list[str]]) -> None:
     # 250 indexed articles made the page ten thousand pixels tall: the list scrolls instead
     pg, _ = page

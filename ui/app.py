@@ -92,7 +92,7 @@ def _examples_for(service: ChatService) -> list[str]:
 
 #: The page's header and the empty chat's text: worded for any corpus and for the page's
 #: layout (the article list is in the side column, under the chat on a narrow screen).
-HEADER = ("## Ask your articles\nAnswers are quoted from the articles, with sources. "
+HEADER = ("# Ask your articles\nAnswers are quoted from the articles, with sources. "
           "A follow-up question (\"Why?\", \"When was it released?\", \"And in 2020?\") "
           "is searched together with the previous question.")
 PLACEHOLDER = "Ask a question about the articles listed under \"Indexed articles\"."

@@ -248,6 +248,42 @@ FOCUS_JS = r"""
 }
 """
 
+# What a screen reader is not told by Gradio's page: whether an accordion (Settings, Add
+# articles, Indexed articles) is open (its button has no aria-expanded, and its "▼" was
+# read as part of its name), and the upload status line, which changes out of sight of
+# the focus (it is made a polite live region, role=status). An upload took the focus
+# with it: Gradio replaces the upload box as the files are sent and again once they are
+# in, and the focus fell to the page's start; it goes back to the upload box each time
+# (unless the user has moved it on, or clicked elsewhere).
+ARIA_JS = r"""
+() => {
+  const UPLOAD = "#qa-upload button.upload-container";
+  const inUpload = (target) => target instanceof Element && !!target.closest("#qa-upload");
+  let upload = false;  // the focus is in the upload box (or was, when the box was replaced)
+  const mark = () => {
+    document.querySelectorAll("button.label-wrap").forEach((button) => {
+      const open = String(button.classList.contains("open"));
+      if (button.getAttribute("aria-expanded") !== open) button.setAttribute("aria-expanded", open);
+      const icon = button.querySelector(".icon");
+      if (icon && !icon.hasAttribute("aria-hidden")) icon.setAttribute("aria-hidden", "true");
+    });
+    const status = document.querySelector("#qa-upload-status");
+    if (status && status.getAttribute("role") !== "status") status.setAttribute("role", "status");
+    const lost = !document.activeElement || document.activeElement === document.body;
+    const box = upload && lost && document.querySelector(UPLOAD);
+    if (box) box.focus();
+  };
+  document.addEventListener("focusin", (event) => { upload = inUpload(event.target); });
+  // a click elsewhere (on the page's background too, which leaves the focus on the body)
+  document.addEventListener("mousedown", (event) => {
+    if (!inUpload(event.target)) upload = false;
+  }, true);
+  new MutationObserver(mark).observe(document.body,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ["class"]});
+  mark();
+}
+"""
+
 # A question sent (Enter, Ask, an example) shows, and so does its answer: Gradio's chat
 # follows new messages only while it is scrolled to (near) its end, and a user who had
 # scrolled up to reread saw neither, only Gradio's small "↓" button over a message. The
@@ -355,9 +391,9 @@ DRAFT_JS = r"""
 def page_js(draft_key: str, defaults: dict[str, float] | None = None) -> str:
     """The page's own script (Gradio takes one function): LABELS_JS, SETTINGS_JS with the
     Settings sliders' ``defaults`` (by their ids: ui.settings.slider_defaults), FOCUS_JS,
-    FOLLOW_JS, then DRAFT_JS keeping the question box's draft under ``draft_key``
+    ARIA_JS, FOLLOW_JS, then DRAFT_JS keeping the question box's draft under ``draft_key``
     (ui.history.draft_key)."""
     return (f"() => {{ ({LABELS_JS.strip()})(); "
             f"({SETTINGS_JS.strip()})({json.dumps(defaults or {})}); "
-            f"({FOCUS_JS.strip()})(); ({FOLLOW_JS.strip()})(); "
+            f"({FOCUS_JS.strip()})(); ({ARIA_JS.strip()})(); ({FOLLOW_JS.strip()})(); "
             f"({DRAFT_JS.strip()})({json.dumps(draft_key)}); }}")
