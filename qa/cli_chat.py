@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import logging
+import os
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -99,8 +102,25 @@ def chat_cmd(host: str, port: int, index_dir: str | None, corpus: str | None,
     shown = f"[{host}]" if ":" in host else host
     bound = _bound_addresses(host, demo)
     listening = f"listening on {' and '.join(bound)}; " if bound else ""
-    _serve(demo, f"Chat ready on http://{shown}:{port} ({listening}Ctrl+C to stop); uploaded "
-                 f"articles are saved in {pipe.uploads_dir}")
+    try:
+        _serve(demo, f"Chat ready on http://{shown}:{port} ({listening}Ctrl+C to stop); "
+                     f"uploaded articles are saved in {pipe.uploads_dir}")
+    except KeyboardInterrupt:
+        _end_interrupted()
+
+
+def _end_interrupted() -> NoReturn:
+    """End the chat after Ctrl+C as every command ends ("Interrupted.", status 130), but
+    without the interpreter's shutdown: an upload being indexed (or the reader being
+    compiled) is PyTorch work in another thread, and tearing the interpreter down under it
+    aborted the process ("terminate called without an active exception", status 134). The
+    index is left whole (a build replaces it only once complete); an upload saved and not
+    yet indexed is indexed at the next start (ui.app's _sync_uploads)."""
+    click.echo("Interrupted.", err=True)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _serve(demo: gr.Blocks, ready: str) -> None:

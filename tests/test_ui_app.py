@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -384,6 +385,12 @@ def test_page_turn_takes_shows_then_answers(server: dict[str, Any]) -> None:
             pytest.raises(gr.Error) as stopped:
         service.take("And who is his ally?", busy)
     assert not stopped.value.visible  # the warning is the notice; the error only stops the turn
+    # Enter in the emptied box meanwhile (the second press of a double Enter) does nothing,
+    # as Enter in an empty box always does: the warning said to press Enter again, and
+    # there was nothing in the box to send
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert service.take("", busy) == (None, busy)
     stale = busy - 301.0  # an answer that never came back blocks for 300 s at most
     assert service.take("Who is the Chechen leader?", stale)[0] == "Who is the Chechen leader?"
     box, shown = service.show(question, [])

@@ -98,6 +98,47 @@ def test_ctrl_c_stops_the_chat_with_status_130(tmp_path: Path) -> None:
     assert rest.strip() == "Interrupted.", rest  # no traceback, no Gradio line
 
 
+#: `qa chat` with PyTorch busy in another thread all along, as while an upload is embedded
+#: (or the reader compiled): the work an interpreter shutdown would tear down under it.
+BUSY_CHAT = """
+import sys, threading, torch
+busy = threading.Event()
+def work():
+    x = torch.randn(1000, 1000)
+    busy.set()
+    while True:
+        x @ x
+threading.Thread(target=work, daemon=True).start()
+busy.wait()
+from qa.cli import main
+main(["chat", *sys.argv[1:]])
+"""
+
+
+def test_ctrl_c_while_pytorch_works_in_another_thread_still_ends_with_status_130(
+        tmp_path: Path) -> None:
+    # Ctrl+C while an upload was being indexed ended in "terminate called without an
+    # active exception" and SIGABRT (status 134): the interpreter shut down under the
+    # embedding, which ran on in a worker thread
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-c", BUSY_CHAT, "--index", str(tmp_path / "index"),
+                             "--corpus", str(tmp_path / "seeds"), "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        _wait_for_line(proc, "Chat ready on")
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, rest
+    assert rest.strip() == "Interrupted.", rest
+
+
 def test_chat_on_a_host_name_says_which_addresses_it_serves(tmp_path: Path) -> None:
     # `--host localhost` is served on the addresses localhost resolves to here (IPv4 only
     # where /etc/hosts says so); the ready line says which, so that no one tries [::1]

@@ -203,3 +203,43 @@ def test_a_set_aside_upload_that_cannot_be_read_is_left_in_place(tmp_path: Path)
     _restart(service, max_upload_bytes=10)
     assert [p.name for p in uploads.iterdir()] == [aside.name]
     assert aside.read_text() == LIGHTHOUSE
+
+
+REPAINTED = LIGHTHOUSE.replace("cobalt blue", "signal red")
+
+
+def test_a_replacement_a_stopped_chat_had_not_indexed_is_undone(tmp_path: Path) -> None:
+    # Ctrl+C while a corrected upload was being indexed: the new text was saved over the
+    # upload and the earlier one kept aside, and the index still held the earlier one. The
+    # uploads folder went on holding the new text unindexed (until some later upload
+    # indexed it, unasked) and the earlier one hidden beside it for good. The page never
+    # said "replaced": the earlier version comes back, as the index has it
+    from ui.uploads import replace_upload
+
+    service, _, uploads = _service(tmp_path)
+    staging = tmp_path / "staging"
+    (staging / "lighthouse.txt").write_text(REPAINTED)
+    replace_upload(staging / "lighthouse.txt", "lighthouse.txt", uploads)
+    again = _restart(service)
+    assert [p.name for p in uploads.iterdir()] == ["lighthouse.txt"]
+    assert (uploads / "lighthouse.txt").read_text() == LIGHTHOUSE
+    assert again.upload_names() == ["lighthouse.txt"] and _from_lighthouse(again)
+    answer, _ = again.answer(QUESTION)
+    assert "blue" in (answer.text or ""), answer.text
+
+
+def test_a_replacement_a_stopped_chat_had_indexed_keeps_the_new_version(
+        tmp_path: Path) -> None:
+    # stopped after the index had the new version, before the earlier one was deleted
+    from ui.uploads import replace_upload
+
+    service, _, uploads = _service(tmp_path)
+    staging = tmp_path / "staging"
+    (staging / "lighthouse.txt").write_text(REPAINTED)
+    replace_upload(staging / "lighthouse.txt", "lighthouse.txt", uploads)
+    service.pipeline.add_documents()
+    again = _restart(service)
+    assert [p.name for p in uploads.iterdir()] == ["lighthouse.txt"]
+    assert (uploads / "lighthouse.txt").read_text() == REPAINTED
+    answer, _ = again.answer(QUESTION)
+    assert "red" in (answer.text or ""), answer.text

@@ -30,7 +30,7 @@ from ui.history import (
     saved_settings,
 )
 from ui.page_assets import CSS, page_js
-from ui.removal import recover_removals
+from ui.removal import recover_removals, recover_replacements
 from ui.service import ChatService
 from ui.settings import slider_defaults
 from ui.uploads import (
@@ -106,6 +106,7 @@ def _sync_uploads(service: ChatService) -> None:
         return
     if service.can_remove():  # an upload a stopped chat left set aside
         recover_removals(uploads, documents, service.max_upload_bytes)
+        recover_replacements(uploads, documents, service.max_upload_bytes)
     pending = [p.name for p in uploads.iterdir()
                if p.is_file() and not p.name.startswith(".")
                and p.suffix.lower() in ALLOWED_SUFFIXES and p.name not in documents]

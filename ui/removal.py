@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,33 @@ def recover_removals(uploads_dir: Path, documents: dict[str, Any], max_bytes: in
         os.replace(aside, back)
         logger.warning("put back %s: the chat stopped while removing it, before the index "
                        "was built without it", back)
+
+
+_REPLACED = re.compile(r"\.replaced-[0-9a-f]{32}-(?P<name>.+)")
+
+
+def recover_replacements(uploads_dir: Path, documents: dict[str, Any], max_bytes: int) -> None:
+    """Finish what a chat stopped in the middle of replacing an upload left: the earlier
+    version kept aside (``.replaced-…-NAME``) goes back in place of NAME when the index
+    still holds it (the new version was never indexed, and the page never said
+    "replaced"); it is deleted when the index no longer holds it (the replacement was
+    indexed). ``documents``: the index's manifest documents. Call only where the uploads
+    folder holds uploads alone."""
+    for aside in sorted(uploads_dir.glob(".replaced-*")):
+        named = _REPLACED.fullmatch(aside.name)
+        content_hash = _content_hash(aside, max_bytes) if named else None
+        if named is None or content_hash is None:
+            logger.warning("left %s in place: an earlier upload kept aside by a replacement "
+                           "the chat did not finish, which cannot be read", aside)
+            continue
+        back = uploads_dir / named.group("name")
+        if _find(documents, content_hash) is None:
+            aside.unlink(missing_ok=True)
+            logger.info("deleted %s: an earlier upload whose replacement had finished", aside)
+            continue
+        os.replace(aside, back)
+        logger.warning("put back the earlier %s: the chat stopped while replacing it, before "
+                       "the index had the new version", back)
 
 
 def _content_hash(path: Path, max_bytes: int) -> str | None:

@@ -176,12 +176,12 @@ class ChatService:
         the reason as the warning: it stays in the box to be shortened, and no chat bubble
         shows it.
         """
+        if not (message or "").strip():  # nothing to keep for later: no warning either
+            return None, busy_since
         if busy_since is not None and time.monotonic() - busy_since < BUSY_SECONDS:
             gr.Warning("Still answering the previous question; press Enter again once its "
                        "answer is in.")
             raise gr.Error("still answering", visible=False, print_exception=False)
-        if not (message or "").strip():
-            return None, busy_since
         try:  # a question refused as it is (too long) stays in the box, to be edited
             clean_question(message, self.pipeline.max_question_chars)
         except QAError as exc:

@@ -173,7 +173,9 @@ def replace_upload(path: Path, name: str, uploads_dir: Path, *,
         raise IngestError(f"'{safe}': no earlier upload of that name to replace")
     root = target.parent
     tmp = _write_temporary(path, root)
-    backup = root / f".replaced-{uuid.uuid4().hex}.tmp"
+    # hidden (never indexed), named after the upload: a chat stopped before the index had
+    # the new version puts this one back at its next start (ui.removal.recover_replacements)
+    backup = root / f".replaced-{uuid.uuid4().hex}-{target.name}"
     try:
         try:
             os.link(target, backup)
