@@ -518,6 +518,8 @@ def test_every_control_shows_its_focus(browser: Any, app_url: str, theme: str) -
         pg.get_by_role("button", name="Settings").click()
         pg.locator("#qa-top-k input[type=range]").wait_for()
         ring = """el => {
+            // Gradio's buttons fade their ring in (a CSS transition): read it as it ends
+            for (const a of el.getAnimations()) a.finish();
             const s = getComputedStyle(el);
             const c = s.outlineColor.match(/[\\d.]+/g).map(Number);
             // what is around the control: its parents' backgrounds, one over the other
