@@ -18,6 +18,7 @@ from typing import Any
 from qa.errors import QAError
 from qa.ingest import read_document
 from qa.pipeline import QAPipeline
+from qa.text import counted
 from ui.uploads import restore_upload, set_aside_upload, upload_names, why_not_indexed
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def remove_upload(pipeline: QAPipeline, uploads_dir: Path, name: str, *,
     aside.unlink(missing_ok=True)
     held = _article_count(pipeline)
     what = f"removed '{name}'" + (f" ({title})" if title else "")
-    return True, f"{what}: the index holds {held} article{'' if held == 1 else 's'}"
+    return True, f"{what}: the index holds {counted(held, 'article')}"
 
 
 def recover_removals(uploads_dir: Path, documents: dict[str, Any], max_bytes: int) -> None:
