@@ -212,20 +212,31 @@ def test_a_reloaded_page_lists_the_articles_uploaded_before_and_one_is_removed(
 
 
 @contextmanager
+def _page_at(browser: Any, url: str, **context_options: Any) -> Iterator[Any]:
+    """A page of its own browser context (``context_options``: its viewport, colour
+    scheme…) at ``url``, with the tests' timeout; the context closed after."""
+    context = browser.new_context(**context_options)
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(url)
+        yield pg
+    finally:
+        context.close()
+
+
+@contextmanager
 def _own_chat(browser: Any, pipe: Any) -> Iterator[Any]:
     """A page of a chat server of the test's own over ``pipe``; both closed after."""
     from ui.app import launch
 
     port = _free_port()
     demo = launch(pipe, port=port, prevent_thread_lock=True, quiet=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
     try:
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        pg.goto(f"http://127.0.0.1:{port}/")
-        yield pg
+        with _page_at(browser, f"http://127.0.0.1:{port}/",
+                      viewport={"width": 1280, "height": 1000}) as pg:
+            yield pg
     finally:
-        context.close()
         demo.close()
 
 
@@ -304,16 +315,10 @@ def test_the_removal_list_closes_when_tab_moves_on(page: tuple[Any, list[str]],
 
 def test_on_a_narrow_screen_the_question_box_keeps_its_width(
         browser: Any, app_url: str) -> None:
-    context = browser.new_context(viewport={"width": 420, "height": 900})
-    try:
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        pg.goto(app_url)
+    with _page_at(browser, app_url, viewport={"width": 420, "height": 900}) as pg:
         box = pg.locator("#qa-question textarea")
         box.wait_for()
         assert box.bounding_box()["width"] >= 200  # it was squeezed beside Ask and Clear
-    finally:
-        context.close()
 
 
 def test_the_question_box_is_named_for_a_screen_reader(page: tuple[Any, list[str]]) -> None:
@@ -458,11 +463,8 @@ def test_a_reply_and_the_status_line_read_against_their_background(
     3.6:1 (dark: 4.2:1); the highlighted answer was light text on yellow in the dark theme
     (1.1:1); the status line's red "✗" read 2.7:1 on the dark theme and the footer's link
     2.4:1 on the light one. WCAG AA wants 4.5:1."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, color_scheme=theme)
-    try:
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        pg.goto(app_url)
+    with _page_at(browser, app_url, viewport={"width": 1280, "height": 1000},
+                  color_scheme=theme) as pg:
         pg.locator("#qa-question textarea").wait_for()
         refused = tmp_path / "refused.exe"
         refused.write_bytes(b"MZ")
@@ -484,8 +486,6 @@ def test_a_reply_and_the_status_line_read_against_their_background(
                       ("status ✗", "#qa-upload-status .qa-bad"),
                       ("footer link", "footer .show-api"))}
         assert {what: ratio for what, ratio in ratios.items() if ratio < 4.5} == {}, ratios
-    finally:
-        context.close()
 
 
 def test_the_highlighted_answer_is_told_by_more_than_its_colour(
@@ -508,11 +508,8 @@ def test_the_highlighted_answer_is_told_by_more_than_its_colour(
 def test_every_control_shows_its_focus(browser: Any, app_url: str, theme: str) -> None:
     """Tabbing to Ask showed nothing (the theme's ring is white, on a white page), and to
     a Settings slider nothing at all; their number boxes only a faint border."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, color_scheme=theme)
-    try:
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        pg.goto(app_url)
+    with _page_at(browser, app_url, viewport={"width": 1280, "height": 1000},
+                  color_scheme=theme) as pg:
         box = pg.locator("#qa-question textarea")
         box.wait_for()
         pg.get_by_role("button", name="Settings").click()
@@ -554,8 +551,6 @@ def test_every_control_shows_its_focus(browser: Any, app_url: str, theme: str) -
                if not (look["focused"] and look["style"] not in ("none", "hidden")
                        and look["width"] >= 2 and look["contrast"] >= 3)}
         assert bad == {}, seen
-    finally:
-        context.close()
 
 
 def test_the_page_tells_a_screen_reader_its_structure_and_state(
@@ -949,11 +944,7 @@ def test_a_long_title_wraps_within_the_side_column(browser: Any, app_url: str,
     title = word[:100]  # the start of the title (a title is cut at 200 characters)
     article = tmp_path / f"long-title-{width}.txt"
     article.write_text(f"{word}\nThe keeper of the lighthouse is Ada Moss.\n", encoding="utf-8")
-    context = browser.new_context(viewport={"width": width, "height": 1000})
-    try:
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        pg.goto(app_url)
+    with _page_at(browser, app_url, viewport={"width": width, "height": 1000}) as pg:
         pg.locator("#qa-question textarea").wait_for()
         pg.locator("#qa-upload input[type=file]").set_input_files(str(article))
         pg.locator("#qa-upload-status").get_by_text(f"added '{article.name}'").wait_for()
@@ -970,8 +961,6 @@ def test_a_long_title_wraps_within_the_side_column(browser: Any, app_url: str,
                         inside: column.left <= box.left && box.right <= column.right + 1};
             }""")
             assert fits == {"item": True, "list": True, "inside": True}, (where, fits)
-    finally:
-        context.close()
 
 
 def test_a_number_typed_in_the_settings_shows_as_it_is_read(
@@ -1201,11 +1190,7 @@ def test_on_a_phone_an_example_asked_shows_its_answer_line(browser: Any, app_url
                                                            tmp_path: Path) -> None:
     """A browser trial at 390 px: an example clicked (below the question box) was
     answered out of view, the page left showing only the reply's "Sources (5)" line."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    try:
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        pg.goto(app_url)
+    with _page_at(browser, app_url, viewport={"width": 390, "height": 844}) as pg:
         example = pg.locator("#qa-examples button.gallery-item").nth(2)
         example.scroll_into_view_if_needed()
         before = pg.locator("#qa-chat .qa-reply").count()
@@ -1218,5 +1203,3 @@ def test_on_a_phone_an_example_asked_shows_its_answer_line(browser: Any, app_url
         answer = pg.locator("#qa-chat .qa-reply").nth(before).locator(".qa-answer")
         top = answer.evaluate("el => el.getBoundingClientRect().top")
         assert 0 <= top < 844 - 40, top  # its line on screen, not above it
-    finally:
-        context.close()
